@@ -1,0 +1,3 @@
+"""accord: model, forecast and stress-test negotiated settlements."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,376 @@
+"""The ``accord`` command line: parse, call, print. No computation lives here.
+
+Every command turns accord's own errors into one line per problem on standard error and
+exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from accord import __version__
+from accord.errors import AccordError, ModelError, ScenarioError
+from accord.scenario.schema import Scenario
+
+app = typer.Typer(
+    name="accord",
+    help="Model, forecast and stress-test negotiated settlements.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _console(stderr: bool = False) -> Console:
+    probe = Console(stderr=stderr)
+    width = None if probe.is_terminal else 120
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, width=width)
+
+
+out = _console()
+err = _console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def guarded(fn: F) -> F:
+    """Turn accord's errors into a message and exit code 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ScenarioError as exc:
+            for line in str(exc).splitlines():
+                err.print(f"[red]error:[/red] {line}", markup=True)
+            raise typer.Exit(2) from None
+        except AccordError as exc:
+            err.print(f"[red]error:[/red] {exc}", markup=True)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def load_scenario(ref: str | None) -> Scenario:
+    """A scenario from a file path, or a bundled scenario by id (default: the flagship)."""
+    from accord import scenarios
+    from accord.scenario.io import load
+
+    if ref is None:
+        return scenarios.load(scenarios.DEFAULT)
+    p = Path(ref)
+    if p.exists() or p.suffix or "/" in ref:
+        return load(p)
+    if ref in scenarios.ids():
+        return scenarios.load(ref)
+    raise ScenarioError.single(
+        "", f"neither a file nor a bundled scenario ({', '.join(scenarios.ids())})", ref
+    )
+
+
+def _parse_value(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def _parse_sets(items: list[str], models: list[str]) -> dict[str, dict[str, Any]]:
+    options: dict[str, dict[str, Any]] = {m: {} for m in models}
+    for item in items:
+        key, sep, value = item.partition("=")
+        model, dot, name = key.partition(".")
+        if not sep or not dot or not name:
+            raise ModelError("expected MODEL.OPTION=VALUE", path="--set", value=item)
+        if model not in options:
+            raise ModelError(
+                f"model not selected with --model ({', '.join(models)})", path="--set", value=item
+            )
+        options[model][name] = _parse_value(value)
+    return options
+
+
+class Output(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _fmt(x: float, digits: int = 2) -> str:
+    return "-" if x != x else f"{x:.{digits}f}"
+
+
+_MARK = {"cycle": " ↻", "max_rounds": " *", "undefined": " ?"}
+
+
+@app.command()
+@guarded
+def run(
+    scenario: Annotated[
+        str | None,
+        typer.Argument(help="Scenario file, or a bundled id (default: ukraine-2024-08)."),
+    ] = None,
+    model: Annotated[
+        list[str] | None, typer.Option("--model", "-m", help="Model name; repeat for several.")
+    ] = None,
+    rounds: Annotated[
+        int | None, typer.Option(help="Rounds for every model that has rounds.", min=0)
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="A model option, e.g. --set eum.preset=scholz_paper."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for stochastic models.")] = 0,
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    csv_: Annotated[
+        bool, typer.Option("--csv", help="Print CSV (issue, model, forecast).")
+    ] = False,
+    events: Annotated[bool, typer.Option(help="Also print each model's event log.")] = False,
+) -> None:
+    """Forecast every issue of a scenario with one or more models."""
+    from accord import models as registry
+    from accord.analysis.forecast import run_models
+
+    sc = load_scenario(scenario)
+    names = model or list(registry.available())
+    options = _parse_sets(set_ or [], names)
+    results = run_models(sc, names, options, rounds=rounds, seed=seed)
+    if json_ and csv_:
+        raise ModelError("choose one of --json and --csv", path="--json/--csv")
+    if json_:
+        payload = {
+            "scenario": {
+                "id": sc.id,
+                "title": sc.title,
+                "as_of": sc.as_of and sc.as_of.isoformat(),
+            },
+            "results": [r.to_dict() for r in results],
+        }
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        return
+    if csv_:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["scenario", "issue", "model", "forecast", "status"])
+        for r in results:
+            for iid, value, status in zip(r.issue_ids, r.forecast, r.status, strict=True):
+                w.writerow(
+                    [sc.id, iid, r.model, "" if value != value else repr(float(value)), status]
+                )
+        sys.stdout.write(buf.getvalue())
+        return
+    _print_table(sc, results)
+    if events:
+        for r in results:
+            if not r.events:
+                continue
+            t = Table(title=f"{r.model}: events", title_justify="left")
+            for col in ("round", "issue", "event", "from", "to"):
+                t.add_column(col)
+            for e in r.events:
+                t.add_row(
+                    str(e.round), e.issue, e.describe(), _fmt(e.before or 0), _fmt(e.after or 0)
+                )
+            out.print(t)
+
+
+def _print_table(sc: Scenario, results: list[Any]) -> None:
+    when = f" (as of {sc.as_of.isoformat()})" if sc.as_of else ""
+    table = Table(title=f"{sc.id}: {sc.title}{when}", title_justify="left")
+    table.add_column("issue")
+    table.add_column("scale")
+    table.add_column("status quo", justify="right")
+    for r in results:
+        table.add_column(r.model, justify="right")
+    for k, issue in enumerate(sc.issues):
+        sq = issue.status_quo.value if issue.status_quo else float("nan")
+        cells = [
+            f"{issue.id}  {issue.name}",
+            f"{issue.scale.min:g}-{issue.scale.max:g}",
+            _fmt(sq),
+        ]
+        cells += [_fmt(float(r.forecast[k])) + _MARK.get(r.status[k], "") for r in results]
+        table.add_row(*cells)
+    out.print(table)
+    notes = []
+    for issue in sc.issues:
+        if issue.quantity is None:
+            continue
+        k = sc.issue_ids.index(issue.id)
+        q = issue.quantity
+        parts = [
+            f"{r.model} {issue.to_quantity(float(r.forecast[k])):,.0f}"
+            for r in results
+            if r.forecast[k] == r.forecast[k]
+        ]
+        if parts:
+            notes.append(f"{issue.id} as {q.name} ({q.unit}): " + ", ".join(parts))
+    for r in results:
+        for d in r.diagnostics:
+            notes.append(f"{r.model}{' ' + d.issue if d.issue else ''}: {d.message}")
+    if notes:
+        out.print("↻ cycle (mean over the cycle)  * no convergence within the rounds  ? undefined")
+        for note in notes:
+            out.print(f"  {note}")
+
+
+@app.command()
+@guarded
+def validate(
+    file: Annotated[str, typer.Argument(help="Scenario file (.yaml, .yml, .json) or bundled id.")],
+    strict: Annotated[
+        bool, typer.Option(help="Also require a source or a judgement mark on every number.")
+    ] = False,
+) -> None:
+    """Check a scenario file; exit 2 with one line per problem if it is malformed."""
+    from accord.scenario.provenance import unsourced
+
+    sc = load_scenario(file)
+    out.print(f"ok: {sc.id} ({len(sc.actors)} actors, {len(sc.issues)} issues)")
+    if strict:
+        missing = unsourced(sc)
+        if missing:
+            for path in missing:
+                err.print(f"unsourced: {path}")
+            err.print(f"{len(missing)} numbers without a source or judgement mark")
+            raise typer.Exit(1)
+
+
+class Format(StrEnum):
+    ktab = "ktab"
+    decide = "decide"
+    bdm = "bdm"
+    deu = "deu"
+
+
+@app.command("import")
+@guarded
+def import_(
+    file: Annotated[Path, typer.Argument(help="File to import.")],
+    from_: Annotated[Format, typer.Option("--from", help="Format of the file.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Scenario file to write (a folder for deu)."),
+    ] = None,
+    capability: Annotated[
+        str, typer.Option(help="deu: capability from nice (Council votes), gdp or equal.")
+    ] = "nice",
+    salience_scale: Annotated[
+        int | None, typer.Option(help="bdm: saliences on 0-1 (1) or 0-100 (100).")
+    ] = None,
+) -> None:
+    """Import a KTAB, decide, BDM or DEU file as accord scenarios."""
+    from accord.scenario import importers
+    from accord.scenario.io import dump, dumps
+
+    options: dict[str, Any] = {}
+    notes: list[str] = []
+    if from_ is Format.deu:
+        if capability not in ("nice", "gdp", "equal"):
+            raise ScenarioError.single("--capability", "use nice, gdp or equal", capability)
+        options["capability"] = capability
+    if from_ is Format.bdm:
+        if salience_scale not in (None, 1, 100):
+            raise ScenarioError.single("--salience-scale", "use 1 or 100", salience_scale)
+        options["salience_scale"] = salience_scale
+        options["notes"] = notes
+    scenarios = importers.read(from_.value, file, **options)
+    for note in notes:
+        err.print(f"note: {note}")
+    if output is None:
+        if len(scenarios) > 1:
+            raise ScenarioError.single("-o", "this file holds several scenarios: give a folder")
+        sys.stdout.write(dumps(scenarios[0]))
+        return
+    if len(scenarios) > 1:
+        output.mkdir(parents=True, exist_ok=True)
+        for sc in scenarios:
+            dump(sc, output / f"{sc.id}.yaml")
+        err.print(f"wrote {len(scenarios)} scenarios to {output}/")
+    else:
+        dump(scenarios[0], output)
+        err.print(f"wrote {output}")
+
+
+@app.command()
+@guarded
+def export(
+    scenario: Annotated[list[str], typer.Argument(help="Scenario files or bundled ids.")],
+    to: Annotated[Format, typer.Option("--to", help="Format to write.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
+) -> None:
+    """Export scenarios to a KTAB, decide, BDM or DEU file."""
+    from accord.scenario import importers
+
+    importers.export(to.value, [load_scenario(s) for s in scenario], output)
+    err.print(f"wrote {output}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editors and validators)."""
+    from accord.scenario.schema import Scenario as Schema
+
+    sys.stdout.write(json.dumps(Schema.model_json_schema(), indent=2) + "\n")
+
+
+@app.command()
+@guarded
+def scenarios() -> None:
+    """List the bundled scenarios."""
+    from accord import scenarios as bundled
+
+    table = Table(title="bundled scenarios", title_justify="left")
+    for col in ("id", "as of", "actors", "issues", "title"):
+        table.add_column(col)
+    for e in bundled.catalog():
+        table.add_row(
+            e.id, e.as_of.isoformat() if e.as_of else "-", str(e.actors), str(e.issues), e.title
+        )
+    out.print(table)
+
+
+@app.command()
+def models() -> None:
+    """List the models and their options."""
+    from accord import models as registry
+
+    table = Table(title="models", title_justify="left")
+    for col in ("name", "summary", "options"):
+        table.add_column(col)
+    for name in registry.available():
+        cls = registry.get(name)
+        opts = ", ".join(cls.options_type.model_fields)
+        table.add_row(name, cls.summary, opts)
+    out.print(table)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"accord {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """accord: model, forecast and stress-test negotiated settlements."""
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,320 @@
+"""What every multi-actor model shares: options, the result object and the registry.
+
+A model is a class with typed, validated options and one entry point::
+
+    result = EUM(preset="scholz_code", q=1.0).run(scenario)
+    result = accord.models.run("eum", scenario, preset="scholz_code")
+
+``run`` never reads files or prints; it returns a :class:`ModelResult`, a frozen record
+(in the spirit of ``scipy.optimize.OptimizeResult``) holding the per-issue forecast, the
+per-round trajectory where the model has rounds, an event log and diagnostics, with
+``to_frame()`` and friends for pandas.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from accord.errors import ModelError, format_path
+from accord.scenario.schema import Scenario
+
+__all__ = [
+    "Cycle",
+    "Diagnostic",
+    "Event",
+    "Model",
+    "ModelResult",
+    "Options",
+    "Status",
+    "available",
+    "get",
+    "register",
+    "run",
+]
+
+Status = Literal["static", "converged", "cycle", "max_rounds", "undefined"]
+
+
+class Options(BaseModel):
+    """Base class of every model's options: typed, frozen, unknown names refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing that happened in a round: who did what to whom, with the numbers.
+
+    ``kind`` is model-specific (``"compromise"``, ``"confrontation"``, ``"exchange"``...);
+    ``actor`` is the actor that moved or acted, ``counterpart`` the other side.
+    """
+
+    round: int
+    issue: str
+    kind: str
+    actor: str
+    counterpart: str | None = None
+    before: float | None = None
+    after: float | None = None
+    values: Mapping[str, float] = field(default_factory=dict)
+    text: str = ""
+
+    def describe(self) -> str:
+        if self.text:
+            return self.text
+        who = f"{self.actor} {self.kind}"
+        if self.counterpart:
+            who += f" with {self.counterpart}"
+        if self.before is not None and self.after is not None:
+            who += f": {self.before:.4g} -> {self.after:.4g}"
+        return who
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A note about the run: an undefined quantity, a fallback taken, a cycle found."""
+
+    code: str
+    message: str
+    issue: str | None = None
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """A recurring state: rounds ``start``, ``start + period``, ... repeat the same positions."""
+
+    issue: str
+    start: int
+    period: int
+    forecast_min: float
+    forecast_max: float
+
+
+@dataclass(frozen=True)
+class ModelResult:
+    """Everything a model run produced, in the scenario's actor and issue order.
+
+    Attributes
+    ----------
+    model, scenario_id, options
+        What was run, on what, with which options (enough to reproduce the run).
+    forecast
+        Shape ``(issues,)``, on each issue's own scale; NaN where undefined (see
+        ``diagnostics``).
+    status
+        Per issue: ``static`` (no rounds), ``converged``, ``cycle``, ``max_rounds`` or
+        ``undefined``.
+    trajectory
+        ``(rounds + 1, actors, issues)`` positions, round 0 being the input, or ``None``.
+    forecast_path
+        ``(rounds + 1, issues)`` forecast after each round, or ``None``.
+    events
+        Typed records of what happened in each round.
+    extra
+        Model-specific arrays or tables (e.g. the weighted mean per round).
+    """
+
+    model: str
+    scenario_id: str
+    options: Mapping[str, Any]
+    actor_ids: tuple[str, ...]
+    issue_ids: tuple[str, ...]
+    forecast: NDArray[np.float64]
+    status: tuple[Status, ...]
+    trajectory: NDArray[np.float64] | None = None
+    forecast_path: NDArray[np.float64] | None = None
+    events: tuple[Event, ...] = ()
+    cycles: tuple[Cycle, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        m = len(self.issue_ids)
+        if self.forecast.shape != (m,):
+            raise ValueError(f"forecast has shape {self.forecast.shape}, expected ({m},)")
+        if len(self.status) != m:
+            raise ValueError("one status per issue expected")
+
+    @property
+    def rounds(self) -> int:
+        """The number of rounds recorded (0 for static models)."""
+        return 0 if self.trajectory is None else self.trajectory.shape[0] - 1
+
+    def forecast_of(self, issue: str) -> float:
+        return float(self.forecast[self.issue_ids.index(issue)])
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per issue: the forecast and how the run ended."""
+        return pd.DataFrame(
+            {
+                "model": self.model,
+                "forecast": self.forecast,
+                "status": list(self.status),
+            },
+            index=pd.Index(self.issue_ids, name="issue"),
+        )
+
+    def trajectory_frame(self) -> pd.DataFrame:
+        """Long table of positions: round, actor, issue, position."""
+        if self.trajectory is None:
+            return pd.DataFrame(columns=["round", "actor", "issue", "position"])
+        r = self.trajectory.shape[0]
+        idx = pd.MultiIndex.from_product(
+            [range(r), self.actor_ids, self.issue_ids], names=["round", "actor", "issue"]
+        )
+        return pd.DataFrame({"position": self.trajectory.reshape(-1)}, index=idx).reset_index()
+
+    def forecast_path_frame(self) -> pd.DataFrame:
+        """Forecast after each round: one row per round, one column per issue."""
+        if self.forecast_path is None:
+            return pd.DataFrame(columns=list(self.issue_ids))
+        return pd.DataFrame(
+            self.forecast_path,
+            columns=list(self.issue_ids),
+            index=pd.RangeIndex(self.forecast_path.shape[0], name="round"),
+        )
+
+    def events_frame(self) -> pd.DataFrame:
+        """The event log as a table (numbers in ``values`` become columns)."""
+        rows = []
+        for e in self.events:
+            row: dict[str, Any] = {
+                "round": e.round,
+                "issue": e.issue,
+                "kind": e.kind,
+                "actor": e.actor,
+                "counterpart": e.counterpart,
+                "before": e.before,
+                "after": e.after,
+            }
+            row.update(e.values)
+            row["text"] = e.describe()
+            rows.append(row)
+        cols = ["round", "issue", "kind", "actor", "counterpart", "before", "after", "text"]
+        return pd.DataFrame(rows) if rows else pd.DataFrame(columns=cols)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output (NaN becomes ``None``)."""
+
+        def num(x: float) -> float | None:
+            return None if not math.isfinite(x) else float(x)
+
+        return {
+            "model": self.model,
+            "scenario": self.scenario_id,
+            "options": dict(self.options),
+            "seed": self.seed,
+            "forecast": {
+                iid: {"value": num(float(v)), "status": st}
+                for iid, v, st in zip(self.issue_ids, self.forecast, self.status, strict=True)
+            },
+            "rounds": self.rounds,
+            "cycles": [c.__dict__ for c in self.cycles],
+            "diagnostics": [d.__dict__ for d in self.diagnostics],
+            "events": [
+                {**{k: v for k, v in e.__dict__.items() if k != "values"}, **e.values}
+                for e in self.events
+            ],
+        }
+
+
+class Model(ABC):
+    """Base class of multi-actor models.
+
+    Subclasses set ``name``, ``summary``, ``references`` and ``options_type`` and
+    implement :meth:`run`.
+    """
+
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    references: ClassVar[tuple[str, ...]] = ()
+    options_type: ClassVar[type[Options]] = Options
+
+    def __init__(self, **options: Any) -> None:
+        try:
+            self.options = self.options_type.model_validate(options)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            path = format_path(("options", self.name, *err["loc"]))
+            message = "unknown option" if err["type"] == "extra_forbidden" else err["msg"]
+            known = ", ".join(self.options_type.model_fields)
+            if err["type"] == "extra_forbidden":
+                message += f"; {self.name} takes: {known}"
+            raise ModelError(message, path=path, value=err.get("input")) from None
+
+    def __repr__(self) -> str:
+        opts = ", ".join(f"{k}={v!r}" for k, v in self.options.model_dump().items())
+        return f"{type(self).__name__}({opts})"
+
+    @abstractmethod
+    def run(
+        self, scenario: Scenario, *, rng: np.random.Generator | int | None = None
+    ) -> ModelResult:
+        """Run the model on a scenario."""
+
+
+_REGISTRY: dict[str, type[Model]] = {}
+
+
+def register(cls: type[Model]) -> type[Model]:
+    """Class decorator: make a model callable by name from the CLI, back-tests and sweeps."""
+    if cls.name in _REGISTRY and _REGISTRY[cls.name] is not cls:
+        raise ValueError(f"model name {cls.name!r} registered twice")
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+def available() -> tuple[str, ...]:
+    """Names of the registered models, in registration order."""
+    return tuple(_REGISTRY)
+
+
+def get(name: str) -> type[Model]:
+    """The model class registered under ``name``."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(_REGISTRY)
+        raise ModelError(f"unknown model; available: {known}", path="model", value=name) from None
+
+
+def run(
+    name: str, scenario: Scenario, *, rng: np.random.Generator | int | None = None, **options: Any
+) -> ModelResult:
+    """Run the model registered under ``name`` with the given options."""
+    return get(name)(**options).run(scenario, rng=rng)
+
+
+def detect_cycle(states: NDArray[np.float64], atol: float) -> tuple[int, int] | None:
+    """First recurrence in a sequence of states: ``(start, period)`` or ``None``.
+
+    ``states`` has shape ``(rounds + 1, ...)``; the state at round ``t`` recurs if it
+    equals (within ``atol``) the state at an earlier round ``t - period``.
+    A fixed point is a cycle of period 1.
+    """
+    flat = states.reshape(states.shape[0], -1)
+    for t in range(1, flat.shape[0]):
+        diffs = np.max(np.abs(flat[:t] - flat[t]), axis=1) if flat.shape[1] else np.zeros(t)
+        hits = np.flatnonzero(diffs <= atol)
+        if hits.size:
+            start = int(hits[-1])
+            return start, t - start
+    return None
+
+
+def as_generator(rng: np.random.Generator | int | None) -> tuple[np.random.Generator, int | None]:
+    """A generator and the seed that made it (``None`` if a generator was passed in)."""
+    if isinstance(rng, np.random.Generator):
+        return rng, None
+    seed = 0 if rng is None else int(rng)
+    return np.random.default_rng(seed), seed

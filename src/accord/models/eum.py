@@ -1,0 +1,569 @@
+"""Bueno de Mesquita's expected-utility model, as replicated by Scholz, Calbert & Smith (2011).
+
+Each issue is a line; actor *i* has position :math:`x_i`, capability :math:`c_i`, salience
+:math:`s_i \\in [0, 1]` and a risk exponent :math:`r_i` (1 at the start of every round).
+With :math:`\\Delta = \\max x - \\min x` (``position_range``):
+
+Votes of *k* for *a* over *b* (Scholz et al. 2011, section 3.2)::
+
+    v_k(a, b) = c_k s_k [ (|x_k - x_b| / Δ)^ρ_k - (|x_k - x_a| / Δ)^ρ_k ]
+
+with :math:`\\rho_k = r_k` (``vote_risk=True``, Scholz's code) or 1 (the paper).
+
+Probability that *a* prevails over *b* (eq. 30)::
+
+    P(a, b) = Σ_k max(0, v_k(a, b)) / D
+
+where D is :math:`\\sum_k |v_k(a, b)|` (``probability_denominator="pair"``, the paper) or
+the sum of :math:`|v_k(a', b')|` over all actor triples (``"all_triples"``, Scholz's code,
+which makes P small). P = 0 when :math:`x_a = x_b`.
+
+Utilities of the evaluating actor *e* (risk exponent :math:`r_e`) for *a* challenging *b*
+(eqs. 15, 16, 18, 19, 24), with :math:`u(z) = 2 - 4 z^{r_e}`::
+
+    U_s  = u(1/2 - 1/2 |x_a - x_b| / Δ)                 success
+    U_f  = u(1/2 + 1/2 |x_a - x_b| / Δ)                 failure
+    U_b  = u(1/2 - 1/4 (|x_a - μ| + |x_a - x_b|) / Δ)   no challenge, things improve
+    U_w  = u(1/2 + 1/4 (|x_a - μ| + |x_a - x_b|) / Δ)   no challenge, things worsen
+    U_sq = u(1/2)                                        status quo
+
+Expected utility of *a* challenging *b* (eq. 25a/b)::
+
+    EU(a, b) = s_b [P(a,b) U_s + (1 - P(a,b)) U_f] + (1 - s_b) U_s
+               - Q U_sq - (1 - Q) [T U_b + (1 - T) U_w]
+
+Scholz's code leaves out the last term (``no_challenge_term="omitted"``); with Q = 1 the
+two agree. T is a constant (``improvement="constant"``) or 1 exactly when
+:math:`|x_a - \\mu| < |x_a - x_b|` (``"indicator"``, Eftekhari & Rahimi 2014).
+
+Risk (eqs. 32, 33): with every r = 1, actor *i*'s exposure
+:math:`S_i = \\sum_{j \\ne i} EU(j, i)`, then
+:math:`R_i = (2 S_i - \\max S - \\min S) / (\\max S - \\min S)` and
+:math:`r_i = (1 - R_i/3) / (1 + R_i/3) \\in [1/2, 2]`; every EU is then recomputed with
+these :math:`r_i`.
+
+Offers. Receiver *i* judges each proposer *j* with :math:`x_j \\ne x_i` by
+:math:`EU_{ij}` (its own EU of challenging *j*) and :math:`EU_{ji}` (*j*'s EU of
+challenging *i*, computed with *i*'s risk exponent in Scholz's code,
+``perception="receiver"``, or with *j*'s own, ``"own"``):
+
+* confrontation, :math:`EU_{ji} > EU_{ij} > 0`: *i* moves to :math:`x_j`;
+* compromise, :math:`EU_{ji} > 0 > EU_{ij}` and :math:`EU_{ji} > |EU_{ij}|`: *i* moves
+  the fraction :math:`|EU_{ij} / EU_{ji}|` of the way to :math:`x_j`;
+* capitulation, :math:`EU_{ji} > 0 > EU_{ij}` and :math:`EU_{ji} < |EU_{ij}|`: *i* moves
+  to :math:`x_j`. In Scholz's code (and its Python replication) the test reads
+  ``eu_ji < abs(eu_ji)``, which is never true, so capitulation never happens
+  (``capitulation=False``).
+
+Each receiver accepts one offer (``offer_choice``): in the paper the one that moves it
+least (``"least_move"``); in Scholz's code the nearest confrontation if there is one,
+else the compromise with the smallest key :math:`(|EU_{ij}| x_i + |EU_{ji}| x_j) /
+(|EU_{ij}| + |EU_{ji}|)`, else the nearest capitulation (``"scholz_key"``). All actors
+move at once; then the median voter position μ (the position with the least c·s-weighted
+distance to all actors, i.e. the weighted median and Condorcet winner) and the c·s-weighted
+mean are recorded.
+
+Cycles. The model need not converge (Scholz et al. flag "concerns regarding model
+sensitivity and convergence"; on the EC data it oscillates). After the run every issue's
+sequence of states is searched for the first recurrence: a state equal (within
+``cycle_tolerance`` x Δ) to an earlier one. A period-1 recurrence is convergence and the
+forecast is μ there; a longer period is reported as a :class:`~accord.models.base.Cycle`
+and the forecast is the mean of μ over one period. Without recurrence the forecast is μ
+after the last round and the status says ``max_rounds``.
+
+Presets: ``scholz_code`` follows Scholz's code as replicated by jmckib (2014),
+reproducing its published 10-round EC trajectory; ``scholz_paper`` follows the paper's
+equations. Every point where they differ is an option of its own, so either preset can be
+changed one switch at a time.
+
+References
+----------
+* Scholz, J. B., Calbert, G. J. & Smith, G. A. (2011). Unravelling Bueno De Mesquita's
+  group decision model. *J. Theoretical Politics* 23(4):510-531.
+  doi:10.1177/0951629811418142
+* Bueno de Mesquita, B. (1994). Political forecasting: an expected utility method. In
+  Bueno de Mesquita & Stokman (eds.), *European Community Decision Making*, Yale UP.
+* Eftekhari, Z. & Rahimi, S. (2014). Preana: game theory based prediction with
+  reinforcement learning. *Natural Science* 6:1108-1121.
+* jmckib/bdm-scholz-expected-utility-model (2014), the Python replication of Scholz's code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import Field
+
+from accord.models.base import (
+    Cycle,
+    Diagnostic,
+    Event,
+    Model,
+    ModelResult,
+    Options,
+    Status,
+)
+from accord.models.compromise import weighted_mean
+from accord.scenario.schema import Scenario
+
+__all__ = ["EUM", "PRESETS", "EUMOptions", "EUMPath", "eum_path"]
+
+Arr = NDArray[np.float64]
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "scholz_code": {
+        "q": 1.0,
+        "t": 1.0,
+        "improvement": "constant",
+        "probability_denominator": "all_triples",
+        "capitulation": False,
+        "offer_choice": "scholz_key",
+        "vote_risk": True,
+        "perception": "receiver",
+        "no_challenge_term": "omitted",
+        "median": "weighted_median",
+        "position_range": "initial",
+    },
+    "scholz_paper": {
+        "q": 1.0,
+        "t": 1.0,
+        "improvement": "constant",
+        "probability_denominator": "pair",
+        "capitulation": True,
+        "offer_choice": "least_move",
+        "vote_risk": False,
+        "perception": "own",
+        "no_challenge_term": "full",
+        "median": "weighted_median",
+        "position_range": "initial",
+    },
+}
+
+NONE, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
+_KIND = {CONFRONTATION: "confrontation", COMPROMISE: "compromise", CAPITULATION: "capitulation"}
+
+
+class EUMOptions(Options):
+    """Options of the expected-utility model; ``None`` takes the preset's value."""
+
+    preset: Literal["scholz_code", "scholz_paper"] = "scholz_code"
+    rounds: int = Field(default=100, ge=0, le=100_000, description="maximum number of rounds")
+    q: float | None = Field(default=None, ge=0, le=1, description="P(status quo holds)")
+    t: float | None = Field(default=None, ge=0, le=1, description="P(things improve)")
+    improvement: Literal["constant", "indicator"] | None = None
+    probability_denominator: Literal["all_triples", "pair"] | None = None
+    capitulation: bool | None = None
+    offer_choice: Literal["scholz_key", "least_move"] | None = None
+    vote_risk: bool | None = None
+    perception: Literal["receiver", "own"] | None = None
+    no_challenge_term: Literal["omitted", "full"] | None = None
+    median: Literal["weighted_median", "mean"] | None = None
+    position_range: Literal["initial", "current", "scale"] | None = None
+    forecast: Literal["median", "mean"] = "median"
+    cycle_tolerance: float = Field(
+        default=1e-6, ge=0, description="states this close (x initial spread) count as equal"
+    )
+
+    def resolved(self) -> dict[str, Any]:
+        """The options with the preset's values filled in."""
+        out = dict(PRESETS[self.preset])
+        for key, value in self.model_dump().items():
+            if value is not None:
+                out[key] = value
+        return out
+
+
+@dataclass(frozen=True)
+class EUMPath:
+    """Raw output of :func:`eum_path` for a batch of B issues (or draws) of n actors.
+
+    ``x`` (rounds+1, B, n) positions; ``median`` and ``mean`` (rounds+1, B);
+    ``risk`` (rounds, B, n) risk exponents used in each round; ``kind``, ``partner``,
+    ``eu_self``, ``eu_other`` (rounds, B, n): the offer each actor accepted;
+    ``recurrence`` (B, 2): per row the first state that recurs and the period of the
+    recurrence (1 = fixed point), or (-1, -1).
+    """
+
+    x: Arr
+    median: Arr
+    mean: Arr
+    risk: Arr
+    kind: NDArray[np.int8]
+    partner: NDArray[np.int64]
+    eu_self: Arr
+    eu_other: Arr
+    flat_security: NDArray[np.bool_]
+    recurrence: NDArray[np.int64]
+
+
+def _weighted_median_rows(x: Arr, w: Arr) -> Arr:
+    """Per row, the actor position with the least weighted L1 distance to all actors.
+
+    That is the weighted median (ties: the lowest such position); rows without weight
+    fall back to equal weights.
+    """
+    w = np.where(w.sum(axis=1, keepdims=True) > 0, w, 1.0)
+    cost = np.sum(w[:, None, :] * np.abs(x[:, :, None] - x[:, None, :]), axis=2)  # (B, cand)
+    best = cost.min(axis=1, keepdims=True)
+    tol = 1e-12 * np.maximum(best, 1.0)
+    cand = np.where(cost <= best + tol, x, np.inf)
+    out: Arr = cand.min(axis=1)
+    return out
+
+
+def _votes(x: Arr, w: Arr, r: Arr, delta: Arr, use_risk: bool) -> Arr:
+    """v[b, k, a, c]: actor k's weighted vote for a's position over c's."""
+    d = np.abs(x[:, :, None] - x[:, None, :]) / delta[:, None, None]  # (B, k, a)
+    if use_risk:
+        d = d ** r[:, :, None]
+    out: Arr = w[:, :, None, None] * (d[:, :, None, :] - d[:, :, :, None])
+    return out
+
+
+def _win_probability(x: Arr, w: Arr, r: Arr, delta: Arr, cfg: dict[str, Any]) -> Arr:
+    """P[b, a, c]: probability that a prevails over c."""
+    v = _votes(x, w, r, delta, cfg["vote_risk"])
+    num = np.clip(v, 0.0, None).sum(axis=1)
+    if cfg["probability_denominator"] == "all_triples":
+        den = np.broadcast_to(np.abs(v).sum(axis=(1, 2, 3))[:, None, None], num.shape)
+    else:
+        den = np.abs(v).sum(axis=1)
+    p: Arr = np.zeros_like(num)
+    np.divide(num, den, out=p, where=den > 0)
+    p[x[:, :, None] == x[:, None, :]] = 0.0
+    return p
+
+
+def _u(z: Arr, r: Arr) -> Arr:
+    out: Arr = 2.0 - 4.0 * np.clip(z, 0.0, None) ** r
+    return out
+
+
+def _expected_utility(
+    x: Arr, s: Arr, p: Arr, r_pair: Arr, mu: Arr, delta: Arr, cfg: dict[str, Any]
+) -> Arr:
+    """EU[b, a, c] of a challenging c, with utilities of risk exponent ``r_pair[b, a, c]``."""
+    gap = np.abs(x[:, :, None] - x[:, None, :])
+    dist = gap / delta[:, None, None]
+    us = _u(0.5 - 0.5 * dist, r_pair)
+    uf = _u(0.5 + 0.5 * dist, r_pair)
+    usq = _u(np.full_like(dist, 0.5), r_pair)
+    sc = s[:, None, :]
+    eu: Arr = sc * (p * us + (1.0 - p) * uf) + (1.0 - sc) * us - cfg["q"] * usq
+    if cfg["no_challenge_term"] == "full" and cfg["q"] < 1.0:
+        to_mu = np.abs(x - mu[:, None])[:, :, None]
+        spread = (to_mu + gap) / delta[:, None, None]
+        ub = _u(0.5 - 0.25 * spread, r_pair)
+        uw = _u(0.5 + 0.25 * spread, r_pair)
+        if cfg["improvement"] == "indicator":
+            t: Arr | float = (to_mu < gap).astype(float)
+        else:
+            t = cfg["t"]
+        eu = eu - (1.0 - cfg["q"]) * (t * ub + (1.0 - t) * uw)
+    return eu
+
+
+def _risk_exponents(
+    x: Arr, w: Arr, s: Arr, mu: Arr, delta: Arr, cfg: dict[str, Any]
+) -> tuple[Arr, NDArray[np.bool_]]:
+    """Risk exponents r_i from each actor's exposure to challenges (eqs. 32-33)."""
+    ones = np.ones_like(x)
+    p = _win_probability(x, w, ones, delta, cfg)
+    eu = _expected_utility(x, s, p, np.ones_like(p), mu, delta, cfg)
+    n = x.shape[1]
+    eu = eu * (1.0 - np.eye(n))[None]
+    security = eu.sum(axis=1)  # S_c = sum over challengers a != c of EU(a, c)
+    hi, lo = security.max(axis=1, keepdims=True), security.min(axis=1, keepdims=True)
+    span = hi - lo
+    flat = (span <= 1e-12 * np.maximum(np.abs(hi), 1.0))[:, 0]
+    big_r = np.where(span > 0, (2.0 * security - hi - lo) / np.where(span > 0, span, 1.0), 0.0)
+    big_r[flat] = 0.0
+    r: Arr = (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0)
+    return r, flat
+
+
+def _choose_offers(
+    x: Arr, eu_ij: Arr, eu_ji: Arr, cfg: dict[str, Any]
+) -> tuple[NDArray[np.int8], NDArray[np.int64], Arr]:
+    """Which offer each receiver accepts: (kind, proposer, new position)."""
+    n = x.shape[1]
+    xi, xj = x[:, :, None], x[:, None, :]
+    valid = (xi != xj) & ~np.eye(n, dtype=bool)[None]
+    conf = valid & (eu_ji > eu_ij) & (eu_ij > 0)
+    loser = valid & (eu_ji > 0) & (eu_ij < 0)
+    comp = loser & (eu_ji > np.abs(eu_ij))
+    capit = loser & (eu_ji < np.abs(eu_ij)) if cfg["capitulation"] else np.zeros_like(loser)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.abs(eu_ij / eu_ji)
+        target = np.where(comp, xi + (xj - xi) * frac, np.broadcast_to(xj, conf.shape))
+    kinds = np.where(
+        conf, CONFRONTATION, np.where(comp, COMPROMISE, np.where(capit, CAPITULATION, NONE))
+    )
+    move = np.abs(target - xi)
+
+    if cfg["offer_choice"] == "least_move":
+        key = np.where(kinds != NONE, move, np.inf)
+        j = np.argmin(key, axis=2)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            comp_key = (np.abs(eu_ij) * xi + np.abs(eu_ji) * xj) / (np.abs(eu_ij) + np.abs(eu_ji))
+        j_conf = np.argmin(np.where(conf, move, np.inf), axis=2)
+        j_comp = np.argmin(np.where(comp, comp_key, np.inf), axis=2)
+        j_cap = np.argmin(np.where(capit, move, np.inf), axis=2)
+        j = np.where(conf.any(axis=2), j_conf, np.where(comp.any(axis=2), j_comp, j_cap))
+    kind = np.take_along_axis(kinds, j[:, :, None], axis=2)[:, :, 0].astype(np.int8)
+    new = np.take_along_axis(target, j[:, :, None], axis=2)[:, :, 0]
+    new = np.where(kind != NONE, new, x)
+    partner = np.where(kind != NONE, j, -1).astype(np.int64)
+    return kind, partner, new
+
+
+def eum_path(
+    x0: Arr,
+    c: Arr,
+    s: Arr,
+    rounds: int,
+    *,
+    scale_width: Arr | None = None,
+    cycle_tolerance: float = 1e-6,
+    stop_at_recurrence: bool = True,
+    **options: Any,
+) -> EUMPath:
+    """Run the expected-utility model on a batch of one-dimensional issues.
+
+    ``x0``, ``c`` and ``s`` have shape (B, n): B independent issues or Monte Carlo draws
+    of the same n actors; ``s`` on 0-1. ``options`` are those of :class:`EUMOptions`
+    (``preset`` and overrides). A state recurs when it is within ``cycle_tolerance`` times
+    the row's initial spread of an earlier state; with ``stop_at_recurrence`` the run ends
+    once every row has recurred.
+    """
+    cfg = EUMOptions(rounds=rounds, **options).resolved()
+    x = np.array(x0, dtype=float, ndmin=2)
+    c = np.broadcast_to(np.asarray(c, dtype=float), x.shape)
+    s = np.broadcast_to(np.asarray(s, dtype=float), x.shape)
+    w = c * s
+    b, n = x.shape
+
+    def position_range(xx: Arr) -> Arr:
+        if cfg["position_range"] == "scale":
+            if scale_width is None:
+                raise ValueError("position_range='scale' needs scale_width")
+            return np.broadcast_to(np.asarray(scale_width, dtype=float), (b,)).copy()
+        span: Arr = xx.max(axis=1) - xx.min(axis=1)
+        return np.where(span > 0, span, 1.0)
+
+    def centre(xx: Arr) -> tuple[Arr, Arr]:
+        med = _weighted_median_rows(xx, w)
+        mean = weighted_mean(xx[:, :, None], w[:, :, None], axis=1)[:, 0]
+        mean = np.where(np.isnan(mean), xx.mean(axis=1), mean)
+        return med, mean
+
+    delta = position_range(x)
+    atol = cycle_tolerance * (x.max(axis=1) - x.min(axis=1))
+    xs, meds, means = [x.copy()], [], []
+    risks, kinds, partners, eus_self, eus_other = [], [], [], [], []
+    flat_any = np.zeros(b, dtype=bool)
+    recurrence = np.full((b, 2), -1, dtype=np.int64)
+    for t in range(1, rounds + 1):
+        med, mean = centre(x)
+        meds.append(med)
+        means.append(mean)
+        mu = med if cfg["median"] == "weighted_median" else mean
+        if cfg["position_range"] == "current":
+            delta = position_range(x)
+        r, flat = _risk_exponents(x, w, s, mu, delta, cfg)
+        flat_any |= flat
+        p = _win_probability(x, w, r, delta, cfg)
+        r_row = np.broadcast_to(r[:, :, None], p.shape)
+        eu_row = _expected_utility(x, s, p, r_row, mu, delta, cfg)  # EU(i -> j) by i
+        if cfg["perception"] == "own":
+            eu_ji = np.swapaxes(eu_row, 1, 2)
+        else:
+            r_col = np.broadcast_to(r[:, None, :], p.shape)
+            eu_ji = np.swapaxes(_expected_utility(x, s, p, r_col, mu, delta, cfg), 1, 2)
+        kind, partner, x = _choose_offers(x, eu_row, eu_ji, cfg)
+        safe = np.maximum(partner, 0)[:, :, None]
+        risks.append(r)
+        kinds.append(kind)
+        partners.append(partner)
+        eus_self.append(np.take_along_axis(eu_row, safe, axis=2)[:, :, 0])
+        eus_other.append(np.take_along_axis(eu_ji, safe, axis=2)[:, :, 0])
+        # First recurrence of each row's state: a fixed point (period 1) or a cycle.
+        gaps = np.abs(np.stack(xs) - x[None]).max(axis=2)  # (t, B)
+        for row in np.flatnonzero(recurrence[:, 0] < 0):
+            hits = np.flatnonzero(gaps[:, row] <= atol[row])
+            if hits.size:
+                recurrence[row] = (hits[-1], t - hits[-1])
+        xs.append(x.copy())
+        if stop_at_recurrence and (recurrence[:, 0] >= 0).all():
+            break
+    med, mean = centre(x)
+    meds.append(med)
+    means.append(mean)
+
+    def stack(items: list[Any], shape: tuple[int, ...], dtype: Any) -> Any:
+        return np.stack(items) if items else np.zeros(shape, dtype=dtype)
+
+    return EUMPath(
+        x=np.stack(xs),
+        median=np.stack(meds),
+        mean=np.stack(means),
+        risk=stack(risks, (0, b, n), float),
+        kind=stack(kinds, (0, b, n), np.int8),
+        partner=stack(partners, (0, b, n), np.int64),
+        eu_self=stack(eus_self, (0, b, n), float),
+        eu_other=stack(eus_other, (0, b, n), float),
+        flat_security=flat_any,
+        recurrence=recurrence,
+    )
+
+
+def _event_text(kind: int, actor: str, other: str) -> str:
+    if kind == CONFRONTATION:
+        return f"{actor} loses confrontation to {other}"
+    if kind == COMPROMISE:
+        return f"{actor} compromises with {other}"
+    return f"{actor} capitulates to {other}"
+
+
+class EUM(Model):
+    name = "eum"
+    summary = "Bueno de Mesquita's expected-utility model (Scholz et al. 2011 replication)"
+    references = ("Scholz, Calbert & Smith 2011", "Bueno de Mesquita 1994")
+    options_type = EUMOptions
+    options: EUMOptions
+
+    def run(
+        self, scenario: Scenario, *, rng: np.random.Generator | int | None = None
+    ) -> ModelResult:
+        a = scenario.arrays()
+        n, m = a.position.shape
+        opts = self.options
+        cfg = opts.resolved()
+        forecast = np.full(m, np.nan)
+        status: list[Status] = []
+        events: list[Event] = []
+        cycles: list[Cycle] = []
+        diagnostics: list[Diagnostic] = []
+        paths: list[EUMPath] = []
+        members: list[NDArray[np.intp]] = []
+        for k, iid in enumerate(a.issue_ids):
+            idx = np.flatnonzero(a.present[:, k])
+            members.append(idx)
+            x0 = a.position[idx, k][None]
+            path = eum_path(
+                x0,
+                a.capability[idx, k][None],
+                a.salience[idx, k][None],
+                opts.rounds,
+                scale_width=a.scale_max[k : k + 1] - a.scale_min[k : k + 1],
+                cycle_tolerance=opts.cycle_tolerance,
+                **opts.model_dump(exclude={"rounds", "cycle_tolerance"}),
+            )
+            paths.append(path)
+            if path.flat_security[0]:
+                diagnostics.append(
+                    Diagnostic(
+                        "flat_security",
+                        "all actors equally exposed to challenges: risk attitudes undefined, "
+                        "taken as neutral (r = 1)",
+                        iid,
+                    )
+                )
+            if np.ptp(x0) == 0:
+                diagnostics.append(
+                    Diagnostic("no_disagreement", "all actors share one position", iid)
+                )
+            centre = path.median[:, 0] if opts.forecast == "median" else path.mean[:, 0]
+            start, period = (int(v) for v in path.recurrence[0])
+            if start < 0:
+                forecast[k] = centre[-1]
+                status.append("max_rounds" if opts.rounds > 0 else "static")
+                if opts.rounds > 0:
+                    tail = centre[-min(len(centre), 20) :]
+                    diagnostics.append(
+                        Diagnostic(
+                            "not_converged",
+                            f"no fixed point or cycle within {path.x.shape[0] - 1} rounds; "
+                            f"forecast over the last {tail.size} states ranged "
+                            f"{tail.min():.4g}..{tail.max():.4g}",
+                            iid,
+                        )
+                    )
+            else:
+                if period == 1:
+                    forecast[k] = centre[start]
+                    status.append("converged")
+                else:
+                    window = centre[start : start + period]
+                    forecast[k] = float(window.mean())
+                    status.append("cycle")
+                    cycles.append(
+                        Cycle(iid, start, period, float(window.min()), float(window.max()))
+                    )
+                    diagnostics.append(
+                        Diagnostic(
+                            "cycle",
+                            f"positions repeat every {period} rounds from round {start}; "
+                            f"forecast is the mean over the cycle "
+                            f"({window.min():.4g}..{window.max():.4g})",
+                            iid,
+                        )
+                    )
+            for t in range(path.kind.shape[0]):
+                for row, i in enumerate(idx):
+                    kind = int(path.kind[t, 0, row])
+                    if kind == NONE:
+                        continue
+                    j = idx[int(path.partner[t, 0, row])]
+                    actor, other = a.actor_ids[i], a.actor_ids[j]
+                    events.append(
+                        Event(
+                            round=t + 1,
+                            issue=iid,
+                            kind=_KIND[kind],
+                            actor=actor,
+                            counterpart=other,
+                            before=float(path.x[t, 0, row]),
+                            after=float(path.x[t + 1, 0, row]),
+                            values={
+                                "eu_actor": float(path.eu_self[t, 0, row]),
+                                "eu_counterpart": float(path.eu_other[t, 0, row]),
+                                "risk_exponent": float(path.risk[t, 0, row]),
+                            },
+                            text=_event_text(kind, actor, other),
+                        )
+                    )
+        length = max(p.x.shape[0] for p in paths)
+        trajectory = np.full((length, n, m), np.nan)
+        median_path = np.full((length, m), np.nan)
+        mean_path = np.full((length, m), np.nan)
+        risk = np.full((max(length - 1, 0), n, m), np.nan)
+        for k, (path, idx) in enumerate(zip(paths, members, strict=True)):
+            steps = path.x.shape[0]
+            trajectory[:steps, idx, k] = path.x[:, 0, :]
+            trajectory[steps:, idx, k] = path.x[-1, 0, :]  # a fixed point stays put
+            median_path[:steps, k] = path.median[:, 0]
+            median_path[steps:, k] = path.median[-1, 0]
+            mean_path[:steps, k] = path.mean[:, 0]
+            mean_path[steps:, k] = path.mean[-1, 0]
+            risk[: steps - 1, idx, k] = path.risk[:, 0, :]
+        events.sort(key=lambda e: (e.round, a.issue_ids.index(e.issue)))
+        return ModelResult(
+            model=self.name,
+            scenario_id=scenario.id,
+            options=cfg,
+            actor_ids=a.actor_ids,
+            issue_ids=a.issue_ids,
+            forecast=forecast,
+            status=tuple(status),
+            trajectory=trajectory,
+            forecast_path=median_path if opts.forecast == "median" else mean_path,
+            events=tuple(events),
+            cycles=tuple(cycles),
+            diagnostics=tuple(diagnostics),
+            extra={"median_path": median_path, "mean_path": mean_path, "risk_exponents": risk},
+        )

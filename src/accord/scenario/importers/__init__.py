@@ -1,0 +1,50 @@
+"""Importers and exporters for the file formats of other bargaining tools.
+
+=========  ==============================================  =========================
+format     files                                           scenarios per file
+=========  ==============================================  =========================
+``ktab``   KTAB SMP CSV (and XML, read only)               one, all dimensions one space
+``decide`` decide-exchange-model ``#A/#P/#M/#D`` rows      one
+``bdm``    actor, capability, position, salience CSV       one, one issue
+``deu``    DEU III wide CSV                                one per EU issue
+=========  ==============================================  =========================
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from accord.errors import ScenarioError
+from accord.scenario.importers import bdm, decide, deu, ktab
+from accord.scenario.schema import Scenario
+
+__all__ = ["FORMATS", "bdm", "decide", "deu", "export", "ktab", "read"]
+
+FORMATS = ("ktab", "decide", "bdm", "deu")
+
+
+def read(fmt: str, path: str | Path, **options: Any) -> list[Scenario]:
+    """Read a file of the given format into a list of scenarios."""
+    if fmt == "ktab":
+        return [ktab.read(path)]
+    if fmt == "decide":
+        return [decide.read(path)]
+    if fmt == "bdm":
+        return [bdm.read(path, **options)]
+    if fmt == "deu":
+        return deu.read(path, **options)
+    raise ScenarioError.single("--from", f"unknown format; use one of {', '.join(FORMATS)}", fmt)
+
+
+def export(fmt: str, scenarios: list[Scenario], path: str | Path) -> None:
+    """Write scenarios in the given format."""
+    if fmt == "deu":
+        deu.write(scenarios, path)
+        return
+    if len(scenarios) != 1:
+        raise ScenarioError.single("", f"the {fmt} format holds one scenario", len(scenarios))
+    writer = {"ktab": ktab.write, "decide": decide.write, "bdm": bdm.write}.get(fmt)
+    if writer is None:
+        raise ScenarioError.single("--to", f"unknown format; use one of {', '.join(FORMATS)}", fmt)
+    writer(scenarios[0], path)

@@ -1,0 +1,198 @@
+"""The DEU III data set: EU legislative issues with actors' positions and real outcomes.
+
+Source: Arregui, J. & Perarnaud, C. (2021). "A new dataset on legislative decision-making
+in the European Union: the DEU III dataset", *Journal of European Public Policy*
+doi:10.1080/13501763.2021.1991983; data doi:10.34810/data53 (CORA, Repositori de Dades de
+Recerca). The wide, tab-separated copy read here (``blksv/predictioneers_game:deu3.csv``)
+adds a GDP row as line 2 and drops invalid outcomes.
+
+Columns: proposal and issue identifiers and metadata (``prnrnmc isnrnmc prnr prname isnr
+type council proc counvte proccde issues intro finact``), then a position ``p<code>`` and a
+salience ``s<code>`` (both 0-100) for the Commission (``com``), the Parliament (``ep``) and
+each member state, then the reference point ``rp`` and the outcome ``out``.
+
+Every row becomes one scenario with one issue: actors with an empty position are left
+out; the reference point becomes the issue's status quo and the outcome its ``outcome``.
+A position with an empty salience (54 cells) is kept with salience 0 and a note saying so,
+so it counts for unweighted baselines but carries no weight.
+
+Capability (``capability=``):
+
+* ``"nice"`` (default): Council votes under the Treaty of Nice (Germany, France, Italy and
+  the UK 29 ... Malta 3), with the Commission and the Parliament at 29 each, the largest
+  member-state weight, following the convention of the DEU compromise-model literature
+  (Thomson et al. 2006). On these weights the compromise model's mean absolute error over
+  the 353 issues with an outcome is 23.10.
+* ``"gdp"``: the GDP weights of line 2 (Commission and Parliament 4.1 = Germany's).
+* ``"equal"``: 1 for every actor.
+
+The other two sets are kept in each actor's ``attributes`` (``nice_votes``, ``gdp``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any, Literal
+
+from accord.errors import Problem, ScenarioError
+from accord.scenario.importers._common import fmt_num, parse_num, read_text
+from accord.scenario.io import scenario_from_data
+from accord.scenario.schema import Scenario
+
+__all__ = ["ACTORS", "META_COLUMNS", "NICE_VOTES", "read", "write"]
+
+Capability = Literal["nice", "gdp", "equal"]
+
+META_COLUMNS = (
+    "prnrnmc", "isnrnmc", "prnr", "prname", "isnr", "type", "council", "proc", "counvte",
+    "proccde", "issues", "intro", "finact",
+)  # fmt: skip
+
+ACTORS: dict[str, str] = {
+    "com": "European Commission", "ep": "European Parliament", "at": "Austria",
+    "be": "Belgium", "bu": "Bulgaria", "cr": "Croatia", "cy": "Cyprus",
+    "cz": "Czech Republic", "dk": "Denmark", "ee": "Estonia", "fi": "Finland",
+    "fr": "France", "de": "Germany", "el": "Greece", "hu": "Hungary", "ie": "Ireland",
+    "it": "Italy", "lv": "Latvia", "lt": "Lithuania", "lu": "Luxembourg", "mt": "Malta",
+    "nl": "Netherlands", "pl": "Poland", "pt": "Portugal", "ro": "Romania",
+    "si": "Slovenia", "sk": "Slovakia", "es": "Spain", "se": "Sweden", "uk": "United Kingdom",
+}  # fmt: skip
+
+#: Council votes under the Treaty of Nice (in force 2003-2014 for QMV), Commission and
+#: Parliament set to the largest member-state weight.
+NICE_VOTES: dict[str, float] = {
+    "com": 29, "ep": 29, "de": 29, "fr": 29, "it": 29, "uk": 29, "es": 27, "pl": 27,
+    "ro": 14, "nl": 13, "be": 12, "cz": 12, "el": 12, "hu": 12, "pt": 12, "at": 10,
+    "se": 10, "bu": 10, "dk": 7, "ie": 7, "lt": 7, "sk": 7, "fi": 7, "cr": 7, "cy": 4,
+    "ee": 4, "lv": 4, "lu": 4, "si": 4, "mt": 3,
+}  # fmt: skip
+
+_RULES = {"QMV": "qualified_majority", "Unan": "unanimity", "Unanimity": "unanimity"}
+
+
+def _date(text: str) -> dt.date | None:
+    """DEU dates are dd-mm-yy; Excel-mangled or missing cells give ``None``."""
+    try:
+        return dt.datetime.strptime(text, "%d-%m-%y").date()
+    except ValueError:
+        return None
+
+
+def read(path: str | Path, *, capability: Capability = "nice") -> list[Scenario]:
+    """One scenario per DEU issue, in file order."""
+    file = str(path)
+    rows = list(csv.reader(io.StringIO(read_text(path)), delimiter="\t"))
+    if len(rows) < 3:
+        raise ScenarioError.single("", "expected a header, a GDP line and issue lines", file=file)
+    header = rows[0]
+    col = {name: k for k, name in enumerate(header)}
+    required = [*META_COLUMNS, *(f"p{c}" for c in ACTORS), *(f"s{c}" for c in ACTORS), "rp", "out"]
+    missing = [c for c in required if c not in col]
+    if missing:
+        raise ScenarioError.single("line 1", "missing columns", ", ".join(missing), file=file)
+    problems: list[Problem] = []
+    gdp_row = rows[1]
+    gdp = {c: parse_num(gdp_row[col[f"p{c}"]], f"line 2, p{c} (GDP)", problems) for c in ACTORS}
+    if problems:
+        raise ScenarioError(problems, file=file)
+    scenarios = []
+    for line, row in enumerate(rows[2:], start=3):
+        if not any(cell.strip() for cell in row):
+            continue
+        row = row + [""] * (len(header) - len(row))
+        meta = {name: row[col[name]].strip() for name in META_COLUMNS}
+        before = len(problems)
+        actors: list[dict[str, Any]] = []
+        for code, name in ACTORS.items():
+            p_text, s_text = row[col[f"p{code}"]].strip(), row[col[f"s{code}"]].strip()
+            if not p_text:
+                continue
+            stance: dict[str, Any] = {
+                "position": parse_num(p_text, f"line {line}, p{code}", problems)
+            }
+            if s_text:
+                stance["salience"] = parse_num(s_text, f"line {line}, s{code}", problems)
+            else:
+                stance["salience"] = 0.0
+                stance["note"] = "salience missing in DEU III; 0 used"
+            cap = {"nice": NICE_VOTES[code], "gdp": gdp[code], "equal": 1.0}[capability]
+            actors.append(
+                {
+                    "id": code,
+                    "name": name,
+                    "capability": cap,
+                    "positions": {"x": stance},
+                    "attributes": {"nice_votes": NICE_VOTES[code], "gdp": gdp[code]},
+                }
+            )
+        issue: dict[str, Any] = {
+            "id": "x",
+            "name": meta["prname"] or meta["isnr"],
+            "attributes": {k: v for k, v in meta.items() if v},
+        }
+        for key, name in (("rp", "status_quo"), ("out", "outcome")):
+            text = row[col[key]].strip()
+            if text:
+                issue[name] = parse_num(text, f"line {line}, {key}", problems)
+        rule = _RULES.get(meta["counvte"].split("(")[0])
+        if rule:
+            issue["decision_rule"] = {"rule": rule, "note": meta["counvte"]}
+        if len(problems) > before:
+            continue
+        sid = meta["isnr"] or f"line-{line}"
+        data = {
+            "id": sid,
+            "title": f"DEU III {sid}: {meta['prname']}",
+            "description": f"{meta['type']} ({meta['proc']}, {meta['counvte']}), "
+            f"Council formation {meta['council']}",
+            "as_of": _date(meta["intro"]),
+            "salience_scale": 100,
+            "issues": [issue],
+            "actors": actors,
+            "attributes": {"source_format": "deu", "capability": capability},
+        }
+        try:
+            scenarios.append(scenario_from_data(data))
+        except ScenarioError as exc:
+            problems.extend(
+                Problem(f"line {line}: {p.path}", p.message, p.value) for p in exc.problems
+            )
+    if problems:
+        raise ScenarioError(problems, file=file)
+    return scenarios
+
+
+def write(scenarios: list[Scenario], path: str | Path) -> None:
+    """Write DEU scenarios back to the wide format (GDP line from actor attributes)."""
+    header = [*META_COLUMNS, *(f"p{c}" for c in ACTORS), *(f"s{c}" for c in ACTORS), "rp", "out"]
+    gdp: dict[str, str] = {}
+    rows = []
+    for sc in scenarios:
+        if len(sc.issues) != 1:
+            raise ScenarioError.single("issues", "a DEU row holds one issue", len(sc.issues))
+        issue = sc.issues[0]
+        cells = {name: str(issue.attributes.get(name, "")) for name in META_COLUMNS}
+        for a in sc.actors:
+            if a.id not in ACTORS:
+                raise ScenarioError.single("actors", "not a DEU actor code", a.id)
+            st = a.positions[issue.id]
+            cells[f"p{a.id}"] = fmt_num(st.position)
+            if not (st.note and st.note.startswith("salience missing")):
+                cells[f"s{a.id}"] = fmt_num(st.salience * 100 / sc.salience_scale)
+            if "gdp" in a.attributes:
+                gdp[a.id] = fmt_num(float(a.attributes["gdp"]))
+        if issue.status_quo is not None:
+            cells["rp"] = fmt_num(issue.status_quo.value)
+        if issue.outcome is not None:
+            cells["out"] = fmt_num(issue.outcome.value)
+        rows.append([cells.get(h, "") for h in header])
+    gdp_line = [gdp.get(h[1:], "") if h[0] == "p" and h[1:] in ACTORS else "" for h in header]
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter="\t", lineterminator="\n")
+    w.writerow(header)
+    w.writerow(gdp_line)
+    w.writerows(rows)
+    Path(path).write_text(buf.getvalue(), encoding="utf-8")

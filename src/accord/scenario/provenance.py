@@ -1,0 +1,26 @@
+"""Which numbers of a scenario carry no source and no judgement mark."""
+
+from __future__ import annotations
+
+from accord.errors import format_path
+from accord.scenario.schema import Scenario
+
+__all__ = ["unsourced"]
+
+
+def unsourced(scenario: Scenario) -> list[str]:
+    """Field paths of capabilities, stances and status quos without provenance."""
+    out: list[str] = []
+    for i, actor in enumerate(scenario.actors):
+        if not actor.capability.has_provenance:
+            out.append(format_path(("actors", i, "capability")))
+        for iid, value in actor.issue_capability.items():
+            if not value.has_provenance:
+                out.append(format_path(("actors", i, "issue_capability", iid)))
+        for iid, stance in actor.positions.items():
+            if not stance.has_provenance:
+                out.append(format_path(("actors", i, "positions", iid)))
+    for k, issue in enumerate(scenario.issues):
+        if issue.status_quo is not None and not issue.status_quo.has_provenance:
+            out.append(format_path(("issues", k, "status_quo")))
+    return out
