@@ -9,9 +9,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _timing import best_of
 from accord import models, scenarios
+from accord.datasets import deu as deu_dataset
 from accord.scenario.importers import deu
 
-DEU = Path(__file__).parents[1] / "tests/data/deu/deu3.csv"
+DEU = deu_dataset.PATH
 
 
 def main() -> None:

@@ -8,9 +8,11 @@ from typer.testing import CliRunner
 
 from accord import scenarios
 from accord.cli import app
+from accord.datasets import deu as deu_dataset
 from accord.scenario import load
 
 DATA = Path(__file__).parent / "data"
+DEU_PATH = deu_dataset.PATH
 runner = CliRunner()
 
 
@@ -101,7 +103,7 @@ def test_import_then_export(tmp_path: Path, fmt: str, file: str) -> None:
 
 def test_import_deu_writes_a_folder(tmp_path: Path) -> None:
     result = runner.invoke(
-        app, ["import", str(DATA / "deu/deu3.csv"), "--from", "deu", "-o", str(tmp_path / "deu")]
+        app, ["import", str(DEU_PATH), "--from", "deu", "-o", str(tmp_path / "deu")]
     )
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "deu").glob("*.yaml"))) == 364

@@ -5,11 +5,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from accord.datasets import deu as deu_dataset
 from accord.errors import ScenarioError
 from accord.scenario import importers
 from accord.scenario.importers import bdm, decide, deu, ktab
 
 DATA = Path(__file__).parent / "data"
+DEU_PATH = deu_dataset.PATH
 
 
 def test_ktab_csv_reads_dimensions_as_one_space() -> None:
@@ -89,7 +91,7 @@ def test_bdm_columns_found_by_name(tmp_path: Path) -> None:
 
 
 def test_deu_reads_every_issue_with_outcome_and_reference_point() -> None:
-    scs = deu.read(DATA / "deu/deu3.csv")
+    scs = deu.read(DEU_PATH)
     assert len(scs) == 364
     with_outcome = [s for s in scs if s.issues[0].outcome is not None]
     assert len(with_outcome) == 353
@@ -102,14 +104,14 @@ def test_deu_reads_every_issue_with_outcome_and_reference_point() -> None:
         and first.issues[0].decision_rule.rule == "qualified_majority"
     )
     assert first.actor("com").attributes["gdp"] == 4.1
-    gdp = deu.read(DATA / "deu/deu3.csv", capability="gdp")[0]
+    gdp = deu.read(DEU_PATH, capability="gdp")[0]
     assert gdp.actor("de").capability.value == 4.1
 
 
 def test_deu_missing_salience_kept_with_a_note() -> None:
     notes = [
         st.note
-        for s in deu.read(DATA / "deu/deu3.csv")
+        for s in deu.read(DEU_PATH)
         for a in s.actors
         for st in a.positions.values()
         if st.note
@@ -118,7 +120,7 @@ def test_deu_missing_salience_kept_with_a_note() -> None:
 
 
 def test_deu_round_trip(tmp_path: Path) -> None:
-    scs = deu.read(DATA / "deu/deu3.csv")
+    scs = deu.read(DEU_PATH)
     deu.write(scs, tmp_path / "deu.csv")
     assert deu.read(tmp_path / "deu.csv") == scs
 

@@ -7,21 +7,19 @@ exit code 2, never a traceback.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 import sys
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from accord import __version__
-from accord.errors import AccordError, ModelError, ScenarioError
+from accord.cli.common import err, guarded, load_scenario, out, parse_sets
+from accord.errors import ModelError, ScenarioError
 from accord.scenario.schema import Scenario
 
 app = typer.Typer(
@@ -31,75 +29,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-def _console(stderr: bool = False) -> Console:
-    probe = Console(stderr=stderr)
-    width = None if probe.is_terminal else 120
-    return Console(stderr=stderr, highlight=False, soft_wrap=True, width=width)
-
-
-out = _console()
-err = _console(stderr=True)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def guarded(fn: F) -> F:
-    """Turn accord's errors into a message and exit code 2."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except ScenarioError as exc:
-            for line in str(exc).splitlines():
-                err.print(f"[red]error:[/red] {line}", markup=True)
-            raise typer.Exit(2) from None
-        except AccordError as exc:
-            err.print(f"[red]error:[/red] {exc}", markup=True)
-            raise typer.Exit(2) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def load_scenario(ref: str | None) -> Scenario:
-    """A scenario from a file path, or a bundled scenario by id (default: the flagship)."""
-    from accord import scenarios
-    from accord.scenario.io import load
-
-    if ref is None:
-        return scenarios.load(scenarios.DEFAULT)
-    p = Path(ref)
-    if p.exists() or p.suffix or "/" in ref:
-        return load(p)
-    if ref in scenarios.ids():
-        return scenarios.load(ref)
-    raise ScenarioError.single(
-        "", f"neither a file nor a bundled scenario ({', '.join(scenarios.ids())})", ref
-    )
-
-
-def _parse_value(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text
-
-
-def _parse_sets(items: list[str], models: list[str]) -> dict[str, dict[str, Any]]:
-    options: dict[str, dict[str, Any]] = {m: {} for m in models}
-    for item in items:
-        key, sep, value = item.partition("=")
-        model, dot, name = key.partition(".")
-        if not sep or not dot or not name:
-            raise ModelError("expected MODEL.OPTION=VALUE", path="--set", value=item)
-        if model not in options:
-            raise ModelError(
-                f"model not selected with --model ({', '.join(models)})", path="--set", value=item
-            )
-        options[model][name] = _parse_value(value)
-    return options
 
 
 class Output(StrEnum):
@@ -145,7 +74,7 @@ def run(
 
     sc = load_scenario(scenario)
     names = model or list(registry.available())
-    options = _parse_sets(set_ or [], names)
+    options = parse_sets(set_ or [], names)
     results = run_models(sc, names, options, rounds=rounds, seed=seed)
     if json_ and csv_:
         raise ModelError("choose one of --json and --csv", path="--json/--csv")
@@ -374,3 +303,8 @@ def main_callback(
 
 def main() -> None:
     app()
+
+
+from accord.cli.backtest import backtest_app  # noqa: E402  (sub-commands import the helpers above)
+
+app.add_typer(backtest_app, name="backtest")

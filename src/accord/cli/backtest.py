@@ -1,0 +1,77 @@
+"""``accord backtest``: score every model against real outcomes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from accord.cli.common import err, guarded, out, parse_sets
+
+backtest_app = typer.Typer(help="Back-test models against real outcomes.", no_args_is_help=True)
+
+
+@backtest_app.command("deu")
+@guarded
+def deu(
+    model: Annotated[
+        list[str] | None, typer.Option("--model", "-m", help="Model; repeat. Default: all.")
+    ] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="A model option, e.g. --set eum.q=0.5.")
+    ] = None,
+    folds: Annotated[int, typer.Option(help="Cross-validation folds (fixed).", min=2)] = 5,
+    seed: Annotated[int, typer.Option(help="Seed of the folds and the bootstrap.")] = 2021,
+    resamples: Annotated[int, typer.Option(help="Bootstrap resamples.", min=100)] = 2000,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the table, CSVs and plot.")
+    ] = None,
+    readme: Annotated[
+        Path | None,
+        typer.Option(help="Also replace the table between <!-- backtest-deu --> markers here."),
+    ] = None,
+) -> None:
+    """DEU III: every model on all 353 EU issues with a real outcome."""
+    from accord import models
+    from accord.analysis.backtest import backtest, default_predictors
+    from accord.datasets import deu as dataset
+    from accord.report.backtest import error_figure, replace_between_markers
+    from accord.report.save import save_figure
+
+    names = model or list(models.available())
+    options = parse_sets(set_ or [], names)
+    result = backtest(
+        dataset.cases(),
+        default_predictors(names, options),
+        folds=folds,
+        seed=seed,
+        resamples=resamples,
+    )
+    table = Table(title="DEU III back-test (353 issues; Nice votes)", title_justify="left")
+    for col in ("predictor", "N", "failed", "MAE [95% CI]", "median AE", "within 10"):
+        table.add_column(col, justify="left" if col == "predictor" else "right")
+    for name, r in result.summary.sort_values("mae").iterrows():
+        table.add_row(
+            f"{name}{' (CV)' if r['fitted'] else ''}",
+            str(r["n"]),
+            str(r["failed"]),
+            f"{r['mae']:.2f} [{r['mae_lo']:.2f}, {r['mae_hi']:.2f}]",
+            f"{r['median_ae']:.2f}",
+            f"{100 * r['hit_rate']:.1f}%",
+        )
+    out.print(table)
+    for name, chosen in result.choices.items():
+        out.print(f"{name}: chosen per fold: {', '.join(chosen)}")
+    markdown = result.to_markdown()
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "deu.md").write_text(markdown, encoding="utf-8")
+        result.predictions.to_csv(out_dir / "deu-predictions.csv", index=False)
+        result.summary.to_csv(out_dir / "deu-summary.csv")
+        save_figure(error_figure(result, "DEU III: absolute errors"), out_dir / "deu-errors.png")
+        err.print(f"wrote {out_dir}/deu.md, deu-predictions.csv, deu-summary.csv, deu-errors.png")
+    if readme is not None:
+        replace_between_markers(readme, "backtest-deu", markdown)
+        err.print(f"updated the back-test table in {readme}")
