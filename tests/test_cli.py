@@ -130,3 +130,21 @@ def test_validate_strict_flags_unsourced_numbers(tmp_path: Path) -> None:
 
 def test_version() -> None:
     assert runner.invoke(app, ["--version"]).stdout.startswith("accord ")
+
+
+def test_show_prints_actors_and_issues() -> None:
+    result = runner.invoke(app, ["show", "ukraine-2024-08"])
+    assert result.exit_code == 0, result.output
+    assert "0/100 (c 85)" in result.stdout  # Russia on territory, with its issue capability
+    assert "front line, 12 August 2024" in result.stdout
+
+
+def test_run_out_writes_csvs(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["run", "ec-emissions-1994", "-m", "eum", "--rounds", "10", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    traj = (tmp_path / "ec-emissions-1994-eum-trajectory.csv").read_text().splitlines()
+    assert traj[0] == "round,actor,issue,position" and len(traj) == 1 + 11 * 10
+    events = (tmp_path / "ec-emissions-1994-eum-events.csv").read_text()
+    assert "Belgium compromises with France" in events

@@ -67,6 +67,12 @@ def run(
         bool, typer.Option("--csv", help="Print CSV (issue, model, forecast).")
     ] = False,
     events: Annotated[bool, typer.Option(help="Also print each model's event log.")] = False,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Also write each model's forecasts, trajectory and events as CSV here."
+        ),
+    ] = None,
 ) -> None:
     """Forecast every issue of a scenario with one or more models."""
     from accord import models as registry
@@ -78,6 +84,15 @@ def run(
     results = run_models(sc, names, options, rounds=rounds, seed=seed)
     if json_ and csv_:
         raise ModelError("choose one of --json and --csv", path="--json/--csv")
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for r in results:
+            r.to_frame().to_csv(out_dir / f"{sc.id}-{r.model}-forecast.csv")
+            r.trajectory_frame().to_csv(out_dir / f"{sc.id}-{r.model}-trajectory.csv", index=False)
+            r.events_frame().to_csv(out_dir / f"{sc.id}-{r.model}-events.csv", index=False)
+        err.print(
+            f"wrote forecast, trajectory and events CSVs for {len(results)} models to {out_dir}/"
+        )
     if json_:
         payload = {
             "scenario": {
@@ -153,6 +168,51 @@ def _print_table(sc: Scenario, results: list[Any]) -> None:
         out.print("↻ cycle (mean over the cycle)  * no convergence within the rounds  ? undefined")
         for note in notes:
             out.print(f"  {note}")
+
+
+@app.command()
+@guarded
+def show(
+    scenario: Annotated[
+        str | None,
+        typer.Argument(help="Scenario file, or a bundled id (default: ukraine-2024-08)."),
+    ] = None,
+) -> None:
+    """Print a scenario: its issues and every actor's capability, positions and saliences."""
+    sc = load_scenario(scenario)
+    when = f" (as of {sc.as_of.isoformat()})" if sc.as_of else ""
+    out.print(f"{sc.id}: {sc.title}{when}")
+    if sc.description:
+        out.print(sc.description)
+    issues = Table(title="issues", title_justify="left")
+    for col in ("id", "name", "scale", "status quo", "labelled points"):
+        issues.add_column(col)
+    for issue in sc.issues:
+        sq = issue.status_quo.value if issue.status_quo else float("nan")
+        labels = "; ".join(f"{k:g} {v}" for k, v in sorted(issue.scale.labels.items()))
+        issues.add_row(
+            issue.id, issue.name, f"{issue.scale.min:g}-{issue.scale.max:g}", _fmt(sq), labels
+        )
+    out.print(issues)
+    actors = Table(
+        title=f"actors: capability, then position/salience (salience on 0-{sc.salience_scale})",
+        title_justify="left",
+    )
+    actors.add_column("actor")
+    actors.add_column("capability", justify="right")
+    for iid in sc.issue_ids:
+        actors.add_column(iid, justify="right")
+    for a in sc.actors:
+        cells = [a.id, f"{a.capability.value:g}"]
+        for iid in sc.issue_ids:
+            st = a.positions.get(iid)
+            cap = a.issue_capability.get(iid)
+            text = "-" if st is None else f"{st.position:g}/{st.salience:g}"
+            if cap is not None:
+                text += f" (c {cap.value:g})"
+            cells.append(text)
+        actors.add_row(*cells)
+    out.print(actors)
 
 
 @app.command()
