@@ -1,0 +1,288 @@
+"""Stokman's exchange model against decide-exchange-model's recorded numbers.
+
+Oracles: decide's ``decide/model/test/test_model.py`` and ``test_calculations.py`` and a
+run of decide on ``sample_data.txt`` (design notes, spatial-models.md section 4): the
+round-0 NBS per issue, 240 candidate exchanges, the first realised exchange (gain
+75/38 = 1.97368421..., Wcentr's vote 0 -> 61.0512) and the second (gain 1.7926363087...).
+Tolerances are two-sided (decide's own asserts are not).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from accord import models, scenarios
+from accord.errors import ModelError
+from accord.models.base import ModelResult
+from accord.scenario import Scenario, scenario_from_data
+from accord.scenario.importers import decide
+
+DATA = Path(__file__).parent / "data" / "decide"
+
+
+@pytest.fixture(scope="module")
+def sample() -> Scenario:
+    return decide.read(DATA / "sample_data.txt")
+
+
+@pytest.fixture(scope="module")
+def cop21() -> Scenario:
+    return decide.read(DATA / "cop21.csv")
+
+
+@pytest.fixture(scope="module")
+def sample_run(sample: Scenario) -> ModelResult:
+    return models.run("exchange", sample)
+
+
+def _normalised(sc: Scenario, values: np.ndarray) -> np.ndarray:
+    a = sc.arrays()
+    return (values - a.scale_min) / (a.scale_max - a.scale_min) * 100.0
+
+
+def test_round_zero_nbs_per_issue(sample: Scenario, sample_run: ModelResult) -> None:
+    expected = {
+        "tolheffing-binnenstad": 49.3532,
+        "tol-hoogte": 27.2460,  # on 0-100; the issue's own scale is 0.5-7
+        "wanneer-tol": 50.5789,
+        "woonwerkverkeer": 52.4855,
+        "extra-investering": 49.4883,
+        "kleine-of-grote-ring": 56.6008,
+    }
+    got = _normalised(sample, sample_run.extra["nbs_preference"][0])
+    for k, iid in enumerate(sample_run.issue_ids):
+        assert abs(got[k] - expected[iid]) <= 5e-5, iid
+    # results stay on the issue's own scale
+    k = sample_run.issue_ids.index("tol-hoogte")
+    assert abs(sample_run.forecast_path[0, k] - (0.5 + 0.272460 * 6.5)) <= 5e-5
+
+
+def test_candidate_count(sample_run: ModelResult) -> None:
+    assert sample_run.extra["candidates"][0] == 240
+
+
+def test_first_realised_exchange(sample_run: ModelResult) -> None:
+    willems, wcentr = sample_run.events[0], sample_run.events[1]
+    assert (willems.round, willems.kind, willems.values["exchange"]) == (1, "exchange", 1)
+    assert (willems.actor, willems.issue, willems.counterpart) == (
+        "Willems",
+        "extra-investering",
+        "Wcentr",
+    )
+    assert (wcentr.actor, wcentr.issue, wcentr.counterpart) == (
+        "Wcentr",
+        "tolheffing-binnenstad",
+        "Willems",
+    )
+    for e in (willems, wcentr):
+        assert abs(e.values["gain"] - 1.973684210526315789) <= 1e-9
+        assert abs(e.values["counterpart_gain"] - 1.973684210526315789) <= 1e-9
+    assert wcentr.before == 0
+    assert wcentr.after is not None and abs(wcentr.after - 61.0512) <= 5e-5
+    # Willems moves all the way to Wcentr's position on extra-investering
+    assert (willems.before, willems.after) == (25.0, 100.0)
+    # decide's test_calculations: the outcome shifts 13.1579 and 10.3878
+    assert abs(willems.values["nbs_shift_given"] - 13.1579) <= 5e-5
+    assert abs(willems.values["nbs_shift_received"] - 10.3878) <= 5e-5
+
+
+def test_second_realised_exchange(sample_run: ModelResult) -> None:
+    second = [e for e in sample_run.events if e.round == 1 and e.values["exchange"] == 2]
+    assert len(second) == 2
+    for e in second:
+        assert abs(e.values["gain"] - 1.79263630876534102340553952) <= 1e-9
+
+
+def test_equal_gains_and_moves_towards_the_partner(sample_run: ModelResult) -> None:
+    traj = sample_run.trajectory
+    assert traj is not None
+    actors, issues = sample_run.actor_ids, sample_run.issue_ids
+    for e in sample_run.events:
+        assert e.values["gain"] > 0
+        assert abs(e.values["gain"] - e.values["counterpart_gain"]) <= 1e-9
+        # the supplier moves towards the partner's start position and not past it
+        target = traj[e.round - 1, actors.index(str(e.counterpart)), issues.index(e.issue)]
+        assert e.before is not None and e.after is not None
+        lo, hi = sorted((e.before, target))
+        assert lo - 1e-9 <= e.after <= hi + 1e-9
+        assert e.after != e.before
+
+
+def test_event_shifts_add_up_to_the_voting_nbs(sample: Scenario, sample_run: ModelResult) -> None:
+    """Per round and issue, the outcome shifts logged in events sum to the change in NBS."""
+    pref = _normalised(sample, sample_run.extra["nbs_preference"])
+    vote = _normalised(sample, sample_run.extra["nbs_voting"])
+    for t in range(1, sample_run.rounds + 1):
+        for k, iid in enumerate(sample_run.issue_ids):
+            total = 0.0
+            for e in sample_run.events:
+                if e.round == t and e.issue == iid:
+                    assert e.before is not None and e.after is not None
+                    total += np.sign(e.after - e.before) * e.values["nbs_shift_given"]
+            assert abs(vote[t - 1, k] - pref[t - 1, k] - total) <= 1e-9
+
+
+def test_new_start_position_rule(sample: Scenario, sample_run: ModelResult) -> None:
+    a = sample.arrays()
+    traj, votes = sample_run.trajectory, sample_run.extra["voting_positions"]
+    assert traj is not None
+    for t in range(sample_run.rounds):
+        w = 0.4 * (1 - a.salience) + 0.1
+        expected = traj[t] + w * (votes[t] - traj[t])
+        np.testing.assert_allclose(traj[t + 1], expected, rtol=0, atol=1e-9)
+    # the forecast is the NBS of the last voting positions
+    wts = a.capability * a.salience
+    nbs = (wts * votes[-1]).sum(axis=0) / wts.sum(axis=0)
+    np.testing.assert_allclose(sample_run.forecast, nbs, rtol=0, atol=1e-9)
+
+
+def test_preference_forecast_option(sample: Scenario) -> None:
+    res = models.run("exchange", sample, forecast="preference")
+    np.testing.assert_allclose(res.forecast, res.extra["nbs_preference"][-1], atol=1e-12)
+
+
+def test_cop21_ten_rounds_within_scale(cop21: Scenario) -> None:
+    res = models.run("exchange", cop21, rounds=10)
+    assert res.rounds == 10 and len(res.extra["candidates"]) == 10
+    assert res.extra["candidates"][0] > 0 and all(r > 0 for r in res.extra["realised"])
+    a = cop21.arrays()
+    for key in ("nbs_preference", "nbs_voting"):
+        v = res.extra[key]
+        assert v.shape[1] == len(res.issue_ids)
+        assert np.all((v >= a.scale_min - 1e-9) & (v <= a.scale_max + 1e-9)), key
+    assert np.all((res.forecast >= a.scale_min) & (res.forecast <= a.scale_max))
+    assert res.status == ("max_rounds",) * len(res.issue_ids)
+
+
+@pytest.mark.parametrize("variant", ["equal_gain", "random_rate"])
+def test_cop21_same_seed_same_run(cop21: Scenario, variant: str) -> None:
+    one = models.run("exchange", cop21, rng=11, variant=variant, tie_break="random")
+    two = models.run("exchange", cop21, rng=11, variant=variant, tie_break="random")
+    np.testing.assert_array_equal(one.forecast, two.forecast)
+    assert one.trajectory is not None and two.trajectory is not None
+    np.testing.assert_array_equal(one.trajectory, two.trajectory)
+    assert one.events == two.events
+
+
+def test_random_rate_draws_depend_on_the_seed(cop21: Scenario) -> None:
+    one = models.run("exchange", cop21, rng=1, variant="random_rate")
+    two = models.run("exchange", cop21, rng=2, variant="random_rate")
+    assert not np.allclose(one.forecast, two.forecast)
+    for e in one.events:  # nobody trades at a loss
+        assert e.values["gain"] >= 0 and e.values["counterpart_gain"] >= 0
+    rates = {e.values["rate"] for e in one.events if e.round == 1}
+    assert len(rates) > 1
+
+
+def test_random_rate_without_randomness_is_equal_gain(sample: Scenario) -> None:
+    eg = models.run("exchange", sample)
+    rr = models.run("exchange", sample, variant="random_rate", randomness=0.0, rng=5)
+    np.testing.assert_array_equal(eg.forecast, rr.forecast)
+    assert eg.events == rr.events
+
+
+def _one(issues: int, positions: list[list[float]], sal: float = 50) -> Scenario:
+    data: dict[str, Any] = {
+        "id": "t",
+        "title": "t",
+        "salience_scale": 100,
+        "issues": [{"id": f"i{k}", "name": f"i{k}"} for k in range(issues)],
+        "actors": [
+            {
+                "id": f"a{n}",
+                "name": f"a{n}",
+                "capability": 10 + n,
+                "positions": {
+                    f"i{k}": {"position": row[k], "salience": sal + 5 * ((n + k) % 3)}
+                    for k in range(issues)
+                },
+            }
+            for n, row in enumerate(positions)
+        ],
+    }
+    return scenario_from_data(data)
+
+
+def test_single_issue_forecast_is_the_nbs() -> None:
+    sc = _one(1, [[0], [40], [100]])
+    res = models.run("exchange", sc)
+    comp = models.run("compromise", sc)
+    np.testing.assert_allclose(res.forecast, comp.forecast, atol=1e-12)
+    assert res.status == ("static",)
+    assert [d.code for d in res.diagnostics] == ["no_exchange"]
+    assert res.events == ()
+
+
+@pytest.mark.parametrize(
+    "positions",
+    [
+        [[0, 0], [0, 0], [0, 0]],  # everybody at 0
+        [[100, 100], [100, 100]],  # everybody at 100
+        [[0, 100]],  # one actor
+        [[0, 100], [100, 0]],  # two actors who agree on nothing
+        [[0, 0], [100, 100], [0, 100], [100, 0]],
+    ],
+)
+def test_degenerate_inputs_run(positions: list[list[float]]) -> None:
+    sc = _one(2, positions)
+    res = models.run("exchange", sc)
+    assert np.all(np.isfinite(res.forecast))
+    assert np.all((res.forecast >= 0) & (res.forecast <= 100))
+
+
+def test_zero_salience_and_absent_actors() -> None:
+    data: dict[str, Any] = {
+        "id": "z",
+        "title": "z",
+        "salience_scale": 1,
+        "issues": [{"id": "p", "name": "p"}, {"id": "q", "name": "q"}, {"id": "r", "name": "r"}],
+        "actors": [
+            {"id": "A", "name": "A", "capability": 1, "positions": {
+                "p": {"position": 0, "salience": 0.9}, "q": {"position": 0, "salience": 0.1},
+                "r": {"position": 0, "salience": 0}}},
+            {"id": "B", "name": "B", "capability": 1, "positions": {
+                "p": {"position": 100, "salience": 0.1}, "q": {"position": 100, "salience": 0.9},
+                "r": {"position": 100, "salience": 0}}},
+            {"id": "C", "name": "C", "capability": 0, "positions": {
+                "p": {"position": 30, "salience": 0.5}}},
+        ],
+    }  # fmt: skip
+    res = models.run("exchange", scenario_from_data(data))
+    assert [d.code for d in res.diagnostics] == ["no_weight"]
+    assert res.forecast[2] == 50.0  # unweighted mean where no one carries weight
+    # A gives on q (little salience) for p; B the other way round; C takes no part
+    trades = {(e.actor, e.issue) for e in res.events}
+    assert trades == {("A", "q"), ("B", "p")}
+    assert res.trajectory is not None and np.isnan(res.trajectory[:, 2, 1]).all()
+
+
+def test_all_weight_zero_everywhere() -> None:
+    sc = _one(2, [[0, 100], [100, 0]], sal=0)
+    data = sc.model_dump()
+    for a in data["actors"]:
+        for st in a["positions"].values():
+            st["salience"] = 0
+    res = models.run("exchange", scenario_from_data(data))
+    assert {d.code for d in res.diagnostics} == {"no_weight", "no_exchange"}
+    np.testing.assert_allclose(res.forecast, [50.0, 50.0])
+
+
+@pytest.mark.parametrize("sid", scenarios.ids())
+def test_every_bundled_scenario(sid: str) -> None:
+    sc = scenarios.load(sid)
+    res = models.run("exchange", sc)
+    a = sc.arrays()
+    assert np.all((res.forecast >= a.scale_min - 1e-9) & (res.forecast <= a.scale_max + 1e-9))
+
+
+def test_bad_options() -> None:
+    with pytest.raises(ModelError, match=r"options\.exchange"):
+        models.run("exchange", _one(1, [[0]]), salience_weight=0.8, fixed_weight=0.5)
+    with pytest.raises(ModelError, match="unknown option"):
+        models.run("exchange", _one(1, [[0]]), p=0.5)
+    with pytest.raises(ModelError, match=r"options\.exchange\.randomness"):
+        models.run("exchange", _one(1, [[0]]), randomness=2)
