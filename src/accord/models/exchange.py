@@ -4,8 +4,8 @@ An actor that cares little about issue q and much about issue p gives ground on 
 partner who cares the other way round, and receives ground on p in return (Stokman & Van
 Oosten 1994; Dijkstra, van Assen, Stokman & Draaijer; applied to the climate talks by
 Sprinz et al. 2016). This module reproduces the equal-gain model of decide-exchange-model
-(Stokman's model as implemented by J. Dijkstra's group, ``foarsitter/decide-exchange-model``)
-and adds the random-rate variant. It is an independent implementation, vectorised over
+(``foarsitter/decide-exchange-model``, the open implementation of Stokman's models) and
+adds a seeded random-rate variant. It is an independent implementation, vectorised over
 all candidate exchanges; decide's code was read to pin down the algorithm, none is copied.
 
 Positions are handled on a 0-100 scale per issue (``100 (x - min) / (max - min)``, decide's
@@ -44,8 +44,10 @@ and ``reverse_move``), and neither outcome shifts past the demanding partner's p
    \\; (x_{ip} - O_p)\\,\\sigma_p, \\; \\frac{1}{r}\\frac{|x_{jq} - y_{iq}| c_{iq} s_{iq}}{W_q},
    \\; \\frac{1}{r}(x_{jq} - O_q)\\,\\sigma_q\\Big)
 
-with :math:`y` the current voting positions, :math:`O` the NBS of the current votes and
-:math:`\\sigma` the direction of the move. The voting moves are
+with :math:`y` the supplier's current vote, :math:`O` the NBS as the candidate sees it
+with that vote (see "A round") and :math:`\\sigma` the direction of the move; an NBS cap
+counts only where the shift would cross the partner's position (if the NBS the candidate
+sees is already past it, decide does not cap). The voting moves are
 :math:`\\Delta_p W_p / (c_{jp} s_{jp})` and :math:`\\Delta_q W_q / (c_{iq} s_{iq})`.
 
 Random rate (option ``variant="random_rate"``). Instead of the equal-gain rate, the rate
@@ -56,33 +58,42 @@ the equal-gain model, p = 1 spans every rate that leaves neither side worse off 
 random-rate model of Dijkstra et al.; decide's randomised gain with parameter p draws in
 the space of gains instead). Candidates are then ranked by the mean of the two gains.
 
-A round. (1) NBS of the start positions; candidates from the sides. (2) Realise the
-candidate with the highest gain, update the two votes, recompute the NBS of the votes and
-re-evaluate every remaining candidate on the two issues touched; a candidate whose move
-would reverse an earlier move of the same actor on the same issue in this round, or whose
-gain is no longer positive, is dropped (decide's ``remove_invalid_exchanges``). Repeat
-until no candidate is left. (3) The NBS of the voting positions is the round's outcome.
-(4) New start positions (decide's ``new_start_position``):
+A round (decide's ``ModelLoop``). (1) NBS of the start positions; all candidates of the
+round, each computed as above. (2) Realise the valid candidate with the highest gain
+(stable order among equal gains, as decide's list sort). Every other candidate that the
+trade concerns is recomputed, as decide's ``remove_invalid_exchanges`` does: where the same
+actor supplies the same issue, it continues from its new vote; where the same actor
+demands the same issue, the candidate learns the partner's new vote and includes it in
+the NBS it sees (decide's ``updates``; of two votes heard from one actor it keeps the one
+nearer that actor's start). A recomputed candidate is dropped when a move would reverse
+its first direction, leave the scale, be no move at all (1e-10), when the moves it has
+proposed add up to more than 100, or when its gain falls below 1e-10. Repeat until no
+candidate is left. (3) The NBS of the voting positions is the round's outcome. (4) New
+start positions (decide's ``new_start_position``):
 
 .. math:: x'_{id} = x_{id} + (a (1 - s_{id}) + b)(y_{id} - x_{id}), \\quad a = 0.4, b = 0.1 .
 
 The forecast is the NBS of the last round's voting positions (``forecast="voting"``) or of
 the last start positions (``"preference"``). The run stops early, ``converged``, when a
-round has no exchange left.
+round has no trade left.
 
-Differences from decide-exchange-model (deliberate, documented):
+With ``nbs_view="current"`` every candidate instead sees the current votes of everyone and
+their NBS (the caps then always use the true current outcome); the first trades are the
+same, later ones differ.
 
-* decide lets each candidate see only some of the moves already made in the round (its
-  ``updates`` dictionary covers moves on an issue one of the pair demands); here every
-  candidate is evaluated against the NBS of all current votes.
-* where the NBS cap binds, decide computes the capped move as the *absolute* position
-  that puts the NBS on the partner's position (``adjusted_nbs_by_position``), which is
-  the move only when the supplier sits at 0; here the move is that position minus the
-  supplier's current vote.
-* decide breaks exact ties of gain at random (unseeded); here ties go to the first
-  candidate in issue-pair order (or, with ``tie_break="random"``, to a seeded draw).
+Agreement with decide-exchange-model (tests/test_exchange.py, against decide 2025.3.1 with
+ties taken in order): on ``sample_data.txt`` every trade of rounds 1-3 and 41 of 42 in
+round 4, votes and gains to 1e-9; on COP21 the 2,094 candidates and the first 46 trades.
+Where they part:
+
+* decide computes in Decimal; where an NBS sits exactly on a partner's position (a capped
+  trade puts it there) its rounding decides whether a further shift counts as crossing.
+  Here an NBS within 1e-9 of the partner's position leaves no room.
+* decide tells apart trades of mathematically equal gain by Decimal rounding, or at random
+  (``ALLOW_RANDOM``, unseeded); here they go in decide's list order, or to a seeded draw
+  (``tie_break="random"``).
 * decide drops actor-issue rows with salience 0 and fails on zero power; here actors
-  with zero capability x salience on an issue take no part in exchanges on it.
+  with zero capability x salience on an issue take no part in trades on it.
 
 References
 ----------
@@ -123,7 +134,8 @@ __all__ = ["Candidates", "Exchange", "ExchangeOptions", "candidates", "nbs"]
 Arr = NDArray[np.float64]
 IntArr = NDArray[np.intp]
 _EPS = 1e-10  # decide's threshold for a move or a gain that counts
-_TIE = 1e-12  # gains this close (relative) are ties
+_DIGITS = 10  # gains equal to this many decimals are ties
+_SLACK = 1e-9  # rounding allowance on the 0-100 scale (decide computes in Decimal)
 
 
 class ExchangeOptions(Options):
@@ -152,6 +164,11 @@ class ExchangeOptions(Options):
         description="NBS of the last voting positions or of the last start positions",
     )
     tie_break: Literal["order", "random"] = "order"
+    nbs_view: Literal["decide", "current"] = Field(
+        default="decide",
+        description="what NBS a candidate sees within a round: decide's (the moves it was "
+        "told of) or the NBS of all current votes",
+    )
 
     @model_validator(mode="after")
     def _weights(self) -> ExchangeOptions:
@@ -214,57 +231,153 @@ def candidates(x: Arr, usable: NDArray[np.bool_], outcome: Arr, s: Arr, below: b
     return Candidates(i.astype(np.intp), j.astype(np.intp), p.astype(np.intp), q.astype(np.intp))
 
 
-@dataclass
 class _Round:
-    """Per-candidate constants of one round and the evaluation against current votes."""
+    """The candidates of one round and their state while trades are realised.
 
-    c: Candidates
-    w: Arr  # (n, m) capability x salience
-    total: Arr  # (m,) W_d
-    x_ip: Arr  # i's ideal position on p (demand side)
-    x_jq: Arr
-    dir_j: Arr  # direction of j's move on p
-    dir_i: Arr
-    w_jp: Arr
-    w_iq: Arr
-    gain_i_coef: tuple[Arr, Arr]  # (s_ip, s_iq)
-    gain_j_coef: tuple[Arr, Arr]  # (s_jq, s_jp)
-    rate: Arr  # Delta_q / Delta_p
+    Every candidate keeps what decide's exchange objects keep: the supply positions it
+    sees (``sup_i``, ``sup_j``), the other actors' positions it has been told about on
+    each of its two issues (``seen``; NaN = the start position), the sums of the moves it
+    proposed earlier (``prev_i``, ``prev_j``) and its latest proposal. With
+    ``view="current"`` every candidate sees the current votes and their NBS instead.
+    """
 
-    def evaluate(
-        self, idx: IntArr, y: Arr, outcome: Arr
-    ) -> tuple[Arr, Arr, Arr, NDArray[np.bool_]]:
-        """For candidates ``idx``: (Delta_p, gain_i, gain_j, feasible)."""
+    def __init__(
+        self,
+        cand: Candidates,
+        x: Arr,
+        w: Arr,
+        total: Arr,
+        rate: Arr,
+        s: Arr,
+        view: Literal["decide", "current"],
+    ) -> None:
+        i, j, p, q = cand.i, cand.j, cand.p, cand.q
+        k, n = len(cand), x.shape[0]
+        self.c, self.x, self.w, self.total, self.rate = cand, x, w, total, rate
+        self.view = view
+        self.x_ip, self.x_jq = x[i, p], x[j, q]  # demand positions (round start)
+        self.dir_j = np.sign(self.x_ip - x[j, p])  # first direction of each supply move
+        self.dir_i = np.sign(self.x_jq - x[i, q])
+        self.w_jp, self.w_iq = w[j, p], w[i, q]
+        self.s_ip, self.s_iq, self.s_jp, self.s_jq = s[i, p], s[i, q], s[j, p], s[j, q]
+        self.sup_i, self.sup_j = x[i, q].copy(), x[j, p].copy()
+        # sum of c*s*x over the other actors, as this candidate sees it: [:, 0] on q, [:, 1] on p
+        num = (w * x).sum(axis=0)
+        self.other = np.stack([num[q] - self.w_iq * x[i, q], num[p] - self.w_jp * x[j, p]], axis=1)
+        self.seen = np.full((k, 2, n), np.nan)
+        self.prev_i, self.prev_j = np.zeros(k), np.zeros(k)
+        self.move_i, self.move_j = np.zeros(k), np.zeros(k)
+        self.d_p, self.g_i, self.g_j = np.zeros(k), np.zeros(k), np.zeros(k)
+
+    def _valid(self, move: Arr, sup: Arr, prev: Arr, first: Arr) -> NDArray[np.bool_]:
+        """decide's ``is_move_valid``: a real move, on the scale, in the first direction."""
+        a = np.abs(move)
+        new = sup + move
+        top = 100 + _SLACK
+        ok: NDArray[np.bool_] = (
+            (a > _EPS) & (a <= top) & (new >= -_SLACK) & (new <= top) & (np.sign(move) == first)
+        )
+        if self.view == "decide":
+            ok &= prev + move <= top  # decide sums the (signed) moves it ever proposed
+        return ok
+
+    def evaluate(self, idx: IntArr, y: Arr, outcome: Arr) -> NDArray[np.bool_]:
+        """Recompute candidates ``idx``; returns which are still valid."""
         c = self.c
         i, j, p, q = c.i[idx], c.j[idx], c.p[idx], c.q[idx]
-        x_ip, x_jq = self.x_ip[idx], self.x_jq[idx]
-        dj, di = self.dir_j[idx], self.dir_i[idx]
-        rate = self.rate[idx]
-        rem_j = (x_ip - y[j, p]) * dj
-        rem_i = (x_jq - y[i, q]) * di
-        room_p = (x_ip - outcome[p]) * dj
-        room_q = (x_jq - outcome[q]) * di
-        cap_j = rem_j * self.w_jp[idx] / self.total[p]
-        cap_i = rem_i * self.w_iq[idx] / self.total[q] / rate
-        d_p: Arr = np.maximum(
-            np.minimum(np.minimum(cap_j, room_p), np.minimum(cap_i, room_q / rate)), 0.0
+        x_ip, x_jq, rate = self.x_ip[idx], self.x_jq[idx], self.rate[idx]
+        w_jp, w_iq, tot_p, tot_q = self.w_jp[idx], self.w_iq[idx], self.total[p], self.total[q]
+        if self.view == "decide":
+            sup_i, sup_j = self.sup_i[idx], self.sup_j[idx]
+            nbs_q = (self.other[idx, 0] + w_iq * sup_i) / tot_q
+            nbs_p = (self.other[idx, 1] + w_jp * sup_j) / tot_p
+        else:
+            sup_i, sup_j = y[i, q], y[j, p]
+            nbs_q, nbs_p = outcome[q], outcome[p]
+            self.sup_i[idx], self.sup_j[idx] = sup_i, sup_j
+        sgn_i = np.where(sup_i > x_jq, -1.0, 1.0)
+        sgn_j = np.where(sup_j > x_ip, -1.0, 1.0)
+        dist_i, dist_j = np.abs(x_jq - sup_i), np.abs(x_ip - sup_j)
+        # j moves all the way to i's position on p, unless i would then pass j's on q
+        d_p = np.minimum(dist_j * w_jp / tot_p, dist_i * w_iq / tot_q / rate)
+        prev_i, prev_j = self.prev_i[idx], self.prev_j[idx]
+        first_i, first_j = self.dir_i[idx], self.dir_j[idx]
+        ok = np.ones(idx.size, dtype=bool)
+        if self.view == "decide":
+            g = d_p * np.abs(rate * self.s_iq[idx] - self.s_ip[idx])
+            abs_i = np.minimum(d_p * rate * tot_q / w_iq, dist_i)
+            abs_j = np.minimum(d_p * tot_p / w_jp, dist_j)
+            ok = (
+                self._valid(sgn_i * abs_i, sup_i, prev_i, first_i)
+                & self._valid(sgn_j * abs_j, sup_j, prev_j, first_j)
+                & (g >= _EPS)
+            )
+        # neither NBS may shift past the demanding partner's position
+        room_q = (x_jq - nbs_q) * sgn_i
+        room_p = (x_ip - nbs_p) * sgn_j
+        if self.view == "decide":
+            # decide caps a shift only where it would cross the partner's position; an NBS
+            # already there (up to rounding) leaves no room
+            room_q = np.where(room_q > -_SLACK, np.maximum(room_q, 0.0), np.inf)
+            room_p = np.where(room_p > -_SLACK, np.maximum(room_p, 0.0), np.inf)
+        d_p = np.maximum(np.minimum(d_p, np.minimum(room_q / rate, room_p)), 0.0)
+        # a move that reaches the partner's position is exactly that distance
+        abs_i = d_p * rate * tot_q / w_iq
+        abs_j = d_p * tot_p / w_jp
+        move_i = sgn_i * np.where(np.abs(abs_i - dist_i) <= _SLACK, dist_i, abs_i)
+        move_j = sgn_j * np.where(np.abs(abs_j - dist_j) <= _SLACK, dist_j, abs_j)
+        g_i = d_p * (self.s_ip[idx] - rate * self.s_iq[idx])
+        g_j = d_p * (rate * self.s_jq[idx] - self.s_jp[idx])
+        ok &= self._valid(move_i, sup_i, prev_i, first_i)
+        ok &= self._valid(move_j, sup_j, prev_j, first_j)
+        ok &= (g_i >= 0) & (g_j >= 0) & (0.5 * (g_i + g_j) > _EPS)
+        self.d_p[idx], self.g_i[idx], self.g_j[idx] = d_p, g_i, g_j
+        self.move_i[idx], self.move_j[idx] = move_i, move_j
+        return ok
+
+    def affected(self, b: int, live: NDArray[np.bool_]) -> IntArr:
+        """Update the live candidates after candidate ``b`` was realised; those to recompute."""
+        c = self.c
+        i, j, p, q = c.i, c.j, c.p, c.q
+        a_i, a_j, q_r, p_r = int(i[b]), int(j[b]), int(q[b]), int(p[b])
+        if self.view == "current":
+            touched = (p == p_r) | (q == p_r) | (p == q_r) | (q == q_r)
+            return np.flatnonzero(touched & live)
+        y_i = float(self.sup_i[b] + self.move_i[b])  # a_i's new vote on q_r
+        y_j = float(self.sup_j[b] + self.move_j[b])  # a_j's new vote on p_r
+        # the same actor supplying the same issue: it continues from its new vote
+        m_ii, m_ij = live & (i == a_i) & (q == q_r), live & (i == a_j) & (q == p_r)
+        m_ji, m_jj = live & (j == a_i) & (p == q_r), live & (j == a_j) & (p == p_r)
+        sm_i, sm_j = m_ii | m_ij, m_ji | m_jj
+        self.prev_i[sm_i] += self.move_i[sm_i]
+        self.prev_j[sm_j] += self.move_j[sm_j]
+        self.sup_i[m_ii], self.sup_i[m_ij] = y_i, y_j
+        self.sup_j[m_ji], self.sup_j[m_jj] = y_i, y_j
+        # the same actor demanding the same issue: it learns its partner's new vote
+        cond_a = live & (((j == a_j) & (q == q_r)) | ((i == a_j) & (p == q_r)))
+        cond_b = live & (((j == a_i) & (q == p_r)) | ((i == a_i) & (p == p_r)))
+        self._tell(np.flatnonzero(cond_a), q_r, a_i, y_i)
+        self._tell(np.flatnonzero(cond_b), p_r, a_j, y_j)
+        return np.flatnonzero(sm_i | sm_j | cond_a | cond_b)
+
+    def _tell(self, idx: IntArr, issue: int, actor: int, vote: float) -> None:
+        """Candidates ``idx`` learn ``actor``'s vote on ``issue`` (decide's ``updates``)."""
+        if idx.size == 0:
+            return
+        side = np.where(self.c.q[idx] == issue, 0, 1)
+        old = self.seen[idx, side, actor]
+        start = self.x[actor, issue]
+        # decide's update_updates: of two votes heard, keep the one nearer the start
+        new = np.where(
+            np.isnan(old),
+            vote,
+            np.where(start <= old, np.minimum(old, vote), np.maximum(old, vote)),
         )
-        s_ip, s_iq = self.gain_i_coef
-        s_jq, s_jp = self.gain_j_coef
-        g_i = d_p * (s_ip[idx] - rate * s_iq[idx])
-        g_j = d_p * (rate * s_jq[idx] - s_jp[idx])
-        move_j = d_p * self.total[p] / self.w_jp[idx]
-        move_i = d_p * rate * self.total[q] / self.w_iq[idx]
-        ok = (
-            (rem_j > _EPS)
-            & (rem_i > _EPS)
-            & (move_j > _EPS)
-            & (move_i > _EPS)
-            & (g_i >= 0)
-            & (g_j >= 0)
-            & (0.5 * (g_i + g_j) > _EPS)
-        )
-        return d_p, g_i, g_j, ok
+        supplier = np.where(side == 0, self.c.i[idx], self.c.j[idx])
+        base = np.where(np.isnan(old), start, old)
+        delta = np.where(supplier == actor, 0.0, self.w[actor, issue] * (new - base))
+        self.other[idx, side] += delta
+        self.seen[idx, side, actor] = new
 
 
 class Exchange(Model):
@@ -422,59 +535,40 @@ class Exchange(Model):
             lo_rate = s_jp / s_jq  # j gains nothing
             frac = opts.randomness * z
             rate = np.where(u < 0.5, rate + frac * (hi_rate - rate), rate - frac * (rate - lo_rate))
-        x_ip, x_jq = x[i, p], x[j, q]
-        rnd = _Round(
-            c=cand,
-            w=w,
-            total=total,
-            x_ip=x_ip,
-            x_jq=x_jq,
-            dir_j=np.sign(x_ip - x[j, p]),
-            dir_i=np.sign(x_jq - x[i, q]),
-            w_jp=w[j, p],
-            w_iq=w[i, q],
-            gain_i_coef=(s_ip, s_iq),
-            gain_j_coef=(s_jq, s_jp),
-            rate=rate,
-        )
+        rnd = _Round(cand, x, w, total, rate, s, opts.nbs_view)
         out = outcome.copy()
-        every = np.arange(k, dtype=np.intp)
-        d_p, g_i, g_j, ok = rnd.evaluate(every, y, out)
-        key = np.where(ok, 0.5 * (g_i + g_j), -np.inf)
+        ok = rnd.evaluate(np.arange(k, dtype=np.intp), y, out)
+        live = ok.copy()
+        key = np.where(ok, 0.5 * (rnd.g_i + rnd.g_j), -np.inf)
         made = 0
+
+        def scale(v: float, d: int) -> float:
+            return float(lo[d] + v * width[d] / 100.0)
+
+        order = np.arange(k, dtype=np.intp)  # decide's list, re-sorted (stably) every step
         while True:
-            top = float(key.max())
-            if not np.isfinite(top):
+            rounded = np.round(key, _DIGITS)  # gains equal up to rounding are ties
+            order = order[np.argsort(-rounded[order], kind="stable")]
+            best = int(order[0])
+            if not np.isfinite(key[best]):
                 break
-            # gains equal up to rounding are ties: the first in order, or a seeded draw
-            tied = np.flatnonzero(key >= top - _TIE * max(1.0, abs(top)))
-            best = int(tied[0])
-            if opts.tie_break == "random" and tied.size > 1:
-                best = int(gen.choice(tied))
+            if opts.tie_break == "random":
+                tied = order[rounded[order] == rounded[best]]
+                if tied.size > 1:
+                    best = int(gen.choice(tied))
             bi, bj, bp, bq = int(i[best]), int(j[best]), int(p[best]), int(q[best])
-            dp = float(d_p[best])
+            dp = float(rnd.d_p[best])
             dq = dp * float(rate[best])
             before_j, before_i = float(y[bj, bp]), float(y[bi, bq])
-            move_j = dp * total[bp] / w[bj, bp]
-            move_i = dq * total[bq] / w[bi, bq]
-            new_j = before_j + rnd.dir_j[best] * move_j
-            new_i = before_i + rnd.dir_i[best] * move_i
-            # a move that reaches the partner's position lands exactly on it
-            if abs(new_j - x_ip[best]) <= 1e-12 * 100:
-                new_j = float(x_ip[best])
-            if abs(new_i - x_jq[best]) <= 1e-12 * 100:
-                new_i = float(x_jq[best])
+            new_j = float(rnd.sup_j[best] + rnd.move_j[best])
+            new_i = float(rnd.sup_i[best] + rnd.move_i[best])
             y[bj, bp], y[bi, bq] = new_j, new_i
             for d in (bp, bq):
                 out[d] = float((w[:, d] * y[:, d]).sum() / total[d])
             made += 1
-            gi, gj = float(g_i[best]), float(g_j[best])
+            gi, gj = float(rnd.g_i[best]), float(rnd.g_j[best])
             ratio = float(rate[best])
             ai, aj, ip_, iq_ = actor_ids[bi], actor_ids[bj], issue_ids[bp], issue_ids[bq]
-
-            def scale(v: float, d: int) -> float:
-                return float(lo[d] + v * width[d] / 100.0)
-
             common = {"exchange": float(made), "rate": ratio}
             events.append(
                 Event(
@@ -514,12 +608,11 @@ class Exchange(Model):
                     text=f"{aj} gives on {ip_} to {ai} for {iq_} (gain {gj:.4g})",
                 )
             )
+            live[best] = False
             key[best] = -np.inf
-            # re-evaluate the live candidates that involve either issue just moved
-            touched = (p == bp) | (q == bp) | (p == bq) | (q == bq)
-            idx = np.flatnonzero(touched & np.isfinite(key))
+            idx = rnd.affected(best, live)
             if idx.size:
-                dpn, gin, gjn, okn = rnd.evaluate(idx, y, out)
-                d_p[idx], g_i[idx], g_j[idx] = dpn, gin, gjn
-                key[idx] = np.where(okn, 0.5 * (gin + gjn), -np.inf)
+                okn = rnd.evaluate(idx, y, out)
+                live[idx] = okn
+                key[idx] = np.where(okn, 0.5 * (rnd.g_i[idx] + rnd.g_j[idx]), -np.inf)
         return y, k, made
