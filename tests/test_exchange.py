@@ -338,6 +338,9 @@ def test_degenerate_inputs_run(positions: list[list[float]]) -> None:
     sc = _one(2, positions)
     res = models.run("exchange", sc)
     assert np.all(np.isfinite(res.forecast))
+    if not res.events:
+        assert "no_exchange" in {d.code for d in res.diagnostics}
+        np.testing.assert_allclose(res.forecast, models.run("compromise", sc).forecast)
     assert np.all((res.forecast >= 0) & (res.forecast <= 100))
 
 

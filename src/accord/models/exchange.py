@@ -463,6 +463,14 @@ class Exchange(Model):
                 break
 
         run_rounds = len(votes)
+        if trades_possible and run_rounds and sum(realised_counts) == 0:
+            diagnostics.append(
+                Diagnostic(
+                    "no_exchange",
+                    "no two actors are on opposite sides of the NBS on two issues with a "
+                    "gain to trade; the forecast is the NBS",
+                )
+            )
         status: Status
         if run_rounds == 0:
             status = "static"
