@@ -2,7 +2,7 @@
 
 An actor that cares little about issue q and much about issue p gives ground on q to a
 partner who cares the other way round, and receives ground on p in return (Stokman & Van
-Oosten 1994; Dijkstra, van Assen, Stokman & Draaijer; applied to the climate talks by
+Oosten 1994; Dijkstra, van Assen, Stokman & Draaijer 2018; applied to the climate talks by
 Sprinz et al. 2016). This module reproduces the equal-gain model of decide-exchange-model
 (``foarsitter/decide-exchange-model``, the open implementation of Stokman's models) and
 adds a seeded random-rate variant. It is an independent implementation, vectorised over
@@ -50,13 +50,17 @@ counts only where the shift would cross the partner's position (if the NBS the c
 sees is already past it, decide does not cap). The voting moves are
 :math:`\\Delta_p W_p / (c_{jp} s_{jp})` and :math:`\\Delta_q W_q / (c_{iq} s_{iq})`.
 
-Random rate (option ``variant="random_rate"``). Instead of the equal-gain rate, the rate
-is drawn between the equal-gain rate and the rate at which one side gains nothing
-(:math:`s_{ip}/s_{iq}` or :math:`s_{jp}/s_{jq}`, the side chosen with probability 1/2),
-a fraction :math:`p\\,z` of the way, :math:`z \\sim U(0, 1)`, ``randomness`` = p; p = 0 is
-the equal-gain model, p = 1 spans every rate that leaves neither side worse off (the
-random-rate model of Dijkstra et al.; decide's randomised gain with parameter p draws in
-the space of gains instead). Candidates are then ranked by the mean of the two gains.
+Random rate (option ``variant="random_rate"``; Dijkstra, van Assen, Stokman & Draaijer
+2018). Instead of the equal-gain rate, the rate is drawn between the equal-gain rate and
+the rate at which one side gains nothing (:math:`s_{ip}/s_{iq}` or :math:`s_{jp}/s_{jq}`,
+the side chosen with probability 1/2), a fraction :math:`p\\,z` of the way,
+:math:`z \\sim U(0, 1)`, ``randomness`` = p: p = 0 is the equal-gain model, p = 1 spans
+every rate that leaves neither side worse off. At a fixed supply shift a side's gain is
+linear in the rate, so this is decide's randomised gain (a side wins ``p z`` of the way to
+its maximum gain or loses ``p z`` of its equal gain) stated in rates. One draw per
+candidate and round from the ``rng`` passed to ``run`` (decide draws anew, unseeded, each
+time it recomputes a candidate); candidates are ranked by the mean of the two gains
+(decide keeps ranking by the equal gain).
 
 A round (decide's ``ModelLoop``). (1) NBS of the start positions; all candidates of the
 round, each computed as above. (2) Realise the valid candidate with the highest gain
@@ -100,9 +104,9 @@ References
 * Stokman, F. N. & Van Oosten, R. (1994). The exchange of voting positions: an
   object-oriented model of policy networks. In Bueno de Mesquita & Stokman (eds.),
   *European Community Decision Making*, Yale UP, 105-127.
-* Dijkstra, J., van Assen, M. A. L. M., Stokman, F. N. & Draaijer, ... Exchange models
-  of collective decision making (equal-gain and random-rate exchange); see decide's
-  ``docs/bibliography.md``.
+* Dijkstra, J., van Assen, M. A. L. M., Stokman, F. N. & Draaijer, J. (2018). Random
+  variation of exchange rates in the equal utility exchange model. Technical report
+  (first draft), http://stokman.org/artikel/.
 * Sprinz, D. F., Bueno de Mesquita, B., Kallbekken, S., Stokman, F., Sælen, H. &
   Thomson, R. (2016). Predicting Paris: multi-method approaches to forecast the outcomes
   of global climate negotiations. *Politics and Governance* 4(3), 172-187.
@@ -385,7 +389,7 @@ class Exchange(Model):
     summary = "Stokman's exchange model: vote trading across issue pairs (equal gain, random rate)"
     references = (
         "Stokman & Van Oosten 1994",
-        "Dijkstra, van Assen, Stokman & Draaijer",
+        "Dijkstra, van Assen, Stokman & Draaijer 2018",
         "Sprinz et al. 2016",
     )
     options_type = ExchangeOptions
