@@ -20,8 +20,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 from accord import models, scenarios
+from accord.cli import app
 from accord.errors import ModelError
 from accord.models.base import ModelResult
 from accord.scenario import Scenario, scenario_from_data
@@ -176,12 +178,37 @@ def test_reproduces_decide_on_cop21_first_trades(cop21: Scenario) -> None:
         rtol=0,
         atol=1e-9,
     )
-    assert res.extra["candidates"][0] == 2094  # decide: 2094 candidates (2051 valid)
+    assert res.extra["candidates"][0] == ref["candidates"] == 2094
     _same_trades(_trades(cop21, res, 1)[:46], ref["rounds"][0]["exchanges"][:46])
     tie = ref["rounds"][0]["exchanges"][46]
     mine = _trades(cop21, res, 1)[46]
     assert (mine[0], mine[4], mine[1]) == (tie[0], tie[4], tie[1])
     assert abs(mine[8] - tie[8]) <= 1e-12
+
+
+def test_reproduces_decide_on_copenhagen() -> None:
+    """Candidates, round-0 NBS and the first trade on decide's COP15 (Copenhagen) data."""
+    ref = REFERENCE["copenhagen"]
+    sc = decide.read(DATA / "copenhagen.csv")
+    res = models.run("exchange", sc, rounds=1)
+    assert list(res.issue_ids) == ref["issues"]
+    assert res.extra["candidates"][0] == ref["candidates"]
+    np.testing.assert_allclose(
+        _normalised(sc, res.extra["nbs_preference"][0]), ref["nbs_preference"], rtol=0, atol=1e-9
+    )
+    first = _trades(sc, res, 1)[0]
+    want = ref["first_exchange"]
+    assert (first[0], first[1], first[4], first[5]) == (want[0], want[1], want[4], want[5])
+    np.testing.assert_allclose(
+        [first[3], first[7], first[8]], [want[3], want[7], want[8]], atol=1e-9
+    )
+
+
+def test_cli_run_lists_the_trades() -> None:
+    result = CliRunner().invoke(app, ["run", "ukraine-2024-08", "-m", "exchange", "--events"])
+    assert result.exit_code == 0, result.output
+    assert "exchange: events" in result.stdout
+    assert " gives on " in result.stdout
 
 
 def test_equal_gains_and_moves_towards_the_partner(sample_run: ModelResult) -> None:
