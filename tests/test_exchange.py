@@ -211,6 +211,24 @@ def test_cli_run_lists_the_trades() -> None:
     assert " gives on " in result.stdout
 
 
+def test_trades_frame(sample: Scenario, sample_run: ModelResult) -> None:
+    from accord.models.exchange import trades_frame
+
+    df = trades_frame(sample_run)
+    assert len(df) == sum(sample_run.extra["realised"]) == len(sample_run.events) // 2
+    first = df.iloc[0]
+    assert (first.actor_i, first.issue_i, first.actor_j, first.issue_j) == (
+        "Willems",
+        "extra-investering",
+        "Wcentr",
+        "tolheffing-binnenstad",
+    )
+    assert abs(first.to_j - 61.0512) <= 5e-5
+    # the rate ties the two outcome shifts together: shift_i = rate * shift_j
+    np.testing.assert_allclose(df.shift_i, df.rate * df.shift_j, rtol=1e-12)
+    assert trades_frame(models.run("compromise", sample)).empty
+
+
 def test_equal_gains_and_moves_towards_the_partner(sample_run: ModelResult) -> None:
     traj = sample_run.trajectory
     assert traj is not None

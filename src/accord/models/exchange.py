@@ -122,6 +122,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 from pydantic import Field, model_validator
 
@@ -136,7 +137,7 @@ from accord.models.base import (
 )
 from accord.scenario.schema import Scenario, ScenarioArrays
 
-__all__ = ["Candidates", "Exchange", "ExchangeOptions", "candidates", "nbs"]
+__all__ = ["Candidates", "Exchange", "ExchangeOptions", "candidates", "nbs", "trades_frame"]
 
 Arr = NDArray[np.float64]
 IntArr = NDArray[np.intp]
@@ -631,3 +632,38 @@ class Exchange(Model):
                 live[idx] = okn
                 key[idx] = np.where(okn, 0.5 * (rnd.g_i[idx] + rnd.g_j[idx]), -np.inf)
         return y, k, made
+
+
+def trades_frame(result: ModelResult) -> pd.DataFrame:
+    """One row per realised trade of an exchange run: both sides, votes, gains, rate.
+
+    Side ``i`` gives on ``issue_i`` (its vote ``from_i`` -> ``to_i``, on the issue's scale)
+    and receives on ``issue_j``, where side ``j`` moves. ``rate`` is the outcome shift on
+    ``issue_i`` per unit of shift on ``issue_j``; gains and shifts are on the 0-100 scale.
+    """
+    cols = [
+        "round", "exchange", "actor_i", "issue_i", "from_i", "to_i", "actor_j", "issue_j",
+        "from_j", "to_j", "gain_i", "gain_j", "rate", "shift_i", "shift_j",
+    ]  # fmt: skip
+    ev = [e for e in result.events if e.kind == "exchange"]
+    rows = [
+        [
+            a.round,
+            int(a.values["exchange"]),
+            a.actor,
+            a.issue,
+            a.before,
+            a.after,
+            b.actor,
+            b.issue,
+            b.before,
+            b.after,
+            a.values["gain"],
+            b.values["gain"],
+            a.values["rate"],
+            a.values["nbs_shift_given"],
+            b.values["nbs_shift_given"],
+        ]
+        for a, b in zip(ev[::2], ev[1::2], strict=True)
+    ]
+    return pd.DataFrame(rows, columns=cols)
