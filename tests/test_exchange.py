@@ -292,6 +292,13 @@ def test_current_nbs_view(sample: Scenario) -> None:
             assert abs(vote[t - 1, k] - pref[t - 1, k] - total) <= 1e-9
 
 
+def test_zero_rounds_is_the_nbs(sample: Scenario) -> None:
+    res = models.run("exchange", sample, rounds=0)
+    np.testing.assert_allclose(res.forecast, models.run("compromise", sample).forecast)
+    assert res.status == ("static",) * len(res.issue_ids) and res.events == ()
+    assert res.trajectory is not None and res.trajectory.shape[0] == 1
+
+
 def test_preference_forecast_option(sample: Scenario) -> None:
     res = models.run("exchange", sample, forecast="preference")
     np.testing.assert_allclose(res.forecast, res.extra["nbs_preference"][-1], atol=1e-12)
