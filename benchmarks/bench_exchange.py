@@ -1,8 +1,10 @@
 """Speed of Stokman's exchange model on the COP21 data (15 actors x 13 issues, 10 rounds).
 
 Reference: decide-exchange-model (pure Python with Decimal) takes 35 s for the same run on
-this machine (design notes, spatial-models.md section 4). Data: ``tests/data/decide/cop21.csv``
-(decide's ``data/input/cop21.csv``; Sprinz et al. 2016), see ``tests/data/README.md``.
+this machine (design notes, spatial-models.md section 4); decide 2025.3.1 from PyPI, run
+once by hand on this machine during development (November 2026), took 11.9 s.
+Data: ``tests/data/decide/cop21.csv`` (decide's ``data/input/cop21.csv``; Sprinz et al.
+2016), see ``tests/data/README.md``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from accord.scenario.importers import decide, deu
 
 COP21 = Path(__file__).parent.parent / "tests" / "data" / "decide" / "cop21.csv"
 DECIDE_SECONDS = 35.0  # decide-exchange-model, COP21, 10 rounds (design notes)
+DECIDE_2025_SECONDS = 11.9  # decide 2025.3.1, measured by hand (see above)
 GOAL = 0.7
 
 
@@ -27,8 +30,9 @@ def main() -> None:
     print(f"{'case':48s} {'seconds':>9s}")
     t = best_of(lambda: models.run("exchange", cop21, rounds=10))
     print(f"{'exchange equal gain, COP21, 10 rounds':48s} {t:9.4f}")
-    ratio = DECIDE_SECONDS / t
-    print(f"  decide-exchange-model {DECIDE_SECONDS:.0f} s: {ratio:.0f}x faster; goal {GOAL} s")
+    ratio, ratio_2025 = DECIDE_SECONDS / t, DECIDE_2025_SECONDS / t
+    print(f"  decide {DECIDE_SECONDS:.0f} s: {ratio:.0f}x faster; goal {GOAL} s")
+    print(f"  decide 2025.3.1 {DECIDE_2025_SECONDS} s: {ratio_2025:.0f}x faster")
     t = best_of(lambda: models.run("exchange", cop21, rounds=10, variant="random_rate", rng=1))
     print(f"{'exchange random rate, COP21, 10 rounds':48s} {t:9.4f}")
     issues = deu.read(deu_dataset.PATH)
