@@ -27,6 +27,9 @@ def test_m1_range_closed_form() -> None:
     assert r.high == pytest.approx(0.40, abs=1e-15)
     assert not r.empty
     assert r.midpoint == pytest.approx(0.275)
+    # thresholds are not clipped; the midpoint is that of the range's part inside the pie
+    edge = war.bargaining_range(0.0, 0.15, 0.10)
+    assert edge.low == pytest.approx(-0.15) and edge.midpoint == pytest.approx(0.05)
 
 
 @given(p=unit, cu=cost, cr=cost)
@@ -367,6 +370,22 @@ def test_vectorised_equals_loop(data: st.DataObject) -> None:
         for x, y, z, a, b, c in zip(dv, q, d, p, q, mu, strict=True)
     ]
     _same(vec, loop, ("E", "threshold", "escalate", "margin"))
+
+
+@given(st.data())
+def test_fighting_helpers_vectorised_equal_loop(data: st.DataObject) -> None:
+    n = data.draw(rows)
+    theta = np.array(data.draw(st.lists(st.floats(0, 1), min_size=n, max_size=n)))
+    s = np.array(data.draw(st.lists(st.integers(0, 15), min_size=n, max_size=n)), dtype=float)
+    a = np.array(data.draw(st.lists(st.floats(0.2, 50), min_size=n, max_size=n)))
+    b = np.array(data.draw(st.lists(st.floats(0.2, 50), min_size=n, max_size=n)))
+    for fn in (war.ruin_probability, war.ruin_duration):
+        vec = np.asarray(fn(theta, s, 15))
+        loop = np.array([float(fn(x, y, 15)) for x, y in zip(theta, s, strict=True)])
+        np.testing.assert_allclose(vec, loop, rtol=1e-12, atol=1e-12)
+    vec = np.asarray(war.expected_win(a, b, s, 15))
+    loop = np.array([float(war.expected_win(x, y, z, 15)) for x, y, z in zip(a, b, s, strict=True)])
+    np.testing.assert_allclose(vec, loop, rtol=1e-12, atol=1e-12)
 
 
 def test_to_frame_has_one_row_per_parameter_combination() -> None:

@@ -391,7 +391,9 @@ def commit(
     if plot is not None:
         from accord.report.war import window_figure
 
-        fig = window_figure(window_curves(params), w, title=f"{sc.id}: commitment window")
+        fig = window_figure(
+            window_curves(params), w, sides=(u, r_), title=f"{sc.id}: commitment window"
+        )
         _save(fig, plot, f"{sc.id}: commitment window")
 
 

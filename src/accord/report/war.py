@@ -91,14 +91,20 @@ def fan_chart(result: WarResult, *, samples: int = 12, title: str = "") -> Figur
     return fig
 
 
-def window_figure(curves: WarResult, window: WarResult, *, title: str = "") -> Figure:
+def window_figure(
+    curves: WarResult,
+    window: WarResult,
+    *,
+    sides: tuple[str, str] = ("Ukraine", "Russia"),
+    title: str = "",
+) -> Figure:
     """Each side's no-war margin over guarantee strength g; the commitment window shaded."""
     g = np.asarray(curves["g"])
     mu, mr = np.asarray(curves["margin_U"]), np.asarray(curves["margin_R"])
     fig = new_figure(7.0, 4.5)
     ax = fig.add_subplot()
-    ax.plot(g, mu, label="Ukraine keeps the peace above 0")
-    ax.plot(g, mr, label="Russia keeps the peace above 0")
+    ax.plot(g, mu, label=f"{sides[0]} keeps the peace above 0")
+    ax.plot(g, mr, label=f"{sides[1]} keeps the peace above 0")
     ax.axhline(0, color="black", lw=0.8)
     if bool(window["nonempty"]):
         lo, hi = float(window["low"]), float(window["high"])

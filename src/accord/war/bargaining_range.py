@@ -61,7 +61,8 @@ def bargaining_range(
     Returns
     -------
     WarResult with ``low`` (Ukraine's minimum), ``high`` (Russia's maximum concession),
-    ``width``, ``empty`` (no split acceptable to both), ``midpoint``, ``war_value_U`` and
+    ``width``, ``empty`` (no split acceptable to both), ``midpoint`` (the middle of the
+    range's part inside the pie [0, 1]: the split-the-difference settlement), ``war_value_U`` and
     ``war_value_R`` (``p - c_U`` and ``1 - p - c_R``).
     """
     p_ = check_range("p", p, 0.0, 1.0)
@@ -86,7 +87,7 @@ def bargaining_range(
         high=scalar_or_array(high),
         width=scalar_or_array(width),
         empty=scalar_or_array(width < 0),
-        midpoint=scalar_or_array((low + high) / 2),
+        midpoint=scalar_or_array((np.clip(low, 0, 1) + np.clip(high, 0, 1)) / 2),
         war_value_U=scalar_or_array(value_u),
         war_value_R=scalar_or_array(value_r),
     )
