@@ -152,6 +152,20 @@ def test_fight_edge_states(s: int, theta: float) -> None:
     assert (r.front >= 0).all() and (r.front <= 12).all()
 
 
+def test_nash_weight_moves_the_point_across_the_range() -> None:
+    e = war.expected_win(3, 7, 4, 20)
+    for weight, want in ((0.0, e - 0.1), (1.0, e + 0.05), (0.5, e - 0.025)):
+        r = war.fight(20, 4, 0.3, 3, 7, 3, 7, 0.1, 0.05, runs=10, rng=0, weight=weight)
+        np.testing.assert_allclose(r.point, want, rtol=1e-12)
+
+
+def test_censored_runs_are_flagged() -> None:
+    r = war.fight(20, 10, 0.5, 9, 1, 1, 9, 0.0, 0.0, runs=200, max_battles=5, rng=0)
+    assert r.p_outcome["fighting"] == 1.0
+    assert (r.time == 5).all()
+    assert any("censored" in note for note in r.notes)
+
+
 def test_per_run_theta() -> None:
     theta = np.r_[np.zeros(50), np.ones(50)]
     r = war.fight(10, 5, theta, 50, 1, 1, 50, 0.0, 0.0, runs=100, rng=0, update=False)

@@ -30,6 +30,7 @@ def test_m1_range_closed_form() -> None:
     # thresholds are not clipped; the midpoint is that of the range's part inside the pie
     edge = war.bargaining_range(0.0, 0.15, 0.10)
     assert edge.low == pytest.approx(-0.15) and edge.midpoint == pytest.approx(0.05)
+    assert edge.notes and not r.notes
 
 
 @given(p=unit, cu=cost, cr=cost)

@@ -96,6 +96,12 @@ def _save(fig: Any, path: Path, title: str) -> None:
     err.print(f"wrote {path}")
 
 
+def _notes(*results: Any) -> None:
+    for r in results:
+        for note in r.get("notes", []):
+            out.print(f"note: {note}")
+
+
 def _run(inputs: dict[str, Any], overrides: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
     from accord.analysis.war import merge
 
@@ -164,6 +170,7 @@ def range_(
             ),
         ]
     out.print(_results_table(rows))
+    _notes(r)
     sq = None
     if sc.war is not None and sc.war.issue in sc.issue_ids:
         st = sc.issue(sc.war.issue).status_quo
@@ -225,6 +232,7 @@ def screen(
     if bool(cont.capped):
         rows.append(("capped", "True", "the optimal demand hit the whole pie"))
     out.print(_results_table(rows))
+    _notes(cont, two)
 
 
 @war_app.command("fight")
@@ -305,6 +313,7 @@ def fight(
         )
     )
     out.print(_results_table(rows))
+    _notes(r)
     if plot is not None:
         from accord.report.war import fan_chart
 
@@ -386,6 +395,7 @@ def commit(
             )
         )
     out.print(_results_table(rows))
+    _notes(w)
     if not w.nonempty:
         out.print("no guarantee strength satisfies both sides: war persists whatever the split")
     if plot is not None:

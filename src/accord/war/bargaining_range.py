@@ -77,8 +77,15 @@ def bargaining_range(
     low = np.where(ru == 1, value_u, _threshold(value_u, ru))
     high = np.where(rr == 1, p_ + cr, 1.0 - _threshold(value_r, rr))
     width = high - low
+    notes = []
+    if (low < 0).any() or (high > 1).any():
+        notes.append(
+            "a bound lies outside [0, 1]: that side would accept every split up to the edge "
+            "of the pie (the midpoint uses the part of the range inside the pie)"
+        )
     return WarResult(
         "bargaining_range",
+        notes=notes,
         frame_keys=("p", "c_U", "c_R", "low", "high", "width", "empty", "midpoint"),
         p=scalar_or_array(p_),
         c_U=scalar_or_array(cu),

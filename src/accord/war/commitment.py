@@ -163,8 +163,15 @@ def commitment_window(
     lo = np.where(absolute_r, np.where(ok_ir, ir, np.inf), lo)
     hi = np.where(absolute_r, np.where(ok_ir, ir, -np.inf), hi)
     nonempty = lo <= hi
+    notes = []
+    if (gu == 0).any() or (gr == 0).any():
+        notes.append(
+            "where a gamma is 0 guarantees do not move that side: its condition holds for "
+            "every g or for none (bound ±inf)"
+        )
     return WarResult(
         "commitment_window",
+        notes=notes,
         frame_keys=("p", "q_U0", "q_R0", "gamma_U", "gamma_R", "delta", "low", "high", "nonempty"),
         p=scalar_or_array(p_),
         q_U0=scalar_or_array(qu),

@@ -326,6 +326,13 @@ def fight(
     ended_mask = outcome != 3
     times = time.astype(float)
     g0 = float(e_u[0, s0] - e_r[0, s0])
+    notes = [] if update else ["beliefs frozen at the priors (update=False)"]
+    still = int((outcome == 3).sum())
+    if still:
+        notes.append(
+            f"{still} of {n_runs} runs still fighting after {m} battles: their durations are "
+            "censored, so mean_time is a lower bound"
+        )
     return WarResult(
         "fight",
         frame_keys=("outcome", "time", "point", "territory", "front"),
@@ -348,5 +355,5 @@ def fight(
         max_battles=m,
         runs=n_runs,
         territory_scale=(t_lo, t_hi),
-        notes=[] if update else ["beliefs frozen at the priors (update=False)"],
+        notes=notes,
     )

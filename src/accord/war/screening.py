@@ -110,6 +110,12 @@ def screen_two_types(
     denom = spread + ca + cb
     with np.errstate(divide="ignore", invalid="ignore"):
         mu_star = np.where(denom > 0, spread / np.where(denom > 0, denom, 1.0), 0.0)
+    notes = []
+    if (denom == 0).any():
+        notes.append(
+            "mu* is undefined where p_w = p_s and c_A + c_B = 0 (both offers are the same); "
+            "reported as 0: the safe offer"
+        )
     risky = m < mu_star
     safe_offer = ps + cb
     risky_offer = pw + cb
@@ -118,6 +124,7 @@ def screen_two_types(
     eu = np.where(risky, (1 - m) * risky_offer + m * (ps - ca), safe_offer)
     return WarResult(
         "screen_two_types",
+        notes=notes,
         frame_keys=("p_w", "p_s", "c_A", "c_B", "mu", "mu_star", "risky", "offer", "p_war"),
         p_w=scalar_or_array(pw),
         p_s=scalar_or_array(ps),
