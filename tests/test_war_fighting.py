@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
@@ -164,6 +164,24 @@ def test_censored_runs_are_flagged() -> None:
     assert r.p_outcome["fighting"] == 1.0
     assert (r.time == 5).all()
     assert any("censored" in note for note in r.notes)
+
+
+@settings(max_examples=15)
+@given(c1=st.floats(0.0, 0.3), c2=st.floats(0.0, 0.3), w1=st.floats(0, 1), w2=st.floats(0, 1))
+def test_per_run_costs_equal_separate_calls(c1: float, c2: float, w1: float, w2: float) -> None:
+    # run i sees the i-th random number of every battle, so a call with per-run costs
+    # equals, run by run, the calls with each cost alone (same seed, same number of runs)
+    n = 60
+    args = (20, 8, 0.45, 7.0, 3.0, 3.0, 7.0)
+    cu = np.r_[np.full(n, c1), np.full(n, c2)]
+    w = np.r_[np.full(n, w1), np.full(n, w2)]
+    vec = war.fight(*args, cu, 0.05, runs=2 * n, max_battles=60, rng=9, weight=w)
+    one = war.fight(*args, c1, 0.05, runs=2 * n, max_battles=60, rng=9, weight=w1)
+    two = war.fight(*args, c2, 0.05, runs=2 * n, max_battles=60, rng=9, weight=w2)
+    for key in ("outcome", "time", "point", "territory", "paths"):
+        got = np.asarray(vec[key])
+        want = np.concatenate([np.asarray(one[key])[:n], np.asarray(two[key])[n:]])
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12, equal_nan=True)
 
 
 def test_per_run_theta() -> None:

@@ -189,6 +189,14 @@ def _int_param(name: str, value: Any, lo: int) -> int:
     return int(value)
 
 
+def _per_run(name: str, value: NDArray[np.float64], runs: int) -> NDArray[np.float64]:
+    if value.ndim > 1 or (value.ndim == 1 and value.shape[0] != runs):
+        raise ModelError(
+            f"must be a number or one value per run ({runs})", path=name, value=value.shape
+        )
+    return value
+
+
 def fight(
     N: int,
     start: int,
@@ -197,14 +205,14 @@ def fight(
     beta_U: float,
     alpha_R: float,
     beta_R: float,
-    c_U: float,
-    c_R: float,
+    c_U: ArrayLike,
+    c_R: ArrayLike,
     *,
     runs: int = 10_000,
     max_battles: int = 200,
     rng: np.random.Generator | int | None = None,
     update: bool = True,
-    weight: float = 0.5,
+    weight: ArrayLike = 0.5,
     territory: tuple[float, float] = (0.0, 100.0),
     keep_paths: bool = True,
 ) -> WarResult:
@@ -217,12 +225,14 @@ def fight(
     theta : true probability that Ukraine wins a battle; a scalar, or one value per run
         (e.g. draws from a distribution).
     alpha_U, beta_U, alpha_R, beta_R : each side's Beta prior about theta.
-    c_U, c_R : costs of fighting on, pie units (the settlement test uses their sum).
+    c_U, c_R : costs of fighting on, pie units (the settlement test uses their sum); a
+        scalar or one value per run.
     runs : Monte Carlo replications.
     max_battles : battles simulated at most; runs still going are reported as fighting.
     rng : a ``numpy.random.Generator`` or a seed; same seed, same numbers.
     update : False freezes beliefs at the priors (no learning).
-    weight : Ukraine's weight in the Nash bargaining solution (0.5 = midpoint).
+    weight : Ukraine's weight in the Nash bargaining solution (0.5 = midpoint); a scalar
+        or one value per run.
     territory : territory (issue scale) at front states 0 and N.
     keep_paths : also return every run's front path (runs x (max_battles + 1)).
 
@@ -242,18 +252,14 @@ def fight(
         raise ModelError(f"must be <= N = {n_states}", path="start", value=s0)
     n_runs = _int_param("runs", runs, 1)
     m = _int_param("max_battles", max_battles, 0)
-    th = check_range("theta", theta, 0.0, 1.0)
-    if th.ndim > 1 or (th.ndim == 1 and th.shape[0] != n_runs):
-        raise ModelError(
-            f"must be a number or one value per run ({n_runs})", path="theta", value=th.shape
-        )
+    th = _per_run("theta", check_range("theta", theta, 0.0, 1.0), n_runs)
     au = float(check_range("alpha_U", alpha_U, 0.0, lo_open=True))
     bu = float(check_range("beta_U", beta_U, 0.0, lo_open=True))
     ar = float(check_range("alpha_R", alpha_R, 0.0, lo_open=True))
     br = float(check_range("beta_R", beta_R, 0.0, lo_open=True))
-    cu = float(check_range("c_U", c_U, 0.0))
-    cr = float(check_range("c_R", c_R, 0.0))
-    wt = float(check_range("weight", weight, 0.0, 1.0))
+    cu = _per_run("c_U", check_range("c_U", c_U, 0.0), n_runs)
+    cr = _per_run("c_R", check_range("c_R", c_R, 0.0), n_runs)
+    wt = _per_run("weight", check_range("weight", weight, 0.0, 1.0), n_runs)
     t_lo, t_hi = (float(v) for v in as_array("territory", territory).reshape(2))
     gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
@@ -276,11 +282,6 @@ def fight(
     e_r = np.full(k.shape, np.nan)
     e_u[idx] = _beta_expect_ruin(au + kk, bu + lost, ss, n_states)
     e_r[idx] = _beta_expect_ruin(ar + kk, br + lost, ss, n_states)
-    low = e_u - cu
-    high = e_r + cr
-    with np.errstate(invalid="ignore"):
-        settle_tab = low <= high
-    point_tab = low + wt * (high - low)
 
     state = np.full(n_runs, s0, dtype=np.int64)
     outcome = np.full(n_runs, 3, dtype=np.int8)
@@ -295,11 +296,13 @@ def fight(
     for t in range(m + 1):
         row = t if update else 0
         if alive.any():
-            ok = alive & settle_tab[row, state]
+            low = e_u[row, state] - cu
+            high = e_r[row, state] + cr
+            ok = alive & (low <= high)
             if ok.any():
                 outcome[ok] = 0
                 time[ok] = t
-                point[ok] = point_tab[row, state[ok]]
+                point[ok] = (low + wt * (high - low))[ok]
                 alive &= ~ok
         if keep_paths:
             paths[:, t] = state
@@ -348,8 +351,8 @@ def fight(
         se_time=float(times.std(ddof=1) / np.sqrt(n_runs)) if n_runs > 1 else float("nan"),
         mean_time_ended=float(times[ended_mask].mean()) if ended_mask.any() else float("nan"),
         gap0=g0,
-        range0=(float(low[0, s0]), float(high[0, s0])),
-        settles_now=bool(settle_tab[0, s0]),
+        range0=(scalar_or_array(e_u[0, s0] - cu), scalar_or_array(e_r[0, s0] + cr)),
+        settles_now=scalar_or_array(np.asarray(e_u[0, s0] - cu <= e_r[0, s0] + cr)),
         N=n_states,
         start=s0,
         max_battles=m,
