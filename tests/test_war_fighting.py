@@ -153,10 +153,14 @@ def test_fight_edge_states(s: int, theta: float) -> None:
 
 
 def test_nash_weight_moves_the_point_across_the_range() -> None:
-    e = war.expected_win(3, 7, 4, 20)
+    e = war.expected_win(5, 5, 10, 20)
+    assert e == pytest.approx(0.5, abs=1e-12)  # symmetric belief, front in the middle
     for weight, want in ((0.0, e - 0.1), (1.0, e + 0.05), (0.5, e - 0.025)):
-        r = war.fight(20, 4, 0.3, 3, 7, 3, 7, 0.1, 0.05, runs=10, rng=0, weight=weight)
+        r = war.fight(20, 10, 0.3, 5, 5, 5, 5, 0.1, 0.05, runs=10, rng=0, weight=weight)
         np.testing.assert_allclose(r.point, want, rtol=1e-12)
+    # the point stays in the pie when a cost exceeds the expected value of fighting
+    r = war.fight(20, 4, 0.3, 3, 7, 3, 7, 0.5, 0.05, runs=10, rng=0, weight=0.0)
+    assert (r.point == 0).all()
 
 
 def test_censored_runs_are_flagged() -> None:

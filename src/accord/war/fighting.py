@@ -22,8 +22,8 @@ model:
 * A settlement exists iff the mutual-optimism gap is at most the joint costs,
   :math:`E_U[W] - E_R[W] \\le c_U + c_R`, i.e. iff Ukraine's minimum
   :math:`E_U[W] - c_U` is below Russia's maximum :math:`E_R[W] + c_R`. The settlement point
-  is the weighted Nash bargaining solution with risk-neutral players,
-  ``low + weight·(high - low)`` (``weight = 0.5``: the midpoint).
+  is the weighted Nash bargaining solution with risk-neutral players on the part of the
+  range inside the pie, ``low + weight·(high - low)`` (``weight = 0.5``: the midpoint).
 
 The expected number of battles until absorption when beliefs never converge is the
 gambler's-ruin duration :math:`E[\\tau] = s/(1-2\\theta) - N/(1-2\\theta)\\cdot W(\\theta,s)`,
@@ -288,7 +288,8 @@ def fight(
     time = np.full(n_runs, m, dtype=np.int64)
     point = np.full(n_runs, np.nan)
     alive = np.ones(n_runs, dtype=bool)
-    paths = np.empty((n_runs, m + 1), dtype=np.int16 if n_states < 2**15 else np.int64)
+    path_type = np.int16 if n_states < 2**15 else np.int64
+    paths = np.empty((n_runs, m + 1) if keep_paths else (0, 0), dtype=path_type)
     if s0 in (0, n_states):
         outcome[:] = 1 if s0 == n_states else 2
         time[:] = 0
@@ -302,7 +303,8 @@ def fight(
             if ok.any():
                 outcome[ok] = 0
                 time[ok] = t
-                point[ok] = (low + wt * (high - low))[ok]
+                lo_in, hi_in = np.clip(low, 0, 1), np.clip(high, 0, 1)  # within the pie
+                point[ok] = (lo_in + wt * (hi_in - lo_in))[ok]
                 alive &= ~ok
         if keep_paths:
             paths[:, t] = state
