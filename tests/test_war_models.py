@@ -117,6 +117,16 @@ def test_m2_two_types_threshold() -> None:
     assert not safe.risky and safe.offer == pytest.approx(0.5) and safe.p_war == 0
 
 
+def test_m2_screening_war_rises_with_type_spread_and_falls_with_costs() -> None:
+    spread = war.screen_two_types(0.4 + np.linspace(0.0, 0.5, 26), 0.4, 0.1, 0.1)
+    assert (np.diff(spread.mu_star) > 0).all()
+    costly = war.screen_two_types(0.7, 0.4, np.linspace(0, 0.5, 26), 0.1)
+    assert (np.diff(costly.mu_star) < 0).all()
+    # at a fixed prior, a wider spread turns the safe offer into a risky one (war possible)
+    r = war.screen_two_types(np.array([0.45, 0.9]), 0.4, 0.1, 0.1, mu=0.5)
+    assert r.p_war.tolist() == [0.0, 0.5]
+
+
 @given(pw=unit, ps=unit, ca=cost, cb=cost, mu=unit)
 def test_m2_two_types_choice_is_the_better_offer(
     pw: float, ps: float, ca: float, cb: float, mu: float
