@@ -368,3 +368,7 @@ def main() -> None:
 from accord.cli.backtest import backtest_app  # noqa: E402  (sub-commands import the helpers above)
 
 app.add_typer(backtest_app, name="backtest")
+
+from accord.cli.war import war_app  # noqa: E402
+
+app.add_typer(war_app, name="war")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from accord.errors import format_path
 from accord.scenario.schema import Scenario
+from accord.scenario.war import war_unsourced
 
 __all__ = ["unsourced"]
 
 
 def unsourced(scenario: Scenario) -> list[str]:
-    """Field paths of capabilities, stances and status quos without provenance."""
+    """Field paths of capabilities, stances, status quos and war numbers without provenance."""
     out: list[str] = []
     for i, actor in enumerate(scenario.actors):
         if not actor.capability.has_provenance:
@@ -23,4 +24,5 @@ def unsourced(scenario: Scenario) -> list[str]:
     for k, issue in enumerate(scenario.issues):
         if issue.status_quo is not None and not issue.status_quo.has_provenance:
             out.append(format_path(("issues", k, "status_quo")))
+    out.extend(war_unsourced(scenario))
     return out

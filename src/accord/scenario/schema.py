@@ -267,6 +267,9 @@ class ScenarioArrays:
         return np.where(self.present, self.capability * self.salience, 0.0)
 
 
+from accord.scenario.war import War, war_problems  # noqa: E402  (war.py builds on the above)
+
+
 class Scenario(_Frozen):
     """A negotiation: who, over what, wanting what, how much, with what clout."""
 
@@ -289,6 +292,7 @@ class Scenario(_Frozen):
     issues: tuple[Issue, ...]
     actors: tuple[Actor, ...]
     spaces: tuple[Space, ...] = ()
+    war: War | None = Field(default=None, description="Two-actor war-model parameters.")
     attributes: Attributes = Field(default_factory=dict)
 
     @field_validator("salience_scale", mode="before")
@@ -351,8 +355,16 @@ class Scenario(_Frozen):
                 "issues": new_issues,
                 "actors": tuple(new_actors),
                 "spaces": spaces,
+                "war": _restricted_war(self.war, keep, {a.id for a in new_actors}),
             }
         )
+
+
+def _restricted_war(war: War | None, issues: set[str], actors: set[str]) -> War | None:
+    """The war section survives a restriction only if its issue and belligerents do."""
+    if war is None or war.issue not in issues or not set(war.belligerents) <= actors:
+        return None
+    return war
 
 
 def _build_arrays(sc: Scenario) -> ScenarioArrays:
@@ -546,4 +558,5 @@ def _semantic_problems(sc: Scenario) -> list[Problem]:
                 in_space[iid] = space.id
         if not space.issues:
             out.append(Problem(format_path(("spaces", s, "issues")), "a space needs an issue"))
+    out.extend(war_problems(sc))
     return out

@@ -1,0 +1,198 @@
+"""War models on a scenario: read the ``war:`` section, apply overrides, run the model.
+
+This is the glue between the scenario (data layer) and :mod:`accord.war` (pure models):
+each ``*_inputs`` function turns a scenario's war section into the keyword arguments of a
+model, overrides (e.g. from the command line) replace single values, and a missing value
+is an error naming the parameter. ``window_curves`` evaluates each side's no-war condition
+over guarantee strengths for the commitment-window plot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from accord import war
+from accord.errors import ModelError
+from accord.scenario.schema import Scenario
+from accord.scenario.war import War
+from accord.war._common import WarResult
+
+__all__ = [
+    "brink_inputs",
+    "commit_inputs",
+    "fight_inputs",
+    "merge",
+    "range_inputs",
+    "range_sweep",
+    "screen_inputs",
+    "territory_of",
+    "window_curves",
+]
+
+Inputs = dict[str, Any]
+
+
+def _v(x: Any) -> float | None:
+    return None if x is None else float(x.value)
+
+
+def _costs(w: War) -> tuple[float | None, float | None]:
+    u, r = w.belligerents
+    return _v(w.costs.get(u)), _v(w.costs.get(r))
+
+
+def range_inputs(sc: Scenario) -> Inputs:
+    """M1: p, c_U, c_R."""
+    w = sc.war
+    if w is None:
+        return {"p": None, "c_U": None, "c_R": None}
+    cu, cr = _costs(w)
+    return {"p": _v(w.p), "c_U": cu, "c_R": cr}
+
+
+def screen_inputs(sc: Scenario) -> Inputs:
+    """M2: p, c_U, c_bar (continuous type); p_w, p_s, mu (two types; c_A = c_U, c_B = c_R)."""
+    out = range_inputs(sc)
+    s = sc.war.screening if sc.war is not None else None
+    out.update(
+        c_bar=_v(s.c_bar) if s else None,
+        p_w=_v(s.p_weak) if s else None,
+        p_s=_v(s.p_strong) if s else None,
+        mu=_v(s.mu) if s else None,
+    )
+    return out
+
+
+def _start(sc: Scenario, w: War, n: int) -> int | None:
+    if w.issue not in sc.issue_ids or w.front is None:
+        return None
+    issue = sc.issue(w.issue)
+    if issue.status_quo is None:
+        return None
+    lo, hi = w.front.territory_at_0, w.front.territory_at_max
+    return round(n * (issue.status_quo.value - lo) / (hi - lo))
+
+
+def fight_inputs(sc: Scenario) -> Inputs:
+    """M3: front, true odds, beliefs and costs; the start is the issue's status quo."""
+    out: Inputs = {
+        "N": 20, "start": None, "theta": None, "alpha_U": None, "beta_U": None,
+        "alpha_R": None, "beta_R": None, "c_U": None, "c_R": None, "max_battles": 200,
+        "territory": (0.0, 100.0),
+    }  # fmt: skip
+    w = sc.war
+    if w is None:
+        return out
+    out["c_U"], out["c_R"] = _costs(w)
+    u, r = w.belligerents
+    if u in w.beliefs:
+        out["alpha_U"], out["beta_U"] = _v(w.beliefs[u].alpha), _v(w.beliefs[u].beta)
+    if r in w.beliefs:
+        out["alpha_R"], out["beta_R"] = _v(w.beliefs[r].alpha), _v(w.beliefs[r].beta)
+    if w.front is not None:
+        f = w.front
+        out.update(
+            N=f.states,
+            theta=_v(f.theta),
+            max_battles=f.max_battles,
+            territory=(f.territory_at_0, f.territory_at_max),
+            start=_start(sc, w, f.states),
+        )
+    return out
+
+
+def commit_inputs(sc: Scenario) -> Inputs:
+    """M4: p, q_U0 = p - shift, q_R0 (default 1 - p), gammas, delta, per-period costs, rho."""
+    out: Inputs = dict.fromkeys(
+        ("p", "q_U0", "q_R0", "gamma_U", "gamma_R", "delta", "d_U", "d_R"), None
+    )
+    out.update(rho_U=0.0, rho_R=0.0, rho_bar=1.0)
+    w = sc.war
+    if w is None:
+        return out
+    p = _v(w.p)
+    out.update(p=p, delta=_v(w.delta))
+    c = w.commitment
+    if c is not None:
+        out.update(
+            q_U0=None if p is None else max(0.0, p - c.shift.value),
+            q_R0=_v(c.q_R0) if c.q_R0 is not None else (None if p is None else 1 - p),
+            gamma_U=_v(c.gamma_U),
+            gamma_R=_v(c.gamma_R),
+            d_U=_v(c.d_U),
+            d_R=_v(c.d_R),
+        )
+        for name in ("rho_U", "rho_R", "rho_bar"):
+            if getattr(c, name) is not None:
+                out[name] = _v(getattr(c, name))
+    return out
+
+
+def brink_inputs(sc: Scenario) -> Inputs:
+    """M7: the power-risk trade-off and the escalation decision with partners."""
+    names = ("pi_bar", "a", "r_bar", "b", "V", "D", "phi_D", "gain", "r_use", "D_use", "Y")
+    out: Inputs = dict.fromkeys(names, None)
+    out.update(phi_D=0.0, partners={})
+    b = sc.war.brinkmanship if sc.war is not None else None
+    if b is None:
+        return out
+    for name in names[:-1]:
+        if getattr(b, name) is not None:
+            out[name] = _v(getattr(b, name))
+    out["Y"] = _v(b.trade_total)
+    out["partners"] = {
+        k: (float(p.trade_share.value), float(p.curtail.value)) for k, p in b.partners.items()
+    }
+    return out
+
+
+def merge(inputs: Inputs, overrides: Mapping[str, Any], *, hint: str = "") -> Inputs:
+    """``inputs`` with every non-None override applied; a value still missing is an error."""
+    out = dict(inputs)
+    out.update({k: v for k, v in overrides.items() if v is not None})
+    for key, value in out.items():
+        if value is None:
+            flag = "--" + key.replace("_", "-").lower()
+            raise ModelError(
+                f"no value: give {flag} or a scenario whose war section sets it{hint}", path=key
+            )
+    return out
+
+
+def territory_of(sc: Scenario, x: float) -> tuple[float, float | None]:
+    """A pie share as a position on the war issue's scale, and as its quantity (e.g. km²)."""
+    issue_id = sc.war.issue if sc.war is not None else "T"
+    if issue_id not in sc.issue_ids:
+        return 100 * x, None
+    issue = sc.issue(issue_id)
+    pos = issue.scale.min + x * issue.scale.width
+    return pos, issue.to_quantity(pos) if issue.quantity is not None else None
+
+
+def window_curves(params: Inputs, n: int = 401) -> WarResult:
+    """Each side's no-war margin over guarantee strength g in [0, 1] (the window plot).
+
+    ``margin_U(g) = rhs - lhs`` of Ukraine's condition with ``q_U(g)``, likewise for Russia
+    with ``q_R(g)``; a side keeps the peace where its margin is >= 0.
+    """
+    g = np.linspace(0.0, 1.0, n)
+    p = params["p"]
+    q_u = np.clip(params["q_U0"] + params["gamma_U"] * g, 0.0, 1.0)
+    q_r = np.clip(params["q_R0"] - params["gamma_R"] * g, 0.0, 1.0)
+    ukr = war.power_shift(p, q_u, params["delta"], params["d_U"])
+    rus = war.power_shift(1 - p, q_r, params["delta"], params["d_R"])
+    return WarResult(
+        "window_curves",
+        frame_keys=("g", "margin_U", "margin_R"),
+        g=g,
+        margin_U=-np.asarray(ukr.margin),
+        margin_R=-np.asarray(rus.margin),
+    )
+
+
+def range_sweep(params: Inputs, n: int = 201) -> WarResult:
+    """The bargaining range over a grid of p in [0, 1] with the given costs (the range plot)."""
+    return war.bargaining_range(np.linspace(0.0, 1.0, n), params["c_U"], params["c_R"])

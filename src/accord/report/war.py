@@ -1,0 +1,121 @@
+"""Figures for the war models: bargaining range, front-path fan chart, commitment window."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from accord.errors import AccordError
+from accord.report.save import new_figure
+from accord.war._common import WarResult
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["fan_chart", "range_figure", "window_figure"]
+
+
+def range_figure(
+    sweep: WarResult, p: float, *, status_quo: float | None = None, title: str = ""
+) -> Figure:
+    """The bargaining range [low, high] against p (a band), the scenario's p marked.
+
+    ``sweep`` is :func:`accord.war.bargaining_range` over a grid of p; the axes are in pie
+    units scaled to 0-100 (the territory scale T = 100·x).
+    """
+    ps = np.asarray(sweep["p"]) * 100
+    low = np.clip(np.asarray(sweep["low"]), 0, 1) * 100
+    high = np.clip(np.asarray(sweep["high"]), 0, 1) * 100
+    fig = new_figure(7.0, 4.5)
+    ax = fig.add_subplot()
+    ax.fill_between(ps, low, high, alpha=0.3, label="bargaining range (both prefer to war)")
+    ax.plot(ps, ps, color="black", lw=1, ls=":", label="expected outcome of war (x = p)")
+    i = int(np.argmin(np.abs(ps - 100 * p)))
+    ax.vlines(
+        100 * p,
+        low[i],
+        high[i],
+        color="C3",
+        lw=3,
+        label=f"p = {p:g}: [{low[i]:.1f}, {high[i]:.1f}]",
+    )
+    if status_quo is not None:
+        ax.axhline(status_quo, color="C2", ls="--", lw=1, label=f"status quo {status_quo:g}")
+    ax.set_xlabel("p: Ukraine's expected share from fighting (×100)")
+    ax.set_ylabel("Ukraine's share of the issue (T)")
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 100)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def fan_chart(result: WarResult, *, samples: int = 12, title: str = "") -> Figure:
+    """Front paths of :func:`accord.war.fight` on the territory scale: median, 50% and 90%
+    bands over battles, a few sample paths, and the distribution of final lines."""
+    paths = result["paths"]
+    if paths is None:
+        raise AccordError("the fan chart needs front paths: run fight with keep_paths=True")
+    lo, hi = result["territory_scale"]
+    n = result["N"]
+    end = min(paths.shape[1], int(np.max(result["time"])) + 2)  # after the last run ends: flat
+    line = lo + (hi - lo) * paths[:, :end].astype(float) / n
+    t = np.arange(end)
+    q = np.quantile(line, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    fig = new_figure(9.0, 4.5)
+    ax, hist = fig.subplots(1, 2, width_ratios=[3, 1], sharey=True)
+    ax.fill_between(t, q[0], q[4], alpha=0.2, color="C0", label="5-95%")
+    ax.fill_between(t, q[1], q[3], alpha=0.35, color="C0", label="25-75%")
+    ax.plot(t, q[2], color="C0", lw=2, label="median")
+    for row in line[: min(samples, line.shape[0])]:
+        ax.plot(t, row, color="grey", lw=0.5, alpha=0.6)
+    ax.set_xlabel("battles")
+    ax.set_ylabel("front line on the territory scale (T)")
+    ax.set_ylim(min(lo, hi), max(lo, hi))
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper right", fontsize=8)
+    final = np.asarray(result["territory"], dtype=float)
+    hist.hist(final[np.isfinite(final)], bins=40, orientation="horizontal", color="C1")
+    hist.set_xlabel("runs")
+    hist.set_title("final line", fontsize=9)
+    p = result["p_outcome"]
+    ax.set_title(
+        (title + "\n" if title else "")
+        + f"settled {p['settled']:.0%}, Ukraine won {p['ukraine_won']:.0%}, "
+        f"Russia won {p['russia_won']:.0%}, still fighting {p['fighting']:.0%}",
+        fontsize=9,
+    )
+    return fig
+
+
+def window_figure(
+    curves: WarResult,
+    window: WarResult,
+    *,
+    sides: tuple[str, str] = ("Ukraine", "Russia"),
+    title: str = "",
+) -> Figure:
+    """Each side's no-war margin over guarantee strength g; the commitment window shaded."""
+    g = np.asarray(curves["g"])
+    mu, mr = np.asarray(curves["margin_U"]), np.asarray(curves["margin_R"])
+    fig = new_figure(7.0, 4.5)
+    ax = fig.add_subplot()
+    ax.plot(g, mu, label=f"{sides[0]} keeps the peace above 0")
+    ax.plot(g, mr, label=f"{sides[1]} keeps the peace above 0")
+    ax.axhline(0, color="black", lw=0.8)
+    if bool(window["nonempty"]):
+        lo, hi = float(window["low"]), float(window["high"])
+        ax.axvspan(lo, hi, color="C2", alpha=0.25, label=f"commitment window [{lo:.2f}, {hi:.2f}]")
+    else:
+        ax.text(0.5, 0.95, "commitment window empty", transform=ax.transAxes, ha="center", va="top")
+    ax.set_xlabel("guarantee strength g (0 = none, 1 = Article-5-like)")
+    ax.set_ylabel("(1-δ)(1-p+d) - δ(p-q(g))")
+    ax.set_xlim(0, 1)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best", fontsize=8)
+    if title:
+        ax.set_title(title)
+    return fig

@@ -1,0 +1,300 @@
+"""The ``war:`` section of a scenario: the two-actor parameters of accord's war models.
+
+The section is optional. It names the two belligerents (the first is the side whose share
+of the issue is the "pie": Ukraine in the flagship scenarios) and the issue they fight
+over, and holds each model's parameters. Every number is a ``Sourced`` value, so it can
+carry source keys, a judgement mark and a note like the rest of the file::
+
+    war:
+      belligerents: [UKR, RUS]
+      issue: T
+      p: {value: 0.20, source: [D42], judgement: true, note: ...}
+      costs: {UKR: {value: 0.20, ...}, RUS: {value: 0.12, ...}}
+      delta: {value: 0.98, judgement: true}
+      screening: {c_bar: ..., p_weak: ..., p_strong: ..., mu: ...}
+      beliefs: {UKR: {alpha: ..., beta: ...}, RUS: {alpha: ..., beta: ...}}
+      front: {states: 20, theta: ..., max_battles: 200}
+      commitment: {shift: ..., q_R0: ..., gamma_U: ..., gamma_R: ..., d_U: ..., d_R: ...}
+      brinkmanship: {..., trade_total: ..., partners: {CHN: {trade_share: ..., curtail: ...}}}
+
+Units: ``p``, costs, probabilities and shares are on 0-1 (pie units: a share of the issue
+scale); ``delta`` is the per-period (monthly) discount factor; escalation gains and costs
+are in the unit of ``trade_total`` (e.g. $bn). ``front.states`` and ``front.max_battles``
+are model resolution, not evidence, so they are plain integers. Field-by-field types are
+checked by pydantic; ranges and cross-references (actor ids, the issue, source keys) by
+:func:`war_problems`, which the scenario's validation calls, so every error names its path
+(``war.costs.RUS``) and value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from pydantic import Field
+
+from accord.errors import Problem, format_path
+from accord.scenario.schema import Id, Sourced, _Frozen
+
+if TYPE_CHECKING:
+    from accord.scenario.schema import Scenario
+
+__all__ = [
+    "Belief",
+    "Brinkmanship",
+    "Commitment",
+    "Front",
+    "Partner",
+    "Screening",
+    "War",
+    "war_problems",
+    "war_unsourced",
+]
+
+
+class Screening(_Frozen):
+    """M2: the offerer's uncertainty about the other side."""
+
+    c_bar: Sourced | None = Field(
+        default=None, description="The receiver's cost is uniform on [0, c_bar] (pie units)."
+    )
+    p_strong: Sourced | None = Field(
+        default=None, description="The pie side's win probability against a resolute opponent."
+    )
+    p_weak: Sourced | None = Field(
+        default=None, description="Its win probability against an irresolute opponent."
+    )
+    mu: Sourced | None = Field(
+        default=None, description="The pie side's prior that the opponent is resolute."
+    )
+
+
+class Belief(_Frozen):
+    """M3: a Beta(alpha, beta) belief about the pie side's probability of winning a battle."""
+
+    alpha: Sourced
+    beta: Sourced
+    note: str | None = None
+
+
+class Front(_Frozen):
+    """M3: the front as a random walk over ``states + 1`` positions mapped onto the issue."""
+
+    states: int = Field(default=20, description="Front steps N (positions 0..N).")
+    territory_at_0: float = Field(default=0.0, description="Issue value at front position 0.")
+    territory_at_max: float = Field(default=100.0, description="Issue value at position N.")
+    theta: Sourced | None = Field(
+        default=None, description="True probability that the pie side wins a battle."
+    )
+    max_battles: int = 200
+    note: str | None = None
+
+
+class Commitment(_Frozen):
+    """M4: the power shift after a ceasefire and the effects of guarantees."""
+
+    shift: Sourced = Field(description="p - q_U0: the pie side's feared post-ceasefire loss.")
+    q_R0: Sourced | None = Field(
+        default=None,
+        description="The opponent's post-ceasefire win probability without guarantees "
+        "(default 1 - p: no shift in its favour).",
+    )
+    gamma_U: Sourced = Field(description="A full guarantee's gain to the pie side's q.")
+    gamma_R: Sourced = Field(description="A full guarantee's loss to the opponent's q.")
+    d_U: Sourced = Field(description="The pie side's per-period war cost.")
+    d_R: Sourced = Field(description="The opponent's per-period war cost.")
+    rho_U: Sourced | None = None
+    rho_R: Sourced | None = None
+    rho_bar: Sourced | None = None
+
+
+class Partner(_Frozen):
+    """M7: a trade partner of the escalating side."""
+
+    trade_share: Sourced
+    curtail: Sourced = Field(description="P(the partner curtails trade | nuclear use).")
+    note: str | None = None
+
+
+class Brinkmanship(_Frozen):
+    """M7: the opponent's power-risk trade-off and its escalation decision."""
+
+    pi_bar: Sourced | None = None
+    a: Sourced | None = None
+    r_bar: Sourced | None = None
+    b: Sourced | None = None
+    V: Sourced | None = None
+    D: Sourced | None = None
+    phi_D: Sourced | None = None
+    gain: Sourced | None = Field(default=None, description="Delta V_C: the gain from escalation.")
+    r_use: Sourced | None = Field(default=None, description="P(catastrophe | use).")
+    D_use: Sourced | None = Field(
+        default=None, description="Cost of catastrophe after use, in the unit of trade_total."
+    )
+    trade_total: Sourced | None = Field(default=None, description="Y: external trade.")
+    partners: dict[str, Partner] = Field(default_factory=dict)
+
+
+class War(_Frozen):
+    """The war section: belligerents, the contested issue and each model's parameters."""
+
+    belligerents: tuple[Id, Id] = Field(
+        description="The pie side first (its share of the issue is x), then its opponent."
+    )
+    issue: Id = Field(default="T", description="The issue the pie measures.")
+    p: Sourced = Field(description="Probability that the pie side prevails (expected share).")
+    costs: dict[str, Sourced] = Field(description="Costs of war per belligerent (pie units).")
+    delta: Sourced | None = Field(default=None, description="Per-period discount factor.")
+    screening: Screening | None = None
+    beliefs: dict[str, Belief] = Field(default_factory=dict)
+    front: Front | None = None
+    commitment: Commitment | None = None
+    brinkmanship: Brinkmanship | None = None
+    note: str | None = None
+
+
+# (field, lower, upper, lower open, upper open) for every range-checked number
+_UNIT = (0.0, 1.0, False, False)
+_NONNEG = (0.0, None, False, False)
+_POS = (0.0, None, True, False)
+_OPEN_UNIT = (0.0, 1.0, True, True)
+
+
+def _numbers(war: War) -> Iterator[tuple[tuple[str | int, ...], Sourced, tuple[object, ...]]]:
+    """Every Sourced number of the section with its path and allowed range."""
+    yield ("p",), war.p, _UNIT
+    for k, v in war.costs.items():
+        yield ("costs", k), v, _NONNEG
+    if war.delta is not None:
+        yield ("delta",), war.delta, _OPEN_UNIT
+    if war.screening is not None:
+        for name in ("c_bar",):
+            val = getattr(war.screening, name)
+            if val is not None:
+                yield ("screening", name), val, _NONNEG
+        for name in ("p_strong", "p_weak", "mu"):
+            val = getattr(war.screening, name)
+            if val is not None:
+                yield ("screening", name), val, _UNIT
+    for k, b in war.beliefs.items():
+        yield ("beliefs", k, "alpha"), b.alpha, _POS
+        yield ("beliefs", k, "beta"), b.beta, _POS
+    if war.front is not None and war.front.theta is not None:
+        yield ("front", "theta"), war.front.theta, _UNIT
+    if war.commitment is not None:
+        c = war.commitment
+        yield ("commitment", "shift"), c.shift, (-1.0, 1.0, False, False)
+        for name in ("q_R0", "rho_U", "rho_R", "rho_bar"):
+            val = getattr(c, name)
+            if val is not None:
+                yield ("commitment", name), val, _UNIT
+        for name in ("gamma_U", "gamma_R", "d_U", "d_R"):
+            yield ("commitment", name), getattr(c, name), _NONNEG
+    if war.brinkmanship is not None:
+        br = war.brinkmanship
+        for name in ("pi_bar", "r_bar", "phi_D", "r_use"):
+            val = getattr(br, name)
+            if val is not None:
+                yield ("brinkmanship", name), val, _UNIT
+        for name in ("a", "b"):
+            val = getattr(br, name)
+            if val is not None:
+                yield ("brinkmanship", name), val, _POS
+        for name in ("V", "D", "gain", "D_use", "trade_total"):
+            val = getattr(br, name)
+            if val is not None:
+                yield ("brinkmanship", name), val, _NONNEG
+        for k, partner in br.partners.items():
+            yield ("brinkmanship", "partners", k, "trade_share"), partner.trade_share, _UNIT
+            yield ("brinkmanship", "partners", k, "curtail"), partner.curtail, _UNIT
+
+
+def _range_text(lo: object, hi: object, lo_open: object, hi_open: object) -> str:
+    left = "(" if lo_open else "["
+    right = ")" if hi_open else "]"
+    lo_s = "-inf" if lo is None else f"{lo:g}"
+    hi_s = "inf" if hi is None else f"{hi:g}"
+    return f"must be in {left}{lo_s}, {hi_s}{right}"
+
+
+def war_problems(sc: Scenario) -> list[Problem]:
+    """Range and cross-reference checks of a scenario's war section (empty if it has none)."""
+    war = sc.war
+    if war is None:
+        return []
+    out: list[Problem] = []
+
+    def at(*loc: str | int) -> str:
+        return format_path(("war", *loc))
+
+    actors = set(sc.actor_ids)
+    for i, bid in enumerate(war.belligerents):
+        if bid not in actors:
+            out.append(Problem(at("belligerents", i), "unknown actor id", bid))
+    if war.belligerents[0] == war.belligerents[1]:
+        out.append(Problem(at("belligerents"), "two different actors needed", war.belligerents[1]))
+    if war.issue not in sc.issue_ids:
+        out.append(Problem(at("issue"), "unknown issue id", war.issue))
+    known = all(bid in actors for bid in war.belligerents)
+    for name, keys in (("costs", set(war.costs)), ("beliefs", set(war.beliefs))):
+        if not known or (name == "beliefs" and not keys):
+            continue  # an unknown belligerent is reported once, above
+        for k in sorted(keys - set(war.belligerents)):
+            out.append(Problem(at(name, k), "not one of the belligerents", k))
+        for k in war.belligerents:
+            if k not in keys:
+                out.append(Problem(at(name), f"missing an entry for belligerent {k}"))
+
+    sources = set(sc.sources)
+    for loc, val, (lo, hi, lo_open, hi_open) in _numbers(war):
+        ok = True
+        if lo is not None:
+            ok &= val.value > lo if lo_open else val.value >= lo  # type: ignore[operator]
+        if hi is not None:
+            ok &= val.value < hi if hi_open else val.value <= hi  # type: ignore[operator]
+        if not ok:
+            out.append(Problem(at(*loc), _range_text(lo, hi, lo_open, hi_open), val.value))
+        for key in val.source:
+            if key not in sources:
+                out.append(Problem(at(*loc, "source"), "unknown source key", key))
+
+    if war.screening is not None:
+        s = war.screening
+        if s.p_weak is not None and s.p_strong is not None and s.p_weak.value < s.p_strong.value:
+            out.append(
+                Problem(
+                    at("screening", "p_weak"),
+                    f"must be >= p_strong ({s.p_strong.value:g})",
+                    s.p_weak.value,
+                )
+            )
+    if war.front is not None:
+        f = war.front
+        if f.states < 1:
+            out.append(Problem(at("front", "states"), "must be an integer >= 1", f.states))
+        if f.max_battles < 0:
+            out.append(Problem(at("front", "max_battles"), "must be >= 0", f.max_battles))
+        if f.territory_at_0 == f.territory_at_max:
+            out.append(Problem(at("front", "territory_at_max"), "must differ from territory_at_0"))
+    br = war.brinkmanship
+    if br is not None:
+        if br.a is not None and br.b is not None and br.b.value <= br.a.value:
+            out.append(
+                Problem(at("brinkmanship", "b"), f"must exceed a ({br.a.value:g})", br.b.value)
+            )
+        shares = [p.trade_share.value for p in br.partners.values()]
+        total = sum(shares)
+        if total > 1 + 1e-9 and all(0 <= s <= 1 for s in shares):
+            out.append(
+                Problem(at("brinkmanship", "partners"), "trade shares sum above 1", round(total, 6))
+            )
+    return out
+
+
+def war_unsourced(sc: Scenario) -> list[str]:
+    """Paths of war-section numbers without a source or a judgement mark."""
+    if sc.war is None:
+        return []
+    return [
+        format_path(("war", *loc)) for loc, val, _ in _numbers(sc.war) if not val.has_provenance
+    ]

@@ -1,0 +1,53 @@
+"""War termination: why wars start and go on when a settlement exists, and what makes one stick.
+
+Pure functions of their parameters (no I/O), vectorised by NumPy broadcasting: pass arrays
+of ``p``, costs or beliefs and get arrays back. Each returns a :class:`WarResult` (read
+fields as attributes; ``to_frame()`` for pandas). Equations and closed-form checks follow
+accord's design note ``war-termination.md`` §1.
+
+* M1 :mod:`accord.war.bargaining_range` -- Fearon's bargaining range, risk aversion,
+  indivisible settlements and side payments.
+* M2 :mod:`accord.war.screening` -- private information: the risk-return offer and the
+  two-type screening threshold.
+* M3 :mod:`accord.war.fighting` -- bargaining while fighting: a random-walk front, Beta
+  beliefs updated by battles, vectorised Monte Carlo.
+* M4 :mod:`accord.war.commitment` -- power shifts, security guarantees and the commitment
+  window; Reiter's absolute war aims.
+* M7 :mod:`accord.war.brinkmanship` -- the power-risk trade-off and the partner
+  repositioning cost of escalation.
+"""
+
+from accord.war._common import WarResult
+from accord.war.bargaining_range import bargaining_range, indivisible_settlement
+from accord.war.brinkmanship import conflict_levels, escalation, optimal_power
+from accord.war.commitment import acceptable_set, commitment_window, power_shift
+from accord.war.fighting import (
+    OUTCOMES,
+    expected_win,
+    fight,
+    optimism_gap,
+    ruin_duration,
+    ruin_probability,
+)
+from accord.war.screening import posterior_strong, screen_continuous, screen_two_types
+
+__all__ = [
+    "OUTCOMES",
+    "WarResult",
+    "acceptable_set",
+    "bargaining_range",
+    "commitment_window",
+    "conflict_levels",
+    "escalation",
+    "expected_win",
+    "fight",
+    "indivisible_settlement",
+    "optimal_power",
+    "optimism_gap",
+    "posterior_strong",
+    "power_shift",
+    "ruin_duration",
+    "ruin_probability",
+    "screen_continuous",
+    "screen_two_types",
+]

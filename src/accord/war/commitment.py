@@ -1,0 +1,214 @@
+"""M4, commitment problems, power shifts and security guarantees.
+
+**Power shift** (Fearon 1995; Powell 2006, "large, rapid shifts in the distribution of
+power can lead to war"). The declining side A wins with probability ``p`` now and ``q < p``
+from the next period on; the rising side cannot commit to give A more than A's later war
+value. In the two-phase reduction with flow payoffs derived in accord's design note
+(war-termination.md §1 M4), A fights now iff
+
+.. math:: \\delta\\,(p - q) > (1 - \\delta)\\,(1 - p + d_A),
+
+with ``delta`` the per-period discount factor and ``d_A`` A's per-period war cost. War is
+more likely the larger the shift and the more patient A is.
+
+**Guarantees as shift-reducers** (design note, derived there). Guarantee strength
+``g`` in [0, 1] (the G issue) moves Ukraine's post-ceasefire win probability to
+``q_U(g) = q_U0 + gamma_U·g`` (less fear that Russia rearms) and Russia's to
+``q_R(g) = q_R0 - gamma_R·g`` (more fear of a Western-armed Ukraine, Russia's "root
+causes"). Ukraine now wins with ``p``, Russia with ``1 - p``. Applying the condition to each
+side, Ukraine keeps the peace iff ``gamma_U·g >= L_U`` and Russia iff ``gamma_R·g <= H_R``:
+
+.. math::
+    L_U = p - q_{U0} - \\frac{1-\\delta}{\\delta}(1 - p + d_U), \\qquad
+    H_R = \\frac{1-\\delta}{\\delta}(p + d_R) - (1 - p - q_{R0}).
+
+The **commitment window** is the set of ``g`` in [0, 1] meeting both: with
+``gamma_U, gamma_R > 0`` it is ``[max(0, L_U/gamma_U), min(1, H_R/gamma_R)]``, non-empty iff
+
+.. math:: \\max(0, L_U/\\gamma_U) \\le \\min(1, H_R/\\gamma_R).
+
+(With ``gamma = 0`` a side's condition holds for every ``g`` or for none.) For plausible
+``gamma`` the window can be empty: then war persists whatever the territorial split.
+
+**Reiter extension** (Reiter 2009): when an actor's perceived probability that the other
+side reneges, ``rho``, exceeds a threshold ``rho_bar``, its acceptable set on the alliance
+and guarantee issues collapses to its ideal point ("absolute war aims"). Calibration
+evidence: 86.7% of Ukrainians expect Russia to attack again after a freeze.
+
+References
+----------
+* Fearon, J. D. (1995). Rationalist explanations for war. *IO* 49(3), 379-414.
+* Powell, R. (2006). War as a commitment problem. *IO* 60(1), 169-203.
+* Krainin, C. (2017). Preventive war as a result of long-term shifts in power. *PSRM*.
+* Reiter, D. (2009). *How Wars End*. Princeton UP.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from accord.war._common import WarResult, check_range, scalar_or_array
+
+__all__ = ["acceptable_set", "commitment_window", "power_shift"]
+
+
+def power_shift(p: ArrayLike, q: ArrayLike, delta: ArrayLike, d: ArrayLike) -> WarResult:
+    """Does the declining side fight now rather than face a worse balance later?
+
+    Returns
+    -------
+    WarResult with ``war`` (``lhs > rhs``), ``lhs = delta·(p - q)``,
+    ``rhs = (1 - delta)·(1 - p + d)``, ``margin = lhs - rhs`` and ``critical_shift``,
+    the smallest shift ``p - q`` that causes war.
+    """
+    p_ = check_range("p", p, 0.0, 1.0)
+    q_ = check_range("q", q, 0.0, 1.0)
+    dl = check_range("delta", delta, 0.0, 1.0, lo_open=True, hi_open=True)
+    d_ = check_range("d", d, 0.0)
+    p_, q_, dl, d_ = np.broadcast_arrays(p_, q_, dl, d_)
+    lhs = dl * (p_ - q_)
+    rhs = (1 - dl) * (1 - p_ + d_)
+    return WarResult(
+        "power_shift",
+        frame_keys=("p", "q", "delta", "d", "lhs", "rhs", "margin", "war"),
+        p=scalar_or_array(p_),
+        q=scalar_or_array(q_),
+        delta=scalar_or_array(dl),
+        d=scalar_or_array(d_),
+        lhs=scalar_or_array(lhs),
+        rhs=scalar_or_array(rhs),
+        margin=scalar_or_array(lhs - rhs),
+        war=scalar_or_array(lhs > rhs),
+        critical_shift=scalar_or_array(rhs / dl),
+    )
+
+
+def _side_bound(num: np.ndarray, gamma: np.ndarray, lower: bool) -> np.ndarray:
+    """The bound on g from gamma·g >= num (lower) or gamma·g <= num (upper)."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = num / np.where(gamma > 0, gamma, 1.0)
+    if lower:  # gamma·g >= num
+        return np.where(gamma > 0, ratio, np.where(num <= 0, -np.inf, np.inf))
+    return np.where(gamma > 0, ratio, np.where(num >= 0, np.inf, -np.inf))
+
+
+def commitment_window(
+    p: ArrayLike,
+    q_U0: ArrayLike,
+    q_R0: ArrayLike,
+    gamma_U: ArrayLike,
+    gamma_R: ArrayLike,
+    delta: ArrayLike,
+    d_U: ArrayLike,
+    d_R: ArrayLike,
+    *,
+    rho_U: ArrayLike = 0.0,
+    rho_R: ArrayLike = 0.0,
+    rho_bar: ArrayLike = 1.0,
+    ideal_U: ArrayLike = 1.0,
+    ideal_R: ArrayLike = 0.0,
+) -> WarResult:
+    """The guarantee strengths g in [0, 1] at which neither side prefers to fight now.
+
+    Parameters
+    ----------
+    p : Ukraine's win probability now (Russia's is 1 - p).
+    q_U0, q_R0 : each side's post-ceasefire win probability without guarantees.
+    gamma_U, gamma_R : how much a full guarantee (g = 1) raises Ukraine's and lowers
+        Russia's post-ceasefire win probability (>= 0).
+    delta : per-period discount factor in (0, 1).
+    d_U, d_R : per-period war costs.
+    rho_U, rho_R, rho_bar : perceived reneging probabilities and the Reiter threshold; a
+        side with ``rho > rho_bar`` accepts only its ideal guarantee (``ideal_U``,
+        ``ideal_R``).
+
+    Returns
+    -------
+    WarResult with ``low`` and ``high`` (the window; NaN when empty), ``nonempty``,
+    ``bound_U = L_U/gamma_U`` and ``bound_R = H_R/gamma_R`` (the unclipped bounds, ±inf
+    where gamma = 0), ``peace_U0``/``peace_R0`` (each side's no-war condition at g = 0)
+    and ``absolute_U``/``absolute_R`` (Reiter collapse).
+    """
+    p_ = check_range("p", p, 0.0, 1.0)
+    qu = check_range("q_U0", q_U0, 0.0, 1.0)
+    qr = check_range("q_R0", q_R0, 0.0, 1.0)
+    gu = check_range("gamma_U", gamma_U, 0.0)
+    gr = check_range("gamma_R", gamma_R, 0.0)
+    dl = check_range("delta", delta, 0.0, 1.0, lo_open=True, hi_open=True)
+    du = check_range("d_U", d_U, 0.0)
+    dr = check_range("d_R", d_R, 0.0)
+    ru = check_range("rho_U", rho_U, 0.0, 1.0)
+    rr = check_range("rho_R", rho_R, 0.0, 1.0)
+    rb = check_range("rho_bar", rho_bar, 0.0, 1.0)
+    iu = check_range("ideal_U", ideal_U, 0.0, 1.0)
+    ir = check_range("ideal_R", ideal_R, 0.0, 1.0)
+    p_, qu, qr, gu, gr, dl, du, dr, ru, rr, rb, iu, ir = np.broadcast_arrays(
+        p_, qu, qr, gu, gr, dl, du, dr, ru, rr, rb, iu, ir
+    )
+    k = (1 - dl) / dl
+    num_u = p_ - qu - k * (1 - p_ + du)
+    num_r = k * (p_ + dr) - (1 - p_ - qr)
+    bound_u = _side_bound(num_u, gu, lower=True)
+    bound_r = _side_bound(num_r, gr, lower=False)
+    lo = np.maximum(0.0, bound_u)
+    hi = np.minimum(1.0, bound_r)
+    absolute_u = ru > rb
+    absolute_r = rr > rb
+    # Reiter: a side with absolute aims accepts only its ideal g (if its condition holds there)
+    ok_iu = (iu >= lo) & (iu <= hi)
+    lo = np.where(absolute_u, np.where(ok_iu, iu, np.inf), lo)
+    hi = np.where(absolute_u, np.where(ok_iu, iu, -np.inf), hi)
+    ok_ir = (ir >= lo) & (ir <= hi)
+    lo = np.where(absolute_r, np.where(ok_ir, ir, np.inf), lo)
+    hi = np.where(absolute_r, np.where(ok_ir, ir, -np.inf), hi)
+    nonempty = lo <= hi
+    notes = []
+    if (gu == 0).any() or (gr == 0).any():
+        notes.append(
+            "where a gamma is 0 guarantees do not move that side: its condition holds for "
+            "every g or for none (bound ±inf)"
+        )
+    return WarResult(
+        "commitment_window",
+        notes=notes,
+        frame_keys=("p", "q_U0", "q_R0", "gamma_U", "gamma_R", "delta", "low", "high", "nonempty"),
+        p=scalar_or_array(p_),
+        q_U0=scalar_or_array(qu),
+        q_R0=scalar_or_array(qr),
+        gamma_U=scalar_or_array(gu),
+        gamma_R=scalar_or_array(gr),
+        delta=scalar_or_array(dl),
+        low=scalar_or_array(np.where(nonempty, lo, np.nan)),
+        high=scalar_or_array(np.where(nonempty, hi, np.nan)),
+        nonempty=scalar_or_array(nonempty),
+        bound_U=scalar_or_array(bound_u),
+        bound_R=scalar_or_array(bound_r),
+        peace_U0=scalar_or_array(num_u <= 0),
+        peace_R0=scalar_or_array(num_r >= 0),
+        absolute_U=scalar_or_array(absolute_u),
+        absolute_R=scalar_or_array(absolute_r),
+    )
+
+
+def acceptable_set(
+    low: ArrayLike, high: ArrayLike, ideal: ArrayLike, rho: ArrayLike, rho_bar: ArrayLike
+) -> WarResult:
+    """Reiter (2009): an actor's acceptable interval, collapsed to its ideal if rho > rho_bar.
+
+    Returns ``low``, ``high`` and ``absolute`` (the collapse happened).
+    """
+    lo = check_range("low", low)
+    hi = check_range("high", high)
+    idl = check_range("ideal", ideal)
+    r = check_range("rho", rho, 0.0, 1.0)
+    rb = check_range("rho_bar", rho_bar, 0.0, 1.0)
+    lo, hi, idl, r, rb = np.broadcast_arrays(lo, hi, idl, r, rb)
+    absolute = r > rb
+    return WarResult(
+        "acceptable_set",
+        frame_keys=("low", "high", "absolute"),
+        low=scalar_or_array(np.where(absolute, idl, lo)),
+        high=scalar_or_array(np.where(absolute, idl, hi)),
+        absolute=scalar_or_array(absolute),
+    )

@@ -1,0 +1,186 @@
+"""The ``war:`` scenario section and ``accord war`` sub-commands."""
+
+from __future__ import annotations
+
+import builtins
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from accord import scenarios, war
+from accord.analysis.war import commit_inputs, fight_inputs, range_inputs, screen_inputs
+from accord.cli import app
+
+runner = CliRunner()
+
+
+def cells(text: str, name: str) -> list[str]:
+    """The cells of the table row whose first cell is ``name``."""
+    for line in text.splitlines():
+        parts = [c.strip() for c in line.strip().strip("│").split("│")]
+        if parts and parts[0] == name:
+            return parts[1:]
+    raise AssertionError(f"no row {name!r} in:\n{text}")
+
+
+# -- the flagship war sections (ukraine-scenarios.md §4.3) -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("sid", "p", "c_u", "c_r", "mu", "start"),
+    [("ukraine-2023-03", 0.35, 0.15, 0.10, 0.6, 5), ("ukraine-2024-08", 0.20, 0.20, 0.12, 0.7, 4)],
+)
+def test_flagship_war_sections_match_the_design_table(
+    sid: str, p: float, c_u: float, c_r: float, mu: float, start: int
+) -> None:
+    sc = scenarios.load(sid)
+    assert sc.war is not None
+    assert sc.war.belligerents == ("UKR", "RUS") and sc.war.issue == "T"
+    assert range_inputs(sc) == {"p": p, "c_U": c_u, "c_R": c_r}
+    assert screen_inputs(sc)["mu"] == mu
+    assert sc.war.delta is not None and sc.war.delta.value == 0.98
+    c = commit_inputs(sc)
+    assert c["q_U0"] == pytest.approx(p - 0.15)  # commitment shift 0.15, Ukraine's view
+    f = fight_inputs(sc)
+    assert f["start"] == start  # the front state nearest the status quo of T
+    assert sc.war.brinkmanship is not None
+    shares = {k: v.trade_share.value for k, v in sc.war.brinkmanship.partners.items()}
+    assert shares == {"CHN": 0.338, "IND": 0.091, "BRA": 0.015}
+
+
+def test_flagship_commitment_windows_are_empty() -> None:
+    # the design note's prediction: for plausible gammas war persists whatever the split
+    for sid in ("ukraine-2023-03", "ukraine-2024-08"):
+        w = war.commitment_window(**commit_inputs(scenarios.load(sid)))
+        assert not w.nonempty
+
+
+# -- CLI -------------------------------------------------------------------------------
+
+
+def test_war_range_default_scenario() -> None:
+    result = runner.invoke(app, ["war", "range"])
+    assert result.exit_code == 0, result.output
+    assert "ukraine-2024-08" in result.stdout
+    assert "T 32.0 (92,335 km²)" in result.stdout  # high = p + c_R = 0.32
+    assert "status quo T 20.4 is inside the range" in result.stdout
+
+
+def test_war_range_overrides_and_indivisibility() -> None:
+    result = runner.invoke(
+        app,
+        ["war", "range", "ukraine-2023-03", "--p", "0.3", "--c-u", "0.15", "--c-r", "0.1",
+         "--feasible", "0,1"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert cells(out, "low")[0] == "0.150" and cells(out, "high")[0] == "0.400"
+    assert cells(out, "p") == ["0.3", "command line"]
+    assert cells(out, "indivisible: settles")[0] == "False"
+    assert cells(out, "indivisible: gap")[0] == "0.150"
+
+
+def test_war_screen_closed_form() -> None:
+    result = runner.invoke(
+        app, ["war", "screen", "--p", "0.5", "--c-u", "0.1", "--c-bar", "0.3", "--p-w", "0.7",
+              "--p-s", "0.4", "--c-r", "0.1", "--mu", "0.5"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert cells(out, "x*")[0] == "0.600"
+    assert cells(out, "P(war)")[0] == "0.333"
+    assert cells(out, "mu*")[0] == "0.600"
+    assert cells(out, "offer")[1].startswith("risky offer")
+
+
+def test_war_fight_is_seeded() -> None:
+    args = ["war", "fight", "ukraine-2023-03", "--runs", "2000", "--seed", "3"]
+    a, b = runner.invoke(app, args), runner.invoke(app, args)
+    assert a.exit_code == 0, a.output
+    assert a.stdout == b.stdout
+    assert "P(settled)" in a.stdout and "mean battles" in a.stdout
+    common = runner.invoke(
+        app, ["war", "fight", "--alpha-u", "3", "--beta-u", "7", "--alpha-r", "3", "--beta-r", "7",
+              "--runs", "100"],
+    )  # fmt: skip
+    assert cells(common.stdout, "P(settled)")[0] == "1.000"
+    assert cells(common.stdout, "mean battles")[0] == "0.00 ± 0.00"
+
+
+def test_war_commit_and_brink() -> None:
+    result = runner.invoke(app, ["war", "commit"])
+    assert result.exit_code == 0, result.output
+    assert "war persists whatever the split" in result.stdout
+    opened = runner.invoke(
+        app, ["war", "commit", "--p", "0.4", "--q-u0", "0.35", "--q-r0", "0.59", "--gamma-u", "0.2",
+              "--gamma-r", "0.1", "--delta", "0.95", "--d-u", "0.02", "--d-r", "0.02"],
+    )  # fmt: skip
+    assert cells(opened.stdout, "window")[0] == "[0.087, 0.121]"
+    brink = runner.invoke(app, ["war", "brink"])
+    assert brink.exit_code == 0, brink.output
+    assert cells(brink.stdout, "E")[0] == "142.6"
+    assert cells(brink.stdout, "threshold")[0] == "342.6"
+    assert cells(brink.stdout, "escalate")[0] == "False"
+    assert cells(brink.stdout, "k*")[0] == "0.400"  # (a pi V / (b r D))^(1/(b-a)) = 0.8/2
+
+
+@pytest.mark.parametrize(
+    ("cmd", "suffix"), [("range", ".png"), ("fight", ".html"), ("commit", ".svg")]
+)
+def test_war_plots(tmp_path: Path, cmd: str, suffix: str) -> None:
+    path = tmp_path / f"{cmd}{suffix}"
+    extra = ["--runs", "500"] if cmd == "fight" else []
+    result = runner.invoke(app, ["war", cmd, *extra, "--plot", str(path)])
+    assert result.exit_code == 0, result.output
+    assert path.stat().st_size > 1000
+    if suffix == ".png":
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    else:
+        assert "<svg" in path.read_text(encoding="utf-8")
+
+
+def test_war_plot_without_matplotlib_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_import = builtins.__import__
+
+    def no_matplotlib(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.startswith("matplotlib"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    result = runner.invoke(app, ["war", "range", "--plot", str(tmp_path / "r.png")])
+    assert result.exit_code == 2
+    assert "plots need matplotlib" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["war", "range", "--p", "1.5"], "error: p: must be in [0, 1] (got 1.5)"),
+        (
+            ["war", "range", "ec-emissions-1994"],
+            "error: p: no value: give --p or a scenario whose war section sets it",
+        ),
+        (
+            ["war", "range", "--feasible", "0,x"],
+            "error: --feasible: expected numbers separated by commas (got '0,x')",
+        ),
+        (["war", "fight", "--start", "30"], "error: start: must be <= N = 20 (got 30)"),
+        (
+            ["war", "range", "--plot", "r.gif"],
+            "error: r.gif: unknown plot format '.gif'; use .png, .svg, .pdf, .html",
+        ),
+    ],
+)
+def test_war_bad_command_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == message
