@@ -19,10 +19,12 @@ from accord.models.base import (
 )
 from accord.models.compromise import Compromise
 from accord.models.eum import EUM
+from accord.models.exchange import Exchange
 from accord.models.median import Median
 
 for _model in (Compromise, Median, EUM):
     register(_model)
+register(Exchange)
 
 __all__ = [
     "EUM",
