@@ -196,7 +196,7 @@ def test_the_good_file_is_good(tmp_path: Path) -> None:
         ),
         (
             ["run", "iran-2013", "-m", "nope"],
-            "error: model: unknown model; available: compromise, median, eum (got 'nope')",
+            "error: model: unknown model; available: compromise, median, eum, smp (got 'nope')",
         ),
         (
             ["run", "iran-2013", "-m", "eum", "--set", "eum.q=2"],

@@ -2,7 +2,7 @@
 
 >>> from accord import models
 >>> models.available()
-('compromise', 'median', 'eum')
+('compromise', 'median', 'eum', 'smp')
 """
 
 from accord.models.base import (
@@ -20,12 +20,14 @@ from accord.models.base import (
 from accord.models.compromise import Compromise
 from accord.models.eum import EUM
 from accord.models.median import Median
+from accord.models.smp import SMP
 
-for _model in (Compromise, Median, EUM):
+for _model in (Compromise, Median, EUM, SMP):
     register(_model)
 
 __all__ = [
     "EUM",
+    "SMP",
     "Compromise",
     "Cycle",
     "Diagnostic",

@@ -1,0 +1,442 @@
+"""KTAB's Spatial Model of Politics (SMP): probabilistic Condorcet elections and bargaining.
+
+The SMP of the KAPSARC Toolkit for Behavioral Analysis (KTAB; Wise et al. 2015; source
+``examples/smp/libsrc/smp.cpp``, ``smpbcn.cpp``, ``KTAB/kmodel/libsrc/kmodel.cpp``, MIT
+licence), written anew from its equations. Positions :math:`x_{ik} \\in [0, 1]` (each
+issue's scale mapped to 0-1), saliences :math:`s_{ik} \\in [0, 1]` with
+:math:`S_i = \\sum_k s_{ik}`, capability :math:`c_i`. A *policy space* is either a
+scenario ``space`` (its issues are the dimensions, treated jointly) or a single issue.
+
+Distance and utility (``SMPModel::bvDiff``, ``bsUtil``)::
+
+    d_ij = sqrt( Σ_k s_ik² (x_ik − x_jk)² / Σ_k s_ik² )
+    u_ij = (1 − d_ij)(1 + d_ij R_i)
+
+Votes (``Model::vote``) of weight w on utility difference Δu: ``prop`` wΔu; ``binary``
+w·clip(Δu/10⁻⁸, ±1); ``prop_bin`` w(0.8Δu + 0.2 bin); ``prop_cbc`` w(0.5Δu + 0.5Δu³);
+``cubic`` wΔu³; ``asym_prosp`` wΔu if Δu < 0, ⅔wΔu if Δu > 0. Coalitions
+(``Model::coalitions``) :math:`C_{ab} = 10^{-8} + \\sum_k \\max(v_k(a{:}b), 0)`.
+Victory (``Model::vProb``) :math:`p_{ab} = C_{ab}^e / (C_{ab}^e + C_{ba}^e)` with e = 1, 2,
+4, 8 (``linear``, ``square``, ``quartic``, ``octic``), or ``binary`` (decided at a 1.1
+ratio, linear in between). Probabilistic Condorcet election (``condPCE``,
+``markovUniformPCE``, ``markovIncentivePCE``): ``conditional`` :math:`P_a \\propto
+\\prod_b p_{ab}`; ``markov_uniform`` and ``markov_incentive`` iterate a Markov chain of
+challenges (uniform, or proportional to :math:`C_{ab} p_{ab}`) to its fixed point.
+
+Each state (``SMPState::setAllAUtil``): a risk-neutral election (R = 0, voting weight
+:math:`c_i`) over all positions gives :math:`P_i`; risk attitudes (``bigRfromProb``)
+``mid`` :math:`R_i = (3P_i − P_{max} − 2P_{min}) / (2(P_{max} − P_{min}))` ∈ [−½, 1]
+(``min`` → [0, 1], ``max`` → [−1, 1]); actor h's estimate of i's attitude
+(``estNRA``) ``one_third`` (2R_h + R_i)/3, ``half``, ``two_thirds``, ``full`` (R_i),
+``none`` (R_h). The winning probability of an actor is that of its (distinct) position
+in an election with every actor's own risk-aware utilities, proportional votes and
+weights :math:`c_i` (``SMPState::pDist``); coincident actors (within 10⁻³) share it.
+
+Challenges (``SMPState::probEduChlg``), as estimated by h, of i against j for actor k:
+principals vote with weights :math:`S_i c_i`, :math:`S_j c_j`; every third party n first
+joins a "little contest" of i, j and itself (``Actor::vProbLittle``) and then votes
+:math:`S_n c_n` on the utilities of the two three-actor outcomes under the commitment
+rule (``thirdPartyVoteSU``: ``semi_commit``, ``full_commit``, ``no_commit``). With
+:math:`P = C_{ij}/(C_{ij} + C_{ji})`::
+
+    EU_sq = u_ki + u_kj,  EU_vict = 2 u_ki,  EU_contest = P 2u_ki + (1 − P) 2u_kj
+    ΔEU = (1 − S_j) EU_vict + S_j EU_contest − EU_sq
+
+Each actor i challenges the j with the largest ΔEU (by its own estimate, h = k = i) if
+ΔEU > 10⁻⁵ and proposes a bargain (``interpolateBrgn``): per dimension, ``s2p2`` weights
+:math:`w = s^2 P^2` (``s1p1``: sP) with P the initiator's victory estimate and 1 − P,
+:math:`b_i = ((w_i + ε)x_i + w_j x_j)/(w_i + ε + w_j)`, ε = 10⁻⁶, rounded to 4
+decimals; ``s2pmax`` moves only the weaker side. ``bargain_model``: ``init_only`` (the
+initiator's view), ``init_rcvr`` (both views), ``power_weighted`` (their weighted mean).
+As in KTAB, the receiver's view uses the receiver's estimate of the initiator's *expected
+gain* where a probability is meant, and its power weight uses the initiator's capability.
+
+State transition (``SMPState::doBCN``): each actor's queue holds its status quo and every
+bargain it made or received; the utility to each actor of the state after a bargain is the
+mean of its utilities of all positions; an election among the queue (voting weights
+:math:`c_i`) picks one (``deterministic``: the most likely; ``stochastic``: a draw from
+the seeded generator). Stop (``smpStopFn``) after ``rounds`` (100) states, or from the
+second step on when the summed Euclidean move of all actors is below 2 % of the first
+step's (+10⁻⁴).
+
+Forecast: the PCE-probability-weighted mean of the distinct positions in the last state,
+on each issue's scale. KTAB itself stops at the trajectory; ``forecast="weighted_mean"``
+gives the capability × salience weighted mean of the final positions instead.
+
+Capabilities are rescaled so that the largest is 100 before the run: only their ratios
+matter, and KTAB's additive guards (10⁻⁸ in coalitions, 10⁻¹⁰ in challenges) then act at
+the scale of KTAB's own inputs whatever units a scenario uses.
+
+Degenerate inputs never raise (KTAB asserts on them): when all positions are equally
+likely the risk attitudes are undefined and everyone is risk-neutral; an actor with zero
+salience everywhere in a space is indifferent (distance 0); each case is a
+:class:`~accord.models.base.Diagnostic`.
+
+References
+----------
+* Wise, B., Lester, L., Efird, B. & Lester, S. (2015). *An Introduction to KTAB*. KAPSARC
+  discussion paper KS-1529-DP18A.
+* Efird, B. (2017). *Multidimensional Bargaining using KTAB*. KAPSARC.
+* KTAB source, ``github.com/KAPSARC/KTAB`` (MIT licence); reference run
+  ``examples/smp/doc/20170530_ref-dummyData_3Dim.txt`` is reproduced by the tests.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import Field
+
+from accord.models.base import (
+    Diagnostic,
+    Event,
+    Model,
+    ModelResult,
+    Options,
+    Status,
+    as_generator,
+)
+from accord.models.smp_core import (
+    BargainModel,
+    BigRAdjust,
+    BigRRange,
+    Commitment,
+    Interpolation,
+    PCEModel,
+    SMPConfig,
+    SMPPath,
+    Transitions,
+    VictoryModel,
+    VotingRule,
+    smp_path,
+)
+from accord.scenario.schema import Scenario
+
+__all__ = ["SMP", "SMPOptions"]
+
+
+class SMPOptions(Options):
+    """KTAB's nine model parameters (KTAB defaults), the stopping rule and the forecast."""
+
+    voting_rule: VotingRule = "prop"
+    victory_prob: VictoryModel = "linear"
+    pce: PCEModel = "conditional"
+    transitions: Transitions = "deterministic"
+    big_r_range: BigRRange = "mid"
+    big_r_adjust: BigRAdjust = "one_third"
+    third_party_commit: Commitment = "semi_commit"
+    interpolation: Interpolation = "s2p2"
+    bargain_model: BargainModel = "init_only"
+    rounds: int = Field(100, ge=0, description="KTAB's maxIter: at most this many steps.")
+    min_delta_ratio: float = Field(0.02, ge=0)
+    forecast: Literal["expected", "weighted_mean"] = "expected"
+    events: bool = Field(True, description="Record every bargain and adoption as events.")
+
+    def config(self) -> SMPConfig:
+        return SMPConfig(
+            **self.model_dump(exclude={"forecast", "events", "min_delta_ratio"}),
+            min_delta_ratio=self.min_delta_ratio,
+        )
+
+
+class SMP(Model):
+    name = "smp"
+    summary = "KTAB's Spatial Model of Politics (probabilistic Condorcet elections, bargains)"
+    references = ("Wise et al. 2015 (KTAB)", "Efird 2017")
+    options_type = SMPOptions
+    options: SMPOptions
+
+    def run(
+        self, scenario: Scenario, *, rng: np.random.Generator | int | None = None
+    ) -> ModelResult:
+        gen, seed = as_generator(rng)
+        opts = self.options
+        cfg = opts.config()
+        a = scenario.arrays()
+        n, m = a.position.shape
+        col = {iid: k for k, iid in enumerate(a.issue_ids)}
+        groups: list[tuple[str, list[int]]] = []
+        in_space: set[int] = set()
+        for space in scenario.spaces:
+            dims = [col[i] for i in space.issues]
+            groups.append((space.id, dims))
+            in_space.update(dims)
+        for k, iid in enumerate(a.issue_ids):
+            if k not in in_space:
+                groups.append((iid, [k]))
+
+        forecast = np.full(m, np.nan)
+        status: list[Status] = ["undefined"] * m
+        diagnostics: list[Diagnostic] = []
+        events: list[Event] = []
+        runs: list[tuple[str, list[int], np.ndarray, SMPPath]] = []
+        bargain_rows: list[dict[str, Any]] = []
+        for gid, dims in groups:
+            first = a.issue_ids[dims[0]]
+            present = a.present[:, dims]
+            members = np.flatnonzero(present.all(axis=1))
+            partial = np.flatnonzero(present.any(axis=1) & ~present.all(axis=1))
+            if partial.size:
+                names = ", ".join(a.actor_ids[i] for i in partial)
+                diagnostics.append(
+                    Diagnostic(
+                        "partial_space",
+                        f"space {gid!r}: {names} lack a position on some of its issues and "
+                        "sit this space out",
+                        first,
+                    )
+                )
+            if members.size == 0:
+                for k in dims:
+                    diagnostics.append(
+                        Diagnostic("no_actors", "no actor has a position here", a.issue_ids[k])
+                    )
+                continue
+            lo, hi = a.scale_min[dims], a.scale_max[dims]
+            width = np.where(hi > lo, hi - lo, 1.0)
+            dim_idx = np.asarray(dims, dtype=np.intp)
+            x = (a.position[np.ix_(members, dim_idx)] - lo) / width
+            s = a.salience[np.ix_(members, dim_idx)]
+            caps = a.capability[np.ix_(members, dim_idx)]
+            c = caps.mean(axis=1)
+            if dims and np.ptp(caps, axis=1).max(initial=0.0) > 0:
+                diagnostics.append(
+                    Diagnostic(
+                        "capability_averaged",
+                        f"space {gid!r}: issue-specific capabilities differ across its "
+                        "issues; each actor's mean is used",
+                        first,
+                    )
+                )
+            self._degenerate(gid, first, s, c, x, diagnostics)
+            path = smp_path(x, s, c, cfg, gen)
+            runs.append((gid, dims, members, path))
+            if path.risk_undefined:
+                diagnostics.append(
+                    Diagnostic(
+                        "risk_undefined",
+                        f"space {gid!r}: in {len(path.risk_undefined)} of "
+                        f"{path.x.shape[0]} states every position was equally likely in the "
+                        "risk-neutral election, so risk attitudes are undefined; actors "
+                        "were taken as risk-neutral (R = 0) there",
+                        first,
+                    )
+                )
+            if path.pce_undefined:
+                diagnostics.append(
+                    Diagnostic(
+                        "pce_not_converged",
+                        f"space {gid!r}: the Markov PCE did not converge in states "
+                        f"{path.pce_undefined}; the last iterate is used",
+                        first,
+                    )
+                )
+            steps = path.x.shape[0] - 1
+            for d_, k in enumerate(dims):
+                if opts.forecast == "expected":
+                    val = path.expected[-1, d_]
+                else:
+                    w = c * s[:, d_]
+                    val = (
+                        float(np.average(path.x[-1, :, d_], weights=w))
+                        if w.sum() > 0
+                        else float(path.x[-1, :, d_].mean())
+                    )
+                forecast[k] = lo[d_] + val * width[d_]
+                status[k] = (
+                    "static" if steps == 0 else ("converged" if path.converged else "max_rounds")
+                )
+            if steps and not path.converged:
+                diagnostics.append(
+                    Diagnostic(
+                        "not_converged",
+                        f"space {gid!r}: KTAB's stopping rule did not hold within "
+                        f"{steps} steps (last move ratio {path.stop_ratio[-1]:.4g})",
+                        first,
+                    )
+                )
+            self._bargains(
+                a.actor_ids,
+                a.issue_ids,
+                gid,
+                dims,
+                members,
+                lo,
+                width,
+                path,
+                opts.events,
+                events,
+                bargain_rows,
+            )
+
+        length = max((p.x.shape[0] for *_, p in runs), default=1)
+        trajectory = np.full((length, n, m), np.nan)
+        win = np.full((length, n, m), np.nan)
+        risk = np.full((length, n, m), np.nan)
+        fpath = np.full((length, m), np.nan)
+        for _gid, dims, members, path in runs:
+            steps = path.x.shape[0]
+            lo, hi = a.scale_min[dims], a.scale_max[dims]
+            width = np.where(hi > lo, hi - lo, 1.0)
+            pos = lo + path.x * width
+            exp = lo + path.expected * width
+            for d_, k in enumerate(dims):
+                trajectory[:steps, members, k] = pos[:, :, d_]
+                trajectory[steps:, members, k] = pos[-1, :, d_]
+                win[:steps, members, k] = path.win
+                win[steps:, members, k] = path.win[-1]
+                risk[:steps, members, k] = path.risk
+                risk[steps:, members, k] = path.risk[-1]
+                fpath[:steps, k] = exp[:, d_]
+                fpath[steps:, k] = exp[-1, d_]
+        events.sort(key=lambda e: e.round)
+        return ModelResult(
+            model=self.name,
+            scenario_id=scenario.id,
+            options=opts.model_dump(),
+            actor_ids=a.actor_ids,
+            issue_ids=a.issue_ids,
+            forecast=forecast,
+            status=tuple(status),
+            trajectory=trajectory,
+            forecast_path=fpath,
+            events=tuple(events),
+            diagnostics=tuple(diagnostics),
+            extra={
+                "win_probability": win,
+                "risk_attitude": risk,
+                "bargains": pd.DataFrame(bargain_rows),
+                "spaces": {gid: tuple(a.issue_ids[k] for k in dims) for gid, dims, *_ in runs},
+            },
+            seed=seed,
+        )
+
+    @staticmethod
+    def _degenerate(
+        gid: str,
+        issue: str,
+        s: np.ndarray,
+        c: np.ndarray,
+        x: np.ndarray,
+        out: list[Diagnostic],
+    ) -> None:
+        if x.shape[0] == 1:
+            out.append(
+                Diagnostic("one_actor", f"space {gid!r}: a single actor; nothing to bargain", issue)
+            )
+        mute = s.sum(axis=1) <= 0
+        if mute.all():
+            out.append(
+                Diagnostic(
+                    "no_salience",
+                    f"space {gid!r}: every salience is zero, so distances and utilities are "
+                    "undefined; every actor is indifferent and no one moves",
+                    issue,
+                )
+            )
+        elif mute.any():
+            out.append(
+                Diagnostic(
+                    "zero_salience",
+                    f"space {gid!r}: {int(mute.sum())} actors have zero salience on every "
+                    "dimension; their distances are undefined and they are indifferent",
+                    issue,
+                )
+            )
+        if not (c > 0).any():
+            out.append(
+                Diagnostic(
+                    "no_capability",
+                    f"space {gid!r}: every capability is zero, so elections are ties",
+                    issue,
+                )
+            )
+        if x.shape[0] > 1 and np.ptp(x, axis=0).max() == 0:
+            out.append(
+                Diagnostic(
+                    "no_disagreement", f"space {gid!r}: all actors share one position", issue
+                )
+            )
+
+    @staticmethod
+    def _bargains(
+        actor_ids: tuple[str, ...],
+        issue_ids: tuple[str, ...],
+        gid: str,
+        dims: list[int],
+        members: np.ndarray,
+        lo: np.ndarray,
+        width: np.ndarray,
+        path: SMPPath,
+        record: bool,
+        events: list[Event],
+        rows: list[dict[str, Any]],
+    ) -> None:
+        adopted: dict[int, list[int]] = {}
+        for picks in path.chosen:
+            for k, pick in enumerate(picks):
+                if pick >= 0:
+                    adopted.setdefault(pick, []).append(k)
+        for b_idx, b in enumerate(path.bargains):
+            init, rcvr = actor_ids[members[b.init]], actor_ids[members[b.rcvr]]
+            row: dict[str, Any] = {
+                "round": b.round,
+                "space": gid,
+                "initiator": init,
+                "receiver": rcvr,
+                "perspective": b.perspective,
+                "p_win": b.p_win,
+                "gain": b.gain,
+                "adopted_by_initiator": b.init in adopted.get(b_idx, []),
+                "adopted_by_receiver": b.rcvr in adopted.get(b_idx, []),
+            }
+            for d_, k in enumerate(dims):
+                row[f"initiator:{issue_ids[k]}"] = float(lo[d_] + b.pos_init[d_] * width[d_])
+                row[f"receiver:{issue_ids[k]}"] = float(lo[d_] + b.pos_rcvr[d_] * width[d_])
+            rows.append(row)
+            if not record:
+                continue
+            before = path.x[b.round - 1]
+            for d_, k in enumerate(dims):
+                events.append(
+                    Event(
+                        round=b.round,
+                        issue=issue_ids[k],
+                        kind="bargain",
+                        actor=init,
+                        counterpart=rcvr,
+                        before=float(lo[d_] + before[b.rcvr, d_] * width[d_]),
+                        after=row[f"receiver:{issue_ids[k]}"],
+                        values={
+                            "p_win": b.p_win,
+                            "gain": b.gain,
+                            "initiator_to": row[f"initiator:{issue_ids[k]}"],
+                        },
+                        text=f"{init} proposes to {rcvr} ({b.perspective} view, "
+                        f"P(win) {b.p_win:.3f}, gain {b.gain:+.4f})",
+                    )
+                )
+        if not record:
+            return
+        for t, picks in enumerate(path.chosen):
+            for k, b_idx in enumerate(picks):
+                if b_idx < 0:
+                    continue
+                chosen = path.bargains[b_idx]
+                other = chosen.rcvr if chosen.init == k else chosen.init
+                who, whom = actor_ids[members[k]], actor_ids[members[other]]
+                for d_, kk in enumerate(dims):
+                    events.append(
+                        Event(
+                            round=t + 1,
+                            issue=issue_ids[kk],
+                            kind="adopt",
+                            actor=who,
+                            counterpart=whom,
+                            before=float(lo[d_] + path.x[t, k, d_] * width[d_]),
+                            after=float(lo[d_] + path.x[t + 1, k, d_] * width[d_]),
+                            text=f"{who} adopts its bargain with {whom}",
+                        )
+                    )
