@@ -90,6 +90,7 @@ import pandas as pd
 from pydantic import Field
 
 from accord.models.base import (
+    Cycle,
     Diagnostic,
     Event,
     Model,
@@ -99,6 +100,7 @@ from accord.models.base import (
     as_generator,
 )
 from accord.models.smp_core import (
+    VIEWS,
     BargainModel,
     BigRAdjust,
     BigRRange,
@@ -132,6 +134,10 @@ class SMPOptions(Options):
     rounds: int = Field(100, ge=0, description="KTAB's maxIter: at most this many steps.")
     min_delta_ratio: float = Field(0.02, ge=0)
     forecast: Literal["expected", "weighted_mean"] = "expected"
+    stop_at_cycle: bool = Field(
+        True,
+        description="Stop at an exact recurrence of positions (KTAB runs on to `rounds`).",
+    )
     events: bool = Field(True, description="Record every bargain and adoption as events.")
 
     def config(self) -> SMPConfig:
@@ -171,8 +177,9 @@ class SMP(Model):
         status: list[Status] = ["undefined"] * m
         diagnostics: list[Diagnostic] = []
         events: list[Event] = []
+        cycles: list[Cycle] = []
         runs: list[tuple[str, list[int], np.ndarray, SMPPath]] = []
-        bargain_rows: list[dict[str, Any]] = []
+        bargain_tables: list[pd.DataFrame] = []
         for gid, dims in groups:
             first = a.issue_ids[dims[0]]
             present = a.present[:, dims]
@@ -234,21 +241,46 @@ class SMP(Model):
                     )
                 )
             steps = path.x.shape[0] - 1
+            window = slice(-1, None)
+            if path.cycle is not None:
+                start, period = path.cycle
+                window = slice(start, start + period)
+                for k in dims:
+                    vals = (
+                        lo[dims.index(k)]
+                        + path.expected[window, dims.index(k)] * width[dims.index(k)]
+                    )
+                    cycles.append(
+                        Cycle(a.issue_ids[k], start, period, float(vals.min()), float(vals.max()))
+                    )
+                diagnostics.append(
+                    Diagnostic(
+                        "cycle",
+                        f"space {gid!r}: positions repeat every {period} steps from state "
+                        f"{start} and KTAB's stopping rule never holds on the cycle (KTAB "
+                        f"runs on to {opts.rounds} steps); the forecast is the mean over "
+                        "one period",
+                        first,
+                    )
+                )
             for d_, k in enumerate(dims):
                 if opts.forecast == "expected":
-                    val = path.expected[-1, d_]
+                    val = float(path.expected[window, d_].mean())
                 else:
                     w = c * s[:, d_]
-                    val = (
-                        float(np.average(path.x[-1, :, d_], weights=w))
-                        if w.sum() > 0
-                        else float(path.x[-1, :, d_].mean())
-                    )
+                    xs = path.x[window, :, d_]
+                    val = float((xs @ w / w.sum()).mean() if w.sum() > 0 else xs.mean())
                 forecast[k] = lo[d_] + val * width[d_]
                 status[k] = (
-                    "static" if steps == 0 else ("converged" if path.converged else "max_rounds")
+                    "static"
+                    if steps == 0
+                    else "converged"
+                    if path.converged
+                    else "cycle"
+                    if path.cycle is not None
+                    else "max_rounds"
                 )
-            if steps and not path.converged:
+            if steps and not path.converged and path.cycle is None:
                 diagnostics.append(
                     Diagnostic(
                         "not_converged",
@@ -268,7 +300,7 @@ class SMP(Model):
                 path,
                 opts.events,
                 events,
-                bargain_rows,
+                bargain_tables,
             )
 
         length = max((p.x.shape[0] for *_, p in runs), default=1)
@@ -303,11 +335,14 @@ class SMP(Model):
             trajectory=trajectory,
             forecast_path=fpath,
             events=tuple(events),
+            cycles=tuple(cycles),
             diagnostics=tuple(diagnostics),
             extra={
                 "win_probability": win,
                 "risk_attitude": risk,
-                "bargains": pd.DataFrame(bargain_rows),
+                "bargains": pd.concat(bargain_tables, ignore_index=True)
+                if bargain_tables
+                else pd.DataFrame(),
                 "spaces": {gid: tuple(a.issue_ids[k] for k in dims) for gid, dims, *_ in runs},
             },
             seed=seed,
@@ -372,71 +407,82 @@ class SMP(Model):
         path: SMPPath,
         record: bool,
         events: list[Event],
-        rows: list[dict[str, Any]],
+        tables: list[pd.DataFrame],
     ) -> None:
-        adopted: dict[int, list[int]] = {}
-        for picks in path.chosen:
-            for k, pick in enumerate(picks):
-                if pick >= 0:
-                    adopted.setdefault(pick, []).append(k)
-        for b_idx, b in enumerate(path.bargains):
-            init, rcvr = actor_ids[members[b.init]], actor_ids[members[b.rcvr]]
-            row: dict[str, Any] = {
-                "round": b.round,
-                "space": gid,
-                "initiator": init,
-                "receiver": rcvr,
-                "perspective": b.perspective,
-                "p_win": b.p_win,
-                "gain": b.gain,
-                "adopted_by_initiator": b.init in adopted.get(b_idx, []),
-                "adopted_by_receiver": b.rcvr in adopted.get(b_idx, []),
-            }
-            for d_, k in enumerate(dims):
-                row[f"initiator:{issue_ids[k]}"] = float(lo[d_] + b.pos_init[d_] * width[d_])
-                row[f"receiver:{issue_ids[k]}"] = float(lo[d_] + b.pos_rcvr[d_] * width[d_])
-            rows.append(row)
+        names = [actor_ids[i] for i in members]
+        iids = [issue_ids[k] for k in dims]
+        cols: dict[str, list[Any]] = {
+            k: []
+            for k in (
+                "round",
+                "initiator",
+                "receiver",
+                "perspective",
+                "p_win",
+                "gain",
+                "adopted_by_initiator",
+                "adopted_by_receiver",
+            )
+        }
+        coords: dict[str, list[float]] = {}
+        for iid in iids:
+            coords[f"initiator:{iid}"] = []
+            coords[f"receiver:{iid}"] = []
+        for t, rb in enumerate(path.bargains):
+            nb = rb.init.size
+            if nb == 0:
+                continue
+            pos_i = (lo + rb.pos_init * width).tolist()
+            pos_r = (lo + rb.pos_rcvr * width).tolist()
+            before = (lo + path.x[t] * width).tolist()
+            after = (lo + path.x[t + 1] * width).tolist()
+            inits, rcvrs = rb.init.tolist(), rb.rcvr.tolist()
+            p_win, gain = rb.p_win.tolist(), rb.gain.tolist()
+            views = [VIEWS[v] for v in rb.view.tolist()]
+            chosen = rb.chosen.tolist()
+            cols["round"].extend([t + 1] * nb)
+            cols["initiator"].extend(names[i] for i in inits)
+            cols["receiver"].extend(names[j] for j in rcvrs)
+            cols["perspective"].extend(views)
+            cols["p_win"].extend(p_win)
+            cols["gain"].extend(gain)
+            cols["adopted_by_initiator"].extend(chosen[i] == b for b, i in enumerate(inits))
+            cols["adopted_by_receiver"].extend(chosen[j] == b for b, j in enumerate(rcvrs))
+            for d_, iid in enumerate(iids):
+                coords[f"initiator:{iid}"].extend(row[d_] for row in pos_i)
+                coords[f"receiver:{iid}"].extend(row[d_] for row in pos_r)
             if not record:
                 continue
-            before = path.x[b.round - 1]
-            for d_, k in enumerate(dims):
-                events.append(
-                    Event(
-                        round=b.round,
-                        issue=issue_ids[k],
-                        kind="bargain",
-                        actor=init,
-                        counterpart=rcvr,
-                        before=float(lo[d_] + before[b.rcvr, d_] * width[d_]),
-                        after=row[f"receiver:{issue_ids[k]}"],
-                        values={
-                            "p_win": b.p_win,
-                            "gain": b.gain,
-                            "initiator_to": row[f"initiator:{issue_ids[k]}"],
-                        },
-                        text=f"{init} proposes to {rcvr} ({b.perspective} view, "
-                        f"P(win) {b.p_win:.3f}, gain {b.gain:+.4f})",
-                    )
+            for b in range(nb):
+                init, rcvr = names[inits[b]], names[rcvrs[b]]
+                text = (
+                    f"{init} proposes a bargain to {rcvr} "
+                    f"(P(win) {p_win[b]:.3f}, gain {gain[b]:+.4f})"
                 )
-        if not record:
-            return
-        for t, picks in enumerate(path.chosen):
-            for k, b_idx in enumerate(picks):
-                if b_idx < 0:
-                    continue
-                chosen = path.bargains[b_idx]
-                other = chosen.rcvr if chosen.init == k else chosen.init
-                who, whom = actor_ids[members[k]], actor_ids[members[other]]
-                for d_, kk in enumerate(dims):
+                for d_, iid in enumerate(iids):
                     events.append(
                         Event(
-                            round=t + 1,
-                            issue=issue_ids[kk],
-                            kind="adopt",
-                            actor=who,
-                            counterpart=whom,
-                            before=float(lo[d_] + path.x[t, k, d_] * width[d_]),
-                            after=float(lo[d_] + path.x[t + 1, k, d_] * width[d_]),
-                            text=f"{who} adopts its bargain with {whom}",
+                            t + 1,
+                            iid,
+                            "bargain",
+                            init,
+                            rcvr,
+                            before[rcvrs[b]][d_],
+                            pos_r[b][d_],
+                            {"p_win": p_win[b], "gain": gain[b], "initiator_to": pos_i[b][d_]},
+                            text,
                         )
                     )
+            for k, b in enumerate(chosen):
+                if b < 0:
+                    continue
+                other = rcvrs[b] if inits[b] == k else inits[b]
+                who, whom = names[k], names[other]
+                text = f"{who} adopts its bargain with {whom}"
+                for d_, iid in enumerate(iids):
+                    events.append(
+                        Event(t + 1, iid, "adopt", who, whom, before[k][d_], after[k][d_], {}, text)
+                    )
+        frame = pd.DataFrame({**cols, **coords})
+        frame.insert(1, "space", gid)
+        tables.append(frame)

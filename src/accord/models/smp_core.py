@@ -9,13 +9,14 @@ contests" and expected gains are evaluated as ``(pairs, third parties)`` arrays.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
-    "Bargain",
+    "RoundBargains",
     "SMPConfig",
     "SMPPath",
     "StateView",
@@ -42,6 +43,21 @@ BigRAdjust = Literal["full", "two_thirds", "half", "one_third", "none"]
 Commitment = Literal["no_commit", "semi_commit", "full_commit"]
 Interpolation = Literal["s1p1", "s2p2", "s2pmax"]
 BargainModel = Literal["init_only", "init_rcvr", "power_weighted"]
+
+
+@lru_cache(maxsize=64)
+def _eye(m: int) -> NDArray[np.bool_]:
+    out = np.eye(m, dtype=bool)
+    out.flags.writeable = False
+    return out
+
+
+@lru_cache(maxsize=64)
+def _lower(m: int) -> NDArray[np.bool_]:
+    out = np.tri(m, m, -1, dtype=bool)
+    out.flags.writeable = False
+    return out
+
 
 MIN_COALITION = 1e-8  # Model::coalitions: every coalition starts at this strength
 MIN_CHALLENGE = 1e-10  # SMPState::probEduChlg: principals' coalitions start here
@@ -73,6 +89,7 @@ class SMPConfig:
     min_rounds: int = 2
     min_delta_ratio: float = 0.02
     position_tolerance: float = 1e-3
+    stop_at_cycle: bool = True
 
 
 # -- voting, coalitions, victory, PCE ---------------------------------------------------
@@ -107,7 +124,10 @@ def victory_probability(model: VictoryModel, c1: F, c2: F) -> F:
             c1 >= BINARY_VICTORY * c2, win, np.where(c2 >= BINARY_VICTORY * c1, 1.0 - win, inside)
         )
         return np.asarray(out, dtype=float)
-    power = {"linear": 1, "square": 2, "quartic": 4, "octic": 8}[model]
+    if model == "linear":
+        total = c1 + c2
+        return np.asarray(np.where(total > 0, c1 / np.where(total > 0, total, 1.0), 0.5))
+    power = {"square": 2, "quartic": 4, "octic": 8}[model]
     top = np.maximum(c1, c2)
     top = np.where(top > 0, top, 1.0)
     x1, x2 = (c1 / top) ** power, (c2 / top) ** power
@@ -116,27 +136,44 @@ def victory_probability(model: VictoryModel, c1: F, c2: F) -> F:
 
 
 def coalitions(rule: VotingRule, w: F, u: F) -> F:
-    """``C[a, b]``: strength of the coalition for option a against b.
+    """``C[..., a, b]``: strength of the coalition for option a against b.
 
-    ``u[k, a]`` is actor k's utility of option a, ``w[k]`` its voting weight. As in KTAB
-    (``Model::coalitions``) each pair is scored once, from the higher-indexed option's
+    ``u[..., k, a]`` is actor k's utility of option a, ``w[k]`` its voting weight. As in
+    KTAB (``Model::coalitions``) each pair is scored once, from the higher-indexed option's
     side, which matters only for the asymmetric ``asym_prosp`` rule.
     """
-    du = u[:, :, None] - u[:, None, :]  # (k, a, b)
+    du = u[..., :, :, None] - u[..., :, None, :]  # (..., k, a, b)
+    m = u.shape[-1]
+    eye = _eye(m)
+    if rule != "asym_prosp" and (w >= 0).all():
+        # vote(w, du) = w f(du) with f odd: the coalition against (a:b) is the one for (b:a)
+        f = np.maximum(vote(rule, 1.0, du), 0.0)
+        pro = MIN_COALITION + np.tensordot(w, f, axes=([0], [-3]))
+        return np.asarray(np.where(eye, MIN_COALITION, pro))
     v = vote(rule, w[:, None, None], du)
-    pro = MIN_COALITION + np.maximum(v, 0.0).sum(axis=0)
-    con = MIN_COALITION + np.maximum(-v, 0.0).sum(axis=0)
-    m = u.shape[1]
-    lower = np.tri(m, m, -1, dtype=bool)  # a > b
-    c = np.where(lower, pro, con.T)
-    np.fill_diagonal(c, MIN_COALITION)
-    return np.asarray(c)
+    pro = MIN_COALITION + np.maximum(v, 0.0).sum(axis=-3)
+    con = MIN_COALITION + np.maximum(-v, 0.0).sum(axis=-3)
+    c = np.where(_lower(m), pro, np.swapaxes(con, -1, -2))
+    return np.asarray(np.where(eye, MIN_COALITION, c))
 
 
 def victory_matrix(model: VictoryModel, c: F) -> F:
-    p = victory_probability(model, c, c.T)
-    np.fill_diagonal(p, 0.5)
-    return p
+    p = victory_probability(model, c, np.swapaxes(c, -1, -2))
+    m = c.shape[-1]
+    return np.asarray(np.where(_eye(m), 0.5, p))
+
+
+def conditional_pce_masked(pv: F, valid: NDArray[np.bool_]) -> F:
+    """Conditional PCE for a batch ``pv[b, a, a']`` where only ``valid[b, a]`` options exist."""
+    with np.errstate(divide="ignore"):
+        logs = np.where(valid[:, None, :], np.log(pv), 0.0).sum(axis=-1)
+    logs = np.where(valid, logs, -np.inf)
+    top = logs.max(axis=-1, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    q = np.where(valid, np.exp(logs - top), 0.0)
+    total = q.sum(axis=-1, keepdims=True)
+    uniform = valid / valid.sum(axis=-1, keepdims=True)
+    return np.asarray(np.where(total > 0, q / np.where(total > 0, total, 1.0), uniform))
 
 
 def pce(kind: PCEModel, vpm: VictoryModel, c: F) -> tuple[F, bool]:
@@ -267,18 +304,30 @@ class StateView:
 
 
 def unique_positions(x: F, tol: float) -> tuple[I, I]:
+    """Distinct positions (``SMPState::equivNdx``: Euclidean gap below ``tol``).
+
+    Scanning actors in order, an actor within ``tol`` of a distinct position found so far
+    joins the last such one (``State::posProb``); otherwise it starts a new one.
+    """
     n = x.shape[0]
-    reps: list[int] = []
-    group = np.zeros(n, dtype=np.intp)
-    gap = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2))
+    close = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2)) < tol
+    if not np.tril(close, -1).any():
+        return np.arange(n, dtype=np.intp), np.arange(n, dtype=np.intp)
+    first = np.argmax(close, axis=1)
+    if np.array_equal(close, close[first]):  # clusters: "within tol" is an equivalence
+        is_rep = first == np.arange(n)
+        return np.flatnonzero(is_rep), np.asarray((np.cumsum(is_rep) - 1)[first], dtype=np.intp)
+    is_rep = np.zeros(n, dtype=bool)
+    last = np.zeros(n, dtype=np.intp)
     for i in range(n):
-        hit = [g for g, r in enumerate(reps) if gap[i, r] < tol]
-        if hit:
-            group[i] = hit[-1]
+        hit = np.flatnonzero(close[i] & is_rep)
+        if hit.size:
+            last[i] = hit[-1]
         else:
-            group[i] = len(reps)
-            reps.append(i)
-    return np.asarray(reps, dtype=np.intp), group
+            is_rep[i] = True
+            last[i] = i
+    code = np.cumsum(is_rep) - 1
+    return np.flatnonzero(is_rep), np.asarray(code[last], dtype=np.intp)
 
 
 def evaluate_state(x: F, s: F, c: F, cfg: SMPConfig) -> StateView:
@@ -327,16 +376,8 @@ def probability_and_gain(
     pro = base_ij[:, None] + np.maximum(v0, 0)
     con = base_ji[:, None] + np.maximum(-v0, 0)
     pin = pro / (pro + con)
-    commit = cfg.third_party_commit
-    if commit == "full_commit":
-        ik_j, j_ik, i_jk, jk_i = 3 * uni, 3 * unj, 3 * uni, 3 * unj
-    elif commit == "semi_commit":
-        ik_j, j_ik, i_jk, jk_i = 2 * uni + unn, 3 * unj, 3 * uni, 2 * unj + unn
-    else:
-        ik_j, j_ik, i_jk, jk_i = 2 * uni + unn, 2 * unj + unn, 2 * uni + unn, 2 * unj + unn
-    u_with_i = pin * ik_j + (1 - pin) * j_ik
-    u_with_j = pin * i_jk + (1 - pin) * jk_i
-    vn = vote(rule, wn, u_with_i - u_with_j)
+    diff = _third_party_difference(cfg.third_party_commit, pin, uni, unj, unn)
+    vn = vote(rule, wn, diff)
     third = (others[None, :] != ii) & (others[None, :] != jj)
     vn = np.where(third, vn, 0.0)
     chij = base_ij + np.maximum(vn, 0).sum(axis=1)
@@ -351,13 +392,68 @@ def probability_and_gain(
     return p, eu_chlg - eu_sq
 
 
-def interpolate(
-    kind: Interpolation, ti: F, si: F, pi: float, tj: F, sj: F, pj: float
-) -> tuple[F, F]:
-    """Bargain positions for initiator and receiver, per dimension (``interpolateBrgn``)."""
+def all_pairs_gain(view: StateView, s_total: F, c: F, cfg: SMPConfig) -> tuple[F, F]:
+    """Every actor's own estimate (h = k = i) for challenging every j: ``(p, gain)``, (n, n).
+
+    The same numbers as :func:`probability_and_gain` with ``h = k = i``, laid out as
+    ``(i, j, third party)`` views of the utility cube instead of gathers.
+    """
+    u = view.util
+    n = u.shape[0]
+    idx = np.arange(n)
+    rule = cfg.voting_rule
+    own_col = u[idx, :, idx]  # [i, a] = U_i(a, i): a's utility of i's position, by i
+    own_row = u[idx, idx, :]  # [i, b] = U_i(i, b)
+    diag = np.einsum("hjj->hj", u)  # [i, a] = U_i(a, a)
+    uii = own_row[idx, idx]
+    w = s_total * c
+    ci = vote(rule, w[:, None], uii[:, None] - own_row)  # (i, j)
+    cj = vote(rule, w[None, :], own_col - diag)
+    base_ij = MIN_CHALLENGE + np.maximum(ci, 0) + np.maximum(cj, 0)
+    base_ji = MIN_CHALLENGE + np.maximum(-ci, 0) + np.maximum(-cj, 0)
+    uni = own_col[:, None, :]  # (i, 1, n)
+    unj = np.swapaxes(u, 1, 2)  # (i, j, n) = U_i(n, j)
+    unn = diag[:, None, :]
+    wn = w[None, None, :]
+    v0 = vote(rule, wn, uni - unj)
+    pro = base_ij[:, :, None] + np.maximum(v0, 0)
+    con = base_ji[:, :, None] + np.maximum(-v0, 0)
+    pin = pro / (pro + con)
+    vn = vote(rule, wn, _third_party_difference(cfg.third_party_commit, pin, uni, unj, unn))
+    vn[idx, :, idx] = 0.0  # principals are not third parties
+    vn[:, idx, idx] = 0.0
+    up = np.maximum(vn, 0).sum(axis=2)
+    chij = base_ij + up
+    chji = base_ji + up - vn.sum(axis=2)
+    p = chij / (chij + chji)
+    uki, ukj = uii[:, None], own_row
+    sj = s_total[None, :]
+    gain = (1 - sj) * 2 * uki + sj * (p * 2 * uki + (1 - p) * 2 * ukj) - (uki + ukj)
+    return p, gain
+
+
+def _third_party_difference(commit: Commitment, pin: F, uni: F, unj: F, unn: F) -> F:
+    """Third party's utility of siding with i minus siding with j (``thirdPartyVoteSU``).
+
+    KTAB sums three position utilities per outcome: i and j's positions, and the third
+    party's own where it keeps it. Under ``semi_commit`` the winner's ally keeps its
+    position but a loser's is pulled along; under ``full_commit`` and ``no_commit`` (as
+    KTAB writes them) both sides' sums are the same, so third parties never vote.
+    """
+    if commit != "semi_commit":
+        return np.zeros(np.broadcast_shapes(pin.shape, uni.shape, unj.shape, unn.shape))
+    # pin (2u_ni + u_nn) + (1 - pin) 3u_nj - [pin 3u_ni + (1 - pin)(2u_nj + u_nn)]
+    return np.asarray(pin * (unn - uni) + (1 - pin) * (unj - unn))
+
+
+def interpolate(kind: Interpolation, ti: F, si: F, pi: F, tj: F, sj: F, pj: F) -> tuple[F, F]:
+    """Bargain positions for initiators and receivers (``interpolateBrgn``).
+
+    ``ti``, ``si`` are ``(B, D)``; ``pi``, ``pj`` are ``(B, 1)``.
+    """
     if kind == "s2pmax":
-        di = max(pj - pi, 0.0)
-        dj = max(pi - pj, 0.0)
+        di = np.maximum(pj - pi, 0.0)
+        dj = np.maximum(pi - pj, 0.0)
         si2, sj2 = si**2, sj**2
         dik = di * sj2 / (di * sj2 + MIN_BARGAIN_WEIGHT + (1 - di) * si2)
         djk = dj * si2 / (dj * si2 + MIN_BARGAIN_WEIGHT + (1 - dj) * sj2)
@@ -375,18 +471,27 @@ def _round4(v: F) -> F:
     return np.asarray(np.trunc(0.5 + v * 10000.0) / 10000.0)
 
 
-@dataclass(frozen=True)
-class Bargain:
-    """A proposal: ``init`` and ``rcvr`` would adopt ``pos_init`` and ``pos_rcvr``."""
+VIEWS = ("init", "rcvr", "power_weighted")
 
-    round: int
-    init: int
-    rcvr: int
+
+@dataclass(frozen=True)
+class RoundBargains:
+    """The bargains proposed in one step, in the order KTAB queues them, and the choices.
+
+    Bargain b asks ``init[b]`` to adopt ``pos_init[b]`` and ``rcvr[b]`` to adopt
+    ``pos_rcvr[b]``; ``p_win`` and ``gain`` are the initiator's estimates of winning the
+    contest and of its expected gain; ``view`` indexes :data:`VIEWS`. ``chosen[k]`` is the
+    bargain actor k adopted, -1 for its status quo.
+    """
+
+    init: I
+    rcvr: I
     pos_init: F
     pos_rcvr: F
-    p_win: float  # initiator's estimate that it would win the contest
-    gain: float  # initiator's expected gain from challenging
-    perspective: str  # "init", "rcvr" or "power_weighted"
+    p_win: F
+    gain: F
+    view: I
+    chosen: I
 
 
 @dataclass
@@ -397,12 +502,62 @@ class SMPPath:
     win: F  # (T, n)
     risk: F  # (T, n)
     expected: F  # (T, D) PCE-probability-weighted position (distinct positions)
-    bargains: list[Bargain]
-    chosen: list[list[int]]  # per step, per actor: index into bargains, -1 = status quo
+    bargains: list[RoundBargains]  # one per step
     stop_ratio: list[float]
     converged: bool
-    risk_undefined: list[int] = field(default_factory=list)  # rounds where R was undefined
+    cycle: tuple[int, int] | None = None  # (start, period) of an exact recurrence
+    risk_undefined: list[int] = field(default_factory=list)  # states where R was undefined
     pce_undefined: list[int] = field(default_factory=list)
+
+
+def _proposals(
+    view: StateView, s: F, s_total: F, c: F, cfg: SMPConfig
+) -> tuple[I, I, F, F, F, F, I]:
+    x = view.x
+    n = x.shape[0]
+    empty_i = np.zeros(0, dtype=np.intp)
+    empty_f = np.zeros((0, x.shape[1]))
+    if n < 2:
+        return empty_i, empty_i, empty_f, empty_f, np.zeros(0), np.zeros(0), empty_i
+    idx = np.arange(n)
+    p, gain = all_pairs_gain(view, s_total, c, cfg)
+    gain = np.where(np.eye(n, dtype=bool) | ~(gain > MIN_SIG_GAIN), -np.inf, gain)
+    best = np.argmax(gain, axis=1)
+    proposers = np.flatnonzero(np.isfinite(gain[idx, best]))
+    targets = best[proposers]
+    pa = p[proposers, targets]
+    ga = gain[proposers, targets]
+    xi, xj, si, sj = x[proposers], x[targets], s[proposers], s[targets]
+    bi_i, bi_j = interpolate(cfg.interpolation, xi, si, pa[:, None], xj, sj, 1 - pa[:, None])
+    if cfg.bargain_model == "init_only":
+        views = np.zeros(proposers.size, dtype=np.intp)
+        return proposers, targets, bi_i, bi_j, pa, ga, views
+    # KTAB takes the second element of probEduChlg(j, i, i, j), the receiver's estimate of
+    # the initiator's expected gain, where the receiver's probability is meant.
+    _, pr = probability_and_gain(view, s_total, c, targets, proposers, proposers, targets, cfg)
+    bj_i, bj_j = interpolate(cfg.interpolation, xi, si, pr[:, None], xj, sj, 1 - pr[:, None])
+    if cfg.bargain_model == "init_rcvr":
+        b = proposers.size
+        order = np.arange(2 * b).reshape(2, b).T.ravel()  # init then rcvr view, per pair
+        views = np.concatenate([np.zeros(b, dtype=np.intp), np.ones(b, dtype=np.intp)])
+        return (
+            np.concatenate([proposers, proposers])[order],
+            np.concatenate([targets, targets])[order],
+            np.concatenate([bi_i, bj_i])[order],
+            np.concatenate([bi_j, bj_j])[order],
+            np.concatenate([pa, pa])[order],
+            np.concatenate([ga, ga])[order],
+            views[order],
+        )
+    # KTAB weighs the receiver's view with the initiator's capability.
+    wi = (c[proposers] * s_total[proposers])[:, None]
+    wj = (c[proposers] * s_total[targets])[:, None]
+    tot = wi + wj
+    safe = np.where(tot > 0, tot, 1.0)
+    ci_ = np.where(tot > 0, (wi * bi_i + wj * bj_i) / safe, (bi_i + bj_i) / 2)
+    cj_ = np.where(tot > 0, (wi * bi_j + wj * bj_j) / safe, (bi_j + bj_j) / 2)
+    views = np.full(proposers.size, 2, dtype=np.intp)
+    return proposers, targets, ci_, cj_, pa, ga, views
 
 
 def _step(
@@ -411,86 +566,62 @@ def _step(
     s_total: F,
     c: F,
     cfg: SMPConfig,
-    t: int,
     rng: np.random.Generator | None,
-) -> tuple[F, list[Bargain], list[int]]:
+) -> tuple[F, RoundBargains]:
     x = view.x
     n = x.shape[0]
-    idx = np.arange(n)
-    bargains: list[Bargain] = []
-    if n > 1:
-        ii = np.repeat(idx, n)
-        jj = np.tile(idx, n)
-        p, gain = probability_and_gain(view, s_total, c, ii, ii, ii, jj, cfg)
-        p, gain = p.reshape(n, n), gain.reshape(n, n)
-        gain = np.where(np.eye(n, dtype=bool), -np.inf, gain)
-        gain = np.where(gain > MIN_SIG_GAIN, gain, -np.inf)
-        best = np.argmax(gain, axis=1)
-        proposers = np.flatnonzero(np.isfinite(gain[idx, best]))
-        targets = best[proposers]
-        need_rcvr = cfg.bargain_model != "init_only"
-        if need_rcvr and proposers.size:
-            # KTAB takes the second element of probEduChlg(j, i, i, j), the receiver's estimate
-            # of the initiator's expected gain, as the receiver's "probability".
-            _, p_rcvr = probability_and_gain(
-                view, s_total, c, targets, proposers, proposers, targets, cfg
-            )
-        for m_, (a, b) in enumerate(zip(proposers.tolist(), targets.tolist(), strict=True)):
-            pa = float(p[a, b])
-            ga = float(gain[a, b])
-            bi_i, bi_j = interpolate(cfg.interpolation, x[a], s[a], pa, x[b], s[b], 1 - pa)
-            if cfg.bargain_model == "init_only":
-                bargains.append(Bargain(t, a, b, bi_i, bi_j, pa, ga, "init"))
-                continue
-            pr = float(p_rcvr[m_])
-            bj_i, bj_j = interpolate(cfg.interpolation, x[a], s[a], pr, x[b], s[b], 1 - pr)
-            if cfg.bargain_model == "init_rcvr":
-                bargains.append(Bargain(t, a, b, bi_i, bi_j, pa, ga, "init"))
-                bargains.append(Bargain(t, a, b, bj_i, bj_j, pa, ga, "rcvr"))
-            else:
-                # KTAB weighs the receiver's view with the initiator's capability.
-                wi = c[a] * s_total[a]
-                wj = c[a] * s_total[b]
-                tot = wi + wj
-                if tot > 0:
-                    ci_ = (wi * bi_i + wj * bj_i) / tot
-                    cj_ = (wi * bi_j + wj * bj_j) / tot
-                else:
-                    ci_, cj_ = (bi_i + bj_i) / 2, (bi_j + bj_j) / 2
-                bargains.append(Bargain(t, a, b, ci_, cj_, pa, ga, "power_weighted"))
-    # Utility to every actor of the state after each bargain (the sum over positions / n).
-    total = view.own.sum(axis=1)  # (n,)
-    chosen = [-1] * n
+    inits, rcvrs, pos_i, pos_r, pa, ga, views = _proposals(view, s, s_total, c, cfg)
+    chosen = np.full(n, -1, dtype=np.intp)
     new_x = x.copy()
-    if bargains:
-        inits = np.array([b.init for b in bargains])
-        rcvrs = np.array([b.rcvr for b in bargains])
-        pi_ = np.stack([b.pos_init for b in bargains])
-        pr_ = np.stack([b.pos_rcvr for b in bargains])
-        ui = utility(point_distance(x, s, pi_), view.risk[:, None])
-        ur = utility(point_distance(x, s, pr_), view.risk[:, None])
+    nb = inits.size
+    if nb:
+        # Utility to every actor of the state after each bargain: mean over all positions.
+        total = view.own.sum(axis=1)
+        ui = utility(point_distance(x, s, pos_i), view.risk[:, None])
+        ur = utility(point_distance(x, s, pos_r), view.risk[:, None])
         ub = (total[:, None] - view.own[:, inits] - view.own[:, rcvrs] + ui + ur) / n
-    else:
-        inits = rcvrs = np.zeros(0, dtype=np.intp)
-        ub = np.zeros((n, 0))
-    usq = total / n
-    for k in range(n):
-        queue = np.flatnonzero((inits == k) | (rcvrs == k))
-        if queue.size == 0:
-            continue
-        u_k = np.column_stack([usq, ub[:, queue]])
-        prob, _ = scalar_pce(cfg.voting_rule, cfg.victory_prob, cfg.pce, c, u_k)
-        if cfg.transitions == "stochastic" and rng is not None:
-            pick = int(np.searchsorted(np.cumsum(prob), rng.random() * prob.sum(), side="right"))
-            pick = min(pick, prob.size - 1)
+        ub = np.column_stack([total / n, ub])  # column 0: the status quo
+        member = (inits[None, :] == np.arange(n)[:, None]) | (
+            rcvrs[None, :] == np.arange(n)[:, None]
+        )
+        movers = np.flatnonzero(member.any(axis=1))
+        width = int(member.sum(axis=1).max()) + 1
+        queue = np.zeros((movers.size, width), dtype=np.intp)  # 0 = status quo / padding
+        valid = np.zeros((movers.size, width), dtype=bool)
+        valid[:, 0] = True
+        mine = member[movers]
+        rank = np.cumsum(mine, axis=1)
+        r_idx, b_idx = np.nonzero(mine)
+        queue[r_idx, rank[r_idx, b_idx]] = b_idx + 1
+        valid[r_idx, rank[r_idx, b_idx]] = True
+        # A coalition for bargain a against b does not depend on whose queue holds them:
+        # score every pair once, then each actor's election uses its own sub-matrix.
+        strength = coalitions(cfg.voting_rule, c, ub)
+        if cfg.pce == "conditional":
+            sub = strength[queue[:, :, None], queue[:, None, :]]
+            prob = conditional_pce_masked(victory_matrix(cfg.victory_prob, sub), valid)
         else:
-            pick = int(np.argmax(prob))
-        if pick == 0:
-            continue
-        b = queue[pick - 1]
-        chosen[k] = int(b)
-        new_x[k] = bargains[b].pos_init if bargains[b].init == k else bargains[b].pos_rcvr
-    return new_x, bargains, chosen
+            prob = np.zeros((movers.size, width))
+            for r in range(movers.size):
+                opts = queue[r, valid[r]]
+                prob[r, : opts.size], _ = pce(
+                    cfg.pce, cfg.victory_prob, strength[np.ix_(opts, opts)]
+                )
+        if cfg.transitions == "stochastic" and rng is not None:
+            draws = rng.random(movers.size)
+            cum = np.cumsum(prob, axis=1)
+            pick = (cum < draws[:, None] * cum[:, -1:]).sum(axis=1)
+            pick = np.minimum(pick, valid.sum(axis=1) - 1)
+        else:
+            pick = np.argmax(np.where(valid, prob, -np.inf), axis=1)
+        picked = queue[np.arange(movers.size), pick] - 1  # -1: status quo
+        chosen[movers] = picked
+        take = picked >= 0
+        k_moved, b_moved = movers[take], picked[take]
+        new_x[k_moved] = np.where(
+            (inits[b_moved] == k_moved)[:, None], pos_i[b_moved], pos_r[b_moved]
+        )
+    return new_x, RoundBargains(inits, rcvrs, pos_i, pos_r, pa, ga, views, chosen)
 
 
 def smp_path(x0: F, s: F, c: F, cfg: SMPConfig, rng: np.random.Generator | None = None) -> SMPPath:
@@ -505,39 +636,45 @@ def smp_path(x0: F, s: F, c: F, cfg: SMPConfig, rng: np.random.Generator | None 
         c = c * (100.0 / top)
     s_total = s.sum(axis=1)
     views = [evaluate_state(x0, s, c, cfg)]
-    bargains: list[Bargain] = []
-    chosen: list[list[int]] = []
+    rounds: list[RoundBargains] = []
     ratios: list[float] = []
     converged = False
 
     def dist(a: F, b: F) -> float:
         return float(np.sqrt(((a - b) ** 2).sum(axis=1)).sum())
 
-    t = 0
-    while True:
-        if t >= cfg.rounds:
-            break
-        new_x, made, pick = _step(views[-1], s, s_total, c, cfg, t + 1, rng)
-        offset = len(bargains)
-        bargains.extend(made)
-        chosen.append([p if p < 0 else p + offset for p in pick])
+    seen = {x0.tobytes(): 0}
+    cycle: tuple[int, int] | None = None
+    while len(rounds) < cfg.rounds:
+        new_x, made = _step(views[-1], s, s_total, c, cfg, rng)
+        rounds.append(made)
         views.append(evaluate_state(new_x, s, c, cfg))
-        t += 1
         d01 = dist(views[0].x, views[1].x) + STOP_MIN_SIG_DELTA
         ratio = dist(views[-2].x, views[-1].x) / d01
         ratios.append(ratio)
-        if t >= cfg.min_rounds and ratio < cfg.min_delta_ratio:
+        if len(rounds) >= cfg.min_rounds and ratio < cfg.min_delta_ratio:
             converged = True
             break
+        if cfg.transitions == "deterministic":
+            # The next state depends on the positions alone: a repeat repeats for ever, and
+            # the stopping rule, not met within the cycle so far, would not be met later.
+            key = new_x.tobytes()
+            if key in seen and cfg.stop_at_cycle:
+                start = seen[key]
+                period = len(rounds) - start
+                if all(v >= cfg.min_delta_ratio for v in ratios[start : start + period]):
+                    cycle = (start, period)
+                    break
+            seen.setdefault(key, len(rounds))
     return SMPPath(
         x=np.stack([v.x for v in views]),
         win=np.stack([v.win for v in views]),
         risk=np.stack([v.risk for v in views]),
         expected=np.stack([v.p_unique @ v.x[v.unique] for v in views]),
-        bargains=bargains,
-        chosen=chosen,
+        bargains=rounds,
         stop_ratio=ratios,
         converged=converged,
+        cycle=cycle,
         risk_undefined=[t for t, v in enumerate(views) if not v.risk_defined],
         pce_undefined=[t for t, v in enumerate(views) if not v.pce_defined],
     )
