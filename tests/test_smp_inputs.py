@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ DATA = Path(__file__).parent / "data"
 
 
 def _scenario(
-    actors: list[tuple[float, list[tuple[float, float]]]],
+    actors: Sequence[tuple[float, Sequence[tuple[float, float]]]],
     *,
     space: bool = True,
     missing: tuple[int, int] | None = None,
