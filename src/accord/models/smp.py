@@ -474,8 +474,8 @@ class SMP(Model):
                         )
                     )
             for k, b in enumerate(chosen):
-                if b < 0:
-                    continue
+                if b < 0 or before[k] == after[k]:
+                    continue  # status quo kept, or a bargain that leaves k where it was
                 other = rcvrs[b] if inits[b] == k else inits[b]
                 who, whom = names[k], names[other]
                 text = f"{who} adopts its bargain with {whom}"

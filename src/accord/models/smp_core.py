@@ -147,8 +147,11 @@ def coalitions(rule: VotingRule, w: F, u: F) -> F:
     eye = _eye(m)
     if rule != "asym_prosp" and (w >= 0).all():
         # vote(w, du) = w f(du) with f odd: the coalition against (a:b) is the one for (b:a)
-        f = np.maximum(vote(rule, 1.0, du), 0.0)
-        pro = MIN_COALITION + np.tensordot(w, f, axes=([0], [-3]))
+        f = np.maximum(du if rule == "prop" else vote(rule, 1.0, du), 0.0)
+        if f.ndim == 3:
+            pro = MIN_COALITION + (w @ f.reshape(f.shape[0], -1)).reshape(m, m)
+        else:
+            pro = MIN_COALITION + np.tensordot(w, f, axes=([0], [-3]))
         return np.asarray(np.where(eye, MIN_COALITION, pro))
     v = vote(rule, w[:, None, None], du)
     pro = MIN_COALITION + np.maximum(v, 0.0).sum(axis=-3)
@@ -244,7 +247,7 @@ def risk_from_probability(p: F, rng_kind: BigRRange) -> tuple[F, bool]:
 def estimated_risk(rh: F, ri: F, adjust: BigRAdjust) -> F:
     """h's estimate of i's risk attitude (``Model::estNRA``)."""
     if adjust == "full":
-        return ri
+        return ri + 0.0 * rh
     if adjust == "two_thirds":
         return (rh + 2.0 * ri) / 3.0
     if adjust == "half":
@@ -412,14 +415,29 @@ def all_pairs_gain(view: StateView, s_total: F, c: F, cfg: SMPConfig) -> tuple[F
     base_ij = MIN_CHALLENGE + np.maximum(ci, 0) + np.maximum(cj, 0)
     base_ji = MIN_CHALLENGE + np.maximum(-ci, 0) + np.maximum(-cj, 0)
     uni = own_col[:, None, :]  # (i, 1, n)
-    unj = np.swapaxes(u, 1, 2)  # (i, j, n) = U_i(n, j)
+    unj = np.ascontiguousarray(np.swapaxes(u, 1, 2))  # (i, j, n) = U_i(n, j)
     unn = diag[:, None, :]
     wn = w[None, None, :]
-    v0 = vote(rule, wn, uni - unj)
-    pro = base_ij[:, :, None] + np.maximum(v0, 0)
-    con = base_ji[:, :, None] + np.maximum(-v0, 0)
-    pin = pro / (pro + con)
-    vn = vote(rule, wn, _third_party_difference(cfg.third_party_commit, pin, uni, unj, unn))
+    if rule == "prop" and cfg.third_party_commit == "semi_commit":
+        # the default, with fewer temporaries: the same arithmetic as the general branch
+        v0 = uni - unj
+        v0 *= wn
+        pin = np.maximum(v0, 0)
+        pin += base_ij[:, :, None]
+        np.abs(v0, out=v0)
+        v0 += (base_ij + base_ji)[:, :, None]
+        pin /= v0
+        vn = (2 * unn - uni) - unj  # pin (u_nn - u_ni) + (1 - pin)(u_nj - u_nn)
+        vn *= pin
+        vn += unj
+        vn -= unn
+        vn *= wn
+    else:
+        v0 = vote(rule, wn, uni - unj)
+        pro = base_ij[:, :, None] + np.maximum(v0, 0)
+        con = base_ji[:, :, None] + np.maximum(-v0, 0)
+        pin = pro / (pro + con)
+        vn = vote(rule, wn, _third_party_difference(cfg.third_party_commit, pin, uni, unj, unn))
     vn[idx, :, idx] = 0.0  # principals are not third parties
     vn[:, idx, idx] = 0.0
     up = np.maximum(vn, 0).sum(axis=2)
@@ -585,36 +603,35 @@ def _step(
             rcvrs[None, :] == np.arange(n)[:, None]
         )
         movers = np.flatnonzero(member.any(axis=1))
-        width = int(member.sum(axis=1).max()) + 1
-        queue = np.zeros((movers.size, width), dtype=np.intp)  # 0 = status quo / padding
-        valid = np.zeros((movers.size, width), dtype=bool)
-        valid[:, 0] = True
-        mine = member[movers]
-        rank = np.cumsum(mine, axis=1)
-        r_idx, b_idx = np.nonzero(mine)
-        queue[r_idx, rank[r_idx, b_idx]] = b_idx + 1
-        valid[r_idx, rank[r_idx, b_idx]] = True
+        # Column 0 is everyone's status quo; an actor's queue is it plus its own bargains,
+        # in the order they were made.
+        queue_of = np.column_stack([np.ones(n, dtype=bool), member])[movers]  # (movers, B+1)
         # A coalition for bargain a against b does not depend on whose queue holds them:
         # score every pair once, then each actor's election uses its own sub-matrix.
         strength = coalitions(cfg.voting_rule, c, ub)
         if cfg.pce == "conditional":
-            sub = strength[queue[:, :, None], queue[:, None, :]]
-            prob = conditional_pce_masked(victory_matrix(cfg.victory_prob, sub), valid)
+            # log P_a = sum over the queue of log p_ab, for every actor's queue at once
+            with np.errstate(divide="ignore"):
+                logv = np.log(victory_matrix(cfg.victory_prob, strength))
+            logv = np.where(np.isfinite(logv), logv, -1e300)
+            logp = np.where(queue_of, queue_of.astype(float) @ logv.T, -np.inf)
+            prob = np.exp(logp - logp.max(axis=1, keepdims=True))
+            prob /= prob.sum(axis=1, keepdims=True)
         else:
-            prob = np.zeros((movers.size, width))
+            prob = np.zeros(queue_of.shape)
             for r in range(movers.size):
-                opts = queue[r, valid[r]]
-                prob[r, : opts.size], _ = pce(
-                    cfg.pce, cfg.victory_prob, strength[np.ix_(opts, opts)]
-                )
+                opts = np.flatnonzero(queue_of[r])
+                prob[r, opts], _ = pce(cfg.pce, cfg.victory_prob, strength[np.ix_(opts, opts)])
         if cfg.transitions == "stochastic" and rng is not None:
             draws = rng.random(movers.size)
             cum = np.cumsum(prob, axis=1)
+            # cum rises only on queued columns, so the first column reaching the draw is one
             pick = (cum < draws[:, None] * cum[:, -1:]).sum(axis=1)
-            pick = np.minimum(pick, valid.sum(axis=1) - 1)
+            last = queue_of.shape[1] - 1 - np.argmax(queue_of[:, ::-1], axis=1)
+            pick = np.minimum(pick, last)
         else:
-            pick = np.argmax(np.where(valid, prob, -np.inf), axis=1)
-        picked = queue[np.arange(movers.size), pick] - 1  # -1: status quo
+            pick = np.argmax(np.where(queue_of, prob, -np.inf), axis=1)
+        picked = pick - 1  # -1: status quo
         chosen[movers] = picked
         take = picked >= 0
         k_moved, b_moved = movers[take], picked[take]
