@@ -182,3 +182,11 @@ def test_forecast_is_the_probability_weighted_final_position(run: ModelResult) -
     _, first = np.unique(np.round(final, 1), axis=0, return_index=True)
     expected = (p[first, None] * final[first]).sum(axis=0) / p[first].sum()
     assert np.abs(run.forecast - expected).max() < 0.1
+
+
+@pytest.mark.parametrize(("name", "states"), [("dummyData-a040", 21), ("dummyData_6Dim", 30)])
+def test_state_counts_of_ktab_runs_on_larger_inputs(name: str, states: int) -> None:
+    """KTAB's smpc on these inputs stopped after 21 and 30 states (spatial-models.md §2.5)."""
+    r = models.run("smp", ktab.read(DATA / f"{name}.csv"))
+    assert r.rounds + 1 == states
+    assert r.status[0] == "converged"
