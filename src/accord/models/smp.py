@@ -483,6 +483,7 @@ class SMP(Model):
                     events.append(
                         Event(t + 1, iid, "adopt", who, whom, before[k][d_], after[k][d_], {}, text)
                     )
-        frame = pd.DataFrame({**cols, **coords})
-        frame.insert(1, "space", gid)
-        tables.append(frame)
+        if cols["round"]:
+            tables.append(
+                pd.DataFrame({"round": cols.pop("round"), "space": gid, **cols, **coords})
+            )

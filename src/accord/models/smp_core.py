@@ -340,7 +340,10 @@ def evaluate_state(x: F, s: F, c: F, cfg: SMPConfig) -> StateView:
     p_neutral, ok1 = scalar_pce(cfg.voting_rule, cfg.victory_prob, cfg.pce, c, neutral)
     risk, risk_ok = risk_from_probability(p_neutral, cfg.big_r_range)
     rhi = estimated_risk(risk[:, None], risk[None, :], cfg.big_r_adjust)  # (h, i)
-    util = utility(d[None, :, :], rhi[:, :, None])
+    # util[h, i, j] = (1 - d_ij)(1 + d_ij R^h_i), built in place
+    util = np.minimum(d, 1.0)[None, :, :] * rhi[:, :, None]
+    util += 1.0
+    util *= (1.0 - d)[None, :, :]
     own = utility(d, risk[:, None])
     unique, group = unique_positions(x, cfg.position_tolerance)
     p_pos, ok2 = scalar_pce("prop", cfg.victory_prob, cfg.pce, c, own[:, unique])
@@ -418,31 +421,43 @@ def all_pairs_gain(view: StateView, s_total: F, c: F, cfg: SMPConfig) -> tuple[F
     unj = np.ascontiguousarray(np.swapaxes(u, 1, 2))  # (i, j, n) = U_i(n, j)
     unn = diag[:, None, :]
     wn = w[None, None, :]
-    if rule == "prop" and cfg.third_party_commit == "semi_commit":
-        # the default, with fewer temporaries: the same arithmetic as the general branch
-        v0 = uni - unj
-        v0 *= wn
-        pin = np.maximum(v0, 0)
+    if rule == "prop" and cfg.third_party_commit == "semi_commit" and (w >= 0).all():
+        # The default, with fewer passes over the cube; the same arithmetic as below:
+        # a = u_ni - u_nj, e = u_nn - u_ni, v0 = w a, pin = (B_ij + max(v0, 0)) /
+        # (B_ij + B_ji + |v0|), and the third party's vote w [pin (2e + a) - e - a].
+        a = uni - unj
+        pin = np.maximum(a, 0)
+        pin *= wn
         pin += base_ij[:, :, None]
-        np.abs(v0, out=v0)
-        v0 += (base_ij + base_ji)[:, :, None]
-        pin /= v0
-        vn = (2 * unn - uni) - unj  # pin (u_nn - u_ni) + (1 - pin)(u_nj - u_nn)
-        vn *= pin
-        vn += unj
-        vn -= unn
-        vn *= wn
+        tot = np.abs(a)
+        tot *= wn
+        tot += (base_ij + base_ji)[:, :, None]
+        pin /= tot
+        e = unn - uni
+        d = a + 2 * e
+        d *= pin
+        d -= e
+        d -= a
+        up = np.maximum(d, 0) @ w  # (i, j): sum over third parties of max(vote, 0)
+        net = d @ w
+        # principals are not third parties: take out n = i and n = j
+        d_i = d[idx, :, idx]  # (i, j)
+        d_j = d[:, idx, idx]  # (i, j)
+        up -= np.maximum(d_i, 0) * w[:, None] + np.maximum(d_j, 0) * w[None, :]
+        net -= d_i * w[:, None] + d_j * w[None, :]
+        chij = base_ij + up
+        chji = base_ji + up - net
     else:
         v0 = vote(rule, wn, uni - unj)
         pro = base_ij[:, :, None] + np.maximum(v0, 0)
         con = base_ji[:, :, None] + np.maximum(-v0, 0)
         pin = pro / (pro + con)
         vn = vote(rule, wn, _third_party_difference(cfg.third_party_commit, pin, uni, unj, unn))
-    vn[idx, :, idx] = 0.0  # principals are not third parties
-    vn[:, idx, idx] = 0.0
-    up = np.maximum(vn, 0).sum(axis=2)
-    chij = base_ij + up
-    chji = base_ji + up - vn.sum(axis=2)
+        vn[idx, :, idx] = 0.0  # principals are not third parties
+        vn[:, idx, idx] = 0.0
+        up = np.maximum(vn, 0).sum(axis=2)
+        chij = base_ij + up
+        chji = base_ji + up - vn.sum(axis=2)
     p = chij / (chij + chji)
     uki, ukj = uii[:, None], own_row
     sj = s_total[None, :]
