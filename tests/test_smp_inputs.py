@@ -124,6 +124,33 @@ def test_all_pairs_kernel_matches_the_general_one() -> None:
         np.testing.assert_allclose(gain.ravel()[off], g2[off], atol=1e-12)
 
 
+def test_two_option_elections_give_the_pairwise_probability() -> None:
+    """With two options, conditional and Markov-uniform PCE both return p_12."""
+    c = np.array([[smp_core.MIN_COALITION, 3.0], [1.0, smp_core.MIN_COALITION]])
+    for kind in ("conditional", "markov_uniform"):
+        p, ok = smp_core.pce(kind, "linear", c)
+        assert ok
+        assert p[0] == pytest.approx(0.75, abs=1e-5)
+
+
+@pytest.mark.parametrize("kind", ["markov_uniform", "markov_incentive"])
+def test_markov_elections_reach_their_fixed_point(kind: Any) -> None:
+    rng = np.random.default_rng(4)
+    c = rng.random((5, 5)) * 10
+    np.fill_diagonal(c, smp_core.MIN_COALITION)
+    p, ok = smp_core.pce(kind, "square", c)
+    assert ok and p.sum() == pytest.approx(1.0)
+    pv = smp_core.victory_matrix("square", c)
+    if kind == "markov_uniform":
+        q = (pv.sum(axis=1) * p + pv @ p) / 5
+    else:
+        inc = c * pv + np.eye(5) * 1e-10
+        chal = inc / inc.sum(axis=0, keepdims=True)
+        ct = p[:, None] * chal.T
+        q = (pv * (ct + ct.T)).sum(axis=1)
+    np.testing.assert_allclose(q, p, atol=1e-5)
+
+
 # -- degenerate inputs ------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 """KTAB's Spatial Model of Politics (SMP): probabilistic Condorcet elections and bargaining.
 
-The SMP of the KAPSARC Toolkit for Behavioral Analysis (KTAB; Wise et al. 2015; source
+The SMP of the KAPSARC Toolkit for Behavioral Analysis (KTAB; source
 ``examples/smp/libsrc/smp.cpp``, ``smpbcn.cpp``, ``KTAB/kmodel/libsrc/kmodel.cpp``, MIT
 licence), written anew from its equations. Positions :math:`x_{ik} \\in [0, 1]` (each
 issue's scale mapped to 0-1), saliences :math:`s_{ik} \\in [0, 1]` with
@@ -55,9 +55,15 @@ State transition (``SMPState::doBCN``): each actor's queue holds its status quo 
 bargain it made or received; the utility to each actor of the state after a bargain is the
 mean of its utilities of all positions; an election among the queue (voting weights
 :math:`c_i`) picks one (``deterministic``: the most likely; ``stochastic``: a draw from
-the seeded generator). Stop (``smpStopFn``) after ``rounds`` (100) states, or from the
+the seeded generator). Stop (``smpStopFn``) after ``rounds`` (100) steps, or from the
 second step on when the summed Euclidean move of all actors is below 2 % of the first
-step's (+10⁻⁴).
+step's (+10⁻⁴). Deterministic runs also stop (``stop_at_cycle``) when the positions
+repeat a state exactly and the stopping rule failed all along the cycle, since KTAB
+would then cycle on to ``rounds``; the result reports the cycle.
+
+As KTAB writes ``thirdPartyVoteSU``, the two outcomes a third party compares have equal
+utility sums under ``full_commit`` and ``no_commit``, so only ``semi_commit`` (the
+default) lets third parties vote; this is kept.
 
 Forecast: the PCE-probability-weighted mean of the distinct positions in the last state,
 on each issue's scale. KTAB itself stops at the trajectory; ``forecast="weighted_mean"``
@@ -74,11 +80,13 @@ salience everywhere in a space is indifferent (distance 0); each case is a
 
 References
 ----------
-* Wise, B., Lester, L., Efird, B. & Lester, S. (2015). *An Introduction to KTAB*. KAPSARC
-  discussion paper KS-1529-DP18A.
-* Efird, B. (2017). *Multidimensional Bargaining using KTAB*. KAPSARC.
-* KTAB source, ``github.com/KAPSARC/KTAB`` (MIT licence); reference run
-  ``examples/smp/doc/20170530_ref-dummyData_3Dim.txt`` is reproduced by the tests.
+* KAPSARC, *KTAB: KAPSARC Toolkit for Behavioral Analysis*, source
+  ``github.com/KAPSARC/KTAB`` (MIT licence): ``examples/smp/libsrc/smp.cpp``,
+  ``smpbcn.cpp``, ``KTAB/kmodel/libsrc/kmodel.cpp``; the papers it lists in
+  ``web/papers.html``, "An Introduction to KTAB" and "Multidimensional Bargaining using
+  KTAB"; the tutorial ``web/tutorial/SMPTutorial.md``.
+* Reference run ``examples/smp/doc/20170530_ref-dummyData_3Dim.txt``, reproduced by the
+  tests (``tests/test_smp.py``).
 """
 
 from __future__ import annotations
@@ -150,7 +158,7 @@ class SMPOptions(Options):
 class SMP(Model):
     name = "smp"
     summary = "KTAB's Spatial Model of Politics (probabilistic Condorcet elections, bargains)"
-    references = ("Wise et al. 2015 (KTAB)", "Efird 2017")
+    references = ("KAPSARC KTAB, examples/smp (MIT licence)", "An Introduction to KTAB")
     options_type = SMPOptions
     options: SMPOptions
 

@@ -166,19 +166,6 @@ def victory_matrix(model: VictoryModel, c: F) -> F:
     return np.asarray(np.where(_eye(m), 0.5, p))
 
 
-def conditional_pce_masked(pv: F, valid: NDArray[np.bool_]) -> F:
-    """Conditional PCE for a batch ``pv[b, a, a']`` where only ``valid[b, a]`` options exist."""
-    with np.errstate(divide="ignore"):
-        logs = np.where(valid[:, None, :], np.log(pv), 0.0).sum(axis=-1)
-    logs = np.where(valid, logs, -np.inf)
-    top = logs.max(axis=-1, keepdims=True)
-    top = np.where(np.isfinite(top), top, 0.0)
-    q = np.where(valid, np.exp(logs - top), 0.0)
-    total = q.sum(axis=-1, keepdims=True)
-    uniform = valid / valid.sum(axis=-1, keepdims=True)
-    return np.asarray(np.where(total > 0, q / np.where(total > 0, total, 1.0), uniform))
-
-
 def pce(kind: PCEModel, vpm: VictoryModel, c: F) -> tuple[F, bool]:
     """Probabilistic Condorcet election over options from coalition strengths ``c``.
 
