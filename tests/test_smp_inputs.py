@@ -223,6 +223,21 @@ def test_issues_outside_a_space_are_one_dimensional() -> None:
         assert apart.forecast[k] == pytest.approx(single.forecast[0])
 
 
+def test_saliences_above_one_in_a_space_are_rescaled() -> None:
+    rows = [(10, [(0, 80), (10, 60)]), (20, [(60, 40), (50, 30)]), (5, [(90, 20), (80, 10)])]
+    r = models.run("smp", _scenario(rows))
+    assert "salience_rescaled" in _codes(r)
+    halved = [(10, [(0, 80 / 1.4), (10, 60 / 1.4)]), *rows[1:]]
+    same = models.run("smp", _scenario(halved))
+    np.testing.assert_allclose(r.forecast, same.forecast, atol=1e-9)
+
+
+def test_rounds_zero_is_static() -> None:
+    r = models.run("smp", ktab.read(DATA / "ktab/dummyData_3Dim.csv"), rounds=0)
+    assert r.status == ("static",) * 3 and r.rounds == 0
+    assert np.isfinite(r.forecast).all()
+
+
 def test_first_thirty_deu_issues_run() -> None:
     """KTAB aborted on 10 of these 30 (spatial-models.md §5.4)."""
     for case in deu.cases()[:30]:

@@ -73,6 +73,9 @@ Capabilities are rescaled so that the largest is 100 before the run: only their 
 matter, and KTAB's additive guards (10⁻⁸ in coalitions, 10⁻¹⁰ in challenges) then act at
 the scale of KTAB's own inputs whatever units a scenario uses.
 
+An actor whose saliences in a space sum to more than 1 (KTAB's CSV reader refuses such
+files) has them divided by their sum, with a diagnostic; its distances do not change.
+
 Degenerate inputs never raise (KTAB asserts on them): when all positions are equally
 likely the risk attitudes are undefined and everyone is risk-neutral; an actor with zero
 salience everywhere in a space is indifferent (distance 0); each case is a
@@ -216,6 +219,22 @@ class SMP(Model):
             s = a.salience[np.ix_(members, dim_idx)]
             caps = a.capability[np.ix_(members, dim_idx)]
             c = caps.mean(axis=1)
+            totals = s.sum(axis=1)
+            over = totals > 1.0 + 1e-9
+            if over.any():
+                # KTAB needs each actor's saliences in a space to sum to at most 1 (the sum
+                # is a vote weight and the probability that a target resists); scaling an
+                # actor's saliences leaves its distances unchanged.
+                s = np.where(over[:, None], s / np.where(over, totals, 1.0)[:, None], s)
+                names = ", ".join(a.actor_ids[i] for i in members[over])
+                diagnostics.append(
+                    Diagnostic(
+                        "salience_rescaled",
+                        f"space {gid!r}: saliences of {names} sum to more than 1 across its "
+                        "issues; each was divided by its sum",
+                        first,
+                    )
+                )
             if dims and np.ptp(caps, axis=1).max(initial=0.0) > 0:
                 diagnostics.append(
                     Diagnostic(

@@ -274,6 +274,11 @@ def read(path: str | Path, notes: list[str] | None = None) -> Scenario:
             )
     if problems:
         raise ScenarioError(problems, file=file)
+    if notes is not None and params is not None:
+        flags = " ".join(
+            f"--set smp.{option}={value}" for option, value in _options_from(attributes).items()
+        )
+        notes.append(f"the file's model parameters, for accord run --model smp: {flags}")
     data = {
         "id": slug(name),
         "title": name,
@@ -289,9 +294,13 @@ def read(path: str | Path, notes: list[str] | None = None) -> Scenario:
 
 def smp_options(scenario: Scenario) -> dict[str, str]:
     """Options for accord's ``smp`` model from the KTAB model parameters a file carried."""
+    return _options_from(scenario.attributes)
+
+
+def _options_from(attributes: dict[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
     for ktab_name, (option, values) in PARAMETERS.items():
-        value = scenario.attributes.get(f"ktab_{ktab_name}")
+        value = attributes.get(f"ktab_{ktab_name}")
         if isinstance(value, str) and value in values:
             out[option] = values[value]
     return out
