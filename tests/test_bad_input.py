@@ -212,6 +212,11 @@ def test_the_good_file_is_good(tmp_path: Path) -> None:
             ["run", "iran-2013", "--set", "q=1"],
             "error: --set: expected MODEL.OPTION=VALUE (got 'q=1')",
         ),
+        (
+            ["run", "iran-2013", "-m", "smp", "--set", "smp.pce=markov"],
+            "error: options.smp.pce: Input should be 'conditional', 'markov_uniform' or "
+            "'markov_incentive' (got 'markov')",
+        ),
     ],
 )
 def test_bad_command_lines(
