@@ -530,6 +530,20 @@ class SMPPath:
     pce_undefined: list[int] = field(default_factory=list)
 
 
+TIE = 1e-12  # values this close to a row's maximum count as tied with it
+
+
+def _first_max(v: F) -> I:
+    """Per row, the first entry within :data:`TIE` of the maximum.
+
+    KTAB takes the first maximum (``ndxMaxAbs``, ``bestChallenge``); options that are
+    equal in exact arithmetic then win by their order, not by rounding noise.
+    """
+    top = v.max(axis=1, keepdims=True)
+    near = v >= top - TIE
+    return np.asarray(np.argmax(near, axis=1), dtype=np.intp)
+
+
 def _proposals(
     view: StateView, s: F, s_total: F, c: F, cfg: SMPConfig
 ) -> tuple[I, I, F, F, F, F, I]:
@@ -542,7 +556,7 @@ def _proposals(
     idx = np.arange(n)
     p, gain = all_pairs_gain(view, s_total, c, cfg)
     gain = np.where(np.eye(n, dtype=bool) | ~(gain > MIN_SIG_GAIN), -np.inf, gain)
-    best = np.argmax(gain, axis=1)
+    best = _first_max(gain)
     proposers = np.flatnonzero(np.isfinite(gain[idx, best]))
     targets = best[proposers]
     pa = p[proposers, targets]
@@ -632,7 +646,7 @@ def _step(
             last = queue_of.shape[1] - 1 - np.argmax(queue_of[:, ::-1], axis=1)
             pick = np.minimum(pick, last)
         else:
-            pick = np.argmax(np.where(queue_of, prob, -np.inf), axis=1)
+            pick = _first_max(np.where(queue_of, prob, -np.inf))
         picked = pick - 1  # -1: status quo
         chosen[movers] = picked
         take = picked >= 0
