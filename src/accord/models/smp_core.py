@@ -385,22 +385,40 @@ def probability_and_gain(
     return p, eu_chlg - eu_sq
 
 
+CUBE_ELEMENTS = 2_000_000  # rows of the (i, j, third party) cube handled at once
+
+
 def all_pairs_gain(view: StateView, s_total: F, c: F, cfg: SMPConfig) -> tuple[F, F]:
     """Every actor's own estimate (h = k = i) for challenging every j: ``(p, gain)``, (n, n).
 
     The same numbers as :func:`probability_and_gain` with ``h = k = i``, laid out as
-    ``(i, j, third party)`` views of the utility cube instead of gathers.
+    ``(i, j, third party)`` views of the utility cube instead of gathers, in blocks of
+    initiators so that memory stays bounded for many actors.
     """
-    u = view.util
-    n = u.shape[0]
+    n = view.util.shape[0]
+    step = max(1, CUBE_ELEMENTS // max(n * n, 1))
+    if step >= n:
+        return _pairs_rows(view, s_total, c, cfg, np.arange(n))
+    parts = [
+        _pairs_rows(view, s_total, c, cfg, np.arange(lo, min(lo + step, n)))
+        for lo in range(0, n, step)
+    ]
+    return np.concatenate([q[0] for q in parts]), np.concatenate([q[1] for q in parts])
+
+
+def _pairs_rows(view: StateView, s_total: F, c: F, cfg: SMPConfig, rows: I) -> tuple[F, F]:
+    full = rows.size == view.util.shape[0]
+    u = view.util if full else view.util[rows]  # (r, a, b): initiator i = rows[r] estimates
+    n = u.shape[1]
     idx = np.arange(n)
+    ar = np.arange(rows.size)
     rule = cfg.voting_rule
-    own_col = u[idx, :, idx]  # [i, a] = U_i(a, i): a's utility of i's position, by i
-    own_row = u[idx, idx, :]  # [i, b] = U_i(i, b)
+    own_col = u[ar, :, rows]  # [i, a] = U_i(a, i): a's utility of i's position, by i
+    own_row = u[ar, rows, :]  # [i, b] = U_i(i, b)
     diag = np.einsum("hjj->hj", u)  # [i, a] = U_i(a, a)
-    uii = own_row[idx, idx]
+    uii = own_row[ar, rows]
     w = s_total * c
-    ci = vote(rule, w[:, None], uii[:, None] - own_row)  # (i, j)
+    ci = vote(rule, w[rows, None], uii[:, None] - own_row)  # (i, j)
     cj = vote(rule, w[None, :], own_col - diag)
     base_ij = MIN_CHALLENGE + np.maximum(ci, 0) + np.maximum(cj, 0)
     base_ji = MIN_CHALLENGE + np.maximum(-ci, 0) + np.maximum(-cj, 0)
@@ -428,10 +446,10 @@ def all_pairs_gain(view: StateView, s_total: F, c: F, cfg: SMPConfig) -> tuple[F
         up = np.maximum(d, 0) @ w  # (i, j): sum over third parties of max(vote, 0)
         net = d @ w
         # principals are not third parties: take out n = i and n = j
-        d_i = d[idx, :, idx]  # (i, j)
+        d_i = d[ar, :, rows]  # (i, j)
         d_j = d[:, idx, idx]  # (i, j)
-        up -= np.maximum(d_i, 0) * w[:, None] + np.maximum(d_j, 0) * w[None, :]
-        net -= d_i * w[:, None] + d_j * w[None, :]
+        up -= np.maximum(d_i, 0) * w[rows, None] + np.maximum(d_j, 0) * w[None, :]
+        net -= d_i * w[rows, None] + d_j * w[None, :]
         chij = base_ij + up
         chji = base_ji + up - net
     else:
@@ -440,7 +458,7 @@ def all_pairs_gain(view: StateView, s_total: F, c: F, cfg: SMPConfig) -> tuple[F
         con = base_ji[:, :, None] + np.maximum(-v0, 0)
         pin = pro / (pro + con)
         vn = vote(rule, wn, _third_party_difference(cfg.third_party_commit, pin, uni, unj, unn))
-        vn[idx, :, idx] = 0.0  # principals are not third parties
+        vn[ar, :, rows] = 0.0  # principals are not third parties
         vn[:, idx, idx] = 0.0
         up = np.maximum(vn, 0).sum(axis=2)
         chij = base_ij + up
