@@ -215,12 +215,12 @@ def scalar_pce(rule: VotingRule, vpm: VictoryModel, kind: PCEModel, w: F, u: F) 
 def risk_from_probability(p: F, rng_kind: BigRRange) -> tuple[F, bool]:
     """KTAB's risk attitudes R_i from the risk-neutral PCE probabilities of positions.
 
-    Undefined when every position is equally likely; then every actor is risk-neutral
-    (R = 0) and the flag is ``False``.
+    Undefined when every position is equally likely (to within 10⁻¹²); then every actor
+    is risk-neutral (R = 0) and the flag is ``False``.
     """
     lo, hi = float(p.min()), float(p.max())
     spread = hi - lo
-    if not spread > 0:
+    if not spread > 1e-12:  # equal up to rounding: R would be noise
         return np.zeros_like(p), False
     if rng_kind == "min":
         r = (p - lo) / spread
