@@ -94,6 +94,7 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
 import numpy as np
@@ -158,6 +159,41 @@ class SMPOptions(Options):
         )
 
 
+class _Extras(Mapping[str, Any]):
+    """The result's extras; the bargain table (``"bargains"``) is built on first use."""
+
+    def __init__(self, values: dict[str, Any], tables: list[dict[str, Any]]) -> None:
+        self._values = values
+        self._tables = tables
+
+    def __getitem__(self, key: str) -> Any:
+        if key == "bargains" and key not in self._values:
+            frames = [pd.DataFrame(t) for t in self._tables]
+            self._values[key] = (
+                pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_COLUMNS)
+            )
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((*self._values.keys() - {"bargains"}, "bargains"))
+
+    def __len__(self) -> int:
+        return len(self._values.keys() - {"bargains"}) + 1
+
+
+_COLUMNS = [
+    "round",
+    "space",
+    "initiator",
+    "receiver",
+    "perspective",
+    "p_win",
+    "gain",
+    "adopted_by_initiator",
+    "adopted_by_receiver",
+]
+
+
 class SMP(Model):
     name = "smp"
     summary = "KTAB's Spatial Model of Politics (probabilistic Condorcet elections, bargains)"
@@ -190,7 +226,7 @@ class SMP(Model):
         events: list[Event] = []
         cycles: list[Cycle] = []
         runs: list[tuple[str, list[int], np.ndarray, SMPPath]] = []
-        bargain_tables: list[pd.DataFrame] = []
+        bargain_tables: list[dict[str, Any]] = []
         for gid, dims in groups:
             first = a.issue_ids[dims[0]]
             present = a.present[:, dims]
@@ -364,14 +400,14 @@ class SMP(Model):
             events=tuple(events),
             cycles=tuple(cycles),
             diagnostics=tuple(diagnostics),
-            extra={
-                "win_probability": win,
-                "risk_attitude": risk,
-                "bargains": pd.concat(bargain_tables, ignore_index=True)
-                if bargain_tables
-                else pd.DataFrame(),
-                "spaces": {gid: tuple(a.issue_ids[k] for k in dims) for gid, dims, *_ in runs},
-            },
+            extra=_Extras(
+                {
+                    "win_probability": win,
+                    "risk_attitude": risk,
+                    "spaces": {gid: tuple(a.issue_ids[k] for k in dims) for gid, dims, *_ in runs},
+                },
+                bargain_tables,
+            ),
             seed=seed,
         )
 
@@ -434,7 +470,7 @@ class SMP(Model):
         path: SMPPath,
         record: bool,
         events: list[Event],
-        tables: list[pd.DataFrame],
+        tables: list[dict[str, Any]],
     ) -> None:
         names = [actor_ids[i] for i in members]
         iids = [issue_ids[k] for k in dims]
@@ -511,6 +547,5 @@ class SMP(Model):
                         Event(t + 1, iid, "adopt", who, whom, before[k][d_], after[k][d_], {}, text)
                     )
         if cols["round"]:
-            tables.append(
-                pd.DataFrame({"round": cols.pop("round"), "space": gid, **cols, **coords})
-            )
+            size = len(cols["round"])
+            tables.append({"round": cols.pop("round"), "space": [gid] * size, **cols, **coords})
