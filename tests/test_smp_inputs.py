@@ -204,6 +204,8 @@ def test_one_actor() -> None:
     assert {"one_actor", "risk_undefined"} <= _codes(r)
     np.testing.assert_allclose(r.forecast, [40, 70])
     assert r.extra["win_probability"][-1, 0, 0] == 1.0
+    assert set(r.extra) == {"win_probability", "risk_attitude", "spaces", "bargains"}
+    assert r.extra["bargains"].empty and "initiator" in r.extra["bargains"].columns
 
 
 def test_zero_capability_everywhere() -> None:
