@@ -196,7 +196,7 @@ def test_the_good_file_is_good(tmp_path: Path) -> None:
         ),
         (
             ["run", "iran-2013", "-m", "nope"],
-            "error: model: unknown model; available: compromise, median, eum, exchange (got 'nope')",
+            "error: model: unknown model; available: compromise, median, eum, smp, exchange (got 'nope')",
         ),
         (
             ["run", "iran-2013", "-m", "eum", "--set", "eum.q=2"],
@@ -211,6 +211,11 @@ def test_the_good_file_is_good(tmp_path: Path) -> None:
         (
             ["run", "iran-2013", "--set", "q=1"],
             "error: --set: expected MODEL.OPTION=VALUE (got 'q=1')",
+        ),
+        (
+            ["run", "iran-2013", "-m", "smp", "--set", "smp.pce=markov"],
+            "error: options.smp.pce: Input should be 'conditional', 'markov_uniform' or "
+            "'markov_incentive' (got 'markov')",
         ),
     ],
 )

@@ -148,3 +148,43 @@ def test_run_out_writes_csvs(tmp_path: Path) -> None:
     assert traj[0] == "round,actor,issue,position" and len(traj) == 1 + 11 * 10
     events = (tmp_path / "ec-emissions-1994-eum-events.csv").read_text()
     assert "Belgium compromises with France" in events
+
+
+@pytest.mark.parametrize("sid", scenarios.ids())
+def test_run_smp_on_every_bundled_scenario(sid: str) -> None:
+    result = runner.invoke(app, ["run", sid, "--model", "smp", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    forecast = payload["results"][0]["forecast"]
+    assert all(v["value"] is not None for v in forecast.values())
+
+
+def test_run_smp_with_ktab_parameters_and_events(tmp_path: Path) -> None:
+    yaml = tmp_path / "3dim.yaml"
+    imported = runner.invoke(
+        app, ["import", str(DATA / "ktab/dummyData_3Dim.csv"), "--from", "ktab", "-o", str(yaml)]
+    )
+    assert imported.exit_code == 0, imported.output
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            str(yaml),
+            "--model",
+            "smp",
+            "--set",
+            "smp.voting_rule=prop_cbc",
+            "--set",
+            "smp.transitions=stochastic",
+            "--seed",
+            "3",
+            "--events",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "proposes a bargain to" in result.stdout
+    bad = runner.invoke(
+        app, ["run", "ec-emissions-1994", "--model", "smp", "--set", "smp.pce=markov"]
+    )
+    assert bad.exit_code == 2
+    assert "options.smp.pce" in bad.output and "Traceback" not in bad.output

@@ -242,6 +242,7 @@ class Format(StrEnum):
     decide = "decide"
     bdm = "bdm"
     deu = "deu"
+    ktab_xml = "ktab-xml"
 
 
 @app.command("import")
@@ -274,6 +275,8 @@ def import_(
         if salience_scale not in (None, 1, 100):
             raise ScenarioError.single("--salience-scale", "use 1 or 100", salience_scale)
         options["salience_scale"] = salience_scale
+        options["notes"] = notes
+    if from_ is Format.ktab_xml or (from_ is Format.ktab and file.suffix.lower() == ".xml"):
         options["notes"] = notes
     scenarios = importers.read(from_.value, file, **options)
     for note in notes:

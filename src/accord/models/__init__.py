@@ -2,7 +2,7 @@
 
 >>> from accord import models
 >>> models.available()
-('compromise', 'median', 'eum')
+('compromise', 'median', 'eum', 'smp', 'exchange')
 """
 
 from accord.models.base import (
@@ -21,13 +21,15 @@ from accord.models.compromise import Compromise
 from accord.models.eum import EUM
 from accord.models.exchange import Exchange
 from accord.models.median import Median
+from accord.models.smp import SMP
 
-for _model in (Compromise, Median, EUM):
+for _model in (Compromise, Median, EUM, SMP, Exchange):
     register(_model)
-register(Exchange)
 
 __all__ = [
     "EUM",
+    "Exchange",
+    "SMP",
     "Compromise",
     "Cycle",
     "Diagnostic",

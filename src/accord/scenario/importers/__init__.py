@@ -4,6 +4,7 @@
 format     files                                           scenarios per file
 =========  ==============================================  =========================
 ``ktab``   KTAB SMP CSV (and XML, read only)               one, all dimensions one space
+``ktab-xml`` KTAB SMP XML (read only; ``ktab`` on a .xml)  one, all dimensions one space
 ``decide`` decide-exchange-model ``#A/#P/#M/#D`` rows      one
 ``bdm``    actor, capability, position, salience CSV       one, one issue
 ``deu``    DEU III wide CSV                                one per EU issue
@@ -16,16 +17,18 @@ from pathlib import Path
 from typing import Any
 
 from accord.errors import ScenarioError
-from accord.scenario.importers import bdm, decide, deu, ktab
+from accord.scenario.importers import bdm, decide, deu, ktab, ktab_xml
 from accord.scenario.schema import Scenario
 
-__all__ = ["FORMATS", "bdm", "decide", "deu", "export", "ktab", "read"]
+__all__ = ["FORMATS", "bdm", "decide", "deu", "export", "ktab", "ktab_xml", "read"]
 
-FORMATS = ("ktab", "decide", "bdm", "deu")
+FORMATS = ("ktab", "decide", "bdm", "deu", "ktab-xml")
 
 
 def read(fmt: str, path: str | Path, **options: Any) -> list[Scenario]:
     """Read a file of the given format into a list of scenarios."""
+    if fmt == "ktab-xml" or (fmt == "ktab" and Path(path).suffix.lower() == ".xml"):
+        return [ktab_xml.read(path, **options)]
     if fmt == "ktab":
         return [ktab.read(path)]
     if fmt == "decide":
@@ -42,6 +45,8 @@ def export(fmt: str, scenarios: list[Scenario], path: str | Path) -> None:
     if fmt == "deu":
         deu.write(scenarios, path)
         return
+    if fmt == "ktab-xml":
+        raise ScenarioError.single("--to", "KTAB XML is read only; --to ktab writes KTAB CSV", fmt)
     if len(scenarios) != 1:
         raise ScenarioError.single("", f"the {fmt} format holds one scenario", len(scenarios))
     writer = {"ktab": ktab.write, "decide": decide.write, "bdm": bdm.write}.get(fmt)

@@ -1,0 +1,551 @@
+"""KTAB's Spatial Model of Politics (SMP): probabilistic Condorcet elections and bargaining.
+
+The SMP of the KAPSARC Toolkit for Behavioral Analysis (KTAB; source
+``examples/smp/libsrc/smp.cpp``, ``smpbcn.cpp``, ``KTAB/kmodel/libsrc/kmodel.cpp``, MIT
+licence), written anew from its equations. Positions :math:`x_{ik} \\in [0, 1]` (each
+issue's scale mapped to 0-1), saliences :math:`s_{ik} \\in [0, 1]` with
+:math:`S_i = \\sum_k s_{ik}`, capability :math:`c_i`. A *policy space* is either a
+scenario ``space`` (its issues are the dimensions, treated jointly) or a single issue.
+
+Distance and utility (``SMPModel::bvDiff``, ``bsUtil``)::
+
+    d_ij = sqrt( Σ_k s_ik² (x_ik − x_jk)² / Σ_k s_ik² )
+    u_ij = (1 − d_ij)(1 + d_ij R_i)
+
+Votes (``Model::vote``) of weight w on utility difference Δu: ``prop`` wΔu; ``binary``
+w·clip(Δu/10⁻⁸, ±1); ``prop_bin`` w(0.8Δu + 0.2 bin); ``prop_cbc`` w(0.5Δu + 0.5Δu³);
+``cubic`` wΔu³; ``asym_prosp`` wΔu if Δu < 0, ⅔wΔu if Δu > 0. Coalitions
+(``Model::coalitions``) :math:`C_{ab} = 10^{-8} + \\sum_k \\max(v_k(a{:}b), 0)`.
+Victory (``Model::vProb``) :math:`p_{ab} = C_{ab}^e / (C_{ab}^e + C_{ba}^e)` with e = 1, 2,
+4, 8 (``linear``, ``square``, ``quartic``, ``octic``), or ``binary`` (decided at a 1.1
+ratio, linear in between). Probabilistic Condorcet election (``condPCE``,
+``markovUniformPCE``, ``markovIncentivePCE``): ``conditional`` :math:`P_a \\propto
+\\prod_b p_{ab}`; ``markov_uniform`` and ``markov_incentive`` iterate a Markov chain of
+challenges (uniform, or proportional to :math:`C_{ab} p_{ab}`) to its fixed point.
+
+Each state (``SMPState::setAllAUtil``): a risk-neutral election (R = 0, voting weight
+:math:`c_i`) over all positions gives :math:`P_i`; risk attitudes (``bigRfromProb``)
+``mid`` :math:`R_i = (3P_i − P_{max} − 2P_{min}) / (2(P_{max} − P_{min}))` ∈ [−½, 1]
+(``min`` → [0, 1], ``max`` → [−1, 1]); actor h's estimate of i's attitude
+(``estNRA``) ``one_third`` (2R_h + R_i)/3, ``half``, ``two_thirds``, ``full`` (R_i),
+``none`` (R_h). The winning probability of an actor is that of its (distinct) position
+in an election with every actor's own risk-aware utilities, proportional votes and
+weights :math:`c_i` (``SMPState::pDist``); coincident actors (within 10⁻³) share it.
+
+Challenges (``SMPState::probEduChlg``), as estimated by h, of i against j for actor k:
+principals vote with weights :math:`S_i c_i`, :math:`S_j c_j`; every third party n first
+joins a "little contest" of i, j and itself (``Actor::vProbLittle``) and then votes
+:math:`S_n c_n` on the utilities of the two three-actor outcomes under the commitment
+rule (``thirdPartyVoteSU``: ``semi_commit``, ``full_commit``, ``no_commit``). With
+:math:`P = C_{ij}/(C_{ij} + C_{ji})`::
+
+    EU_sq = u_ki + u_kj,  EU_vict = 2 u_ki,  EU_contest = P 2u_ki + (1 − P) 2u_kj
+    ΔEU = (1 − S_j) EU_vict + S_j EU_contest − EU_sq
+
+Each actor i challenges the j with the largest ΔEU (by its own estimate, h = k = i) if
+ΔEU > 10⁻⁵ and proposes a bargain (``interpolateBrgn``): per dimension, ``s2p2`` weights
+:math:`w = s^2 P^2` (``s1p1``: sP) with P the initiator's victory estimate and 1 − P,
+:math:`b_i = ((w_i + ε)x_i + w_j x_j)/(w_i + ε + w_j)`, ε = 10⁻⁶, rounded to 4
+decimals; ``s2pmax`` moves only the weaker side. ``bargain_model``: ``init_only`` (the
+initiator's view), ``init_rcvr`` (both views), ``power_weighted`` (their weighted mean).
+As in KTAB, the receiver's view uses the receiver's estimate of the initiator's *expected
+gain* where a probability is meant, and its power weight uses the initiator's capability.
+
+State transition (``SMPState::doBCN``): each actor's queue holds its status quo and every
+bargain it made or received; the utility to each actor of the state after a bargain is the
+mean of its utilities of all positions; an election among the queue (voting weights
+:math:`c_i`) picks one (``deterministic``: the most likely; ``stochastic``: a draw from
+the seeded generator). Stop (``smpStopFn``) after ``rounds`` (100) steps, or from the
+second step on when the summed Euclidean move of all actors is below 2 % of the first
+step's (+10⁻⁴). Deterministic runs also stop (``stop_at_cycle``) when the positions
+repeat a state exactly and the stopping rule failed all along the cycle, since KTAB
+would then cycle on to ``rounds``; the result reports the cycle.
+
+As KTAB writes ``thirdPartyVoteSU``, the two outcomes a third party compares have equal
+utility sums under ``full_commit`` and ``no_commit``, so only ``semi_commit`` (the
+default) lets third parties vote; this is kept.
+
+Forecast: the PCE-probability-weighted mean of the distinct positions in the last state,
+on each issue's scale. KTAB itself stops at the trajectory; ``forecast="weighted_mean"``
+gives the capability × salience weighted mean of the final positions instead.
+
+Capabilities are rescaled so that the largest is 100 before the run: only their ratios
+matter, and KTAB's additive guards (10⁻⁸ in coalitions, 10⁻¹⁰ in challenges) then act at
+the scale of KTAB's own inputs whatever units a scenario uses.
+
+An actor whose saliences in a space sum to more than 1 (KTAB's CSV reader refuses such
+files) has them divided by their sum, with a diagnostic; its distances do not change.
+
+Degenerate inputs never raise (KTAB asserts on them): when all positions are equally
+likely the risk attitudes are undefined and everyone is risk-neutral; an actor with zero
+salience everywhere in a space is indifferent (distance 0); each case is a
+:class:`~accord.models.base.Diagnostic`.
+
+References
+----------
+* KAPSARC, *KTAB: KAPSARC Toolkit for Behavioral Analysis*, source
+  ``github.com/KAPSARC/KTAB`` (MIT licence): ``examples/smp/libsrc/smp.cpp``,
+  ``smpbcn.cpp``, ``KTAB/kmodel/libsrc/kmodel.cpp``; the papers it lists in
+  ``web/papers.html``, "An Introduction to KTAB" and "Multidimensional Bargaining using
+  KTAB"; the tutorial ``web/tutorial/SMPTutorial.md``.
+* Reference run ``examples/smp/doc/20170530_ref-dummyData_3Dim.txt``, reproduced by the
+  tests (``tests/test_smp.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import Field
+
+from accord.models.base import (
+    Cycle,
+    Diagnostic,
+    Event,
+    Model,
+    ModelResult,
+    Options,
+    Status,
+    as_generator,
+)
+from accord.models.smp_core import (
+    VIEWS,
+    BargainModel,
+    BigRAdjust,
+    BigRRange,
+    Commitment,
+    Interpolation,
+    PCEModel,
+    SMPConfig,
+    SMPPath,
+    Transitions,
+    VictoryModel,
+    VotingRule,
+    smp_path,
+)
+from accord.scenario.schema import Scenario
+
+__all__ = ["SMP", "SMPOptions"]
+
+
+class SMPOptions(Options):
+    """KTAB's nine model parameters (KTAB defaults), the stopping rule and the forecast."""
+
+    voting_rule: VotingRule = "prop"
+    victory_prob: VictoryModel = "linear"
+    pce: PCEModel = "conditional"
+    transitions: Transitions = "deterministic"
+    big_r_range: BigRRange = "mid"
+    big_r_adjust: BigRAdjust = "one_third"
+    third_party_commit: Commitment = "semi_commit"
+    interpolation: Interpolation = "s2p2"
+    bargain_model: BargainModel = "init_only"
+    rounds: int = Field(100, ge=0, description="KTAB's maxIter: at most this many steps.")
+    min_delta_ratio: float = Field(0.02, ge=0)
+    forecast: Literal["expected", "weighted_mean"] = "expected"
+    stop_at_cycle: bool = Field(
+        True,
+        description="Stop at an exact recurrence of positions (KTAB runs on to `rounds`).",
+    )
+    events: bool = Field(True, description="Record every bargain and adoption as events.")
+
+    def config(self) -> SMPConfig:
+        return SMPConfig(
+            **self.model_dump(exclude={"forecast", "events", "min_delta_ratio"}),
+            min_delta_ratio=self.min_delta_ratio,
+        )
+
+
+class _Extras(Mapping[str, Any]):
+    """The result's extras; the bargain table (``"bargains"``) is built on first use."""
+
+    def __init__(self, values: dict[str, Any], tables: list[dict[str, Any]]) -> None:
+        self._values = values
+        self._tables = tables
+
+    def __getitem__(self, key: str) -> Any:
+        if key == "bargains" and key not in self._values:
+            frames = [pd.DataFrame(t) for t in self._tables]
+            self._values[key] = (
+                pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_COLUMNS)
+            )
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((*self._values.keys() - {"bargains"}, "bargains"))
+
+    def __len__(self) -> int:
+        return len(self._values.keys() - {"bargains"}) + 1
+
+
+_COLUMNS = [
+    "round",
+    "space",
+    "initiator",
+    "receiver",
+    "perspective",
+    "p_win",
+    "gain",
+    "adopted_by_initiator",
+    "adopted_by_receiver",
+]
+
+
+class SMP(Model):
+    name = "smp"
+    summary = "KTAB's Spatial Model of Politics (probabilistic Condorcet elections, bargains)"
+    references = ("KAPSARC KTAB, examples/smp (MIT licence)", "An Introduction to KTAB")
+    options_type = SMPOptions
+    options: SMPOptions
+
+    def run(
+        self, scenario: Scenario, *, rng: np.random.Generator | int | None = None
+    ) -> ModelResult:
+        gen, seed = as_generator(rng)
+        opts = self.options
+        cfg = opts.config()
+        a = scenario.arrays()
+        n, m = a.position.shape
+        col = {iid: k for k, iid in enumerate(a.issue_ids)}
+        groups: list[tuple[str, list[int]]] = []
+        in_space: set[int] = set()
+        for space in scenario.spaces:
+            dims = [col[i] for i in space.issues]
+            groups.append((space.id, dims))
+            in_space.update(dims)
+        for k, iid in enumerate(a.issue_ids):
+            if k not in in_space:
+                groups.append((iid, [k]))
+
+        forecast = np.full(m, np.nan)
+        status: list[Status] = ["undefined"] * m
+        diagnostics: list[Diagnostic] = []
+        events: list[Event] = []
+        cycles: list[Cycle] = []
+        runs: list[tuple[str, list[int], np.ndarray, SMPPath]] = []
+        bargain_tables: list[dict[str, Any]] = []
+        for gid, dims in groups:
+            first = a.issue_ids[dims[0]]
+            present = a.present[:, dims]
+            members = np.flatnonzero(present.all(axis=1))
+            partial = np.flatnonzero(present.any(axis=1) & ~present.all(axis=1))
+            if partial.size:
+                names = ", ".join(a.actor_ids[i] for i in partial)
+                diagnostics.append(
+                    Diagnostic(
+                        "partial_space",
+                        f"space {gid!r}: {names} lack a position on some of its issues and "
+                        "sit this space out",
+                        first,
+                    )
+                )
+            if members.size == 0:
+                for k in dims:
+                    diagnostics.append(
+                        Diagnostic("no_actors", "no actor has a position here", a.issue_ids[k])
+                    )
+                continue
+            lo, hi = a.scale_min[dims], a.scale_max[dims]
+            width = np.where(hi > lo, hi - lo, 1.0)
+            dim_idx = np.asarray(dims, dtype=np.intp)
+            x = (a.position[np.ix_(members, dim_idx)] - lo) / width
+            s = a.salience[np.ix_(members, dim_idx)]
+            caps = a.capability[np.ix_(members, dim_idx)]
+            c = caps.mean(axis=1)
+            totals = s.sum(axis=1)
+            over = totals > 1.0 + 1e-9
+            if over.any():
+                # KTAB needs each actor's saliences in a space to sum to at most 1 (the sum
+                # is a vote weight and the probability that a target resists); scaling an
+                # actor's saliences leaves its distances unchanged.
+                s = np.where(over[:, None], s / np.where(over, totals, 1.0)[:, None], s)
+                names = ", ".join(a.actor_ids[i] for i in members[over])
+                diagnostics.append(
+                    Diagnostic(
+                        "salience_rescaled",
+                        f"space {gid!r}: saliences of {names} sum to more than 1 across its "
+                        "issues; each was divided by its sum",
+                        first,
+                    )
+                )
+            if dims and np.ptp(caps, axis=1).max(initial=0.0) > 0:
+                diagnostics.append(
+                    Diagnostic(
+                        "capability_averaged",
+                        f"space {gid!r}: issue-specific capabilities differ across its "
+                        "issues; each actor's mean is used",
+                        first,
+                    )
+                )
+            self._degenerate(gid, first, s, c, x, diagnostics)
+            path = smp_path(x, s, c, cfg, gen)
+            runs.append((gid, dims, members, path))
+            if path.risk_undefined:
+                diagnostics.append(
+                    Diagnostic(
+                        "risk_undefined",
+                        f"space {gid!r}: in {len(path.risk_undefined)} of "
+                        f"{path.x.shape[0]} states every position was equally likely in the "
+                        "risk-neutral election, so risk attitudes are undefined; actors "
+                        "were taken as risk-neutral (R = 0) there",
+                        first,
+                    )
+                )
+            if path.pce_undefined:
+                diagnostics.append(
+                    Diagnostic(
+                        "pce_not_converged",
+                        f"space {gid!r}: the Markov PCE did not converge in states "
+                        f"{path.pce_undefined}; the last iterate is used",
+                        first,
+                    )
+                )
+            steps = path.x.shape[0] - 1
+            window = slice(-1, None)
+            if path.cycle is not None:
+                start, period = path.cycle
+                window = slice(start, start + period)
+                for k in dims:
+                    vals = (
+                        lo[dims.index(k)]
+                        + path.expected[window, dims.index(k)] * width[dims.index(k)]
+                    )
+                    cycles.append(
+                        Cycle(a.issue_ids[k], start, period, float(vals.min()), float(vals.max()))
+                    )
+                diagnostics.append(
+                    Diagnostic(
+                        "cycle",
+                        f"space {gid!r}: positions repeat every {period} steps from state "
+                        f"{start} and KTAB's stopping rule never holds on the cycle (KTAB "
+                        f"runs on to {opts.rounds} steps); the forecast is the mean over "
+                        "one period",
+                        first,
+                    )
+                )
+            for d_, k in enumerate(dims):
+                if opts.forecast == "expected":
+                    val = float(path.expected[window, d_].mean())
+                else:
+                    w = c * s[:, d_]
+                    xs = path.x[window, :, d_]
+                    val = float((xs @ w / w.sum()).mean() if w.sum() > 0 else xs.mean())
+                forecast[k] = lo[d_] + val * width[d_]
+                status[k] = (
+                    "static"
+                    if steps == 0
+                    else "converged"
+                    if path.converged
+                    else "cycle"
+                    if path.cycle is not None
+                    else "max_rounds"
+                )
+            if steps and not path.converged and path.cycle is None:
+                diagnostics.append(
+                    Diagnostic(
+                        "not_converged",
+                        f"space {gid!r}: KTAB's stopping rule did not hold within "
+                        f"{steps} steps (last move ratio {path.stop_ratio[-1]:.4g})",
+                        first,
+                    )
+                )
+            self._bargains(
+                a.actor_ids,
+                a.issue_ids,
+                gid,
+                dims,
+                members,
+                lo,
+                width,
+                path,
+                opts.events,
+                events,
+                bargain_tables,
+            )
+
+        length = max((p.x.shape[0] for *_, p in runs), default=1)
+        trajectory = np.full((length, n, m), np.nan)
+        win = np.full((length, n, m), np.nan)
+        risk = np.full((length, n, m), np.nan)
+        fpath = np.full((length, m), np.nan)
+        for _gid, dims, members, path in runs:
+            steps = path.x.shape[0]
+            lo, hi = a.scale_min[dims], a.scale_max[dims]
+            width = np.where(hi > lo, hi - lo, 1.0)
+            pos = lo + path.x * width
+            exp = lo + path.expected * width
+            for d_, k in enumerate(dims):
+                trajectory[:steps, members, k] = pos[:, :, d_]
+                trajectory[steps:, members, k] = pos[-1, :, d_]
+                win[:steps, members, k] = path.win
+                win[steps:, members, k] = path.win[-1]
+                risk[:steps, members, k] = path.risk
+                risk[steps:, members, k] = path.risk[-1]
+                fpath[:steps, k] = exp[:, d_]
+                fpath[steps:, k] = exp[-1, d_]
+        events.sort(key=lambda e: e.round)
+        return ModelResult(
+            model=self.name,
+            scenario_id=scenario.id,
+            options=opts.model_dump(),
+            actor_ids=a.actor_ids,
+            issue_ids=a.issue_ids,
+            forecast=forecast,
+            status=tuple(status),
+            trajectory=trajectory,
+            forecast_path=fpath,
+            events=tuple(events),
+            cycles=tuple(cycles),
+            diagnostics=tuple(diagnostics),
+            extra=_Extras(
+                {
+                    "win_probability": win,
+                    "risk_attitude": risk,
+                    "spaces": {gid: tuple(a.issue_ids[k] for k in dims) for gid, dims, *_ in runs},
+                },
+                bargain_tables,
+            ),
+            seed=seed,
+        )
+
+    @staticmethod
+    def _degenerate(
+        gid: str,
+        issue: str,
+        s: np.ndarray,
+        c: np.ndarray,
+        x: np.ndarray,
+        out: list[Diagnostic],
+    ) -> None:
+        if x.shape[0] == 1:
+            out.append(
+                Diagnostic("one_actor", f"space {gid!r}: a single actor; nothing to bargain", issue)
+            )
+        mute = s.sum(axis=1) <= 0
+        if mute.all():
+            out.append(
+                Diagnostic(
+                    "no_salience",
+                    f"space {gid!r}: every salience is zero, so distances and utilities are "
+                    "undefined; every actor is indifferent and no one moves",
+                    issue,
+                )
+            )
+        elif mute.any():
+            out.append(
+                Diagnostic(
+                    "zero_salience",
+                    f"space {gid!r}: {int(mute.sum())} actors have zero salience on every "
+                    "dimension; their distances are undefined and they are indifferent",
+                    issue,
+                )
+            )
+        if not (c > 0).any():
+            out.append(
+                Diagnostic(
+                    "no_capability",
+                    f"space {gid!r}: every capability is zero, so elections are ties",
+                    issue,
+                )
+            )
+        if x.shape[0] > 1 and np.ptp(x, axis=0).max() == 0:
+            out.append(
+                Diagnostic(
+                    "no_disagreement", f"space {gid!r}: all actors share one position", issue
+                )
+            )
+
+    @staticmethod
+    def _bargains(
+        actor_ids: tuple[str, ...],
+        issue_ids: tuple[str, ...],
+        gid: str,
+        dims: list[int],
+        members: np.ndarray,
+        lo: np.ndarray,
+        width: np.ndarray,
+        path: SMPPath,
+        record: bool,
+        events: list[Event],
+        tables: list[dict[str, Any]],
+    ) -> None:
+        names = [actor_ids[i] for i in members]
+        iids = [issue_ids[k] for k in dims]
+        cols: dict[str, list[Any]] = {
+            k: []
+            for k in (
+                "round",
+                "initiator",
+                "receiver",
+                "perspective",
+                "p_win",
+                "gain",
+                "adopted_by_initiator",
+                "adopted_by_receiver",
+            )
+        }
+        coords: dict[str, list[float]] = {}
+        for iid in iids:
+            coords[f"initiator:{iid}"] = []
+            coords[f"receiver:{iid}"] = []
+        for t, rb in enumerate(path.bargains):
+            nb = rb.init.size
+            if nb == 0:
+                continue
+            pos_i = (lo + rb.pos_init * width).tolist()
+            pos_r = (lo + rb.pos_rcvr * width).tolist()
+            before = (lo + path.x[t] * width).tolist()
+            after = (lo + path.x[t + 1] * width).tolist()
+            inits, rcvrs = rb.init.tolist(), rb.rcvr.tolist()
+            p_win, gain = rb.p_win.tolist(), rb.gain.tolist()
+            views = [VIEWS[v] for v in rb.view.tolist()]
+            chosen = rb.chosen.tolist()
+            cols["round"].extend([t + 1] * nb)
+            cols["initiator"].extend(names[i] for i in inits)
+            cols["receiver"].extend(names[j] for j in rcvrs)
+            cols["perspective"].extend(views)
+            cols["p_win"].extend(p_win)
+            cols["gain"].extend(gain)
+            cols["adopted_by_initiator"].extend(chosen[i] == b for b, i in enumerate(inits))
+            cols["adopted_by_receiver"].extend(chosen[j] == b for b, j in enumerate(rcvrs))
+            for d_, iid in enumerate(iids):
+                coords[f"initiator:{iid}"].extend(row[d_] for row in pos_i)
+                coords[f"receiver:{iid}"].extend(row[d_] for row in pos_r)
+            if not record:
+                continue
+            for b in range(nb):
+                init, rcvr = names[inits[b]], names[rcvrs[b]]
+                text = (
+                    f"{init} proposes a bargain to {rcvr} "
+                    f"(P(win) {p_win[b]:.3f}, gain {gain[b]:+.4f})"
+                )
+                for d_, iid in enumerate(iids):
+                    events.append(
+                        Event(
+                            t + 1,
+                            iid,
+                            "bargain",
+                            init,
+                            rcvr,
+                            before[rcvrs[b]][d_],
+                            pos_r[b][d_],
+                            {"p_win": p_win[b], "gain": gain[b], "initiator_to": pos_i[b][d_]},
+                            text,
+                        )
+                    )
+            for k, b in enumerate(chosen):
+                if b < 0 or before[k] == after[k]:
+                    continue  # status quo kept, or a bargain that leaves k where it was
+                other = rcvrs[b] if inits[b] == k else inits[b]
+                who, whom = names[k], names[other]
+                text = f"{who} adopts its bargain with {whom}"
+                for d_, iid in enumerate(iids):
+                    events.append(
+                        Event(t + 1, iid, "adopt", who, whom, before[k][d_], after[k][d_], {}, text)
+                    )
+        if cols["round"]:
+            size = len(cols["round"])
+            tables.append({"round": cols.pop("round"), "space": [gid] * size, **cols, **coords})
