@@ -28,12 +28,12 @@ for _model in (Compromise, Median, EUM, SMP, Exchange):
 
 __all__ = [
     "EUM",
-    "Exchange",
     "SMP",
     "Compromise",
     "Cycle",
     "Diagnostic",
     "Event",
+    "Exchange",
     "Median",
     "Model",
     "ModelResult",
