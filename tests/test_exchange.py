@@ -448,3 +448,30 @@ def test_bad_options() -> None:
         models.run("exchange", _one(1, [[0]]), p=0.5)
     with pytest.raises(ModelError, match=r"options\.exchange\.randomness"):
         models.run("exchange", _one(1, [[0]]), randomness=2)
+
+
+def test_repetitions_pool_independent_runs(sample: Scenario) -> None:
+    opts = {"variant": "random_rate", "rounds": 3}
+    pooled = models.run("exchange", sample, rng=11, repetitions=6, **opts)
+    draws = pooled.extra["repetition_forecasts"]
+    assert draws.shape == (6, len(sample.issues))
+    np.testing.assert_allclose(pooled.forecast, draws.mean(axis=0), rtol=0, atol=1e-12)
+    # each repetition is a run of its own generator spawned from the seed
+    children = np.random.default_rng(11).spawn(6)
+    for k in (0, 5):
+        single = models.run("exchange", sample, rng=children[k], **opts)
+        np.testing.assert_allclose(draws[k], single.forecast, rtol=0, atol=1e-12)
+    assert np.ptp(draws, axis=0).max() > 0  # the runs differ
+    q = pooled.extra["forecast_quantiles"]
+    assert (q[0] <= q[1]).all() and (q[1] <= q[2]).all()
+    again = models.run("exchange", sample, rng=11, repetitions=6, **opts)
+    np.testing.assert_array_equal(again.forecast, pooled.forecast)
+    assert any(d.code == "repetitions" for d in pooled.diagnostics)
+
+
+def test_repetitions_of_a_deterministic_variant_run_once(
+    sample: Scenario, sample_run: ModelResult
+) -> None:
+    res = models.run("exchange", sample, repetitions=4)
+    np.testing.assert_array_equal(res.forecast, sample_run.forecast)
+    assert any(d.code == "deterministic" for d in res.diagnostics)

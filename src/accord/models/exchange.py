@@ -62,6 +62,11 @@ candidate and round from the ``rng`` passed to ``run`` (decide draws anew, unsee
 time it recomputes a candidate); candidates are ranked by the mean of the two gains
 (decide keeps ranking by the equal gain).
 
+Repetitions (option ``repetitions``, as decide's repeated runs of its randomised model):
+a stochastic variant is run that many times on independent generators spawned from the
+seed, and the forecast is the mean of the runs' forecasts; every run's forecast and the
+5/50/95 % quantiles are in ``extra`` for interval scores.
+
 A round (decide's ``ModelLoop``). (1) NBS of the start positions; all candidates of the
 round, each computed as above. (2) Realise the valid candidate with the highest gain
 (stable order among equal gains, as decide's list sort). Every other candidate that the
@@ -118,7 +123,7 @@ References
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -172,6 +177,13 @@ class ExchangeOptions(Options):
         description="NBS of the last voting positions or of the last start positions",
     )
     tie_break: Literal["order", "random"] = "order"
+    repetitions: int = Field(
+        default=1,
+        ge=1,
+        le=100_000,
+        description="independent runs of a stochastic variant (random_rate or random "
+        "tie-breaks); the forecast is their mean",
+    )
     nbs_view: Literal["decide", "current"] = Field(
         default="decide",
         description="what NBS a candidate sees within a round: decide's (the moves it was "
@@ -403,6 +415,24 @@ class Exchange(Model):
         self, scenario: Scenario, *, rng: np.random.Generator | int | None = None
     ) -> ModelResult:
         gen, seed = as_generator(rng)
+        reps = self.options.repetitions
+        stochastic = self.options.variant == "random_rate" or self.options.tie_break == "random"
+        if reps == 1 or not stochastic:
+            result = self._run_once(scenario, gen, seed)
+            if reps > 1:
+                note = Diagnostic(
+                    "deterministic",
+                    f"equal gain with ties in list order is deterministic: {reps} repetitions "
+                    "would be identical, so the model ran once",
+                )
+                result = replace(result, diagnostics=(*result.diagnostics, note))
+            return result
+        runs = [self._run_once(scenario, child, seed) for child in gen.spawn(reps)]
+        return _pool(runs, reps)
+
+    def _run_once(
+        self, scenario: Scenario, gen: np.random.Generator, seed: int | None
+    ) -> ModelResult:
         opts = self.options
         a = scenario.arrays()
         n, m = a.position.shape
@@ -667,3 +697,35 @@ def trades_frame(result: ModelResult) -> pd.DataFrame:
         for a, b in zip(ev[::2], ev[1::2], strict=True)
     ]
     return pd.DataFrame(rows, columns=cols)
+
+
+def _pool(runs: list[ModelResult], reps: int) -> ModelResult:
+    """Repetitions of a stochastic variant: the forecast is the mean of the runs' forecasts.
+
+    The trajectory, paths and events are the first repetition's; every repetition's
+    forecast is in ``extra["repetition_forecasts"]`` (repetitions x issues) with its
+    5/50/95 % quantiles in ``extra["forecast_quantiles"]``, and the trade counts in
+    ``extra["repetition_realised"]``, so that interval scores (coverage, CRPS) can use them.
+    """
+    first = runs[0]
+    draws = np.stack([r.forecast for r in runs])
+    extra = dict(first.extra)
+    extra["repetition_forecasts"] = draws
+    extra["forecast_quantiles"] = np.quantile(draws, [0.05, 0.5, 0.95], axis=0)
+    extra["repetition_realised"] = tuple(sum(r.extra["realised"]) for r in runs)
+    note = Diagnostic(
+        "repetitions",
+        f"forecast is the mean over {reps} independent runs (spawned from the seed); "
+        "trajectory, paths and events are the first run's",
+    )
+    statuses = {r.status for r in runs}
+    status: tuple[Status, ...] = first.status
+    if len(statuses) > 1:  # some runs stopped trading, some did not
+        status = tuple("max_rounds" for _ in first.status)
+    return replace(
+        first,
+        forecast=draws.mean(axis=0),
+        status=status,
+        diagnostics=(*first.diagnostics, note),
+        extra=extra,
+    )
