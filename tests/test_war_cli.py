@@ -184,3 +184,15 @@ def test_war_bad_command_lines(
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert result.stderr.strip() == message
+
+
+def test_parameter_table_says_where_each_number_comes_from() -> None:
+    res = runner.invoke(app, ["war", "range", "ukraine-2024-08", "--c-r", "0.3"])
+    assert res.exit_code == 0, res.output
+    assert cells(res.output, "p")[1] == "scenario [design, D42, D2] (judgement)"
+    assert cells(res.output, "c_R") == ["0.3", "command line"]
+    res = runner.invoke(app, ["war", "commit", "ukraine-2024-08"])
+    assert cells(res.output, "q_U0")[1].startswith("p - shift; shift from scenario")
+    assert cells(res.output, "rho_bar")[1] == "default"
+    res = runner.invoke(app, ["war", "fight", "ukraine-2024-08", "--runs", "100"])
+    assert cells(res.output, "start")[1] == "status quo of T"

@@ -16,7 +16,7 @@ import numpy as np
 
 from accord import war
 from accord.errors import ModelError
-from accord.scenario.schema import Scenario
+from accord.scenario.schema import Scenario, Sourced
 from accord.scenario.war import War
 from accord.war._common import WarResult
 
@@ -25,6 +25,7 @@ __all__ = [
     "commit_inputs",
     "fight_inputs",
     "merge",
+    "provenance",
     "range_inputs",
     "range_sweep",
     "screen_inputs",
@@ -146,6 +147,78 @@ def brink_inputs(sc: Scenario) -> Inputs:
     out["partners"] = {
         k: (float(p.trade_share.value), float(p.curtail.value)) for k, p in b.partners.items()
     }
+    return out
+
+
+def _origin(x: Sourced | None) -> str | None:
+    if x is None:
+        return None
+    text = "scenario"
+    if x.source:
+        text += " [" + ", ".join(x.source) + "]"
+    return text + (" (judgement)" if x.judgement else "")
+
+
+def provenance(sc: Scenario) -> dict[str, str]:
+    """Where each model input of the ``*_inputs`` functions comes from in the scenario.
+
+    ``"scenario [K1, K2] (judgement)"`` for a sourced number, ``"scenario"`` for structure
+    (front states, territory mapping), ``"status quo of T"`` for the front's start;
+    inputs absent here are the models' defaults.
+    """
+    w = sc.war
+    if w is None:
+        return {}
+    u, r = w.belligerents
+    found: dict[str, Sourced | None] = {
+        "p": w.p,
+        "c_U": w.costs.get(u),
+        "c_R": w.costs.get(r),
+        "delta": w.delta,
+    }
+    if w.screening is not None:
+        s = w.screening
+        found.update(c_bar=s.c_bar, p_s=s.p_strong, p_w=s.p_weak, mu=s.mu)
+    for side, who in (("U", u), ("R", r)):
+        if who in w.beliefs:
+            found[f"alpha_{side}"] = w.beliefs[who].alpha
+            found[f"beta_{side}"] = w.beliefs[who].beta
+    out = {k: o for k, v in found.items() if (o := _origin(v)) is not None}
+    if w.front is not None:
+        out.update(N="scenario", max_battles="scenario", territory="scenario")
+        if (o := _origin(w.front.theta)) is not None:
+            out["theta"] = o
+        if _start(sc, w, w.front.states) is not None:
+            out["start"] = f"status quo of {w.issue}"
+    c = w.commitment
+    if c is not None:
+        shift = _origin(c.shift)
+        out["q_U0"] = f"p - shift; shift from {shift}"
+        out["q_R0"] = _origin(c.q_R0) or "1 - p"
+        for name in ("gamma_U", "gamma_R", "d_U", "d_R", "rho_U", "rho_R", "rho_bar"):
+            if (o := _origin(getattr(c, name))) is not None:
+                out[name] = o
+    b = w.brinkmanship
+    if b is not None:
+        for name in ("pi_bar", "a", "r_bar", "b", "V", "D", "phi_D", "gain", "r_use", "D_use"):
+            if (o := _origin(getattr(b, name))) is not None:
+                out[name] = o
+        if (o := _origin(b.trade_total)) is not None:
+            out["Y"] = o
+        if b.partners:
+            out["partners"] = (
+                "scenario ["
+                + ", ".join(
+                    sorted(
+                        {
+                            k
+                            for p in b.partners.values()
+                            for k in (*p.trade_share.source, *p.curtail.source)
+                        }
+                    )
+                )
+                + "]"
+            )
     return out
 
 

@@ -52,7 +52,10 @@ def _header(sc: Scenario, what: str) -> None:
     out.print(f"{sc.id}{when}: {what}{pie}")
 
 
-def _params_table(params: dict[str, Any], overridden: set[str]) -> Table:
+def _params_table(params: dict[str, Any], overridden: set[str], sc: Scenario) -> Table:
+    from accord.analysis.war import provenance
+
+    origin = provenance(sc)
     t = Table(title="parameters", title_justify="left")
     t.add_column("parameter")
     t.add_column("value", justify="right")
@@ -62,7 +65,7 @@ def _params_table(params: dict[str, Any], overridden: set[str]) -> Table:
             text = ", ".join(f"{a}: {b}" for a, b in v.items()) if isinstance(v, dict) else str(v)
         else:
             text = f"{v:g}" if isinstance(v, float) else str(v)
-        t.add_row(k, text, "command line" if k in overridden else "scenario or default")
+        t.add_row(k, text, "command line" if k in overridden else origin.get(k, "default"))
     return t
 
 
@@ -137,7 +140,7 @@ def range_(
     params, given = _run(range_inputs(sc), {"p": p, "c_U": c_u, "c_R": c_r})
     r = war.bargaining_range(params["p"], params["c_U"], params["c_R"], rho_U=rho_u, rho_R=rho_r)
     _header(sc, "bargaining range (Fearon 1995)")
-    out.print(_params_table(params, given))
+    out.print(_params_table(params, given, sc))
     rows = [
         ("low", _f(r.low), f"the pie side's minimum: {_on_scale(sc, float(r.low))}"),
         ("high", _f(r.high), f"the opponent's maximum concession: {_on_scale(sc, float(r.high))}"),
@@ -213,7 +216,7 @@ def screen(
         params["p_w"], params["p_s"], params["c_U"], params["c_R"], params["mu"]
     )
     _header(sc, "private information (risk-return and screening)")
-    out.print(_params_table(params, given))
+    out.print(_params_table(params, given, sc))
     rows = [
         (
             "x*",
@@ -276,7 +279,7 @@ def fight(
         territory=params["territory"], keep_paths=plot is not None,
     )  # fmt: skip
     _header(sc, f"bargaining while fighting ({runs:,} runs, seed {seed})")
-    out.print(_params_table(params, given))
+    out.print(_params_table(params, given, sc))
     lo, hi = r.range0
     rows = [
         ("optimism gap now", _f(r.gap0), "E_U[W] - E_R[W]; settlement iff <= c_U + c_R"),
@@ -365,7 +368,7 @@ def commit(
     ukr = war.power_shift(params["p"], params["q_U0"], params["delta"], params["d_U"])
     rus = war.power_shift(1 - params["p"], params["q_R0"], params["delta"], params["d_R"])
     _header(sc, "commitment problem and guarantees")
-    out.print(_params_table(params, given))
+    out.print(_params_table(params, given, sc))
     u, r_ = sc.war.belligerents if sc.war is not None else ("pie side", "opponent")
     rows = [
         (
@@ -449,7 +452,7 @@ def brink(
         phi_D=params["phi_D"],
     )
     _header(sc, "brinkmanship (simplified reading of Powell 2015) and partner repositioning")
-    out.print(_params_table(params, given))
+    out.print(_params_table(params, given, sc))
     rows = [
         ("k*", _f(k.k_star), "power chosen when resolve favours the challenger"),
         ("k̂(phi_D)", _f(cap.k_star), "power cap when the defender may be more resolute"),
