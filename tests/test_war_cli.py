@@ -196,3 +196,23 @@ def test_parameter_table_says_where_each_number_comes_from() -> None:
     assert cells(res.output, "rho_bar")[1] == "default"
     res = runner.invoke(app, ["war", "fight", "ukraine-2024-08", "--runs", "100"])
     assert cells(res.output, "start")[1] == "status quo of T"
+
+
+def test_default_run_prints_the_war_layer_from_closed_forms() -> None:
+    sc = scenarios.load("ukraine-2024-08")
+    res = runner.invoke(app, ["run", "-m", "compromise"])
+    assert res.exit_code == 0, res.output
+    p, c_u, c_r = (range_inputs(sc)[k] for k in ("p", "c_U", "c_R"))
+    low, high = max(p - c_u, 0.0), min(p + c_r, 1.0)  # Fearon's range, clipped to the pie
+    assert f"T {100 * low:.1f} to {100 * high:.1f}; status quo 20.4 is inside it" in res.output
+    s = screen_inputs(sc)
+    x_star = s["p"] + (s["c_bar"] - s["c_U"]) / 2  # uniform cost on [0, c_bar]
+    p_war = (x_star - s["p"]) / s["c_bar"]
+    assert (
+        f"offer under private information: T {100 * x_star:.1f}, P(war) {p_war:.2f}" in res.output
+    )
+    assert "commitment window: UKR needs g >= 0.89, RUS accepts g <= 0.04: empty" in res.output
+    json_run = runner.invoke(app, ["run", "-m", "compromise", "--json"])
+    assert "war layer" not in json_run.output
+    iran = runner.invoke(app, ["run", "iran-2013", "-m", "compromise"])
+    assert "war layer" not in iran.output

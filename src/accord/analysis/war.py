@@ -25,6 +25,7 @@ __all__ = [
     "commit_inputs",
     "fight_inputs",
     "merge",
+    "overview",
     "provenance",
     "range_inputs",
     "range_sweep",
@@ -269,3 +270,45 @@ def window_curves(params: Inputs, n: int = 401) -> WarResult:
 def range_sweep(params: Inputs, n: int = 201) -> WarResult:
     """The bargaining range over a grid of p in [0, 1] with the given costs (the range plot)."""
     return war.bargaining_range(np.linspace(0.0, 1.0, n), params["c_U"], params["c_R"])
+
+
+def overview(sc: Scenario) -> dict[str, Any]:
+    """The closed-form war models on the scenario's own numbers, for a one-glance summary.
+
+    Keys (each present only where the scenario has the inputs): ``range`` (M1: low, high
+    as positions on the war issue's scale), ``status_quo`` (the issue's status quo and
+    whether it lies in the range), ``offer`` (M2: the pie side's risk-return offer on the
+    scale and P(war)), ``window`` (M4: the pie side's lowest and the opponent's highest
+    acceptable guarantee strength, and whether a strength both accept exists).
+    """
+    if sc.war is None:
+        return {}
+    out: dict[str, Any] = {"belligerents": sc.war.belligerents, "issue": sc.war.issue}
+
+    def scale(x: float) -> float:
+        return territory_of(sc, min(max(x, 0.0), 1.0))[0]
+
+    try:
+        params = merge(range_inputs(sc), {})
+    except ModelError:
+        return out
+    r = war.bargaining_range(params["p"], params["c_U"], params["c_R"])
+    low, high = float(r.low), float(r.high)
+    out["range"] = (scale(low), scale(high))
+    if sc.war.issue in sc.issue_ids:
+        issue = sc.issue(sc.war.issue)
+        if issue.status_quo is not None:
+            sq = issue.status_quo.value
+            out["status_quo"] = (sq, out["range"][0] <= sq <= out["range"][1])
+    try:
+        screen = merge(screen_inputs(sc), {})
+        o = war.screen_continuous(screen["p"], screen["c_U"], screen["c_bar"])
+        out["offer"] = (scale(float(o.x_star)), float(o.p_war))
+    except ModelError:
+        pass
+    try:
+        w = war.commitment_window(**merge(commit_inputs(sc), {}))
+        out["window"] = (float(w.bound_U), float(w.bound_R), bool(w.nonempty))
+    except ModelError:
+        pass
+    return out

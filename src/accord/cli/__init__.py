@@ -116,6 +116,7 @@ def run(
         sys.stdout.write(buf.getvalue())
         return
     _print_table(sc, results)
+    _print_war_overview(sc)
     if events:
         for r in results:
             if not r.events:
@@ -128,6 +129,39 @@ def run(
                     str(e.round), e.issue, e.describe(), _fmt(e.before or 0), _fmt(e.after or 0)
                 )
             out.print(t)
+
+
+def _print_war_overview(sc: Scenario) -> None:
+    from accord.analysis.war import overview
+
+    view = overview(sc)
+    if "range" not in view:
+        return
+    u, r = view["belligerents"]
+    issue = view["issue"]
+    out.print(
+        f"war layer, {u} vs {r} on {issue} (details: accord war range|screen|fight|commit|brink)"
+    )
+    low, high = view["range"]
+    line = f"  bargaining range (Fearon): {issue} {low:.1f} to {high:.1f}"
+    if "status_quo" in view:
+        sq, inside = view["status_quo"]
+        line += f"; status quo {sq:g} is {'inside' if inside else 'outside'} it"
+    out.print(line)
+    if "offer" in view:
+        x, p_war = view["offer"]
+        out.print(
+            f"  {u}'s risk-return offer under private information: {issue} {x:.1f},"
+            f" P(war) {p_war:.2f}"
+        )
+    if "window" in view:
+        g_u, g_r, ok = view["window"]
+        verdict = (
+            "a guarantee both accept exists" if ok else "empty: no guarantee makes a deal stick"
+        )
+        out.print(
+            f"  commitment window: {u} needs g >= {g_u:.2f}, {r} accepts g <= {g_r:.2f}: {verdict}"
+        )
 
 
 def _print_table(sc: Scenario, results: list[Any]) -> None:
