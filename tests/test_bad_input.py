@@ -8,30 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from accord.cli import app
+from texts import MINIMAL
 
-GOOD = """\
-id: t
-title: T
-as_of: 2024-08-25
-salience_scale: 100
-sources:
-  s1: {citation: c, date: 2024-06-14}
-issues:
-  - id: T
-    name: Territory
-    status_quo: 20
-actors:
-  - id: RUS
-    name: Russia
-    capability: 85
-    positions:
-      T: {position: 0, salience: 100, source: s1}
-  - id: UKR
-    name: Ukraine
-    capability: 50
-    positions:
-      T: {position: 95, salience: 95}
-"""
+GOOD = MINIMAL
 
 # (name, edit of GOOD, exact message after "<file>: ")
 CASES = [

@@ -10,29 +10,11 @@ from typer.testing import CliRunner
 from accord.cli import app
 from accord.scenario import loads
 from accord.scenario.provenance import unsourced
+from texts import MINIMAL
 
-GOOD = """\
-id: t
-title: T
-as_of: 2024-08-25
-salience_scale: 100
-sources:
-  s1: {citation: c, date: 2024-06-14}
-issues:
-  - id: T
-    name: Territory
-    status_quo: 20
-actors:
-  - id: RUS
-    name: Russia
-    capability: 85
-    positions:
-      T: {position: 0, salience: 100, source: s1}
-  - id: UKR
-    name: Ukraine
-    capability: 50
-    positions:
-      T: {position: 95, salience: 95}
+GOOD = (
+    MINIMAL
+    + """\
 war:
   belligerents: [UKR, RUS]
   issue: T
@@ -60,6 +42,7 @@ war:
     partners:
       CHN: {trade_share: {value: 0.338, source: s1}, curtail: {value: 0.5, judgement: true}}
 """
+)
 
 CASES = [
     ("p_above_one", ("p: {value: 0.2", "p: {value: 1.4"), "war.p: must be in [0, 1] (got 1.4)"),

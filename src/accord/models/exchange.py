@@ -616,44 +616,30 @@ class Exchange(Model):
             ratio = float(rate[best])
             ai, aj, ip_, iq_ = actor_ids[bi], actor_ids[bj], issue_ids[bp], issue_ids[bq]
             common = {"exchange": float(made), "rate": ratio}
-            events.append(
-                Event(
-                    round=t,
-                    issue=iq_,
-                    kind="exchange",
-                    actor=ai,
-                    counterpart=aj,
-                    before=scale(before_i, bq),
-                    after=scale(new_i, bq),
-                    values={
-                        **common,
-                        "gain": gi,
-                        "counterpart_gain": gj,
-                        "nbs_shift_given": dq,
-                        "nbs_shift_received": dp,
-                    },
-                    text=f"{ai} gives on {iq_} to {aj} for {ip_} (gain {gi:.4g})",
-                )
+            sides = (
+                (ai, aj, iq_, ip_, bq, before_i, new_i, gi, gj, dq, dp),
+                (aj, ai, ip_, iq_, bp, before_j, new_j, gj, gi, dp, dq),
             )
-            events.append(
-                Event(
-                    round=t,
-                    issue=ip_,
-                    kind="exchange",
-                    actor=aj,
-                    counterpart=ai,
-                    before=scale(before_j, bp),
-                    after=scale(new_j, bp),
-                    values={
-                        **common,
-                        "gain": gj,
-                        "counterpart_gain": gi,
-                        "nbs_shift_given": dp,
-                        "nbs_shift_received": dq,
-                    },
-                    text=f"{aj} gives on {ip_} to {ai} for {iq_} (gain {gj:.4g})",
+            for who, partner, gives, gets, d, was, now, own, other, shift, back in sides:
+                events.append(
+                    Event(
+                        round=t,
+                        issue=gives,
+                        kind="exchange",
+                        actor=who,
+                        counterpart=partner,
+                        before=scale(was, d),
+                        after=scale(now, d),
+                        values={
+                            **common,
+                            "gain": own,
+                            "counterpart_gain": other,
+                            "nbs_shift_given": shift,
+                            "nbs_shift_received": back,
+                        },
+                        text=f"{who} gives on {gives} to {partner} for {gets} (gain {own:.4g})",
+                    )
                 )
-            )
             live[best] = False
             key[best] = -np.inf
             idx = rnd.affected(best, live)
