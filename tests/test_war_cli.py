@@ -216,3 +216,11 @@ def test_default_run_prints_the_war_layer_from_closed_forms() -> None:
     assert "war layer" not in json_run.output
     iran = runner.invoke(app, ["run", "iran-2013", "-m", "compromise"])
     assert "war layer" not in iran.output
+
+
+def test_show_lists_every_war_number_with_its_source() -> None:
+    res = runner.invoke(app, ["show", "ukraine-2024-08"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "war: UKR (pie side) vs RUS on issue T" in res.output
+    assert cells(res.output, "p")[:2] == ["0.2", "design, D42, D2 (judgement)"]
+    assert cells(res.output, "brinkmanship.partners.CHN.trade_share")[:2] == ["0.338", "D16"]

@@ -247,6 +247,21 @@ def show(
             cells.append(text)
         actors.add_row(*cells)
     out.print(actors)
+    if sc.war is not None:
+        from accord.scenario.war import war_numbers
+
+        u, r = sc.war.belligerents
+        table = Table(
+            title=f"war: {u} (pie side) vs {r} on issue {sc.war.issue}", title_justify="left"
+        )
+        table.add_column("war.", no_wrap=True)
+        table.add_column("value", justify="right")
+        table.add_column("source")
+        table.add_column("note")
+        for path, val in war_numbers(sc.war):
+            src = ", ".join(val.source) + (" (judgement)" if val.judgement else "")
+            table.add_row(path.removeprefix("war."), f"{val.value:g}", src.strip(), val.note or "")
+        out.print(table)
 
 
 @app.command()

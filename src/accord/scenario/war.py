@@ -47,6 +47,7 @@ __all__ = [
     "Partner",
     "Screening",
     "War",
+    "war_numbers",
     "war_problems",
     "war_unsourced",
 ]
@@ -289,6 +290,11 @@ def war_problems(sc: Scenario) -> list[Problem]:
                 Problem(at("brinkmanship", "partners"), "trade shares sum above 1", round(total, 6))
             )
     return out
+
+
+def war_numbers(war: War) -> list[tuple[str, Sourced]]:
+    """Every number of a war section with its field path (``war.costs.UKR``), in file order."""
+    return [(format_path(("war", *loc)), val) for loc, val, _ in _numbers(war)]
 
 
 def war_unsourced(sc: Scenario) -> list[str]:
