@@ -94,8 +94,8 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any, Literal
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -159,26 +159,109 @@ class SMPOptions(Options):
         )
 
 
+class _Trace:
+    """Per-space runs of one scenario; events and the bargain table are built on first use.
+
+    The back-test and sweeps read only forecasts, so the Python objects describing every
+    bargain (one :class:`~accord.models.base.Event` per bargain, dimension and adoption)
+    are not made unless asked for.
+    """
+
+    def __init__(self, actor_ids: tuple[str, ...], issue_ids: tuple[str, ...], record: bool):
+        self.actor_ids, self.issue_ids, self.record = actor_ids, issue_ids, record
+        self.runs: list[tuple[str, list[int], np.ndarray, np.ndarray, np.ndarray, SMPPath]] = []
+        self._built: tuple[tuple[Event, ...], pd.DataFrame] | None = None
+
+    def add(
+        self,
+        gid: str,
+        dims: list[int],
+        members: np.ndarray,
+        lo: np.ndarray,
+        width: np.ndarray,
+        path: SMPPath,
+    ) -> None:
+        self.runs.append((gid, dims, members, lo, width, path))
+
+    def built(self) -> tuple[tuple[Event, ...], pd.DataFrame]:
+        if self._built is None:
+            events: list[Event] = []
+            tables: list[dict[str, Any]] = []
+            for gid, dims, members, lo, width, path in self.runs:
+                SMP._bargains(
+                    self.actor_ids,
+                    self.issue_ids,
+                    gid,
+                    dims,
+                    members,
+                    lo,
+                    width,
+                    path,
+                    self.record,
+                    events,
+                    tables,
+                )
+            events.sort(key=lambda e: e.round)
+            frames = [pd.DataFrame(t) for t in tables]
+            table = (
+                pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_COLUMNS)
+            )
+            self._built = (tuple(events), table)
+        return self._built
+
+
+class _Events(Sequence[Event]):
+    """The event log of an SMP run, built on first use; compares equal to the same tuple."""
+
+    def __init__(self, trace: _Trace) -> None:
+        self._trace = trace
+
+    def _all(self) -> tuple[Event, ...]:
+        return self._trace.built()[0]
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Event, ...]: ...
+    def __getitem__(self, index: int | slice) -> Event | tuple[Event, ...]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Events):
+            return self._all() == other._all()
+        if isinstance(other, tuple):
+            return self._all() == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+
 class _Extras(Mapping[str, Any]):
     """The result's extras; the bargain table (``"bargains"``) is built on first use."""
 
-    def __init__(self, values: dict[str, Any], tables: list[dict[str, Any]]) -> None:
+    def __init__(self, values: dict[str, Any], trace: _Trace) -> None:
         self._values = values
-        self._tables = tables
+        self._trace = trace
 
     def __getitem__(self, key: str) -> Any:
-        if key == "bargains" and key not in self._values:
-            frames = [pd.DataFrame(t) for t in self._tables]
-            self._values[key] = (
-                pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_COLUMNS)
-            )
+        if key == "bargains":
+            return self._trace.built()[1]
         return self._values[key]
 
     def __iter__(self) -> Iterator[str]:
-        return iter((*self._values.keys() - {"bargains"}, "bargains"))
+        return iter((*self._values.keys(), "bargains"))
 
     def __len__(self) -> int:
-        return len(self._values.keys() - {"bargains"}) + 1
+        return len(self._values) + 1
 
 
 _COLUMNS = [
@@ -223,10 +306,9 @@ class SMP(Model):
         forecast = np.full(m, np.nan)
         status: list[Status] = ["undefined"] * m
         diagnostics: list[Diagnostic] = []
-        events: list[Event] = []
         cycles: list[Cycle] = []
         runs: list[tuple[str, list[int], np.ndarray, SMPPath]] = []
-        bargain_tables: list[dict[str, Any]] = []
+        trace = _Trace(a.actor_ids, a.issue_ids, opts.events)
         for gid, dims in groups:
             first = a.issue_ids[dims[0]]
             present = a.present[:, dims]
@@ -352,19 +434,7 @@ class SMP(Model):
                         first,
                     )
                 )
-            self._bargains(
-                a.actor_ids,
-                a.issue_ids,
-                gid,
-                dims,
-                members,
-                lo,
-                width,
-                path,
-                opts.events,
-                events,
-                bargain_tables,
-            )
+            trace.add(gid, dims, members, lo, width, path)
 
         length = max((p.x.shape[0] for *_, p in runs), default=1)
         trajectory = np.full((length, n, m), np.nan)
@@ -386,7 +456,6 @@ class SMP(Model):
                 risk[steps:, members, k] = path.risk[-1]
                 fpath[:steps, k] = exp[:, d_]
                 fpath[steps:, k] = exp[-1, d_]
-        events.sort(key=lambda e: e.round)
         return ModelResult(
             model=self.name,
             scenario_id=scenario.id,
@@ -397,7 +466,7 @@ class SMP(Model):
             status=tuple(status),
             trajectory=trajectory,
             forecast_path=fpath,
-            events=tuple(events),
+            events=_Events(trace),
             cycles=tuple(cycles),
             diagnostics=tuple(diagnostics),
             extra=_Extras(
@@ -406,7 +475,7 @@ class SMP(Model):
                     "risk_attitude": risk,
                     "spaces": {gid: tuple(a.issue_ids[k] for k in dims) for gid, dims, *_ in runs},
                 },
-                bargain_tables,
+                trace,
             ),
             seed=seed,
         )
