@@ -263,6 +263,16 @@ class Model(ABC):
     ) -> ModelResult:
         """Run the model on a scenario."""
 
+    def run_many(
+        self, scenarios: Sequence[Scenario], *, rng: np.random.Generator | int | None = None
+    ) -> list[ModelResult]:
+        """Run the model on each scenario (``rng`` as for :meth:`run`, passed to every run).
+
+        The default is a loop; a model may override it with a batched computation whose
+        results equal the loop's.
+        """
+        return [self.run(sc, rng=rng) for sc in scenarios]
+
 
 _REGISTRY: dict[str, type[Model]] = {}
 

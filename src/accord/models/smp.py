@@ -95,12 +95,14 @@ References
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
 from pydantic import Field
 
+from accord.errors import ModelError
 from accord.models.base import (
     Cycle,
     Diagnostic,
@@ -111,6 +113,7 @@ from accord.models.base import (
     Status,
     as_generator,
 )
+from accord.models.smp_batch import batchable, smp_paths
 from accord.models.smp_core import (
     VIEWS,
     BargainModel,
@@ -126,9 +129,9 @@ from accord.models.smp_core import (
     VotingRule,
     smp_path,
 )
-from accord.scenario.schema import Scenario
+from accord.scenario.schema import Scenario, ScenarioArrays
 
-__all__ = ["SMP", "SMPOptions"]
+__all__ = ["SMP", "SMPDraws", "SMPOptions"]
 
 
 class SMPOptions(Options):
@@ -277,6 +280,57 @@ _COLUMNS = [
 ]
 
 
+@dataclass
+class _Job:
+    """One policy space of a scenario, ready for the kernel (``x`` is None: no actors)."""
+
+    gid: str
+    dims: list[int]
+    diagnostics: list[Diagnostic]
+    xsc: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # positions, saliences, caps
+    members: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+    lo: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    width: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+
+@dataclass
+class _Plan:
+    arrays: ScenarioArrays
+    jobs: list[_Job]
+
+    @property
+    def issue_ids(self) -> tuple[str, ...]:
+        return self.arrays.issue_ids
+
+
+@dataclass(frozen=True)
+class SMPDraws:
+    """Monte Carlo draws of one scenario (:meth:`SMP.run_draws`).
+
+    ``results[b]`` is draw b's full result; ``forecasts`` is ``(draws, issues)``.
+    """
+
+    scenario_id: str
+    issue_ids: tuple[str, ...]
+    seed: int | None
+    results: tuple[ModelResult, ...]
+
+    @property
+    def forecasts(self) -> np.ndarray:
+        return np.stack([r.forecast for r in self.results])
+
+    def summary(self, quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95)) -> pd.DataFrame:
+        """Per issue: mean, standard deviation and quantiles of the draws' forecasts."""
+        f = self.forecasts
+        out = pd.DataFrame(
+            {"mean": f.mean(axis=0), "std": f.std(axis=0, ddof=1) if len(f) > 1 else np.nan},
+            index=pd.Index(self.issue_ids, name="issue"),
+        )
+        for q in quantiles:
+            out[f"q{100 * q:g}"] = np.quantile(f, q, axis=0)
+        return out
+
+
 class SMP(Model):
     name = "smp"
     summary = "KTAB's Spatial Model of Politics (probabilistic Condorcet elections, bargains)"
@@ -288,10 +342,74 @@ class SMP(Model):
         self, scenario: Scenario, *, rng: np.random.Generator | int | None = None
     ) -> ModelResult:
         gen, seed = as_generator(rng)
-        opts = self.options
-        cfg = opts.config()
+        plan = self._plan(scenario)
+        cfg = self.options.config()
+        paths = [None if j.xsc is None else smp_path(*j.xsc, cfg, gen) for j in plan.jobs]
+        return self._finish(scenario, plan, paths, seed)
+
+    def run_many(
+        self, scenarios: Sequence[Scenario], *, rng: np.random.Generator | int | None = None
+    ) -> list[ModelResult]:
+        """Deterministic runs batched over scenarios: every policy space of the same shape
+        (actors x dimensions) across ``scenarios`` goes through one vectorised pass of the
+        kernel (:func:`~accord.models.smp_batch.smp_paths`). The results equal one-by-one
+        runs up to the order of floating-point sums. Stochastic transitions, and settings
+        the batched kernel does not cover, run one by one."""
+        cfg = self.options.config()
+        if cfg.transitions != "deterministic" or not batchable(cfg, 2):
+            return super().run_many(scenarios, rng=rng)
+        _, seed = as_generator(rng)
+        plans = [self._plan(sc) for sc in scenarios]
+        shapes: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for p, plan in enumerate(plans):
+            for k, job in enumerate(plan.jobs):
+                if job.xsc is not None:
+                    shapes.setdefault(job.xsc[0].shape, []).append((p, k))
+        paths: list[list[SMPPath | None]] = [[None] * len(plan.jobs) for plan in plans]
+        for where in shapes.values():
+            xsc = [v for p, k in where if (v := plans[p].jobs[k].xsc) is not None]
+            x, s, c = (np.stack([v[q] for v in xsc]) for q in range(3))
+            done = smp_paths(x, s, c, cfg)
+            for (p, k), path in zip(where, done, strict=True):
+                paths[p][k] = path
+        return [
+            self._finish(sc, plan, ps, seed)
+            for sc, plan, ps in zip(scenarios, plans, paths, strict=True)
+        ]
+
+    def run_draws(
+        self, scenario: Scenario, draws: int, *, rng: np.random.Generator | int | None = None
+    ) -> SMPDraws:
+        """``draws`` Monte Carlo runs of ``scenario`` in one vectorised pass per policy space.
+
+        Draw b uses the b-th generator spawned from ``rng`` (``Generator.spawn``) and equals
+        ``run(scenario, rng=that generator)`` up to the order of floating-point sums.
+        Meaningful with ``transitions="stochastic"`` (deterministic draws all agree).
+        """
+        if draws < 1:
+            raise ModelError("at least one draw is needed", path="draws", value=draws)
+        gen, seed = as_generator(rng)
+        children = gen.spawn(draws)
+        plan = self._plan(scenario)
+        cfg = self.options.config()
+        per_job: list[list[SMPPath] | None] = []
+        for job in plan.jobs:
+            if job.xsc is None:
+                per_job.append(None)
+                continue
+            x, s, c = job.xsc
+            tile = (draws, 1, 1)
+            per_job.append(
+                smp_paths(np.tile(x, tile), np.tile(s, tile), np.tile(c, (draws, 1)), cfg, children)
+            )
+        results = tuple(
+            self._finish(scenario, plan, [None if ps is None else ps[b] for ps in per_job], None)
+            for b in range(draws)
+        )
+        return SMPDraws(scenario.id, plan.issue_ids, seed, results)
+
+    def _plan(self, scenario: Scenario) -> _Plan:
         a = scenario.arrays()
-        n, m = a.position.shape
         col = {iid: k for k, iid in enumerate(a.issue_ids)}
         groups: list[tuple[str, list[int]]] = []
         in_space: set[int] = set()
@@ -303,13 +421,9 @@ class SMP(Model):
             if k not in in_space:
                 groups.append((iid, [k]))
 
-        forecast = np.full(m, np.nan)
-        status: list[Status] = ["undefined"] * m
-        diagnostics: list[Diagnostic] = []
-        cycles: list[Cycle] = []
-        runs: list[tuple[str, list[int], np.ndarray, SMPPath]] = []
-        trace = _Trace(a.actor_ids, a.issue_ids, opts.events)
+        jobs: list[_Job] = []
         for gid, dims in groups:
+            diagnostics: list[Diagnostic] = []
             first = a.issue_ids[dims[0]]
             present = a.present[:, dims]
             members = np.flatnonzero(present.all(axis=1))
@@ -329,6 +443,7 @@ class SMP(Model):
                     diagnostics.append(
                         Diagnostic("no_actors", "no actor has a position here", a.issue_ids[k])
                     )
+                jobs.append(_Job(gid, dims, diagnostics))
                 continue
             lo, hi = a.scale_min[dims], a.scale_max[dims]
             width = np.where(hi > lo, hi - lo, 1.0)
@@ -363,7 +478,32 @@ class SMP(Model):
                     )
                 )
             self._degenerate(gid, first, s, c, x, diagnostics)
-            path = smp_path(x, s, c, cfg, gen)
+            jobs.append(_Job(gid, dims, diagnostics, (x, s, c), members, lo, width))
+        return _Plan(a, jobs)
+
+    def _finish(
+        self,
+        scenario: Scenario,
+        plan: _Plan,
+        paths: Sequence[SMPPath | None],
+        seed: int | None,
+    ) -> ModelResult:
+        opts = self.options
+        a = plan.arrays
+        n, m = a.position.shape
+        forecast = np.full(m, np.nan)
+        status: list[Status] = ["undefined"] * m
+        diagnostics: list[Diagnostic] = []
+        cycles: list[Cycle] = []
+        runs: list[tuple[str, list[int], np.ndarray, SMPPath]] = []
+        trace = _Trace(a.actor_ids, a.issue_ids, opts.events)
+        for job, path in zip(plan.jobs, paths, strict=True):
+            diagnostics += job.diagnostics
+            if path is None or job.xsc is None:
+                continue
+            gid, dims, members, lo, width = job.gid, job.dims, job.members, job.lo, job.width
+            _, s, c = job.xsc
+            first = a.issue_ids[dims[0]]
             runs.append((gid, dims, members, path))
             if path.risk_undefined:
                 diagnostics.append(
