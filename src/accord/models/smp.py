@@ -76,6 +76,13 @@ the scale of KTAB's own inputs whatever units a scenario uses.
 An actor whose saliences in a space sum to more than 1 (KTAB's CSV reader refuses such
 files) has them divided by their sum, with a diagnostic; its distances do not change.
 
+Batches (:mod:`accord.models.smp_batch`): :meth:`SMP.run_draws` runs B seeded Monte Carlo
+draws of one scenario (draw b uses the b-th generator spawned from ``rng`` and equals
+``run(scenario, rng=that generator)``), and :meth:`SMP.run_many` runs deterministic
+scenarios whose policy spaces have the same shape together; both go through one
+vectorised kernel step for all problems still running (finished ones leave the batch).
+The event log and the bargain table are built from the stored paths when first read.
+
 Degenerate inputs never raise (KTAB asserts on them): when all positions are equally
 likely the risk attitudes are undefined and everyone is risk-neutral; an actor with zero
 salience everywhere in a space is indifferent (distance 0); each case is a

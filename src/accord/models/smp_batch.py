@@ -180,35 +180,40 @@ def _pairs(v: _View, s_total: F, c: F, cfg: SMPConfig) -> tuple[F, F]:
     cj = vote(rule, w[:, None, :], own_col - diag)
     base_ij = MIN_CHALLENGE + np.maximum(ci, 0) + np.maximum(cj, 0)
     base_ji = MIN_CHALLENGE + np.maximum(-ci, 0) + np.maximum(-cj, 0)
-    uni = own_col[:, :, None, :]  # (B, i, 1, n)
-    unj = np.ascontiguousarray(np.swapaxes(u, 2, 3))  # (B, i, j, n) = U_i(n, j)
-    unn = diag[:, :, None, :]
-    wn = w[:, None, None, :]
     wi, wj = w[:, :, None], w[:, None, :]
     if rule == "prop" and cfg.third_party_commit == "semi_commit" and (w >= 0).all():
-        a = uni - unj
-        pin = np.maximum(a, 0)
-        pin *= wn
-        pin += base_ij[:, :, :, None]
-        tot = np.abs(a)
-        tot *= wn
-        tot += (base_ij + base_ji)[:, :, :, None]
-        pin /= tot
-        e = unn - uni
+        # The default, laid out (B, i, n, j) so that u[z, i, n, j] = U_i(n, j) is read in
+        # place; elementwise the arithmetic of smp_core._pairs_rows: a = u_ni - u_nj,
+        # e = u_nn - u_ni, pin = (B_ij + max(w a, 0)) / (B_ij + B_ji + |w a|) (w >= 0, so
+        # w max(a, 0) = max(w a, 0) exactly), and the third party's vote w d with
+        # d = pin (a + 2e) - e - a.
+        uni = own_col[:, :, :, None]
+        e = diag[:, :, :, None] - uni
+        a = uni - u
+        wa = a * w[:, None, :, None]
+        pin = np.maximum(wa, 0)
+        pin += base_ij[:, :, None, :]
+        np.abs(wa, out=wa)
+        wa += (base_ij + base_ji)[:, :, None, :]
+        pin /= wa
         d = a + 2 * e
         d *= pin
         d -= e
         d -= a
-        wcol = w[:, None, :, None]
-        up = (np.maximum(d, 0) @ wcol)[..., 0]
-        net = (d @ wcol)[..., 0]
-        d_i = np.einsum("ziji->zij", d)
-        d_j = np.einsum("zijj->zij", d)
+        wrow = w[:, None, None, :]
+        up = (wrow @ np.maximum(d, 0))[:, :, 0, :]  # sum over third parties n
+        net = (wrow @ d)[:, :, 0, :]
+        d_i = np.einsum("ziij->zij", d)  # n = i
+        d_j = np.einsum("zijj->zij", d)  # n = j
         up -= np.maximum(d_i, 0) * wi + np.maximum(d_j, 0) * wj
         net -= d_i * wi + d_j * wj
         chij = base_ij + up
         chji = base_ji + up - net
     else:
+        uni = own_col[:, :, None, :]  # (B, i, 1, n)
+        unj = np.swapaxes(u, 2, 3)  # (B, i, j, n) = U_i(n, j)
+        unn = diag[:, :, None, :]
+        wn = w[:, None, None, :]
         v0 = vote(rule, wn, uni - unj)
         pro = base_ij[:, :, :, None] + np.maximum(v0, 0)
         con = base_ji[:, :, :, None] + np.maximum(-v0, 0)
