@@ -73,10 +73,13 @@ def _coalitions(rule: VotingRule, w: F, u: F) -> F:
     m = u.shape[-1]
     eye = np.eye(m, dtype=bool)
     if rule != "asym_prosp" and (w >= 0).all():
-        f = np.maximum(du if rule == "prop" else vote(rule, 1.0, du), 0.0)
+        f = du if rule == "prop" else vote(rule, 1.0, du)
+        np.maximum(f, 0.0, out=f)
         bsz, k = f.shape[:2]
-        pro = MIN_COALITION + (w[:, None, :] @ f.reshape(bsz, k, -1)).reshape(bsz, m, m)
-        return np.asarray(np.where(eye, MIN_COALITION, pro))
+        pro = (w[:, None, :] @ f.reshape(bsz, k, -1)).reshape(bsz, m, m)
+        pro += MIN_COALITION
+        pro[:, eye] = MIN_COALITION
+        return pro
     v = vote(rule, w[:, :, None, None], du)
     pro = MIN_COALITION + np.maximum(v, 0.0).sum(axis=1)
     con = MIN_COALITION + np.maximum(-v, 0.0).sum(axis=1)
