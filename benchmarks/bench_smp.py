@@ -73,7 +73,7 @@ def draws(csv: Path, count: int) -> None:
     for gen in np.random.default_rng(1).spawn(loop):
         model.run(sc, rng=gen)
     per_run = (time.perf_counter() - t0) / loop
-    mean_rounds = np.mean([r.rounds for r in batch.results])
+    mean_rounds = batch.rounds.mean()
     print(
         f"{csv.stem:18s} {count:5d} stochastic draws (mean {mean_rounds:.1f} steps): batched "
         f"{t_batch:7.2f} s, loop of single runs {per_run * count:7.2f} s "

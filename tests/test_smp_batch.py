@@ -99,7 +99,7 @@ def test_each_draw_equals_its_single_seeded_run(name: str) -> None:
     # is consumed space after space, as in a single run
     sc = scenarios.load("ukraine-2024-08") if name == "ukraine" else ktab.read(DATA / f"{name}.csv")
     model = SMP(transitions="stochastic")
-    draws = model.run_draws(sc, 12, rng=2024)
+    draws = model.run_draws(sc, 12, rng=2024, keep_results=True)
     children = np.random.default_rng(2024).spawn(12)
     rounds = set()
     for child, res in zip(children, draws.results, strict=True):
@@ -109,6 +109,12 @@ def test_each_draw_equals_its_single_seeded_run(name: str) -> None:
     assert len(rounds) > 1  # draws stop at different rounds: finished draws are masked
     f = draws.forecasts
     assert f.shape == (12, len(sc.issues))
+    np.testing.assert_array_equal(f, np.stack([r.forecast for r in draws.results]))
+    assert draws.rounds.tolist() == [r.rounds for r in draws.results]
+    assert draws.status == tuple(r.status for r in draws.results)
+    light = model.run_draws(sc, 12, rng=2024)
+    assert light.results == ()
+    np.testing.assert_array_equal(light.forecasts, f)
     assert np.ptp(f, axis=0).max() > 0  # the draws differ
     summary = draws.summary()
     np.testing.assert_allclose(summary["mean"], f.mean(axis=0))

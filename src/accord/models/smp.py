@@ -314,17 +314,18 @@ class _Plan:
 class SMPDraws:
     """Monte Carlo draws of one scenario (:meth:`SMP.run_draws`).
 
-    ``results[b]`` is draw b's full result; ``forecasts`` is ``(draws, issues)``.
+    ``forecasts`` is ``(draws, issues)``; ``status`` and ``rounds`` are per draw;
+    ``results[b]`` is draw b's full result when ``keep_results`` was asked for (else the
+    tuple is empty: a thousand trajectories with their bargains take hundreds of MB).
     """
 
     scenario_id: str
     issue_ids: tuple[str, ...]
     seed: int | None
-    results: tuple[ModelResult, ...]
-
-    @property
-    def forecasts(self) -> np.ndarray:
-        return np.stack([r.forecast for r in self.results])
+    forecasts: np.ndarray
+    status: tuple[tuple[Status, ...], ...]
+    rounds: np.ndarray
+    results: tuple[ModelResult, ...] = ()
 
     def summary(self, quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95)) -> pd.DataFrame:
         """Per issue: mean, standard deviation and quantiles of the draws' forecasts."""
@@ -385,13 +386,20 @@ class SMP(Model):
         ]
 
     def run_draws(
-        self, scenario: Scenario, draws: int, *, rng: np.random.Generator | int | None = None
+        self,
+        scenario: Scenario,
+        draws: int,
+        *,
+        rng: np.random.Generator | int | None = None,
+        keep_results: bool = False,
     ) -> SMPDraws:
         """``draws`` Monte Carlo runs of ``scenario`` in one vectorised pass per policy space.
 
         Draw b uses the b-th generator spawned from ``rng`` (``Generator.spawn``) and equals
         ``run(scenario, rng=that generator)`` up to the order of floating-point sums.
         Meaningful with ``transitions="stochastic"`` (deterministic draws all agree).
+        ``keep_results`` keeps every draw's full :class:`ModelResult` (trajectory, events,
+        bargains); otherwise only forecasts, status and step counts are kept.
         """
         if draws < 1:
             raise ModelError("at least one draw is needed", path="draws", value=draws)
@@ -399,21 +407,35 @@ class SMP(Model):
         children = gen.spawn(draws)
         plan = self._plan(scenario)
         cfg = self.options.config()
-        per_job: list[list[SMPPath] | None] = []
+        per_job: list[list[SMPPath | None] | None] = []
         for job in plan.jobs:
             if job.xsc is None:
                 per_job.append(None)
                 continue
             x, s, c = job.xsc
             tile = (draws, 1, 1)
-            per_job.append(
-                smp_paths(np.tile(x, tile), np.tile(s, tile), np.tile(c, (draws, 1)), cfg, children)
+            paths = smp_paths(
+                np.tile(x, tile), np.tile(s, tile), np.tile(c, (draws, 1)), cfg, children
             )
-        results = tuple(
-            self._finish(scenario, plan, [None if ps is None else ps[b] for ps in per_job], None)
-            for b in range(draws)
+            per_job.append([*paths])
+        forecasts = np.full((draws, len(plan.issue_ids)), np.nan)
+        status: list[tuple[Status, ...]] = []
+        rounds = np.zeros(draws, dtype=np.intp)
+        kept: list[ModelResult] = []
+        for b in range(draws):
+            res = self._finish(
+                scenario, plan, [None if ps is None else ps[b] for ps in per_job], None
+            )
+            forecasts[b], rounds[b] = res.forecast, res.rounds
+            status.append(res.status)
+            if keep_results:
+                kept.append(res)
+            for ps in per_job:  # let draw b's paths go once it is summarised
+                if ps is not None and not keep_results:
+                    ps[b] = None
+        return SMPDraws(
+            scenario.id, plan.issue_ids, seed, forecasts, tuple(status), rounds, tuple(kept)
         )
-        return SMPDraws(scenario.id, plan.issue_ids, seed, results)
 
     def _plan(self, scenario: Scenario) -> _Plan:
         a = scenario.arrays()
