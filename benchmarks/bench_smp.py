@@ -3,17 +3,25 @@
 KTAB's own ``smpc -O3`` on the development machine (2 cores, SQLite logging on;
 spatial-models.md §2.5): a040 13.6 s (21 states), a080 311 s (18 states), 6Dim (27 actors x
 6 dimensions) 5.27 s (30 states). Goal here: a040 <= 0.5 s, a080 <= 3 s.
+
+Second table: seeded Monte Carlo draws under stochastic transitions, batched in one
+vectorised pass (``SMP.run_draws``) against a loop of single seeded runs (the same numbers).
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from _timing import best_of
 from accord import models
+from accord.datasets import deu
+from accord.models.smp import SMP
 from accord.scenario.importers import ktab
 
 DATA = Path(__file__).parent / "data" / "ktab"
@@ -35,6 +43,42 @@ def main() -> None:
             f"{name:18s} {len(sc.actors):6d} {len(sc.issues):4d} {result.rounds + 1:6d} "
             f"{t:9.3f} {'' if ref is None else f'{ref:8.2f}'}"
         )
+
+    deu_batch()
+    draws(DATA / "dummyData_6Dim.csv", 1000)
+    draws(DATA / "dummyData-a040.csv", 100)
+
+
+def deu_batch() -> None:
+    """The 353 DEU III issues (capability 'nice') one by one and batched by actor count."""
+    scs = [c.scenario("nice") for c in deu.cases()]
+    model = SMP()
+    t_one = best_of(lambda: [model.run(s) for s in scs], repeat=2)
+    t_many = best_of(lambda: model.run_many(scs), repeat=2)
+    print(
+        f"DEU III {len(scs)} issues: one by one {t_one:.2f} s, run_many (batched by actor "
+        f"count) {t_many:.2f} s, ratio {t_one / t_many:.2f}"
+    )
+
+
+def draws(csv: Path, count: int) -> None:
+    """``count`` stochastic draws batched, against a loop of single runs on fewer draws."""
+    sc = ktab.read(csv)
+    model = SMP(transitions="stochastic")
+    t0 = time.perf_counter()
+    batch = model.run_draws(sc, count, rng=1)
+    t_batch = time.perf_counter() - t0
+    loop = max(10, count // 10)
+    t0 = time.perf_counter()
+    for gen in np.random.default_rng(1).spawn(loop):
+        model.run(sc, rng=gen)
+    per_run = (time.perf_counter() - t0) / loop
+    mean_rounds = batch.rounds.mean()
+    print(
+        f"{csv.stem:18s} {count:5d} stochastic draws (mean {mean_rounds:.1f} steps): batched "
+        f"{t_batch:7.2f} s, loop of single runs {per_run * count:7.2f} s "
+        f"({per_run:.4f} s/run over {loop} runs), ratio {per_run * count / t_batch:.2f}"
+    )
 
 
 if __name__ == "__main__":

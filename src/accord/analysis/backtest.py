@@ -89,8 +89,8 @@ class ModelPredictor(Predictor):
     def predict(self, cases: Sequence[Case], folds: NDArray[np.int64]) -> Prediction:
         values = np.full(len(cases), np.nan)
         notes: list[str] = []
-        for k, case in enumerate(cases):
-            res = self.model.run(case.scenario(self.capability))
+        results = self.model.run_many([case.scenario(self.capability) for case in cases])
+        for k, res in enumerate(results):
             values[k] = res.forecast[0]
             note: list[str] = [] if res.status[0] == "static" else [str(res.status[0])]
             note += [d.message for d in res.diagnostics if d.code not in ("cycle", "not_converged")]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -118,7 +118,8 @@ class ModelResult:
     forecast_path
         ``(rounds + 1, issues)`` forecast after each round, or ``None``.
     events
-        Typed records of what happened in each round.
+        Typed records of what happened in each round (a tuple, or a sequence built on
+        first use that compares equal to that tuple).
     extra
         Model-specific arrays or tables (e.g. the weighted mean per round).
     """
@@ -132,7 +133,7 @@ class ModelResult:
     status: tuple[Status, ...]
     trajectory: NDArray[np.float64] | None = None
     forecast_path: NDArray[np.float64] | None = None
-    events: tuple[Event, ...] = ()
+    events: Sequence[Event] = ()
     cycles: tuple[Cycle, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -261,6 +262,16 @@ class Model(ABC):
         self, scenario: Scenario, *, rng: np.random.Generator | int | None = None
     ) -> ModelResult:
         """Run the model on a scenario."""
+
+    def run_many(
+        self, scenarios: Sequence[Scenario], *, rng: np.random.Generator | int | None = None
+    ) -> list[ModelResult]:
+        """Run the model on each scenario (``rng`` as for :meth:`run`, passed to every run).
+
+        The default is a loop; a model may override it with a batched computation whose
+        results equal the loop's.
+        """
+        return [self.run(sc, rng=rng) for sc in scenarios]
 
 
 _REGISTRY: dict[str, type[Model]] = {}

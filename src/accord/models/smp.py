@@ -76,6 +76,13 @@ the scale of KTAB's own inputs whatever units a scenario uses.
 An actor whose saliences in a space sum to more than 1 (KTAB's CSV reader refuses such
 files) has them divided by their sum, with a diagnostic; its distances do not change.
 
+Batches (:mod:`accord.models.smp_batch`): :meth:`SMP.run_draws` runs B seeded Monte Carlo
+draws of one scenario (draw b uses the b-th generator spawned from ``rng`` and equals
+``run(scenario, rng=that generator)``), and :meth:`SMP.run_many` runs deterministic
+scenarios whose policy spaces have the same shape together; both go through one
+vectorised kernel step for all problems still running (finished ones leave the batch).
+The event log and the bargain table are built from the stored paths when first read.
+
 Degenerate inputs never raise (KTAB asserts on them): when all positions are equally
 likely the risk attitudes are undefined and everyone is risk-neutral; an actor with zero
 salience everywhere in a space is indifferent (distance 0); each case is a
@@ -94,13 +101,15 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any, Literal
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
 from pydantic import Field
 
+from accord.errors import ModelError
 from accord.models.base import (
     Cycle,
     Diagnostic,
@@ -111,6 +120,7 @@ from accord.models.base import (
     Status,
     as_generator,
 )
+from accord.models.smp_batch import batchable, smp_paths
 from accord.models.smp_core import (
     VIEWS,
     BargainModel,
@@ -126,9 +136,9 @@ from accord.models.smp_core import (
     VotingRule,
     smp_path,
 )
-from accord.scenario.schema import Scenario
+from accord.scenario.schema import Scenario, ScenarioArrays
 
-__all__ = ["SMP", "SMPOptions"]
+__all__ = ["SMP", "SMPDraws", "SMPOptions"]
 
 
 class SMPOptions(Options):
@@ -159,26 +169,109 @@ class SMPOptions(Options):
         )
 
 
+class _Trace:
+    """Per-space runs of one scenario; events and the bargain table are built on first use.
+
+    The back-test and sweeps read only forecasts, so the Python objects describing every
+    bargain (one :class:`~accord.models.base.Event` per bargain, dimension and adoption)
+    are not made unless asked for.
+    """
+
+    def __init__(self, actor_ids: tuple[str, ...], issue_ids: tuple[str, ...], record: bool):
+        self.actor_ids, self.issue_ids, self.record = actor_ids, issue_ids, record
+        self.runs: list[tuple[str, list[int], np.ndarray, np.ndarray, np.ndarray, SMPPath]] = []
+        self._built: tuple[tuple[Event, ...], pd.DataFrame] | None = None
+
+    def add(
+        self,
+        gid: str,
+        dims: list[int],
+        members: np.ndarray,
+        lo: np.ndarray,
+        width: np.ndarray,
+        path: SMPPath,
+    ) -> None:
+        self.runs.append((gid, dims, members, lo, width, path))
+
+    def built(self) -> tuple[tuple[Event, ...], pd.DataFrame]:
+        if self._built is None:
+            events: list[Event] = []
+            tables: list[dict[str, Any]] = []
+            for gid, dims, members, lo, width, path in self.runs:
+                SMP._bargains(
+                    self.actor_ids,
+                    self.issue_ids,
+                    gid,
+                    dims,
+                    members,
+                    lo,
+                    width,
+                    path,
+                    self.record,
+                    events,
+                    tables,
+                )
+            events.sort(key=lambda e: e.round)
+            frames = [pd.DataFrame(t) for t in tables]
+            table = (
+                pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_COLUMNS)
+            )
+            self._built = (tuple(events), table)
+        return self._built
+
+
+class _Events(Sequence[Event]):
+    """The event log of an SMP run, built on first use; compares equal to the same tuple."""
+
+    def __init__(self, trace: _Trace) -> None:
+        self._trace = trace
+
+    def _all(self) -> tuple[Event, ...]:
+        return self._trace.built()[0]
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Event, ...]: ...
+    def __getitem__(self, index: int | slice) -> Event | tuple[Event, ...]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Events):
+            return self._all() == other._all()
+        if isinstance(other, tuple):
+            return self._all() == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+
 class _Extras(Mapping[str, Any]):
     """The result's extras; the bargain table (``"bargains"``) is built on first use."""
 
-    def __init__(self, values: dict[str, Any], tables: list[dict[str, Any]]) -> None:
+    def __init__(self, values: dict[str, Any], trace: _Trace) -> None:
         self._values = values
-        self._tables = tables
+        self._trace = trace
 
     def __getitem__(self, key: str) -> Any:
-        if key == "bargains" and key not in self._values:
-            frames = [pd.DataFrame(t) for t in self._tables]
-            self._values[key] = (
-                pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_COLUMNS)
-            )
+        if key == "bargains":
+            return self._trace.built()[1]
         return self._values[key]
 
     def __iter__(self) -> Iterator[str]:
-        return iter((*self._values.keys() - {"bargains"}, "bargains"))
+        return iter((*self._values.keys(), "bargains"))
 
     def __len__(self) -> int:
-        return len(self._values.keys() - {"bargains"}) + 1
+        return len(self._values) + 1
 
 
 _COLUMNS = [
@@ -194,6 +287,58 @@ _COLUMNS = [
 ]
 
 
+@dataclass
+class _Job:
+    """One policy space of a scenario, ready for the kernel (``x`` is None: no actors)."""
+
+    gid: str
+    dims: list[int]
+    diagnostics: list[Diagnostic]
+    xsc: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # positions, saliences, caps
+    members: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+    lo: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    width: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+
+@dataclass
+class _Plan:
+    arrays: ScenarioArrays
+    jobs: list[_Job]
+
+    @property
+    def issue_ids(self) -> tuple[str, ...]:
+        return self.arrays.issue_ids
+
+
+@dataclass(frozen=True)
+class SMPDraws:
+    """Monte Carlo draws of one scenario (:meth:`SMP.run_draws`).
+
+    ``forecasts`` is ``(draws, issues)``; ``status`` and ``rounds`` are per draw;
+    ``results[b]`` is draw b's full result when ``keep_results`` was asked for (else the
+    tuple is empty: a thousand trajectories with their bargains take hundreds of MB).
+    """
+
+    scenario_id: str
+    issue_ids: tuple[str, ...]
+    seed: int | None
+    forecasts: np.ndarray
+    status: tuple[tuple[Status, ...], ...]
+    rounds: np.ndarray
+    results: tuple[ModelResult, ...] = ()
+
+    def summary(self, quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95)) -> pd.DataFrame:
+        """Per issue: mean, standard deviation and quantiles of the draws' forecasts."""
+        f = self.forecasts
+        out = pd.DataFrame(
+            {"mean": f.mean(axis=0), "std": f.std(axis=0, ddof=1) if len(f) > 1 else np.nan},
+            index=pd.Index(self.issue_ids, name="issue"),
+        )
+        for q in quantiles:
+            out[f"q{100 * q:g}"] = np.quantile(f, q, axis=0)
+        return out
+
+
 class SMP(Model):
     name = "smp"
     summary = "KTAB's Spatial Model of Politics (probabilistic Condorcet elections, bargains)"
@@ -205,10 +350,95 @@ class SMP(Model):
         self, scenario: Scenario, *, rng: np.random.Generator | int | None = None
     ) -> ModelResult:
         gen, seed = as_generator(rng)
-        opts = self.options
-        cfg = opts.config()
+        plan = self._plan(scenario)
+        cfg = self.options.config()
+        paths = [None if j.xsc is None else smp_path(*j.xsc, cfg, gen) for j in plan.jobs]
+        return self._finish(scenario, plan, paths, seed)
+
+    def run_many(
+        self, scenarios: Sequence[Scenario], *, rng: np.random.Generator | int | None = None
+    ) -> list[ModelResult]:
+        """Deterministic runs batched over scenarios: every policy space of the same shape
+        (actors x dimensions) across ``scenarios`` goes through one vectorised pass of the
+        kernel (:func:`~accord.models.smp_batch.smp_paths`). The results equal one-by-one
+        runs up to the order of floating-point sums. Stochastic transitions, and settings
+        the batched kernel does not cover, run one by one."""
+        cfg = self.options.config()
+        if cfg.transitions != "deterministic" or not batchable(cfg, 2):
+            return super().run_many(scenarios, rng=rng)
+        _, seed = as_generator(rng)
+        plans = [self._plan(sc) for sc in scenarios]
+        shapes: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for p, plan in enumerate(plans):
+            for k, job in enumerate(plan.jobs):
+                if job.xsc is not None:
+                    shapes.setdefault(job.xsc[0].shape, []).append((p, k))
+        paths: list[list[SMPPath | None]] = [[None] * len(plan.jobs) for plan in plans]
+        for where in shapes.values():
+            xsc = [v for p, k in where if (v := plans[p].jobs[k].xsc) is not None]
+            x, s, c = (np.stack([v[q] for v in xsc]) for q in range(3))
+            done = smp_paths(x, s, c, cfg)
+            for (p, k), path in zip(where, done, strict=True):
+                paths[p][k] = path
+        return [
+            self._finish(sc, plan, ps, seed)
+            for sc, plan, ps in zip(scenarios, plans, paths, strict=True)
+        ]
+
+    def run_draws(
+        self,
+        scenario: Scenario,
+        draws: int,
+        *,
+        rng: np.random.Generator | int | None = None,
+        keep_results: bool = False,
+    ) -> SMPDraws:
+        """``draws`` Monte Carlo runs of ``scenario`` in one vectorised pass per policy space.
+
+        Draw b uses the b-th generator spawned from ``rng`` (``Generator.spawn``) and equals
+        ``run(scenario, rng=that generator)`` up to the order of floating-point sums.
+        Meaningful with ``transitions="stochastic"`` (deterministic draws all agree).
+        ``keep_results`` keeps every draw's full :class:`ModelResult` (trajectory, events,
+        bargains); otherwise only forecasts, status and step counts are kept.
+        """
+        if draws < 1:
+            raise ModelError("at least one draw is needed", path="draws", value=draws)
+        gen, seed = as_generator(rng)
+        children = gen.spawn(draws)
+        plan = self._plan(scenario)
+        cfg = self.options.config()
+        per_job: list[list[SMPPath | None] | None] = []
+        for job in plan.jobs:
+            if job.xsc is None:
+                per_job.append(None)
+                continue
+            x, s, c = job.xsc
+            tile = (draws, 1, 1)
+            paths = smp_paths(
+                np.tile(x, tile), np.tile(s, tile), np.tile(c, (draws, 1)), cfg, children
+            )
+            per_job.append([*paths])
+        forecasts = np.full((draws, len(plan.issue_ids)), np.nan)
+        status: list[tuple[Status, ...]] = []
+        rounds = np.zeros(draws, dtype=np.intp)
+        kept: list[ModelResult] = []
+        for b in range(draws):
+            res = self._finish(
+                scenario, plan, [None if ps is None else ps[b] for ps in per_job], None
+            )
+            forecasts[b], rounds[b] = res.forecast, res.rounds
+            status.append(res.status)
+            if keep_results:
+                kept.append(res)
+            for ps in per_job:  # let draw b's paths go once it is summarised
+                if ps is not None and not keep_results:
+                    ps[b] = None
+        return SMPDraws(
+            scenario.id, plan.issue_ids, seed, forecasts, tuple(status), rounds, tuple(kept)
+        )
+
+    def _plan(self, scenario: Scenario) -> _Plan:
         a = scenario.arrays()
-        n, m = a.position.shape
         col = {iid: k for k, iid in enumerate(a.issue_ids)}
         groups: list[tuple[str, list[int]]] = []
         in_space: set[int] = set()
@@ -220,14 +450,9 @@ class SMP(Model):
             if k not in in_space:
                 groups.append((iid, [k]))
 
-        forecast = np.full(m, np.nan)
-        status: list[Status] = ["undefined"] * m
-        diagnostics: list[Diagnostic] = []
-        events: list[Event] = []
-        cycles: list[Cycle] = []
-        runs: list[tuple[str, list[int], np.ndarray, SMPPath]] = []
-        bargain_tables: list[dict[str, Any]] = []
+        jobs: list[_Job] = []
         for gid, dims in groups:
+            diagnostics: list[Diagnostic] = []
             first = a.issue_ids[dims[0]]
             present = a.present[:, dims]
             members = np.flatnonzero(present.all(axis=1))
@@ -247,6 +472,7 @@ class SMP(Model):
                     diagnostics.append(
                         Diagnostic("no_actors", "no actor has a position here", a.issue_ids[k])
                     )
+                jobs.append(_Job(gid, dims, diagnostics))
                 continue
             lo, hi = a.scale_min[dims], a.scale_max[dims]
             width = np.where(hi > lo, hi - lo, 1.0)
@@ -281,7 +507,32 @@ class SMP(Model):
                     )
                 )
             self._degenerate(gid, first, s, c, x, diagnostics)
-            path = smp_path(x, s, c, cfg, gen)
+            jobs.append(_Job(gid, dims, diagnostics, (x, s, c), members, lo, width))
+        return _Plan(a, jobs)
+
+    def _finish(
+        self,
+        scenario: Scenario,
+        plan: _Plan,
+        paths: Sequence[SMPPath | None],
+        seed: int | None,
+    ) -> ModelResult:
+        opts = self.options
+        a = plan.arrays
+        n, m = a.position.shape
+        forecast = np.full(m, np.nan)
+        status: list[Status] = ["undefined"] * m
+        diagnostics: list[Diagnostic] = []
+        cycles: list[Cycle] = []
+        runs: list[tuple[str, list[int], np.ndarray, SMPPath]] = []
+        trace = _Trace(a.actor_ids, a.issue_ids, opts.events)
+        for job, path in zip(plan.jobs, paths, strict=True):
+            diagnostics += job.diagnostics
+            if path is None or job.xsc is None:
+                continue
+            gid, dims, members, lo, width = job.gid, job.dims, job.members, job.lo, job.width
+            _, s, c = job.xsc
+            first = a.issue_ids[dims[0]]
             runs.append((gid, dims, members, path))
             if path.risk_undefined:
                 diagnostics.append(
@@ -352,19 +603,7 @@ class SMP(Model):
                         first,
                     )
                 )
-            self._bargains(
-                a.actor_ids,
-                a.issue_ids,
-                gid,
-                dims,
-                members,
-                lo,
-                width,
-                path,
-                opts.events,
-                events,
-                bargain_tables,
-            )
+            trace.add(gid, dims, members, lo, width, path)
 
         length = max((p.x.shape[0] for *_, p in runs), default=1)
         trajectory = np.full((length, n, m), np.nan)
@@ -386,7 +625,6 @@ class SMP(Model):
                 risk[steps:, members, k] = path.risk[-1]
                 fpath[:steps, k] = exp[:, d_]
                 fpath[steps:, k] = exp[-1, d_]
-        events.sort(key=lambda e: e.round)
         return ModelResult(
             model=self.name,
             scenario_id=scenario.id,
@@ -397,7 +635,7 @@ class SMP(Model):
             status=tuple(status),
             trajectory=trajectory,
             forecast_path=fpath,
-            events=tuple(events),
+            events=_Events(trace),
             cycles=tuple(cycles),
             diagnostics=tuple(diagnostics),
             extra=_Extras(
@@ -406,7 +644,7 @@ class SMP(Model):
                     "risk_attitude": risk,
                     "spaces": {gid: tuple(a.issue_ids[k] for k in dims) for gid, dims, *_ in runs},
                 },
-                bargain_tables,
+                trace,
             ),
             seed=seed,
         )

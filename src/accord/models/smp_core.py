@@ -147,11 +147,13 @@ def coalitions(rule: VotingRule, w: F, u: F) -> F:
     eye = _eye(m)
     if rule != "asym_prosp" and (w >= 0).all():
         # vote(w, du) = w f(du) with f odd: the coalition against (a:b) is the one for (b:a)
-        f = np.maximum(du if rule == "prop" else vote(rule, 1.0, du), 0.0)
+        f = du if rule == "prop" else vote(rule, 1.0, du)
+        np.maximum(f, 0.0, out=f)
         if f.ndim == 3:
-            pro = MIN_COALITION + (w @ f.reshape(f.shape[0], -1)).reshape(m, m)
+            pro = (w @ f.reshape(f.shape[0], -1)).reshape(m, m)
         else:
-            pro = MIN_COALITION + np.tensordot(w, f, axes=([0], [-3]))
+            pro = np.tensordot(w, f, axes=([0], [-3]))
+        pro += MIN_COALITION
         return np.asarray(np.where(eye, MIN_COALITION, pro))
     v = vote(rule, w[:, None, None], du)
     pro = MIN_COALITION + np.maximum(v, 0.0).sum(axis=-3)
@@ -301,7 +303,7 @@ def unique_positions(x: F, tol: float) -> tuple[I, I]:
     """
     n = x.shape[0]
     close = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2)) < tol
-    if not np.tril(close, -1).any():
+    if not (close & _lower(n)).any():
         return np.arange(n, dtype=np.intp), np.arange(n, dtype=np.intp)
     first = np.argmax(close, axis=1)
     if np.array_equal(close, close[first]):  # clusters: "within tol" is an equivalence
@@ -573,7 +575,7 @@ def _proposals(
         return empty_i, empty_i, empty_f, empty_f, np.zeros(0), np.zeros(0), empty_i
     idx = np.arange(n)
     p, gain = all_pairs_gain(view, s_total, c, cfg)
-    gain = np.where(np.eye(n, dtype=bool) | ~(gain > MIN_SIG_GAIN), -np.inf, gain)
+    gain = np.where(_eye(n) | ~(gain > MIN_SIG_GAIN), -np.inf, gain)
     best = _first_max(gain)
     proposers = np.flatnonzero(np.isfinite(gain[idx, best]))
     targets = best[proposers]
@@ -632,14 +634,14 @@ def _step(
         ui = utility(point_distance(x, s, pos_i), view.risk[:, None])
         ur = utility(point_distance(x, s, pos_r), view.risk[:, None])
         ub = (total[:, None] - view.own[:, inits] - view.own[:, rcvrs] + ui + ur) / n
-        ub = np.column_stack([total / n, ub])  # column 0: the status quo
+        ub = np.concatenate([(total / n)[:, None], ub], axis=1)  # column 0: the status quo
         member = (inits[None, :] == np.arange(n)[:, None]) | (
             rcvrs[None, :] == np.arange(n)[:, None]
         )
         movers = np.flatnonzero(member.any(axis=1))
         # Column 0 is everyone's status quo; an actor's queue is it plus its own bargains,
         # in the order they were made.
-        queue_of = np.column_stack([np.ones(n, dtype=bool), member])[movers]  # (movers, B+1)
+        queue_of = np.concatenate([np.ones((movers.size, 1), dtype=bool), member[movers]], axis=1)
         # A coalition for bargain a against b does not depend on whose queue holds them:
         # score every pair once, then each actor's election uses its own sub-matrix.
         strength = coalitions(cfg.voting_rule, c, ub)
