@@ -224,3 +224,27 @@ def test_show_lists_every_war_number_with_its_source() -> None:
     assert "war: UKR (pie side) vs RUS on issue T" in res.output
     assert cells(res.output, "p")[:2] == ["0.2", "design, D42, D2 (judgement)"]
     assert cells(res.output, "brinkmanship.partners.CHN.trade_share")[:2] == ["0.338", "D16"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["range", "--feasible", "a,b"],
+            "error: --feasible: expected numbers separated by commas (got 'a,b')",
+        ),
+        (
+            ["fight", "--plot", "fan.bmp"],
+            "error: fan.bmp: unknown plot format '.bmp'; use .png, .svg, .pdf, .html",
+        ),
+        (
+            ["commit", "--plot", "w.gif"],
+            "error: w.gif: unknown plot format '.gif'; use .png, .svg, .pdf, .html",
+        ),
+    ],
+)
+def test_bad_flags_fail_before_any_work(args: list[str], message: str) -> None:
+    res = runner.invoke(app, ["war", *args])
+    assert res.exit_code == 2
+    assert message in res.output
+    assert "parameters" not in res.output and "Traceback" not in res.output

@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from accord.cli.common import err, guarded, load_scenario, out
-from accord.errors import ModelError
+from accord.errors import AccordError, ModelError
 from accord.scenario.schema import Scenario
 
 war_app = typer.Typer(
@@ -92,6 +92,15 @@ def _on_scale(sc: Scenario, x: float) -> str:
     return text
 
 
+def _check_plot(path: Path | None) -> None:
+    """Refuse an unknown figure format before any work is done."""
+    from accord.report.save import SUFFIXES
+
+    if path is not None and path.suffix.lower() not in SUFFIXES:
+        suffix = path.suffix.lower()
+        raise AccordError(f"{path}: unknown plot format {suffix!r}; use {', '.join(SUFFIXES)}")
+
+
 def _save(fig: Any, path: Path, title: str) -> None:
     from accord.report.save import save_figure
 
@@ -136,6 +145,15 @@ def range_(
     from accord import war
     from accord.analysis.war import range_inputs, range_sweep
 
+    _check_plot(plot)
+    xs: list[float] = []
+    if feasible is not None:
+        try:
+            xs = [float(v) for v in feasible.split(",")]
+        except ValueError:
+            raise ModelError(
+                "expected numbers separated by commas", path="--feasible", value=feasible
+            ) from None
     sc = load_scenario(scenario)
     params, given = _run(range_inputs(sc), {"p": p, "c_U": c_u, "c_R": c_r})
     r = war.bargaining_range(params["p"], params["c_U"], params["c_R"], rho_U=rho_u, rho_R=rho_r)
@@ -149,12 +167,6 @@ def range_(
         ("empty", str(bool(r.empty)), "no split both prefer to war"),
     ]
     if feasible is not None:
-        try:
-            xs = [float(v) for v in feasible.split(",")]
-        except ValueError:
-            raise ModelError(
-                "expected numbers separated by commas", path="--feasible", value=feasible
-            ) from None
         ind = war.indivisible_settlement(
             params["p"], params["c_U"], params["c_R"], xs, side_payment=side_payment
         )
@@ -266,6 +278,7 @@ def fight(
     from accord import war
     from accord.analysis.war import fight_inputs
 
+    _check_plot(plot)
     sc = load_scenario(scenario)
     over = {
         "N": states, "start": start, "theta": theta, "alpha_U": alpha_u, "beta_U": beta_u,
@@ -358,6 +371,7 @@ def commit(
     from accord import war
     from accord.analysis.war import commit_inputs, window_curves
 
+    _check_plot(plot)
     sc = load_scenario(scenario)
     over = {
         "p": p, "q_U0": q_u0, "q_R0": q_r0, "gamma_U": gamma_u, "gamma_R": gamma_r,
