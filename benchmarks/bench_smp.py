@@ -45,8 +45,8 @@ def main() -> None:
         )
 
     deu_batch()
-    draws(DATA / "dummyData_6Dim.csv", 1000)
-    draws(DATA / "dummyData-a040.csv", 100)
+    draws(DATA / "dummyData_6Dim.csv", 200)
+    draws(DATA / "dummyData-a040.csv", 50)
 
 
 def deu_batch() -> None:
