@@ -25,6 +25,9 @@ def main() -> None:
     for name, opts in (("compromise", {}), ("median", {}), ("eum", {"rounds": 100})):
         t = best_of(lambda n=name, o=opts: [models.run(n, s, **o) for s in issues], repeat=2)
         print(f"{f'{name}, all {len(issues)} DEU III issues':44s} {t:9.4f}")
+    eum = models.get("eum")(rounds=100)
+    t = best_of(lambda: eum.run_many(issues), repeat=2)
+    print(f"{f'eum run_many (batched), all {len(issues)} DEU III issues':44s} {t:9.4f}")
 
 
 if __name__ == "__main__":

@@ -226,3 +226,50 @@ def test_options_validate() -> None:
     with pytest.raises(ModelError, match=r"options\.eum\.q"):
         models.get("eum")(q=1.5)
     assert EUMOptions(preset="scholz_paper").resolved()["capitulation"] is True
+
+
+def _same_result(a: models.ModelResult, b: models.ModelResult) -> None:
+    np.testing.assert_array_equal(a.forecast, b.forecast)
+    assert a.status == b.status and a.cycles == b.cycles and a.diagnostics == b.diagnostics
+    assert tuple(a.events) == tuple(b.events)
+    assert a.trajectory is not None and b.trajectory is not None
+    np.testing.assert_array_equal(a.trajectory, b.trajectory)
+    for key in a.extra:
+        np.testing.assert_array_equal(a.extra[key], b.extra[key])
+
+
+@pytest.mark.parametrize("preset", ["scholz_code", "scholz_paper"])
+def test_run_many_equals_the_loop_of_runs(preset: str) -> None:
+    from accord.datasets import deu
+
+    scs = [c.scenario("nice") for c in deu.cases()[::6]]  # 59 issues, 2-30 actors
+    scs += [scenarios.load(sid) for sid in scenarios.ids()]  # several issues, absentees
+    model = models.get("eum")(preset=preset)
+    for one, many in zip((model.run(s) for s in scs), model.run_many(scs), strict=True):
+        _same_result(one, many)
+
+
+def test_batched_rows_that_stop_early_continue_their_cycle() -> None:
+    # a row leaves the computation once its state recurs (as a run of that row alone
+    # stops there); up to then it is exactly what running every row on gives, and after
+    # it the row repeats its cycle
+    rng = np.random.default_rng(5)
+    x0 = rng.uniform(0, 100, (40, 7))
+    c, s = rng.uniform(0.1, 1, (40, 7)), rng.uniform(0.1, 1, (40, 7))
+    early = eum_path(x0, c, s, 60, scale_width=np.full(40, 100.0))
+    full = eum_path(x0, c, s, 60, scale_width=np.full(40, 100.0), stop_at_recurrence=False)
+    np.testing.assert_array_equal(early.recurrence, full.recurrence)
+    steps = early.x.shape[0] - 1
+    recurred = 0
+    for row, (start, period) in enumerate(early.recurrence):
+        stop = steps if start < 0 else start + period
+        np.testing.assert_array_equal(early.x[: stop + 1, row], full.x[: stop + 1, row])
+        np.testing.assert_array_equal(early.kind[:stop, row], full.kind[:stop, row])
+        if start >= 0:
+            recurred += 1
+            for u in range(stop + 1, steps + 1):
+                same = start + (u - start) % period
+                np.testing.assert_array_equal(early.x[u, row], early.x[same, row])
+                from_same = start + (u - 1 - start) % period  # the round from the same state
+                np.testing.assert_array_equal(early.kind[u - 1, row], early.kind[from_same, row])
+    assert recurred > 10

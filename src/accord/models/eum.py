@@ -90,6 +90,7 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -107,7 +108,7 @@ from accord.models.base import (
     Status,
 )
 from accord.models.compromise import weighted_mean
-from accord.scenario.schema import Scenario
+from accord.scenario.schema import Scenario, ScenarioArrays
 
 __all__ = ["EUM", "PRESETS", "EUMOptions", "EUMPath", "eum_path"]
 
@@ -197,6 +198,32 @@ class EUMPath:
     eu_other: Arr
     flat_security: NDArray[np.bool_]
     recurrence: NDArray[np.int64]
+    flat: NDArray[np.bool_] | None = None
+
+    def row(self, b: int) -> EUMPath:
+        """Row ``b`` as a batch of one, cut where a run of that row alone would have stopped.
+
+        Rows are independent, so this equals ``eum_path`` on row ``b`` alone (with
+        ``stop_at_recurrence``): the run stops in the round its state first recurs.
+        """
+        start, period = (int(v) for v in self.recurrence[b])
+        steps = self.kind.shape[0] if start < 0 else min(start + period, self.kind.shape[0])
+        flat = self.flat[:steps, b] if self.flat is not None else None
+        return EUMPath(
+            x=self.x[: steps + 1, b : b + 1],
+            median=self.median[: steps + 1, b : b + 1],
+            mean=self.mean[: steps + 1, b : b + 1],
+            risk=self.risk[:steps, b : b + 1],
+            kind=self.kind[:steps, b : b + 1],
+            partner=self.partner[:steps, b : b + 1],
+            eu_self=self.eu_self[:steps, b : b + 1],
+            eu_other=self.eu_other[:steps, b : b + 1],
+            flat_security=np.array([bool(flat.any())])
+            if flat is not None
+            else self.flat_security[b : b + 1],
+            recurrence=self.recurrence[b : b + 1],
+            flat=None if flat is None else flat[:, None],
+        )
 
 
 def _weighted_median_rows(x: Arr, w: Arr) -> Arr:
@@ -337,8 +364,11 @@ def eum_path(
     ``x0``, ``c`` and ``s`` have shape (B, n): B independent issues or Monte Carlo draws
     of the same n actors; ``s`` on 0-1. ``options`` are those of :class:`EUMOptions`
     (``preset`` and overrides). A state recurs when it is within ``cycle_tolerance`` times
-    the row's initial spread of an earlier state; with ``stop_at_recurrence`` the run ends
-    once every row has recurred.
+    the row's initial spread of an earlier state. With ``stop_at_recurrence`` a row leaves
+    the computation in the round its state recurs (where a run of that row alone stops),
+    its later rounds repeat its cycle, and the run ends once every row has recurred;
+    :meth:`EUMPath.row` cuts a row where it stopped. (EUM's choices are discontinuous, so
+    a state that recurs only within the tolerance can, run on, leave its cycle later.)
     """
     cfg = EUMOptions(rounds=rounds, **options).resolved()
     x = np.array(x0, dtype=float, ndmin=2)
@@ -347,78 +377,133 @@ def eum_path(
     w = c * s
     b, n = x.shape
 
-    def position_range(xx: Arr) -> Arr:
+    def position_range(xx: Arr, rows: NDArray[np.intp]) -> Arr:
         if cfg["position_range"] == "scale":
             if scale_width is None:
                 raise ValueError("position_range='scale' needs scale_width")
-            return np.broadcast_to(np.asarray(scale_width, dtype=float), (b,)).copy()
+            return np.broadcast_to(np.asarray(scale_width, dtype=float), (b,))[rows].copy()
         span: Arr = xx.max(axis=1) - xx.min(axis=1)
         return np.where(span > 0, span, 1.0)
 
-    def centre(xx: Arr) -> tuple[Arr, Arr]:
-        med = _weighted_median_rows(xx, w)
-        mean = weighted_mean(xx[:, :, None], w[:, :, None], axis=1)[:, 0]
+    def centre(xx: Arr, ww: Arr) -> tuple[Arr, Arr]:
+        med = _weighted_median_rows(xx, ww)
+        mean = weighted_mean(xx[:, :, None], ww[:, :, None], axis=1)[:, 0]
         mean = np.where(np.isnan(mean), xx.mean(axis=1), mean)
         return med, mean
 
-    delta = position_range(x)
+    everyone = np.arange(b)
+    delta = position_range(x, everyone)
     atol = cycle_tolerance * (x.max(axis=1) - x.min(axis=1))
     xs, meds, means = [x.copy()], [], []
-    risks, kinds, partners, eus_self, eus_other = [], [], [], [], []
-    flat_any = np.zeros(b, dtype=bool)
+    risks, kinds, partners, eus_self, eus_other, flats = [], [], [], [], [], []
     recurrence = np.full((b, 2), -1, dtype=np.int64)
+    # With stop_at_recurrence a row leaves the computation once its state recurs; its
+    # later rounds are filled in from its cycle afterwards (see _continue_cycles).
+    live = everyone
     for t in range(1, rounds + 1):
-        med, mean = centre(x)
-        meds.append(med)
-        means.append(mean)
+        xa, wa, sa = x[live], w[live], s[live]
+        med, mean = centre(xa, wa)
+        meds.append(_scatter(med, live, b, np.nan))
+        means.append(_scatter(mean, live, b, np.nan))
         mu = med if cfg["median"] == "weighted_median" else mean
         if cfg["position_range"] == "current":
-            delta = position_range(x)
-        r, flat = _risk_exponents(x, w, s, mu, delta, cfg)
-        flat_any |= flat
-        p = _win_probability(x, w, r, delta, cfg)
+            delta[live] = position_range(xa, live)
+        da = delta[live]
+        r, flat = _risk_exponents(xa, wa, sa, mu, da, cfg)
+        flats.append(_scatter(np.broadcast_to(flat, (live.size,)), live, b, False))
+        p = _win_probability(xa, wa, r, da, cfg)
         r_row = np.broadcast_to(r[:, :, None], p.shape)
-        eu_row = _expected_utility(x, s, p, r_row, mu, delta, cfg)  # EU(i -> j) by i
+        eu_row = _expected_utility(xa, sa, p, r_row, mu, da, cfg)  # EU(i -> j) by i
         if cfg["perception"] == "own":
             eu_ji = np.swapaxes(eu_row, 1, 2)
         else:
             r_col = np.broadcast_to(r[:, None, :], p.shape)
-            eu_ji = np.swapaxes(_expected_utility(x, s, p, r_col, mu, delta, cfg), 1, 2)
-        kind, partner, x = _choose_offers(x, eu_row, eu_ji, cfg)
+            eu_ji = np.swapaxes(_expected_utility(xa, sa, p, r_col, mu, da, cfg), 1, 2)
+        kind, partner, x_new = _choose_offers(xa, eu_row, eu_ji, cfg)
+        x[live] = x_new
         safe = np.maximum(partner, 0)[:, :, None]
-        risks.append(r)
-        kinds.append(kind)
-        partners.append(partner)
-        eus_self.append(np.take_along_axis(eu_row, safe, axis=2)[:, :, 0])
-        eus_other.append(np.take_along_axis(eu_ji, safe, axis=2)[:, :, 0])
+        risks.append(_scatter(r, live, b, np.nan))
+        kinds.append(_scatter(kind, live, b, NONE))
+        partners.append(_scatter(partner, live, b, -1))
+        eus_self.append(
+            _scatter(np.take_along_axis(eu_row, safe, axis=2)[:, :, 0], live, b, np.nan)
+        )
+        eus_other.append(
+            _scatter(np.take_along_axis(eu_ji, safe, axis=2)[:, :, 0], live, b, np.nan)
+        )
         # First recurrence of each row's state: a fixed point (period 1) or a cycle.
-        gaps = np.abs(np.stack(xs) - x[None]).max(axis=2)  # (t, B)
-        for row in np.flatnonzero(recurrence[:, 0] < 0):
-            hits = np.flatnonzero(gaps[:, row] <= atol[row])
+        gaps = np.abs(np.stack(xs)[:, live] - x_new[None]).max(axis=2)  # (t, live)
+        for k, row in enumerate(live):
+            if recurrence[row, 0] >= 0:
+                continue
+            hits = np.flatnonzero(gaps[:, k] <= atol[row])
             if hits.size:
                 recurrence[row] = (hits[-1], t - hits[-1])
         xs.append(x.copy())
-        if stop_at_recurrence and (recurrence[:, 0] >= 0).all():
-            break
-    med, mean = centre(x)
+        if stop_at_recurrence:
+            live = live[recurrence[live, 0] < 0]
+            if live.size == 0:
+                break
+    med, mean = centre(x, w)  # a row that left holds the state in which it recurred
+    steps = len(xs) - 1
+    stop = np.where(recurrence[:, 0] >= 0, recurrence.sum(axis=1), steps)
+    if not stop_at_recurrence:
+        stop[:] = steps
+    for row in everyone:
+        if stop[row] < steps:
+            meds[stop[row]][row], means[stop[row]][row] = med[row], mean[row]
     meds.append(med)
     means.append(mean)
 
     def stack(items: list[Any], shape: tuple[int, ...], dtype: Any) -> Any:
         return np.stack(items) if items else np.zeros(shape, dtype=dtype)
 
+    states, rounds_ = _continue_cycles(recurrence, stop, steps)
+    kind_all = stack(kinds, (0, b, n), np.int8)
+    flat_all = stack(flats, (0, b), bool)
+    flat_all = flat_all[rounds_, everyone] if steps else flat_all
     return EUMPath(
-        x=np.stack(xs),
-        median=np.stack(meds),
-        mean=np.stack(means),
-        risk=stack(risks, (0, b, n), float),
-        kind=stack(kinds, (0, b, n), np.int8),
-        partner=stack(partners, (0, b, n), np.int64),
-        eu_self=stack(eus_self, (0, b, n), float),
-        eu_other=stack(eus_other, (0, b, n), float),
-        flat_security=flat_any,
+        x=np.stack(xs)[states, everyone],
+        median=np.stack(meds)[states, everyone],
+        mean=np.stack(means)[states, everyone],
+        risk=stack(risks, (0, b, n), float)[rounds_, everyone],
+        kind=kind_all[rounds_, everyone],
+        partner=stack(partners, (0, b, n), np.int64)[rounds_, everyone],
+        eu_self=stack(eus_self, (0, b, n), float)[rounds_, everyone],
+        eu_other=stack(eus_other, (0, b, n), float)[rounds_, everyone],
+        flat_security=flat_all.any(axis=0) if steps else np.zeros(b, dtype=bool),
         recurrence=recurrence,
+        flat=flat_all,
     )
+
+
+def _scatter(values: Any, rows: NDArray[np.intp], b: int, fill: Any) -> Any:
+    """``values`` of the live ``rows`` placed in a batch of ``b`` rows, ``fill`` elsewhere."""
+    values = np.asarray(values)
+    if rows.size == b:
+        return values.copy()
+    out = np.full((b, *values.shape[1:]), fill, dtype=values.dtype)
+    out[rows] = values
+    return out
+
+
+def _continue_cycles(
+    recurrence: NDArray[np.int64], stop: NDArray[np.int64], steps: int
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Index maps (steps + 1, B) for states and (steps, B) for rounds.
+
+    Up to its stop a row maps to itself; after it, state u of a row whose state recurred
+    (first recurring state ``start``, ``period``) is state ``start + (u - start) mod
+    period`` (the cycle continues), and round u (from state u - 1) likewise.
+    """
+    u = np.arange(steps + 1)[:, None]
+    start, period = recurrence[:, 0][None], np.maximum(recurrence[:, 1], 1)[None]
+    cycled = start + (u - start) % period
+    states = np.where(u <= stop[None], u, cycled)
+    v = np.arange(steps)[:, None]
+    cycled_r = start + (v - start) % period
+    rounds_ = np.where(v < stop[None], v, cycled_r)
+    return states.astype(np.intp), rounds_.astype(np.intp)
 
 
 def _event_text(kind: int, actor: str, other: str) -> str:
@@ -427,6 +512,24 @@ def _event_text(kind: int, actor: str, other: str) -> str:
     if kind == COMPROMISE:
         return f"{actor} compromises with {other}"
     return f"{actor} capitulates to {other}"
+
+
+def _problems(a: ScenarioArrays) -> list[tuple[NDArray[np.intp], Arr, Arr, Arr, Arr]]:
+    """Per issue: the present actors and their (1, n) positions, capabilities, saliences,
+    and the issue's scale width (1,)."""
+    out = []
+    for k in range(a.position.shape[1]):
+        idx = np.flatnonzero(a.present[:, k])
+        out.append(
+            (
+                idx,
+                a.position[idx, k][None],
+                a.capability[idx, k][None],
+                a.salience[idx, k][None],
+                a.scale_max[k : k + 1] - a.scale_min[k : k + 1],
+            )
+        )
+    return out
 
 
 class EUM(Model):
@@ -440,6 +543,51 @@ class EUM(Model):
         self, scenario: Scenario, *, rng: np.random.Generator | int | None = None
     ) -> ModelResult:
         a = scenario.arrays()
+        return self._assemble(scenario, a, [self._path(*p[1:]) for p in _problems(a)])
+
+    def run_many(
+        self, scenarios: Sequence[Scenario], *, rng: np.random.Generator | int | None = None
+    ) -> list[ModelResult]:
+        """Every issue of every scenario, batched by actor count through :func:`eum_path`.
+
+        Issues are independent one-dimensional problems, so the results equal the loop of
+        :meth:`run` (rows are cut where a run alone would have stopped).
+        """
+        arrays = [sc.arrays() for sc in scenarios]
+        problems = [_problems(a) for a in arrays]
+        groups: dict[int, list[tuple[int, int]]] = {}
+        for i, probs in enumerate(problems):
+            for k, (idx, *_) in enumerate(probs):
+                groups.setdefault(idx.size, []).append((i, k))
+        paths: list[list[EUMPath | None]] = [[None] * len(p) for p in problems]
+        for members in groups.values():
+            rows = [problems[i][k] for i, k in members]
+            batch = self._path(
+                np.concatenate([r[1] for r in rows]),
+                np.concatenate([r[2] for r in rows]),
+                np.concatenate([r[3] for r in rows]),
+                np.concatenate([r[4] for r in rows]),
+            )
+            for b, (i, k) in enumerate(members):
+                paths[i][k] = batch.row(b)
+        return [
+            self._assemble(sc, a, [p for p in ps if p is not None])
+            for sc, a, ps in zip(scenarios, arrays, paths, strict=True)
+        ]
+
+    def _path(self, x0: Arr, c: Arr, s: Arr, width: Arr) -> EUMPath:
+        opts = self.options
+        return eum_path(
+            x0,
+            c,
+            s,
+            opts.rounds,
+            scale_width=width,
+            cycle_tolerance=opts.cycle_tolerance,
+            **opts.model_dump(exclude={"rounds", "cycle_tolerance"}),
+        )
+
+    def _assemble(self, scenario: Scenario, a: ScenarioArrays, paths: list[EUMPath]) -> ModelResult:
         n, m = a.position.shape
         opts = self.options
         cfg = opts.resolved()
@@ -448,22 +596,11 @@ class EUM(Model):
         events: list[Event] = []
         cycles: list[Cycle] = []
         diagnostics: list[Diagnostic] = []
-        paths: list[EUMPath] = []
-        members: list[NDArray[np.intp]] = []
+        members = [np.flatnonzero(a.present[:, k]) for k in range(m)]
         for k, iid in enumerate(a.issue_ids):
-            idx = np.flatnonzero(a.present[:, k])
-            members.append(idx)
+            idx = members[k]
             x0 = a.position[idx, k][None]
-            path = eum_path(
-                x0,
-                a.capability[idx, k][None],
-                a.salience[idx, k][None],
-                opts.rounds,
-                scale_width=a.scale_max[k : k + 1] - a.scale_min[k : k + 1],
-                cycle_tolerance=opts.cycle_tolerance,
-                **opts.model_dump(exclude={"rounds", "cycle_tolerance"}),
-            )
-            paths.append(path)
+            path = paths[k]
             if path.flat_security[0]:
                 diagnostics.append(
                     Diagnostic(
