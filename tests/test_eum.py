@@ -273,3 +273,15 @@ def test_batched_rows_that_stop_early_continue_their_cycle() -> None:
                 from_same = start + (u - 1 - start) % period  # the round from the same state
                 np.testing.assert_array_equal(early.kind[u - 1, row], early.kind[from_same, row])
     assert recurred > 10
+
+
+@pytest.mark.parametrize("sid", ["ukraine-2023-03", "ukraine-2024-08"])
+def test_each_issue_alone_gives_what_it_gives_among_others(sid: str) -> None:
+    # issues are independent problems: batching them must not couple them
+    sc = scenarios.load(sid)
+    together = models.run("eum", sc)
+    for k, iid in enumerate(sc.issue_ids):
+        alone = models.run("eum", sc.restrict([iid]))
+        assert alone.forecast[0] == together.forecast[k]
+        assert alone.status[0] == together.status[k]
+        assert [e for e in together.events if e.issue == iid] == list(alone.events)

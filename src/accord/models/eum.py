@@ -542,8 +542,7 @@ class EUM(Model):
     def run(
         self, scenario: Scenario, *, rng: np.random.Generator | int | None = None
     ) -> ModelResult:
-        a = scenario.arrays()
-        return self._assemble(scenario, a, [self._path(*p[1:]) for p in _problems(a)])
+        return self.run_many([scenario])[0]  # its issues batched by actor count
 
     def run_many(
         self, scenarios: Sequence[Scenario], *, rng: np.random.Generator | int | None = None
