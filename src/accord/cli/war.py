@@ -330,6 +330,14 @@ def fight(
     )
     out.print(_results_table(rows))
     _notes(r)
+    t0, t1 = params["territory"]
+    front = t0 + (t1 - t0) * params["start"] / params["N"]
+    out.print(
+        f"W is the chance the front reaches state {params['N']} ({t1:g}) before 0 ({t0:g}), "
+        f"from state {params['start']} ({front:.1f}) now: each side values fighting on by "
+        "the war's expected end (Wagner 2000), so a settlement tracks where the war is "
+        "heading, not where the line stands."
+    )
     if plot is not None:
         from accord.report.war import fan_chart
 
