@@ -141,23 +141,26 @@ from accord.scenario.schema import Scenario, ScenarioArrays
 __all__ = ["SMP", "SMPDraws", "SMPOptions"]
 
 
+_KTAB = SMPConfig()  # KTAB's defaults live in the kernel's config; the options reuse them
+
+
 class SMPOptions(Options):
     """KTAB's nine model parameters (KTAB defaults), the stopping rule and the forecast."""
 
-    voting_rule: VotingRule = "prop"
-    victory_prob: VictoryModel = "linear"
-    pce: PCEModel = "conditional"
-    transitions: Transitions = "deterministic"
-    big_r_range: BigRRange = "mid"
-    big_r_adjust: BigRAdjust = "one_third"
-    third_party_commit: Commitment = "semi_commit"
-    interpolation: Interpolation = "s2p2"
-    bargain_model: BargainModel = "init_only"
-    rounds: int = Field(100, ge=0, description="KTAB's maxIter: at most this many steps.")
-    min_delta_ratio: float = Field(0.02, ge=0)
+    voting_rule: VotingRule = _KTAB.voting_rule
+    victory_prob: VictoryModel = _KTAB.victory_prob
+    pce: PCEModel = _KTAB.pce
+    transitions: Transitions = _KTAB.transitions
+    big_r_range: BigRRange = _KTAB.big_r_range
+    big_r_adjust: BigRAdjust = _KTAB.big_r_adjust
+    third_party_commit: Commitment = _KTAB.third_party_commit
+    interpolation: Interpolation = _KTAB.interpolation
+    bargain_model: BargainModel = _KTAB.bargain_model
+    rounds: int = Field(_KTAB.rounds, ge=0, description="KTAB's maxIter: at most this many steps.")
+    min_delta_ratio: float = Field(_KTAB.min_delta_ratio, ge=0)
     forecast: Literal["expected", "weighted_mean"] = "expected"
     stop_at_cycle: bool = Field(
-        True,
+        _KTAB.stop_at_cycle,
         description="Stop at an exact recurrence of positions (KTAB runs on to `rounds`).",
     )
     events: bool = Field(True, description="Record every bargain and adoption as events.")
