@@ -39,7 +39,7 @@ bench: $(VENV)/.installed-test
 
 # Regenerate the back-test table in README.md and the files in docs/backtest/.
 backtest: $(VENV)/.installed-test
-	$(BIN)/accord backtest deu --out docs/backtest --readme README.md
+	$(BIN)/accord backtest deu --by-proposal --out docs/backtest --readme README.md
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -9,7 +9,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from accord import models
-from accord.analysis.backtest import ModelPredictor, backtest, default_predictors
+from accord.analysis.backtest import (
+    ModelPredictor,
+    ProposalPredictor,
+    backtest,
+    default_predictors,
+)
 from accord.datasets import deu
 
 
@@ -28,6 +33,9 @@ def main() -> None:
     print(
         f"whole back-test ({len(result.summary)} predictors): {total:.2f} s (+ {t_load:.2f} s load)"
     )
+    t = time.perf_counter()
+    backtest(cases, [ProposalPredictor("exchange")], resamples=2000)
+    print(f"  exchange[by proposal] (--by-proposal; 137 proposals) {time.perf_counter() - t:.2f} s")
 
 
 if __name__ == "__main__":

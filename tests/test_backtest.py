@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from accord import models
 from accord.analysis.backtest import (
     Baseline,
     ModelPredictor,
+    ProposalPredictor,
     Tuned,
     assign_folds,
     backtest,
@@ -19,6 +21,8 @@ from accord.analysis.backtest import (
 )
 from accord.cli import app
 from accord.datasets import deu
+from accord.errors import ScenarioError
+from accord.scenario.combine import combine
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +155,51 @@ def test_cli_writes_files_and_readme_table(tmp_path: Path) -> None:
     assert "old" not in text and "| `compromise` | 353 | 0 | 23.10" in text and text.endswith("y\n")
     for name in ("deu.md", "deu-predictions.csv", "deu-summary.csv", "deu-errors.png"):
         assert (out / name).stat().st_size > 100
+
+
+def _proposal(n: int) -> list[deu.Case]:
+    """The cases of the first proposal with ``n`` issues."""
+    by: dict[str, list[deu.Case]] = {}
+    for c in deu.cases():
+        by.setdefault(c.proposal, []).append(c)
+    return next(v for v in by.values() if len(v) == n)
+
+
+def test_combined_proposal_keeps_every_issue_as_it_was() -> None:
+    cases = _proposal(4)
+    sc = combine([c.scenario() for c in cases], id="p", issue_ids=[c.id for c in cases])
+    assert sc.issue_ids == tuple(c.id for c in cases)
+    together = models.run("compromise", sc).forecast
+    alone = [models.run("compromise", c.scenario()).forecast[0] for c in cases]
+    np.testing.assert_allclose(together, alone, rtol=1e-12)  # issue-independent: unchanged
+    assert [i.outcome.value for i in sc.issues if i.outcome] == [c.outcome for c in cases]
+
+
+def test_combine_refuses_actors_whose_capability_differs() -> None:
+    a, b = _proposal(2)
+    with pytest.raises(ScenarioError, match=r"actors\.\w+\.capability: differs between"):
+        combine([a.scenario("nice"), b.scenario("gdp")], id="p", issue_ids=["i", "j"])
+
+
+def test_proposal_predictor_trades_across_a_proposals_issues() -> None:
+    cases = [c for n in (1, 3) for c in _proposal(n)]
+    folds = np.zeros(len(cases), dtype=np.int64)
+    # an issue-independent model gives the same forecasts either way
+    same, _ = ProposalPredictor("compromise").predict(cases, folds)
+    alone, _ = ModelPredictor("compromise").predict(cases, folds)
+    np.testing.assert_allclose(same, alone, rtol=1e-12)
+    # the exchange model: the single-issue proposal keeps its NBS, the others trade
+    values, notes = ProposalPredictor("exchange").predict(cases, folds)
+    np.testing.assert_allclose(values[0], alone[0], rtol=1e-12)
+    sc = combine([c.scenario() for c in cases[1:]], id="p", issue_ids=[c.id for c in cases[1:]])
+    res = models.run("exchange", sc)
+    np.testing.assert_array_equal(values[1:], res.forecast)
+    assert sum(res.extra["realised"]) > 0 and np.abs(values[1:] - alone[1:]).max() > 1
+    assert notes[1].startswith("3 issues together")
+
+
+def test_by_proposal_predictors_only_on_request() -> None:
+    names = [p.name for p in default_predictors(["compromise", "exchange"])]
+    assert "exchange[by proposal]" not in names
+    names = [p.name for p in default_predictors(["compromise", "exchange"], by_proposal=True)]
+    assert "exchange[by proposal]" in names and "compromise[by proposal]" not in names

@@ -10,6 +10,10 @@ Predictors:
 
 * :class:`ModelPredictor` runs any registered model; every model registered later is
   picked up by :func:`default_predictors` without a change here.
+* :class:`ProposalPredictor` runs a model that links issues (``Model.links_issues``, the
+  exchange model) once per legislative proposal on all its issues together, so that
+  trades across a proposal's issues can happen; added by :func:`default_predictors` for
+  every such model with ``by_proposal=True`` (``accord backtest deu --by-proposal``).
 * :class:`Baseline`: constant 50, the unweighted median of positions, the Commission's or
   the Parliament's position (the unweighted mean of positions where that actor has none),
   the status quo (scored only on issues with a reference point).
@@ -38,12 +42,14 @@ from numpy.typing import NDArray
 from accord import models
 from accord.analysis.scoring import bootstrap_interval
 from accord.datasets.deu import Case
+from accord.scenario.combine import combine
 
 __all__ = [
     "BacktestResult",
     "Baseline",
     "ModelPredictor",
     "Predictor",
+    "ProposalPredictor",
     "Tuned",
     "assign_folds",
     "backtest",
@@ -95,6 +101,42 @@ class ModelPredictor(Predictor):
             note: list[str] = [] if res.status[0] == "static" else [str(res.status[0])]
             note += [d.message for d in res.diagnostics if d.code not in ("cycle", "not_converged")]
             notes.append("; ".join(note))
+        return values, notes
+
+
+class ProposalPredictor(ModelPredictor):
+    """A model run once per legislative proposal, on all of the proposal's issues together.
+
+    For models that link issues (the exchange model trades across them): the issues of
+    one proposal become one scenario (:func:`accord.scenario.combine.combine`) and each
+    issue is scored on its forecast there.
+    """
+
+    def __init__(
+        self, model: str, options: Mapping[str, Any] | None = None, *, capability: str = "nice"
+    ) -> None:
+        super().__init__(model, options, capability=capability, name=f"{model}[by proposal]")
+        self.description += "; the issues of one proposal run together"
+
+    def predict(self, cases: Sequence[Case], folds: NDArray[np.int64]) -> Prediction:
+        groups: dict[str, list[int]] = {}
+        for k, case in enumerate(cases):
+            groups.setdefault(case.proposal, []).append(k)
+        values = np.full(len(cases), np.nan)
+        notes = [""] * len(cases)
+        for proposal, members in groups.items():
+            scenario = combine(
+                [cases[k].scenario(self.capability) for k in members],
+                id=proposal,
+                issue_ids=[cases[k].id for k in members],
+            )
+            res = self.model.run(scenario)
+            for j, k in enumerate(members):
+                values[k] = res.forecast[j]
+                note = [f"{len(members)} issues together"]
+                note += [str(res.status[j])] if res.status[j] != "static" else []
+                note += [d.message for d in res.diagnostics if d.issue in (None, cases[k].id)]
+                notes[k] = "; ".join(note)
         return values, notes
 
 
@@ -207,11 +249,20 @@ def baselines() -> list[Predictor]:
 def default_predictors(
     model_names: Sequence[str] | None = None,
     options: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    by_proposal: bool = False,
 ) -> list[Predictor]:
-    """Every registered model (or the named ones), one fitted variant, and the baselines."""
+    """Every registered model (or the named ones), one fitted variant, and the baselines.
+
+    With ``by_proposal``, also every model that links issues run per proposal
+    (:class:`ProposalPredictor`; the exchange model's trades make it the slow one).
+    """
     names = list(model_names) if model_names is not None else list(models.available())
     options = options or {}
     out: list[Predictor] = [ModelPredictor(n, options.get(n)) for n in names]
+    if by_proposal:
+        linked = [n for n in names if models.get(n).links_issues]
+        out += [ProposalPredictor(n, options.get(n)) for n in linked]
     if "compromise" in names:
         out.append(
             Tuned(

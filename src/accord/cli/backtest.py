@@ -32,6 +32,13 @@ def deu(
         Path | None,
         typer.Option(help="Also replace the table between <!-- backtest-deu --> markers here."),
     ] = None,
+    by_proposal: Annotated[
+        bool,
+        typer.Option(
+            "--by-proposal",
+            help="Also run models that link issues (exchange) on each proposal's issues together.",
+        ),
+    ] = False,
 ) -> None:
     """DEU III: every model on all 353 EU issues with a real outcome."""
     from accord import models
@@ -44,7 +51,7 @@ def deu(
     options = parse_sets(set_ or [], names)
     result = backtest(
         dataset.cases(),
-        default_predictors(names, options),
+        default_predictors(names, options, by_proposal=by_proposal),
         folds=folds,
         seed=seed,
         resamples=resamples,

@@ -240,6 +240,8 @@ class Model(ABC):
     summary: ClassVar[str]
     references: ClassVar[tuple[str, ...]] = ()
     options_type: ClassVar[type[Options]] = Options
+    links_issues: ClassVar[bool] = False
+    """True where a forecast on one issue depends on the others (trades across issues)."""
 
     def __init__(self, **options: Any) -> None:
         try:

@@ -402,6 +402,7 @@ class _Round:
 
 class Exchange(Model):
     name = "exchange"
+    links_issues = True
     summary = "Stokman's exchange model: vote trading across issue pairs (equal gain, random rate)"
     references = (
         "Stokman & Van Oosten 1994",
