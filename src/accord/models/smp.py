@@ -715,19 +715,7 @@ class SMP(Model):
     ) -> None:
         names = [actor_ids[i] for i in members]
         iids = [issue_ids[k] for k in dims]
-        cols: dict[str, list[Any]] = {
-            k: []
-            for k in (
-                "round",
-                "initiator",
-                "receiver",
-                "perspective",
-                "p_win",
-                "gain",
-                "adopted_by_initiator",
-                "adopted_by_receiver",
-            )
-        }
+        cols: dict[str, list[Any]] = {k: [] for k in _COLUMNS if k != "space"}
         coords: dict[str, list[float]] = {}
         for iid in iids:
             coords[f"initiator:{iid}"] = []

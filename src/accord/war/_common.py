@@ -7,7 +7,7 @@ has the broadcast shape, so a call with arrays equals the loop of scalar calls.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -33,6 +33,12 @@ class WarResult(dict[str, Any]):
         fields.setdefault("notes", [])
         super().__init__(model=model, **fields)
         self.frame_keys = tuple(frame_keys)
+
+    @classmethod
+    def of(cls, model: str, frame: Mapping[str, Any], **fields: Any) -> WarResult:
+        """A result whose ``frame`` outputs (0-d arrays as scalars) make up ``to_frame()``."""
+        table = {k: scalar_or_array(np.asarray(v)) for k, v in frame.items()}
+        return cls(model, frame_keys=table, **table, **fields)
 
     def __getattr__(self, name: str) -> Any:
         try:

@@ -83,18 +83,19 @@ def bargaining_range(
             "a bound lies outside [0, 1]: that side would accept every split up to the edge "
             "of the pie (the midpoint uses the part of the range inside the pie)"
         )
-    return WarResult(
+    return WarResult.of(
         "bargaining_range",
+        dict(
+            p=p_,
+            c_U=cu,
+            c_R=cr,
+            low=low,
+            high=high,
+            width=width,
+            empty=width < 0,
+            midpoint=(np.clip(low, 0, 1) + np.clip(high, 0, 1)) / 2,
+        ),
         notes=notes,
-        frame_keys=("p", "c_U", "c_R", "low", "high", "width", "empty", "midpoint"),
-        p=scalar_or_array(p_),
-        c_U=scalar_or_array(cu),
-        c_R=scalar_or_array(cr),
-        low=scalar_or_array(low),
-        high=scalar_or_array(high),
-        width=scalar_or_array(width),
-        empty=scalar_or_array(width < 0),
-        midpoint=scalar_or_array((np.clip(low, 0, 1) + np.clip(high, 0, 1)) / 2),
         war_value_U=scalar_or_array(value_u),
         war_value_R=scalar_or_array(value_r),
     )
@@ -146,14 +147,15 @@ def indivisible_settlement(
     split = np.where(exists, xs[best], np.nan)
     transfer = np.where(exists, np.take_along_axis(need, best[..., None], -1)[..., 0], np.nan)
     shape = np.broadcast_shapes(gap.shape, exists.shape)
-    return WarResult(
+    return WarResult.of(
         "indivisible_settlement",
-        frame_keys=("low", "high", "exists", "split", "transfer", "gap"),
-        low=rng["low"],
-        high=rng["high"],
-        exists=scalar_or_array(np.broadcast_to(exists, shape)),
-        split=scalar_or_array(np.broadcast_to(split, shape)),
-        transfer=scalar_or_array(np.broadcast_to(transfer, shape)),
-        gap=scalar_or_array(np.broadcast_to(gap, shape)),
+        dict(
+            low=rng["low"],
+            high=rng["high"],
+            exists=np.broadcast_to(exists, shape),
+            split=np.broadcast_to(split, shape),
+            transfer=np.broadcast_to(transfer, shape),
+            gap=np.broadcast_to(gap, shape),
+        ),
         feasible=xs,
     )

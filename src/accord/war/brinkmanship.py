@@ -92,19 +92,20 @@ def optimal_power(
         k = np.where(gain > 0, np.minimum(1.0, ratio ** (1.0 / (b_ - a_))), 0.0)
     p_prevail = pb * k**a_
     p_cat = rb * k**b_
-    return WarResult(
+    return WarResult.of(
         "optimal_power",
-        frame_keys=("pi_bar", "a", "r_bar", "b", "V", "D", "phi_D", "k_star", "p_catastrophe"),
-        pi_bar=scalar_or_array(pb),
-        a=scalar_or_array(a_),
-        r_bar=scalar_or_array(rb),
-        b=scalar_or_array(b_),
-        V=scalar_or_array(v),
-        D=scalar_or_array(d),
-        phi_D=scalar_or_array(ph),
-        k_star=scalar_or_array(k),
+        dict(
+            pi_bar=pb,
+            a=a_,
+            r_bar=rb,
+            b=b_,
+            V=v,
+            D=d,
+            phi_D=ph,
+            k_star=k,
+            p_catastrophe=p_cat,
+        ),
         p_prevail=scalar_or_array(p_prevail),
-        p_catastrophe=scalar_or_array(p_cat),
         value=scalar_or_array(p_prevail * (1 - ph) * v - p_cat * d),
         interior=scalar_or_array(k < 1),
     )
@@ -136,11 +137,12 @@ def conflict_levels(
     k = np.asarray(res["k_star"])
     limited = ((k > 0) & (k < kl)).mean(axis=-1)
     high = (k >= kl).mean(axis=-1)
-    return WarResult(
+    return WarResult.of(
         "conflict_levels",
-        frame_keys=("p_limited", "p_high"),
-        p_limited=scalar_or_array(np.asarray(limited)),
-        p_high=scalar_or_array(np.asarray(high)),
+        dict(
+            p_limited=np.asarray(limited),
+            p_high=np.asarray(high),
+        ),
         k_limit=kl,
     )
 
@@ -185,13 +187,14 @@ def escalation(
     shape = np.broadcast_shapes(dv.shape, threshold.shape)
     threshold = np.broadcast_to(threshold, shape)
     dv = np.broadcast_to(dv, shape)
-    return WarResult(
+    return WarResult.of(
         "escalation",
-        frame_keys=("delta_V", "E", "threshold", "escalate", "margin"),
-        delta_V=scalar_or_array(np.asarray(dv)),
-        E=scalar_or_array(np.broadcast_to(e, shape).copy()),
+        dict(
+            delta_V=np.asarray(dv),
+            E=np.broadcast_to(e, shape).copy(),
+            threshold=threshold.copy(),
+            escalate=dv > threshold,
+            margin=dv - threshold,
+        ),
         loss_by_partner=by_partner,
-        threshold=scalar_or_array(threshold.copy()),
-        escalate=scalar_or_array(dv > threshold),
-        margin=scalar_or_array(dv - threshold),
     )

@@ -69,17 +69,18 @@ def power_shift(p: ArrayLike, q: ArrayLike, delta: ArrayLike, d: ArrayLike) -> W
     p_, q_, dl, d_ = np.broadcast_arrays(p_, q_, dl, d_)
     lhs = dl * (p_ - q_)
     rhs = (1 - dl) * (1 - p_ + d_)
-    return WarResult(
+    return WarResult.of(
         "power_shift",
-        frame_keys=("p", "q", "delta", "d", "lhs", "rhs", "margin", "war"),
-        p=scalar_or_array(p_),
-        q=scalar_or_array(q_),
-        delta=scalar_or_array(dl),
-        d=scalar_or_array(d_),
-        lhs=scalar_or_array(lhs),
-        rhs=scalar_or_array(rhs),
-        margin=scalar_or_array(lhs - rhs),
-        war=scalar_or_array(lhs > rhs),
+        dict(
+            p=p_,
+            q=q_,
+            delta=dl,
+            d=d_,
+            lhs=lhs,
+            rhs=rhs,
+            margin=lhs - rhs,
+            war=lhs > rhs,
+        ),
         critical_shift=scalar_or_array(rhs / dl),
     )
 
@@ -169,19 +170,20 @@ def commitment_window(
             "where a gamma is 0 guarantees do not move that side: its condition holds for "
             "every g or for none (bound ±inf)"
         )
-    return WarResult(
+    return WarResult.of(
         "commitment_window",
+        dict(
+            p=p_,
+            q_U0=qu,
+            q_R0=qr,
+            gamma_U=gu,
+            gamma_R=gr,
+            delta=dl,
+            low=np.where(nonempty, lo, np.nan),
+            high=np.where(nonempty, hi, np.nan),
+            nonempty=nonempty,
+        ),
         notes=notes,
-        frame_keys=("p", "q_U0", "q_R0", "gamma_U", "gamma_R", "delta", "low", "high", "nonempty"),
-        p=scalar_or_array(p_),
-        q_U0=scalar_or_array(qu),
-        q_R0=scalar_or_array(qr),
-        gamma_U=scalar_or_array(gu),
-        gamma_R=scalar_or_array(gr),
-        delta=scalar_or_array(dl),
-        low=scalar_or_array(np.where(nonempty, lo, np.nan)),
-        high=scalar_or_array(np.where(nonempty, hi, np.nan)),
-        nonempty=scalar_or_array(nonempty),
         bound_U=scalar_or_array(bound_u),
         bound_R=scalar_or_array(bound_r),
         peace_U0=scalar_or_array(num_u <= 0),
@@ -205,10 +207,11 @@ def acceptable_set(
     rb = check_range("rho_bar", rho_bar, 0.0, 1.0)
     lo, hi, idl, r, rb = np.broadcast_arrays(lo, hi, idl, r, rb)
     absolute = r > rb
-    return WarResult(
+    return WarResult.of(
         "acceptable_set",
-        frame_keys=("low", "high", "absolute"),
-        low=scalar_or_array(np.where(absolute, idl, lo)),
-        high=scalar_or_array(np.where(absolute, idl, hi)),
-        absolute=scalar_or_array(absolute),
+        dict(
+            low=np.where(absolute, idl, lo),
+            high=np.where(absolute, idl, hi),
+            absolute=absolute,
+        ),
     )

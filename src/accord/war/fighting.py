@@ -338,15 +338,16 @@ def fight(
             f"{still} of {n_runs} runs still fighting after {m} battles: their durations are "
             "censored, so mean_time is a lower bound"
         )
-    return WarResult(
+    return WarResult.of(
         "fight",
-        frame_keys=("outcome", "time", "point", "territory", "front"),
-        outcome=outcome,
+        dict(
+            outcome=outcome,
+            time=time,
+            point=point,
+            territory=territory_out,
+            front=state,
+        ),
         outcome_names=OUTCOMES,
-        time=time,
-        point=point,
-        territory=territory_out,
-        front=state,
         paths=paths if keep_paths else None,
         p_outcome=dict(zip(OUTCOMES, (float(c) for c in counts), strict=True)),
         mean_time=float(times.mean()),

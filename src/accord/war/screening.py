@@ -65,16 +65,17 @@ def screen_continuous(p: ArrayLike, c_U: ArrayLike, c_bar: ArrayLike) -> WarResu
     with np.errstate(divide="ignore", invalid="ignore"):
         p_war = np.where(informative, (x_star - p_) / np.where(cb > 0, cb, 1.0), 0.0)
     eu = (1 - p_war) * x_star + p_war * (p_ - cu)
-    return WarResult(
+    return WarResult.of(
         "screen_continuous",
-        frame_keys=("p", "c_U", "c_bar", "x_star", "p_war", "expected_utility", "capped"),
-        p=scalar_or_array(p_),
-        c_U=scalar_or_array(cu),
-        c_bar=scalar_or_array(cb),
-        x_star=scalar_or_array(x_star),
-        p_war=scalar_or_array(p_war),
-        expected_utility=scalar_or_array(eu),
-        capped=scalar_or_array(capped),
+        dict(
+            p=p_,
+            c_U=cu,
+            c_bar=cb,
+            x_star=x_star,
+            p_war=p_war,
+            expected_utility=eu,
+            capped=capped,
+        ),
     )
 
 
@@ -122,19 +123,20 @@ def screen_two_types(
     offer = np.where(risky, risky_offer, safe_offer)
     p_war = np.where(risky, m, 0.0)
     eu = np.where(risky, (1 - m) * risky_offer + m * (ps - ca), safe_offer)
-    return WarResult(
+    return WarResult.of(
         "screen_two_types",
+        dict(
+            p_w=pw,
+            p_s=ps,
+            c_A=ca,
+            c_B=cb,
+            mu=m,
+            mu_star=mu_star,
+            risky=risky,
+            offer=offer,
+            p_war=p_war,
+        ),
         notes=notes,
-        frame_keys=("p_w", "p_s", "c_A", "c_B", "mu", "mu_star", "risky", "offer", "p_war"),
-        p_w=scalar_or_array(pw),
-        p_s=scalar_or_array(ps),
-        c_A=scalar_or_array(ca),
-        c_B=scalar_or_array(cb),
-        mu=scalar_or_array(m),
-        mu_star=scalar_or_array(mu_star),
-        risky=scalar_or_array(risky),
-        offer=scalar_or_array(offer),
-        p_war=scalar_or_array(p_war),
         expected_utility=scalar_or_array(eu),
         safe_offer=scalar_or_array(safe_offer),
         risky_offer=scalar_or_array(risky_offer),
