@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from accord.cli import app
-from texts import MINIMAL
+from texts import MINIMAL, assert_refused
 
 GOOD = MINIMAL
 
@@ -140,13 +140,7 @@ CASES = [
 def test_malformed_file(tmp_path: Path, name: str, edit: tuple[str, str], message: str) -> None:
     old, new = edit
     assert old in GOOD
-    path = tmp_path / f"{name}.yaml"
-    path.write_text(GOOD.replace(old, new, 1), encoding="utf-8")
-    result = CliRunner().invoke(app, ["validate", str(path)])
-    assert result.exit_code == 2, result.output
-    assert result.stderr.strip() == f"error: {path}: {message}"
-    assert "Traceback" not in result.output + result.stderr
-    assert result.stdout == ""
+    assert_refused(tmp_path, GOOD.replace(old, new, 1), name, message)
 
 
 def test_there_are_at_least_fifteen_cases() -> None:

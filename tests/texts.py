@@ -1,5 +1,14 @@
-"""Scenario texts shared by the bad-input tests: the smallest valid file, one edit away
-from each malformed case."""
+"""What the bad-input tests share.
+
+``MINIMAL`` is the smallest valid file, one edit away from each malformed case;
+``assert_refused`` checks the one-line error and exit code 2.
+"""
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from accord.cli import app
 
 MINIMAL = """\
 id: t
@@ -24,3 +33,14 @@ actors:
     positions:
       T: {position: 95, salience: 95}
 """
+
+
+def assert_refused(tmp_path: Path, text: str, name: str, message: str) -> None:
+    """``accord validate`` on ``text`` exits 2 with exactly ``message`` and no traceback."""
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == f"error: {path}: {message}"
+    assert "Traceback" not in result.output + result.stderr
+    assert result.stdout == ""

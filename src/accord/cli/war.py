@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from accord.cli.common import err, guarded, load_scenario, out
-from accord.errors import AccordError, ModelError
+from accord.errors import ModelError
 from accord.scenario.schema import Scenario
 
 war_app = typer.Typer(
@@ -94,11 +94,10 @@ def _on_scale(sc: Scenario, x: float) -> str:
 
 def _check_plot(path: Path | None) -> None:
     """Refuse an unknown figure format before any work is done."""
-    from accord.report.save import SUFFIXES
+    from accord.report.save import figure_format
 
-    if path is not None and path.suffix.lower() not in SUFFIXES:
-        suffix = path.suffix.lower()
-        raise AccordError(f"{path}: unknown plot format {suffix!r}; use {', '.join(SUFFIXES)}")
+    if path is not None:
+        figure_format(path)
 
 
 def _save(fig: Any, path: Path, title: str) -> None:

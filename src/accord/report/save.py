@@ -12,7 +12,7 @@ from accord.errors import AccordError
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["SUFFIXES", "new_figure", "save_figure"]
+__all__ = ["SUFFIXES", "figure_format", "new_figure", "save_figure"]
 
 SUFFIXES = (".png", ".svg", ".pdf", ".html")
 
@@ -28,12 +28,18 @@ def new_figure(width: float = 7.0, height: float = 4.5) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
 
+def figure_format(path: str | Path) -> str:
+    """The figure format a path's suffix asks for; an error for an unknown one."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise AccordError(f"{path}: unknown plot format {suffix!r}; use {', '.join(SUFFIXES)}")
+    return suffix
+
+
 def save_figure(fig: Figure, path: str | Path, title: str = "accord") -> Path:
     """Write the figure; the suffix chooses the format."""
     p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise AccordError(f"{p}: unknown plot format {suffix!r}; use {', '.join(SUFFIXES)}")
+    suffix = figure_format(p)
     if suffix == ".html":
         buf = io.StringIO()
         fig.savefig(buf, format="svg")
