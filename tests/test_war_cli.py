@@ -191,6 +191,7 @@ def test_parameter_table_says_where_each_number_comes_from() -> None:
     assert res.exit_code == 0, res.output
     assert cells(res.output, "p")[1] == "scenario [design, D42, D2] (judgement)"
     assert cells(res.output, "c_R") == ["0.3", "command line"]
+    assert cells(res.output, "c_U")[1] == "scenario [design, D30] (judgement)"  # UKR's, not RUS's
     res = runner.invoke(app, ["war", "commit", "ukraine-2024-08"])
     assert cells(res.output, "q_U0")[1].startswith("p - shift; shift from scenario")
     assert cells(res.output, "rho_bar")[1] == "default"
