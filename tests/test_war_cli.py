@@ -29,20 +29,20 @@ def cells(text: str, name: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("sid", "p", "c_u", "c_r", "mu", "start"),
+    ("sid", "p", "c_a", "c_b", "mu", "start"),
     [("ukraine-2023-03", 0.35, 0.15, 0.10, 0.6, 5), ("ukraine-2024-08", 0.20, 0.20, 0.12, 0.7, 4)],
 )
 def test_flagship_war_sections_match_the_design_table(
-    sid: str, p: float, c_u: float, c_r: float, mu: float, start: int
+    sid: str, p: float, c_a: float, c_b: float, mu: float, start: int
 ) -> None:
     sc = scenarios.load(sid)
     assert sc.war is not None
     assert sc.war.belligerents == ("UKR", "RUS") and sc.war.issue == "T"
-    assert range_inputs(sc) == {"p": p, "c_U": c_u, "c_R": c_r}
+    assert range_inputs(sc) == {"p": p, "c_A": c_a, "c_B": c_b}
     assert screen_inputs(sc)["mu"] == mu
     assert sc.war.delta is not None and sc.war.delta.value == 0.98
     c = commit_inputs(sc)
-    assert c["q_U0"] == pytest.approx(p - 0.15)  # commitment shift 0.15, Ukraine's view
+    assert c["q_A0"] == pytest.approx(p - 0.15)  # commitment shift 0.15, Ukraine's view
     f = fight_inputs(sc)
     assert f["start"] == start  # the front state nearest the status quo of T
     assert sc.war.brinkmanship is not None
@@ -64,14 +64,14 @@ def test_war_range_default_scenario() -> None:
     result = runner.invoke(app, ["war", "range"])
     assert result.exit_code == 0, result.output
     assert "ukraine-2024-08" in result.stdout
-    assert "T 32.0 (92,335 km²)" in result.stdout  # high = p + c_R = 0.32
+    assert "T 32.0 (92,335 km²)" in result.stdout  # high = p + c_B = 0.32
     assert "status quo T 20.4 is inside the range" in result.stdout
 
 
 def test_war_range_overrides_and_indivisibility() -> None:
     result = runner.invoke(
         app,
-        ["war", "range", "ukraine-2023-03", "--p", "0.3", "--c-u", "0.15", "--c-r", "0.1",
+        ["war", "range", "ukraine-2023-03", "--p", "0.3", "--c-a", "0.15", "--c-b", "0.1",
          "--feasible", "0,1"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -84,8 +84,8 @@ def test_war_range_overrides_and_indivisibility() -> None:
 
 def test_war_screen_closed_form() -> None:
     result = runner.invoke(
-        app, ["war", "screen", "--p", "0.5", "--c-u", "0.1", "--c-bar", "0.3", "--p-w", "0.7",
-              "--p-s", "0.4", "--c-r", "0.1", "--mu", "0.5"],
+        app, ["war", "screen", "--p", "0.5", "--c-a", "0.1", "--c-bar", "0.3", "--p-w", "0.7",
+              "--p-s", "0.4", "--c-b", "0.1", "--mu", "0.5"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     out = result.stdout
@@ -102,7 +102,7 @@ def test_war_fight_is_seeded() -> None:
     assert a.stdout == b.stdout
     assert "P(settled)" in a.stdout and "mean battles" in a.stdout
     common = runner.invoke(
-        app, ["war", "fight", "--alpha-u", "3", "--beta-u", "7", "--alpha-r", "3", "--beta-r", "7",
+        app, ["war", "fight", "--alpha-a", "3", "--beta-a", "7", "--alpha-b", "3", "--beta-b", "7",
               "--runs", "100"],
     )  # fmt: skip
     assert cells(common.stdout, "P(settled)")[0] == "1.000"
@@ -114,8 +114,8 @@ def test_war_commit_and_brink() -> None:
     assert result.exit_code == 0, result.output
     assert "war persists whatever the split" in result.stdout
     opened = runner.invoke(
-        app, ["war", "commit", "--p", "0.4", "--q-u0", "0.35", "--q-r0", "0.59", "--gamma-u", "0.2",
-              "--gamma-r", "0.1", "--delta", "0.95", "--d-u", "0.02", "--d-r", "0.02"],
+        app, ["war", "commit", "--p", "0.4", "--q-a0", "0.35", "--q-b0", "0.59", "--gamma-a", "0.2",
+              "--gamma-b", "0.1", "--delta", "0.95", "--d-a", "0.02", "--d-b", "0.02"],
     )  # fmt: skip
     assert cells(opened.stdout, "window")[0] == "[0.087, 0.121]"
     brink = runner.invoke(app, ["war", "brink"])
@@ -187,13 +187,13 @@ def test_war_bad_command_lines(
 
 
 def test_parameter_table_says_where_each_number_comes_from() -> None:
-    res = runner.invoke(app, ["war", "range", "ukraine-2024-08", "--c-r", "0.3"])
+    res = runner.invoke(app, ["war", "range", "ukraine-2024-08", "--c-b", "0.3"])
     assert res.exit_code == 0, res.output
     assert cells(res.output, "p")[1] == "scenario [design, D42, D2] (judgement)"
-    assert cells(res.output, "c_R") == ["0.3", "command line"]
-    assert cells(res.output, "c_U")[1] == "scenario [design, D30] (judgement)"  # UKR's, not RUS's
+    assert cells(res.output, "c_B") == ["0.3", "command line"]
+    assert cells(res.output, "c_A")[1] == "scenario [design, D30] (judgement)"  # UKR's, not RUS's
     res = runner.invoke(app, ["war", "commit", "ukraine-2024-08"])
-    assert cells(res.output, "q_U0")[1].startswith("p - shift; shift from scenario")
+    assert cells(res.output, "q_A0")[1].startswith("p - shift; shift from scenario")
     assert cells(res.output, "rho_bar")[1] == "default"
     res = runner.invoke(app, ["war", "fight", "ukraine-2024-08", "--runs", "100"])
     assert cells(res.output, "start")[1] == "status quo of T"
@@ -203,11 +203,11 @@ def test_default_run_prints_the_war_layer_from_closed_forms() -> None:
     sc = scenarios.load("ukraine-2024-08")
     res = runner.invoke(app, ["run", "-m", "compromise"])
     assert res.exit_code == 0, res.output
-    p, c_u, c_r = (range_inputs(sc)[k] for k in ("p", "c_U", "c_R"))
-    low, high = max(p - c_u, 0.0), min(p + c_r, 1.0)  # Fearon's range, clipped to the pie
+    p, c_a, c_b = (range_inputs(sc)[k] for k in ("p", "c_A", "c_B"))
+    low, high = max(p - c_a, 0.0), min(p + c_b, 1.0)  # Fearon's range, clipped to the pie
     assert f"T {100 * low:.1f} to {100 * high:.1f}; status quo 20.4 is inside it" in res.output
     s = screen_inputs(sc)
-    x_star = s["p"] + (s["c_bar"] - s["c_U"]) / 2  # uniform cost on [0, c_bar]
+    x_star = s["p"] + (s["c_bar"] - s["c_A"]) / 2  # uniform cost on [0, c_bar]
     p_war = (x_star - s["p"]) / s["c_bar"]
     assert (
         f"offer under private information: T {100 * x_star:.1f}, P(war) {p_war:.2f}" in res.output

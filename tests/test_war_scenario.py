@@ -30,10 +30,10 @@ war:
   front: {states: 20, theta: {value: 0.4, judgement: true}}
   commitment:
     shift: {value: 0.15, judgement: true}
-    gamma_U: {value: 0.15, judgement: true}
-    gamma_R: {value: 0.1, judgement: true}
-    d_U: {value: 0.02, judgement: true}
-    d_R: {value: 0.01, judgement: true}
+    gamma_A: {value: 0.15, judgement: true}
+    gamma_B: {value: 0.1, judgement: true}
+    d_A: {value: 0.02, judgement: true}
+    d_B: {value: 0.01, judgement: true}
   brinkmanship:
     a: {value: 1, judgement: true}
     b: {value: 2, judgement: true}

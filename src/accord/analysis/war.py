@@ -47,16 +47,16 @@ def _costs(w: War) -> tuple[float | None, float | None]:
 
 
 def range_inputs(sc: Scenario) -> Inputs:
-    """M1: p, c_U, c_R."""
+    """M1: p, c_A, c_B."""
     w = sc.war
     if w is None:
-        return {"p": None, "c_U": None, "c_R": None}
+        return {"p": None, "c_A": None, "c_B": None}
     cu, cr = _costs(w)
-    return {"p": _v(w.p), "c_U": cu, "c_R": cr}
+    return {"p": _v(w.p), "c_A": cu, "c_B": cr}
 
 
 def screen_inputs(sc: Scenario) -> Inputs:
-    """M2: p, c_U, c_bar (continuous type); p_w, p_s, mu (two types; c_A = c_U, c_B = c_R)."""
+    """M2: p, c_A, c_bar (continuous type); p_w, p_s, mu (two types; c_A = c_A, c_B = c_B)."""
     out = range_inputs(sc)
     s = sc.war.screening if sc.war is not None else None
     out.update(
@@ -81,19 +81,19 @@ def _start(sc: Scenario, w: War, n: int) -> int | None:
 def fight_inputs(sc: Scenario) -> Inputs:
     """M3: front, true odds, beliefs and costs; the start is the issue's status quo."""
     out: Inputs = {
-        "N": 20, "start": None, "theta": None, "alpha_U": None, "beta_U": None,
-        "alpha_R": None, "beta_R": None, "c_U": None, "c_R": None, "max_battles": 200,
+        "N": 20, "start": None, "theta": None, "alpha_A": None, "beta_A": None,
+        "alpha_B": None, "beta_B": None, "c_A": None, "c_B": None, "max_battles": 200,
         "territory": (0.0, 100.0),
     }  # fmt: skip
     w = sc.war
     if w is None:
         return out
-    out["c_U"], out["c_R"] = _costs(w)
+    out["c_A"], out["c_B"] = _costs(w)
     u, r = w.belligerents
     if u in w.beliefs:
-        out["alpha_U"], out["beta_U"] = _v(w.beliefs[u].alpha), _v(w.beliefs[u].beta)
+        out["alpha_A"], out["beta_A"] = _v(w.beliefs[u].alpha), _v(w.beliefs[u].beta)
     if r in w.beliefs:
-        out["alpha_R"], out["beta_R"] = _v(w.beliefs[r].alpha), _v(w.beliefs[r].beta)
+        out["alpha_B"], out["beta_B"] = _v(w.beliefs[r].alpha), _v(w.beliefs[r].beta)
     if w.front is not None:
         f = w.front
         out.update(
@@ -107,11 +107,11 @@ def fight_inputs(sc: Scenario) -> Inputs:
 
 
 def commit_inputs(sc: Scenario) -> Inputs:
-    """M4: p, q_U0 = p - shift, q_R0 (default 1 - p), gammas, delta, per-period costs, rho."""
+    """M4: p, q_A0 = p - shift, q_B0 (default 1 - p), gammas, delta, per-period costs, rho."""
     out: Inputs = dict.fromkeys(
-        ("p", "q_U0", "q_R0", "gamma_U", "gamma_R", "delta", "d_U", "d_R"), None
+        ("p", "q_A0", "q_B0", "gamma_A", "gamma_B", "delta", "d_A", "d_B"), None
     )
-    out.update(rho_U=0.0, rho_R=0.0, rho_bar=1.0)
+    out.update(rho_A=0.0, rho_B=0.0, rho_bar=1.0)
     w = sc.war
     if w is None:
         return out
@@ -120,14 +120,14 @@ def commit_inputs(sc: Scenario) -> Inputs:
     c = w.commitment
     if c is not None:
         out.update(
-            q_U0=None if p is None else max(0.0, p - c.shift.value),
-            q_R0=_v(c.q_R0) if c.q_R0 is not None else (None if p is None else 1 - p),
-            gamma_U=_v(c.gamma_U),
-            gamma_R=_v(c.gamma_R),
-            d_U=_v(c.d_U),
-            d_R=_v(c.d_R),
+            q_A0=None if p is None else max(0.0, p - c.shift.value),
+            q_B0=_v(c.q_B0) if c.q_B0 is not None else (None if p is None else 1 - p),
+            gamma_A=_v(c.gamma_A),
+            gamma_B=_v(c.gamma_B),
+            d_A=_v(c.d_A),
+            d_B=_v(c.d_B),
         )
-        for name in ("rho_U", "rho_R", "rho_bar"):
+        for name in ("rho_A", "rho_B", "rho_bar"):
             if getattr(c, name) is not None:
                 out[name] = _v(getattr(c, name))
     return out
@@ -173,8 +173,8 @@ def provenance(sc: Scenario) -> dict[str, str]:
     u, r = w.belligerents
     found: dict[str, Sourced | None] = {
         "p": w.p,
-        "c_U": w.costs.get(u),
-        "c_R": w.costs.get(r),
+        "c_A": w.costs.get(u),
+        "c_B": w.costs.get(r),
         "delta": w.delta,
     }
     if w.screening is not None:
@@ -194,9 +194,9 @@ def provenance(sc: Scenario) -> dict[str, str]:
     c = w.commitment
     if c is not None:
         shift = _origin(c.shift)
-        out["q_U0"] = f"p - shift; shift from {shift}"
-        out["q_R0"] = _origin(c.q_R0) or "1 - p"
-        for name in ("gamma_U", "gamma_R", "d_U", "d_R", "rho_U", "rho_R", "rho_bar"):
+        out["q_A0"] = f"p - shift; shift from {shift}"
+        out["q_B0"] = _origin(c.q_B0) or "1 - p"
+        for name in ("gamma_A", "gamma_B", "d_A", "d_B", "rho_A", "rho_B", "rho_bar"):
             if (o := _origin(getattr(c, name))) is not None:
                 out[name] = o
     b = w.brinkmanship
@@ -249,27 +249,27 @@ def territory_of(sc: Scenario, x: float) -> tuple[float, float | None]:
 def window_curves(params: Inputs, n: int = 401) -> WarResult:
     """Each side's no-war margin over guarantee strength g in [0, 1] (the window plot).
 
-    ``margin_U(g) = rhs - lhs`` of Ukraine's condition with ``q_U(g)``, likewise for Russia
-    with ``q_R(g)``; a side keeps the peace where its margin is >= 0.
+    ``margin_A(g) = rhs - lhs`` of side A's condition with ``q_A(g)``, likewise for side B
+    with ``q_B(g)``; a side keeps the peace where its margin is >= 0.
     """
     g = np.linspace(0.0, 1.0, n)
     p = params["p"]
-    q_u = np.clip(params["q_U0"] + params["gamma_U"] * g, 0.0, 1.0)
-    q_r = np.clip(params["q_R0"] - params["gamma_R"] * g, 0.0, 1.0)
-    ukr = war.power_shift(p, q_u, params["delta"], params["d_U"])
-    rus = war.power_shift(1 - p, q_r, params["delta"], params["d_R"])
+    q_u = np.clip(params["q_A0"] + params["gamma_A"] * g, 0.0, 1.0)
+    q_r = np.clip(params["q_B0"] - params["gamma_B"] * g, 0.0, 1.0)
+    ukr = war.power_shift(p, q_u, params["delta"], params["d_A"])
+    rus = war.power_shift(1 - p, q_r, params["delta"], params["d_B"])
     return WarResult(
         "window_curves",
-        frame_keys=("g", "margin_U", "margin_R"),
+        frame_keys=("g", "margin_A", "margin_B"),
         g=g,
-        margin_U=-np.asarray(ukr.margin),
-        margin_R=-np.asarray(rus.margin),
+        margin_A=-np.asarray(ukr.margin),
+        margin_B=-np.asarray(rus.margin),
     )
 
 
 def range_sweep(params: Inputs, n: int = 201) -> WarResult:
     """The bargaining range over a grid of p in [0, 1] with the given costs (the range plot)."""
-    return war.bargaining_range(np.linspace(0.0, 1.0, n), params["c_U"], params["c_R"])
+    return war.bargaining_range(np.linspace(0.0, 1.0, n), params["c_A"], params["c_B"])
 
 
 def overview(sc: Scenario) -> dict[str, Any]:
@@ -277,8 +277,8 @@ def overview(sc: Scenario) -> dict[str, Any]:
 
     Keys (each present only where the scenario has the inputs): ``range`` (M1: low, high
     as positions on the war issue's scale), ``status_quo`` (the issue's status quo and
-    whether it lies in the range), ``offer`` (M2: the pie side's risk-return offer on the
-    scale and P(war)), ``window`` (M4: the pie side's lowest and the opponent's highest
+    whether it lies in the range), ``offer`` (M2: the side A's risk-return offer on the
+    scale and P(war)), ``window`` (M4: the side A's lowest and side B's highest
     acceptable guarantee strength, and whether a strength both accept exists).
     """
     if sc.war is None:
@@ -292,7 +292,7 @@ def overview(sc: Scenario) -> dict[str, Any]:
         params = merge(range_inputs(sc), {})
     except ModelError:
         return out
-    r = war.bargaining_range(params["p"], params["c_U"], params["c_R"])
+    r = war.bargaining_range(params["p"], params["c_A"], params["c_B"])
     low, high = float(r.low), float(r.high)
     out["range"] = (scale(low), scale(high))
     if sc.war.issue in sc.issue_ids:
@@ -302,13 +302,13 @@ def overview(sc: Scenario) -> dict[str, Any]:
             out["status_quo"] = (sq, out["range"][0] <= sq <= out["range"][1])
     try:
         screen = merge(screen_inputs(sc), {})
-        o = war.screen_continuous(screen["p"], screen["c_U"], screen["c_bar"])
+        o = war.screen_continuous(screen["p"], screen["c_A"], screen["c_bar"])
         out["offer"] = (scale(float(o.x_star)), float(o.p_war))
     except ModelError:
         pass
     try:
         w = war.commitment_window(**merge(commit_inputs(sc), {}))
-        out["window"] = (float(w.bound_U), float(w.bound_R), bool(w.nonempty))
+        out["window"] = (float(w.bound_A), float(w.bound_B), bool(w.nonempty))
     except ModelError:
         pass
     return out

@@ -1,6 +1,6 @@
 """``accord war``: the war-termination models on a scenario's ``war:`` section.
 
-Every parameter can be set or overridden on the command line (``--p 0.3 --c-u 0.1``);
+Every parameter can be set or overridden on the command line (``--p 0.3 --c-a 0.1``);
 without a scenario argument the flagship scenario is used. ``--plot FILE`` writes a figure
 (.png, .svg, .pdf or .html). Parsing and printing only: the numbers come from
 :mod:`accord.analysis.war` and :mod:`accord.war`.
@@ -47,8 +47,8 @@ def _header(sc: Scenario, what: str) -> None:
     when = f" (as of {sc.as_of.isoformat()})" if sc.as_of else ""
     pie = ""
     if sc.war is not None:
-        u, r = sc.war.belligerents
-        pie = f"; pie = {u}'s share of issue {sc.war.issue}, opponent {r}"
+        a, b = sc.war.belligerents
+        pie = f"; side A = {a} (the pie is its share of issue {sc.war.issue}), side B = {b}"
     out.print(f"{sc.id}{when}: {what}{pie}")
 
 
@@ -124,13 +124,11 @@ def _run(inputs: dict[str, Any], overrides: dict[str, Any]) -> tuple[dict[str, A
 @guarded
 def range_(
     scenario: ScenarioArg = None,
-    p: Annotated[float | None, _opt("P(the pie side prevails).", "--p")] = None,
-    c_u: Annotated[float | None, _opt("Pie side's cost of war.", "--c-u")] = None,
-    c_r: Annotated[float | None, _opt("Opponent's cost of war.", "--c-r")] = None,
-    rho_u: Annotated[
-        float, _opt("Pie side's utility exponent (1 = risk neutral).", "--rho-u")
-    ] = 1.0,
-    rho_r: Annotated[float, _opt("Opponent's utility exponent.", "--rho-r")] = 1.0,
+    p: Annotated[float | None, _opt("P(side A prevails).", "--p")] = None,
+    c_a: Annotated[float | None, _opt("Side A's cost of war.", "--c-a")] = None,
+    c_b: Annotated[float | None, _opt("Side B's cost of war.", "--c-b")] = None,
+    rho_a: Annotated[float, _opt("Side A's utility exponent (1 = risk neutral).", "--rho-a")] = 1.0,
+    rho_b: Annotated[float, _opt("Side B's utility exponent.", "--rho-b")] = 1.0,
     feasible: Annotated[
         str | None,
         _opt("Only these splits are possible, e.g. '0,1' (indivisibility).", "--feasible"),
@@ -154,20 +152,20 @@ def range_(
                 "expected numbers separated by commas", path="--feasible", value=feasible
             ) from None
     sc = load_scenario(scenario)
-    params, given = _run(range_inputs(sc), {"p": p, "c_U": c_u, "c_R": c_r})
-    r = war.bargaining_range(params["p"], params["c_U"], params["c_R"], rho_U=rho_u, rho_R=rho_r)
+    params, given = _run(range_inputs(sc), {"p": p, "c_A": c_a, "c_B": c_b})
+    r = war.bargaining_range(params["p"], params["c_A"], params["c_B"], rho_A=rho_a, rho_B=rho_b)
     _header(sc, "bargaining range (Fearon 1995)")
     out.print(_params_table(params, given, sc))
     rows = [
-        ("low", _f(r.low), f"the pie side's minimum: {_on_scale(sc, float(r.low))}"),
-        ("high", _f(r.high), f"the opponent's maximum concession: {_on_scale(sc, float(r.high))}"),
-        ("width", _f(r.width), "c_U + c_R under risk neutrality"),
+        ("low", _f(r.low), f"the side A's minimum: {_on_scale(sc, float(r.low))}"),
+        ("high", _f(r.high), f"side B's maximum concession: {_on_scale(sc, float(r.high))}"),
+        ("width", _f(r.width), "c_A + c_B under risk neutrality"),
         ("midpoint", _f(r.midpoint), _on_scale(sc, float(r.midpoint))),
         ("empty", str(bool(r.empty)), "no split both prefer to war"),
     ]
     if feasible is not None:
         ind = war.indivisible_settlement(
-            params["p"], params["c_U"], params["c_R"], xs, side_payment=side_payment
+            params["p"], params["c_A"], params["c_B"], xs, side_payment=side_payment
         )
         rows += [
             (
@@ -176,7 +174,7 @@ def range_(
                 f"splits {feasible}, side payment <= {side_payment:g}",
             ),
             ("indivisible: split", _f(ind.split), "feasible split nearest the midpoint"),
-            ("indivisible: transfer", _f(ind.transfer), "payment needed (+: to the pie side)"),
+            ("indivisible: transfer", _f(ind.transfer), "payment needed (+: to side A)"),
             (
                 "indivisible: gap",
                 _f(ind.gap),
@@ -197,8 +195,15 @@ def range_(
     if plot is not None:
         from accord.report.war import range_figure
 
+        a_id = sc.war.belligerents[0] if sc.war is not None else "side A"
+        issue_id = sc.war.issue if sc.war is not None else "T"
         fig = range_figure(
-            range_sweep(params), params["p"], status_quo=sq, title=f"{sc.id}: bargaining range"
+            range_sweep(params),
+            params["p"],
+            status_quo=sq,
+            side=a_id,
+            issue=issue_id,
+            title=f"{sc.id}: bargaining range",
         )
         _save(fig, plot, f"{sc.id}: bargaining range")
 
@@ -207,9 +212,9 @@ def range_(
 @guarded
 def screen(
     scenario: ScenarioArg = None,
-    p: Annotated[float | None, _opt("P(the pie side prevails).", "--p")] = None,
-    c_u: Annotated[float | None, _opt("Offerer's cost of war.", "--c-u")] = None,
-    c_r: Annotated[float | None, _opt("Receiver's cost (two-type model).", "--c-r")] = None,
+    p: Annotated[float | None, _opt("P(side A prevails).", "--p")] = None,
+    c_a: Annotated[float | None, _opt("Offerer's cost of war.", "--c-a")] = None,
+    c_b: Annotated[float | None, _opt("Receiver's cost (two-type model).", "--c-b")] = None,
     c_bar: Annotated[float | None, _opt("Receiver's cost ~ U[0, c_bar].", "--c-bar")] = None,
     p_w: Annotated[float | None, _opt("Offerer's odds against a weak receiver.", "--p-w")] = None,
     p_s: Annotated[float | None, _opt("Offerer's odds against a strong receiver.", "--p-s")] = None,
@@ -220,11 +225,11 @@ def screen(
     from accord.analysis.war import screen_inputs
 
     sc = load_scenario(scenario)
-    over = {"p": p, "c_U": c_u, "c_R": c_r, "c_bar": c_bar, "p_w": p_w, "p_s": p_s, "mu": mu}
+    over = {"p": p, "c_A": c_a, "c_B": c_b, "c_bar": c_bar, "p_w": p_w, "p_s": p_s, "mu": mu}
     params, given = _run(screen_inputs(sc), over)
-    cont = war.screen_continuous(params["p"], params["c_U"], params["c_bar"])
+    cont = war.screen_continuous(params["p"], params["c_A"], params["c_bar"])
     two = war.screen_two_types(
-        params["p_w"], params["p_s"], params["c_U"], params["c_R"], params["mu"]
+        params["p_w"], params["p_s"], params["c_A"], params["c_B"], params["mu"]
     )
     _header(sc, "private information (risk-return and screening)")
     out.print(_params_table(params, given, sc))
@@ -234,7 +239,7 @@ def screen(
             _f(cont.x_star),
             f"optimal demand, continuous type: {_on_scale(sc, float(cont.x_star))}",
         ),
-        ("P(war)", _f(cont.p_war), "(c_bar - c_U)/(2 c_bar): the offer is refused"),
+        ("P(war)", _f(cont.p_war), "(c_bar - c_A)/(2 c_bar): the offer is refused"),
         ("mu*", _f(two.mu_star), "two types: risky offer iff mu < mu*"),
         (
             "offer",
@@ -257,17 +262,17 @@ def fight(
     start: Annotated[
         int | None, _opt("Front state now (default: the status quo).", "--start")
     ] = None,
-    theta: Annotated[float | None, _opt("True P(pie side wins a battle).", "--theta")] = None,
-    alpha_u: Annotated[float | None, _opt("Pie side's Beta prior alpha.", "--alpha-u")] = None,
-    beta_u: Annotated[float | None, _opt("Pie side's Beta prior beta.", "--beta-u")] = None,
-    alpha_r: Annotated[float | None, _opt("Opponent's Beta prior alpha.", "--alpha-r")] = None,
-    beta_r: Annotated[float | None, _opt("Opponent's Beta prior beta.", "--beta-r")] = None,
-    c_u: Annotated[float | None, _opt("Pie side's cost of war.", "--c-u")] = None,
-    c_r: Annotated[float | None, _opt("Opponent's cost of war.", "--c-r")] = None,
+    theta: Annotated[float | None, _opt("True P(side A wins a battle).", "--theta")] = None,
+    alpha_a: Annotated[float | None, _opt("Side A's Beta prior alpha.", "--alpha-a")] = None,
+    beta_a: Annotated[float | None, _opt("Side A's Beta prior beta.", "--beta-a")] = None,
+    alpha_b: Annotated[float | None, _opt("Side B's Beta prior alpha.", "--alpha-b")] = None,
+    beta_b: Annotated[float | None, _opt("Side B's Beta prior beta.", "--beta-b")] = None,
+    c_a: Annotated[float | None, _opt("Side A's cost of war.", "--c-a")] = None,
+    c_b: Annotated[float | None, _opt("Side B's cost of war.", "--c-b")] = None,
     max_battles: Annotated[int | None, _opt("Battles simulated at most.", "--max-battles")] = None,
     runs: Annotated[int, _opt("Monte Carlo runs.", "--runs")] = 10_000,
     seed: Annotated[int, _opt("Seed.", "--seed")] = 0,
-    weight: Annotated[float, _opt("Pie side's Nash weight (0.5 = midpoint).", "--weight")] = 0.5,
+    weight: Annotated[float, _opt("Side A's Nash weight (0.5 = midpoint).", "--weight")] = 0.5,
     learn: Annotated[
         bool, typer.Option("--learn/--no-learn", help="Update beliefs by battles.")
     ] = True,
@@ -280,13 +285,13 @@ def fight(
     _check_plot(plot)
     sc = load_scenario(scenario)
     over = {
-        "N": states, "start": start, "theta": theta, "alpha_U": alpha_u, "beta_U": beta_u,
-        "alpha_R": alpha_r, "beta_R": beta_r, "c_U": c_u, "c_R": c_r, "max_battles": max_battles,
+        "N": states, "start": start, "theta": theta, "alpha_A": alpha_a, "beta_A": beta_a,
+        "alpha_B": alpha_b, "beta_B": beta_b, "c_A": c_a, "c_B": c_b, "max_battles": max_battles,
     }  # fmt: skip
     params, given = _run(fight_inputs(sc), over)
     r = war.fight(
-        params["N"], params["start"], params["theta"], params["alpha_U"], params["beta_U"],
-        params["alpha_R"], params["beta_R"], params["c_U"], params["c_R"],
+        params["N"], params["start"], params["theta"], params["alpha_A"], params["beta_A"],
+        params["alpha_B"], params["beta_B"], params["c_A"], params["c_B"],
         runs=runs, max_battles=params["max_battles"], rng=seed, update=learn, weight=weight,
         territory=params["territory"], keep_paths=plot is not None,
     )  # fmt: skip
@@ -294,11 +299,13 @@ def fight(
     out.print(_params_table(params, given, sc))
     lo, hi = r.range0
     rows = [
-        ("optimism gap now", _f(r.gap0), "E_U[W] - E_R[W]; settlement iff <= c_U + c_R"),
+        ("optimism gap now", _f(r.gap0), "E_A[W] - E_B[W]; settlement iff <= c_A + c_B"),
         ("settlement range now", f"[{_f(lo)}, {_f(hi)}]", "empty if low > high"),
     ]
+    a_id, b_id = sc.war.belligerents if sc.war is not None else ("side A", "side B")
+    label = {"a_won": f"{a_id} won", "b_won": f"{b_id} won"}
     for name, share in r.p_outcome.items():
-        rows.append((f"P({name})", _f(share), "share of runs"))
+        rows.append((f"P({label.get(name, name)})", _f(share), "share of runs"))
     rows.append(
         (
             "mean battles",
@@ -340,34 +347,28 @@ def fight(
     if plot is not None:
         from accord.report.war import fan_chart
 
-        _save(fan_chart(r, title=f"{sc.id}: front paths"), plot, f"{sc.id}: front paths")
+        sides = sc.war.belligerents if sc.war is not None else ("side A", "side B")
+        fig = fan_chart(r, sides=sides, title=f"{sc.id}: front paths")
+        _save(fig, plot, f"{sc.id}: front paths")
 
 
 @war_app.command("commit")
 @guarded
 def commit(
     scenario: ScenarioArg = None,
-    p: Annotated[float | None, _opt("Pie side's win probability now.", "--p")] = None,
-    q_u0: Annotated[
-        float | None, _opt("Pie side's later odds without guarantees.", "--q-u0")
-    ] = None,
-    q_r0: Annotated[
-        float | None, _opt("Opponent's later odds without guarantees.", "--q-r0")
-    ] = None,
-    gamma_u: Annotated[
-        float | None, _opt("Guarantee's gain to the pie side's q.", "--gamma-u")
-    ] = None,
-    gamma_r: Annotated[
-        float | None, _opt("Guarantee's loss to the opponent's q.", "--gamma-r")
-    ] = None,
+    p: Annotated[float | None, _opt("Side A's win probability now.", "--p")] = None,
+    q_a0: Annotated[float | None, _opt("Side A's later odds without guarantees.", "--q-a0")] = None,
+    q_b0: Annotated[float | None, _opt("Side B's later odds without guarantees.", "--q-b0")] = None,
+    gamma_a: Annotated[float | None, _opt("Guarantee's gain to side A's q.", "--gamma-a")] = None,
+    gamma_b: Annotated[float | None, _opt("Guarantee's loss to side B's q.", "--gamma-b")] = None,
     delta: Annotated[float | None, _opt("Per-period discount factor.", "--delta")] = None,
-    d_u: Annotated[float | None, _opt("Pie side's per-period war cost.", "--d-u")] = None,
-    d_r: Annotated[float | None, _opt("Opponent's per-period war cost.", "--d-r")] = None,
-    rho_u: Annotated[
-        float | None, _opt("Pie side's perceived reneging probability.", "--rho-u")
+    d_a: Annotated[float | None, _opt("Side A's per-period war cost.", "--d-a")] = None,
+    d_b: Annotated[float | None, _opt("Side B's per-period war cost.", "--d-b")] = None,
+    rho_a: Annotated[
+        float | None, _opt("Side A's perceived reneging probability.", "--rho-a")
     ] = None,
-    rho_r: Annotated[
-        float | None, _opt("Opponent's perceived reneging probability.", "--rho-r")
+    rho_b: Annotated[
+        float | None, _opt("Side B's perceived reneging probability.", "--rho-b")
     ] = None,
     rho_bar: Annotated[
         float | None, _opt("Reiter threshold for absolute aims.", "--rho-bar")
@@ -381,16 +382,16 @@ def commit(
     _check_plot(plot)
     sc = load_scenario(scenario)
     over = {
-        "p": p, "q_U0": q_u0, "q_R0": q_r0, "gamma_U": gamma_u, "gamma_R": gamma_r,
-        "delta": delta, "d_U": d_u, "d_R": d_r, "rho_U": rho_u, "rho_R": rho_r, "rho_bar": rho_bar,
+        "p": p, "q_A0": q_a0, "q_B0": q_b0, "gamma_A": gamma_a, "gamma_B": gamma_b,
+        "delta": delta, "d_A": d_a, "d_B": d_b, "rho_A": rho_a, "rho_B": rho_b, "rho_bar": rho_bar,
     }  # fmt: skip
     params, given = _run(commit_inputs(sc), over)
     w = war.commitment_window(**params)
-    ukr = war.power_shift(params["p"], params["q_U0"], params["delta"], params["d_U"])
-    rus = war.power_shift(1 - params["p"], params["q_R0"], params["delta"], params["d_R"])
+    ukr = war.power_shift(params["p"], params["q_A0"], params["delta"], params["d_A"])
+    rus = war.power_shift(1 - params["p"], params["q_B0"], params["delta"], params["d_B"])
     _header(sc, "commitment problem and guarantees")
     out.print(_params_table(params, given, sc))
-    u, r_ = sc.war.belligerents if sc.war is not None else ("pie side", "opponent")
+    u, r_ = sc.war.belligerents if sc.war is not None else ("side A", "side B")
     rows = [
         (
             f"{u} fights now (g = 0)",
@@ -402,19 +403,19 @@ def commit(
             str(bool(rus.war)),
             f"δ(p-q) = {_f(rus.lhs)} vs (1-δ)(1-p+d) = {_f(rus.rhs)}",
         ),
-        (f"{u} needs g >=", _f(w.bound_U), "its no-war condition with guarantees"),
-        (f"{r_} accepts g <=", _f(w.bound_R), "its no-war condition with guarantees"),
+        (f"{u} needs g >=", _f(w.bound_A), "its no-war condition with guarantees"),
+        (f"{r_} accepts g <=", _f(w.bound_B), "its no-war condition with guarantees"),
         (
             "window",
             f"[{_f(w.low)}, {_f(w.high)}]" if w.nonempty else "empty",
             "guarantee strengths both accept",
         ),
     ]
-    if w.absolute_U or w.absolute_R:
+    if w.absolute_A or w.absolute_B:
         rows.append(
             (
                 "absolute aims",
-                f"{u}: {bool(w.absolute_U)}, {r_}: {bool(w.absolute_R)}",
+                f"{u}: {bool(w.absolute_A)}, {r_}: {bool(w.absolute_B)}",
                 "rho > rho_bar (Reiter)",
             )
         )

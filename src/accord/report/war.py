@@ -17,12 +17,19 @@ __all__ = ["fan_chart", "range_figure", "window_figure"]
 
 
 def range_figure(
-    sweep: WarResult, p: float, *, status_quo: float | None = None, title: str = ""
+    sweep: WarResult,
+    p: float,
+    *,
+    status_quo: float | None = None,
+    side: str = "side A",
+    issue: str = "T",
+    title: str = "",
 ) -> Figure:
     """The bargaining range [low, high] against p (a band), the scenario's p marked.
 
     ``sweep`` is :func:`accord.war.bargaining_range` over a grid of p; the axes are in pie
-    units scaled to 0-100 (the territory scale T = 100·x).
+    units scaled to 0-100 (side A's share of the issue, e.g. territory T = 100·x); ``side``
+    names side A (the scenario's first belligerent) on the axes.
     """
     ps = np.asarray(sweep["p"]) * 100
     low = np.clip(np.asarray(sweep["low"]), 0, 1) * 100
@@ -42,8 +49,8 @@ def range_figure(
     )
     if status_quo is not None:
         ax.axhline(status_quo, color="C2", ls="--", lw=1, label=f"status quo {status_quo:g}")
-    ax.set_xlabel("p: Ukraine's expected share from fighting (×100)")
-    ax.set_ylabel("Ukraine's share of the issue (T)")
+    ax.set_xlabel(f"p: {side}'s expected share from fighting (×100)")
+    ax.set_ylabel(f"{side}'s share of the issue ({issue})")
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)
     ax.grid(alpha=0.3)
@@ -53,9 +60,17 @@ def range_figure(
     return fig
 
 
-def fan_chart(result: WarResult, *, samples: int = 12, title: str = "") -> Figure:
+def fan_chart(
+    result: WarResult,
+    *,
+    samples: int = 12,
+    sides: tuple[str, str] = ("side A", "side B"),
+    title: str = "",
+) -> Figure:
     """Front paths of :func:`accord.war.fight` on the territory scale: median, 50% and 90%
-    bands over battles, a few sample paths, and the distribution of final lines."""
+    bands over battles, a few sample paths, and the distribution of final lines.
+
+    ``sides`` names side A and side B (the scenario's belligerents) in the title."""
     paths = result["paths"]
     if paths is None:
         raise AccordError("the fan chart needs front paths: run fight with keep_paths=True")
@@ -84,8 +99,8 @@ def fan_chart(result: WarResult, *, samples: int = 12, title: str = "") -> Figur
     p = result["p_outcome"]
     ax.set_title(
         (title + "\n" if title else "")
-        + f"settled {p['settled']:.0%}, Ukraine won {p['ukraine_won']:.0%}, "
-        f"Russia won {p['russia_won']:.0%}, still fighting {p['fighting']:.0%}",
+        + f"settled {p['settled']:.0%}, {sides[0]} won {p['a_won']:.0%}, "
+        f"{sides[1]} won {p['b_won']:.0%}, still fighting {p['fighting']:.0%}",
         fontsize=9,
     )
     return fig
@@ -95,12 +110,12 @@ def window_figure(
     curves: WarResult,
     window: WarResult,
     *,
-    sides: tuple[str, str] = ("Ukraine", "Russia"),
+    sides: tuple[str, str] = ("side A", "side B"),
     title: str = "",
 ) -> Figure:
     """Each side's no-war margin over guarantee strength g; the commitment window shaded."""
     g = np.asarray(curves["g"])
-    mu, mr = np.asarray(curves["margin_U"]), np.asarray(curves["margin_R"])
+    mu, mr = np.asarray(curves["margin_A"]), np.asarray(curves["margin_B"])
     fig = new_figure(7.0, 4.5)
     ax = fig.add_subplot()
     ax.plot(g, mu, label=f"{sides[0]} keeps the peace above 0")

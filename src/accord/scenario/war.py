@@ -1,8 +1,8 @@
 """The ``war:`` section of a scenario: the two-actor parameters of accord's war models.
 
-The section is optional. It names the two belligerents (the first is the side whose share
-of the issue is the "pie": Ukraine in the flagship scenarios) and the issue they fight
-over, and holds each model's parameters. Every number is a ``Sourced`` value, so it can
+The section is optional. It names the two belligerents, side A and side B (side A's share
+of the issue is the "pie": Ukraine in the flagship scenarios, Russia side B) and the issue
+they fight over, and holds each model's parameters. Every number is a ``Sourced`` value, so it can
 carry source keys, a judgement mark and a note like the rest of the file::
 
     war:
@@ -14,7 +14,7 @@ carry source keys, a judgement mark and a note like the rest of the file::
       screening: {c_bar: ..., p_weak: ..., p_strong: ..., mu: ...}
       beliefs: {UKR: {alpha: ..., beta: ...}, RUS: {alpha: ..., beta: ...}}
       front: {states: 20, theta: ..., max_battles: 200}
-      commitment: {shift: ..., q_R0: ..., gamma_U: ..., gamma_R: ..., d_U: ..., d_R: ...}
+      commitment: {shift: ..., q_B0: ..., gamma_A: ..., gamma_B: ..., d_A: ..., d_B: ...}
       brinkmanship: {..., trade_total: ..., partners: {CHN: {trade_share: ..., curtail: ...}}}
 
 Units: ``p``, costs, probabilities and shares are on 0-1 (pie units: a share of the issue
@@ -60,18 +60,18 @@ class Screening(_Frozen):
         default=None, description="The receiver's cost is uniform on [0, c_bar] (pie units)."
     )
     p_strong: Sourced | None = Field(
-        default=None, description="The pie side's win probability against a resolute opponent."
+        default=None, description="The side A's win probability against a resolute side B."
     )
     p_weak: Sourced | None = Field(
-        default=None, description="Its win probability against an irresolute opponent."
+        default=None, description="Its win probability against an irresolute side B."
     )
     mu: Sourced | None = Field(
-        default=None, description="The pie side's prior that the opponent is resolute."
+        default=None, description="The side A's prior that side B is resolute."
     )
 
 
 class Belief(_Frozen):
-    """M3: a Beta(alpha, beta) belief about the pie side's probability of winning a battle."""
+    """M3: a Beta(alpha, beta) belief about the side A's probability of winning a battle."""
 
     alpha: Sourced
     beta: Sourced
@@ -85,7 +85,7 @@ class Front(_Frozen):
     territory_at_0: float = Field(default=0.0, description="Issue value at front position 0.")
     territory_at_max: float = Field(default=100.0, description="Issue value at position N.")
     theta: Sourced | None = Field(
-        default=None, description="True probability that the pie side wins a battle."
+        default=None, description="True probability that side A wins a battle."
     )
     max_battles: int = 200
     note: str | None = None
@@ -94,18 +94,18 @@ class Front(_Frozen):
 class Commitment(_Frozen):
     """M4: the power shift after a ceasefire and the effects of guarantees."""
 
-    shift: Sourced = Field(description="p - q_U0: the pie side's feared post-ceasefire loss.")
-    q_R0: Sourced | None = Field(
+    shift: Sourced = Field(description="p - q_A0: the side A's feared post-ceasefire loss.")
+    q_B0: Sourced | None = Field(
         default=None,
-        description="The opponent's post-ceasefire win probability without guarantees "
+        description="Side B's post-ceasefire win probability without guarantees "
         "(default 1 - p: no shift in its favour).",
     )
-    gamma_U: Sourced = Field(description="A full guarantee's gain to the pie side's q.")
-    gamma_R: Sourced = Field(description="A full guarantee's loss to the opponent's q.")
-    d_U: Sourced = Field(description="The pie side's per-period war cost.")
-    d_R: Sourced = Field(description="The opponent's per-period war cost.")
-    rho_U: Sourced | None = None
-    rho_R: Sourced | None = None
+    gamma_A: Sourced = Field(description="A full guarantee's gain to the side A's q.")
+    gamma_B: Sourced = Field(description="A full guarantee's loss to side B's q.")
+    d_A: Sourced = Field(description="The side A's per-period war cost.")
+    d_B: Sourced = Field(description="Side B's per-period war cost.")
+    rho_A: Sourced | None = None
+    rho_B: Sourced | None = None
     rho_bar: Sourced | None = None
 
 
@@ -118,7 +118,7 @@ class Partner(_Frozen):
 
 
 class Brinkmanship(_Frozen):
-    """M7: the opponent's power-risk trade-off and its escalation decision."""
+    """M7: side B's power-risk trade-off and its escalation decision."""
 
     pi_bar: Sourced | None = None
     a: Sourced | None = None
@@ -140,10 +140,10 @@ class War(_Frozen):
     """The war section: belligerents, the contested issue and each model's parameters."""
 
     belligerents: tuple[Id, Id] = Field(
-        description="The pie side first (its share of the issue is x), then its opponent."
+        description="Side A first (its share of the issue is the pie x), then side B."
     )
     issue: Id = Field(default="T", description="The issue the pie measures.")
-    p: Sourced = Field(description="Probability that the pie side prevails (expected share).")
+    p: Sourced = Field(description="Probability that side A prevails (expected share).")
     costs: dict[str, Sourced] = Field(description="Costs of war per belligerent (pie units).")
     delta: Sourced | None = Field(default=None, description="Per-period discount factor.")
     screening: Screening | None = None
@@ -185,11 +185,11 @@ def _numbers(war: War) -> Iterator[tuple[tuple[str | int, ...], Sourced, tuple[o
     if war.commitment is not None:
         c = war.commitment
         yield ("commitment", "shift"), c.shift, (-1.0, 1.0, False, False)
-        for name in ("q_R0", "rho_U", "rho_R", "rho_bar"):
+        for name in ("q_B0", "rho_A", "rho_B", "rho_bar"):
             val = getattr(c, name)
             if val is not None:
                 yield ("commitment", name), val, _UNIT
-        for name in ("gamma_U", "gamma_R", "d_U", "d_R"):
+        for name in ("gamma_A", "gamma_B", "d_A", "d_B"):
             yield ("commitment", name), getattr(c, name), _NONNEG
     if war.brinkmanship is not None:
         br = war.brinkmanship

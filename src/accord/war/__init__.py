@@ -5,6 +5,13 @@ of ``p``, costs or beliefs and get arrays back. Each returns a :class:`WarResult
 fields as attributes; ``to_frame()`` for pandas). Equations and closed-form checks follow
 accord's design note ``war-termination.md`` §1.
 
+Every model speaks of two generic sides: **side A** (a scenario's first belligerent) and
+**side B** (its second). The pie is side A's share of the contested issue, ``p`` is the
+probability that A prevails, and parameters carry the side as a suffix (``c_A``, ``c_B``,
+``rho_A``, ``gamma_B``, ...). Ukraine (A) against Russia (B) over territory is the worked
+example of the docstrings, not the vocabulary; :mod:`accord.analysis.war` maps a
+scenario's actor ids onto A and B.
+
 * M1 :mod:`accord.war.bargaining_range` -- Fearon's bargaining range, risk aversion,
   indivisible settlements and side payments.
 * M2 :mod:`accord.war.screening` -- private information: the risk-return offer and the
