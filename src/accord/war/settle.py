@@ -494,7 +494,8 @@ class SettleResult:
     the settled line, pie units), ``escalated`` (month or -1), ``curtailed`` (runs x
     partners), ``swap`` (month or -1, per parcel), ``retaken`` (month or -1, per parcel),
     ``relapse`` (runs x 2: P(relapse within 12 and 24 months of the settlement)),
-    ``package`` (index into ``space``). ``blocked`` counts, per month and obstacle, the
+    ``package`` (index into ``space``), ``surplus`` (runs x 2: each side's utility of
+    the settlement over its war value; >= 0 by construction). ``blocked`` counts, per month and obstacle, the
     runs still at war that found no package.
     """
 
@@ -513,6 +514,7 @@ class SettleResult:
     retaken: NDArray[np.int64]
     relapse: F
     package: NDArray[np.int64]
+    surplus: F
     blocked: NDArray[np.int64]
     at_war: NDArray[np.int64]
     space: dict[str, Any]
@@ -770,6 +772,7 @@ def settle(
     n_iss = len(inp.issues)
     terms = np.full((runs, 1 + n_iss), np.nan)
     package = np.full(runs, -1, dtype=np.int64)
+    surplus = np.full((runs, 2), np.nan)
     line = np.empty((runs, months + 1))
     n_par = len(inp.parcels)
     held = np.ones((runs, n_par), dtype=bool)
@@ -880,6 +883,10 @@ def settle(
             if n_iss:
                 terms[done, 1:] = space["levels"][best_pkg[m6]]
             package[done] = best_pkg[m6]
+            xs, kk = best_x[m6], best_pkg[m6]
+            fs = f_i[m6]
+            surplus[done, 0] = xs + ga_all[kk] - pa[m6] * (xs < fs - 1e-12) - va[m6]
+            surplus[done, 1] = 1 - xs + gb_all[kk] - pb[m6] * (xs > fs + 1e-12) - vb[m6]
             alive[done] = False
             line[done, t] = best_x[m6]
         if t == months:
@@ -973,6 +980,7 @@ def settle(
         retaken=retaken,
         relapse=relapse,
         package=package,
+        surplus=surplus,
         blocked=blocked,
         at_war=at_war,
         space=space,
