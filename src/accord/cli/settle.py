@@ -37,7 +37,8 @@ def _values(text: str) -> tuple[str, list[float]]:
 @guarded
 def settle(
     scenario: Annotated[
-        str | None, typer.Argument(help="Scenario file, or a bundled id (default: ukraine-2024-08).")
+        str | None,
+        typer.Argument(help="Scenario file, or a bundled id (default: ukraine-2024-08)."),
     ] = None,
     months: Annotated[int, typer.Option(help="Horizon in months.")] = 24,
     runs: Annotated[int, typer.Option(help="Monte Carlo runs.")] = 10_000,
@@ -48,7 +49,9 @@ def settle(
     ] = None,
     vary_: Annotated[
         str | None,
-        typer.Option("--vary", help="Comparative statics: PARAM=v1,v2,... (common random numbers)."),
+        typer.Option(
+            "--vary", help="Comparative statics: PARAM=v1,v2,... (common random numbers)."
+        ),
     ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     plot: Annotated[
@@ -239,9 +242,7 @@ def _print(
             vt.add_column(col, justify="right")
         for v, r in varied:
             pv, sv = r.p_settled_by()
-            cells = [
-                f"{pv[m]:.3f} ± {sv[m]:.3f}" if m <= r.months else "-" for m in (6, 12, 24)
-            ]
+            cells = [f"{pv[m]:.3f} ± {sv[m]:.3f}" if m <= r.months else "-" for m in (6, 12, 24)]
             vt.add_row(f"{v:g}", *cells, f"{r.p_escalation()[0]:.3f}", f"{r.p_swap()[0]:.3f}")
         out.print(vt)
     if show_inputs:

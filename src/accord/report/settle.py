@@ -54,7 +54,5 @@ def settle_figure(res: SettleResult, *, title: str = "") -> Figure:
     ax3.set_title("why no deal", fontsize=9)
     ax3.legend(loc="lower right", fontsize=7)
     a, b = inp.sides
-    fig.suptitle(
-        (title + ": " if title else "") + f"{a} vs {b}, {res.runs:,} runs", fontsize=10
-    )
+    fig.suptitle((title + ": " if title else "") + f"{a} vs {b}, {res.runs:,} runs", fontsize=10)
     return fig

@@ -838,6 +838,7 @@ def settle(
         ca = cost_a[idx] + extra_cost[idx, 0] + lev[:, 0] + par_cost[:, 0]
         cb = cost_b[idx] + extra_cost[idx, 1] + lev[:, 1] + par_cost[:, 1]
         va, vb = e_a - ca, 1.0 - e_b - cb
+        flow = lev + par_cost  # per-month pressure on each side: part of M4's war cost d
         vca, vcb = e_c - ca, 1.0 - e_c - cb
         f_i = np.clip(front[idx], 0, 1)
         zero = np.zeros(idx.size)
@@ -857,7 +858,7 @@ def settle(
             if com is not None:
                 ok_g = _self_enforcing(
                     e_a, 1.0 - e_b, g, shift_a[idx], shift_b[idx], gam_a[idx], gam_b[idx],
-                    com, inp.delta,
+                    com, inp.delta, flow,
                 )  # fmt: skip
             else:
                 ok_g = np.ones(idx.size, dtype=bool)
@@ -998,14 +999,18 @@ def _self_enforcing(
     gam_b: F,
     com: Commitment,
     delta: float,
+    flow: F,
 ) -> B:
-    """M4 at guarantee strength g: neither side prefers to fight now (power_shift)."""
+    """M4 at guarantee strength g: neither side prefers to fight now (power_shift).
+
+    Each side's per-period war cost is its own ``d`` plus the pressure it is under while it
+    fights (mediator leverage, held land); side B's also the tripwire ``τ·g``."""
     q_a = np.clip(p_a - shift_a + gam_a * g, 0.0, 1.0)
     q_b = np.clip(p_b + shift_b - gam_b * g, 0.0, 1.0)
     pa = np.clip(p_a, 0.0, 1.0)
     pb = np.clip(p_b, 0.0, 1.0)
-    war_a = np.asarray(power_shift(pa, q_a, delta, com.d[0]).war)
-    war_b = np.asarray(power_shift(pb, q_b, delta, com.d[1] + com.tripwire * g).war)
+    war_a = np.asarray(power_shift(pa, q_a, delta, com.d[0] + flow[:, 0]).war)
+    war_b = np.asarray(power_shift(pb, q_b, delta, com.d[1] + flow[:, 1] + com.tripwire * g).war)
     ok: B = ~war_a & ~war_b
     return ok
 

@@ -1,0 +1,304 @@
+"""accord settle: the engine against its parts, the flagships' comparative statics with
+common random numbers, determinism, and malformed settle inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from accord import scenarios, war
+from accord.analysis.settle import crosscheck, settle_inputs
+from accord.cli import app
+from accord.war.settle import (
+    Commitment,
+    PackageIssue,
+    Parcel,
+    SettleInputs,
+    discounted_line,
+    package_space,
+    settle,
+)
+
+runner = CliRunner()
+FLAGSHIPS = ("ukraine-2023-03", "ukraine-2024-08")
+RUNS = 3000
+
+
+def _flagship(sid: str, **over: float) -> SettleInputs:
+    inp, _ = settle_inputs(scenarios.load(sid), over)
+    return inp
+
+
+def _consistent(sid: str, **over: float) -> SettleInputs:
+    """The flagship with side B expecting the same post-settlement shift side A fears
+    (shift_B = shift_A = 0.15, the reading the cross-check recommends): as coded, q_B0 =
+    1 - p says B gains nothing, which leaves no self-enforcing package on which the
+    levers could act."""
+    return _flagship(sid, shift_B=0.15, **over)
+
+
+def _paired_diff(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    d = x.astype(float) - y.astype(float)
+    return float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size))
+
+
+# -- the engine against its parts -------------------------------------------------------
+
+
+def _toy(**kw: object) -> SettleInputs:
+    base: dict[str, object] = dict(
+        sides=("A", "B"), states=20, start=10, theta=0.5, beliefs=((4, 4), (4, 4)),
+        cost=(0.1, 0.15),
+    )  # fmt: skip
+    base.update(kw)
+    return SettleInputs(**base)  # type: ignore[arg-type]
+
+
+def test_common_beliefs_settle_at_once_inside_the_fearon_range() -> None:
+    inp = _toy(weight_A=0.3)
+    r = settle(inp, months=12, runs=500, seed=3)
+    assert (r.outcome == 0).all() and (r.month == 0).all()
+    nodes = np.array([0.5])
+    # the war value both sides share: E[W̄] under the common prior at the start
+    from accord.war.settle import _belief_table
+
+    wbar = discounted_line(np.polynomial.legendre.leggauss(160)[0] / 2 + 0.5, 20, 0.98, (0, 1))
+    e = float(_belief_table(4, 4, wbar, 10, 0, True)[0, 0])
+    rng = war.bargaining_range(e, 0.1, 0.15)
+    assert rng.low <= r.terms[0, 0] <= rng.high
+    # weighted Nash: low + w·(high - low)
+    assert r.terms[0, 0] == pytest.approx(rng.low + 0.3 * (rng.high - rng.low))
+    assert nodes.size == 1
+
+
+def test_discounted_line_tends_to_the_gamblers_ruin_end() -> None:
+    th = np.array([0.3, 0.45, 0.5, 0.6])
+    w = discounted_line(th, 12, 1 - 1e-7, (0.0, 1.0))
+    for i, t in enumerate(th):
+        assert w[i, 5] == pytest.approx(war.ruin_probability(t, 5, 12), abs=1e-4)
+
+
+@pytest.mark.parametrize("theta", [0.5, 0.45])
+def test_frozen_beliefs_duration_matches_m3_closed_form(theta: float) -> None:
+    # optimism gap far above the costs and no learning: the war ends only at 0 or N
+    inp = _toy(
+        states=10, start=5, theta=theta, beliefs=((9, 1), (1, 9)), cost=(0.01, 0.01), learn=False
+    )
+    r = settle(inp, months=600, runs=4000, seed=1)
+    assert (r.outcome != 0).all() and (r.outcome != 3).all()
+    mean = r.month.mean()
+    se = r.month.std(ddof=1) / np.sqrt(r.runs)
+    assert abs(mean - war.ruin_duration(theta, 5, 10)) < 4 * se
+    assert (r.blocked_share()[:5, 1] == 1).all()  # every month: the optimism gap
+
+
+def test_empty_window_and_no_guarantee_means_no_settlement() -> None:
+    # the declining side fears a large shift; no guarantee issue is on offer
+    com = Commitment(shift=(0.4, 0.0), gamma=(0.2, 0.2), d=(0.01, 0.01))
+    w = war.commitment_window(0.5, 0.1, 0.5, 0.2, 0.2, 0.98, 0.01, 0.01)
+    assert not w.nonempty
+    r = settle(_toy(commitment=com), months=6, runs=500, seed=0)
+    assert (r.outcome != 0).all()
+    assert (r.blocked_share()[:6, 4] == 1).all()  # the commitment problem, every month
+
+
+# -- packages ---------------------------------------------------------------------------
+
+
+def _ng(s_a: tuple[float, float], s_b: tuple[float, float]) -> dict[str, np.ndarray]:
+    n = PackageIssue("N", (0.0, 50.0, 100.0), 50.0, (100.0, 0.0), (s_a[0], s_b[0]))
+    g = PackageIssue("G", (0.0, 50.0, 100.0), 50.0, (100.0, 0.0), (s_a[1], s_b[1]))
+    return package_space((n, g))
+
+
+def test_alliance_for_guarantees_trade_exists_iff_salience_ratios_differ() -> None:
+    same = _ng((0.9, 0.9), (0.8, 0.8))
+    assert not ((same["gain_A"] > 1e-12) & (same["gain_B"] > 1e-12)).any()
+    differ = _ng((0.9, 1.05), (0.9, 0.8))  # A cares more for guarantees, B for alliance
+    both = (differ["gain_A"] > 1e-12) & (differ["gain_B"] > 1e-12)
+    assert both.any()
+    trade = differ["levels"][both]
+    assert ((trade[:, 0] < 50) & (trade[:, 1] > 50)).all()  # alliance given, guarantee got
+
+
+# -- comparative statics on both flagships (common random numbers) ----------------------
+
+
+def _isolated(sid: str) -> SettleInputs:
+    return _flagship(sid).with_(commitment=None, escalation=None)
+
+
+@pytest.mark.parametrize("sid", FLAGSHIPS)
+def test_parcel_moves_terms_toward_its_holder_and_decays_with_hazard(sid: str) -> None:
+    base = _isolated(sid)
+    small = Parcel("K", owner=1, value=0.01, pressure=0.002, hazard=0.1)
+    big = Parcel("K", owner=1, value=0.03, pressure=0.006, hazard=0.1)
+    fragile = Parcel("K", owner=1, value=0.03, pressure=0.006, hazard=0.5)
+    res = {
+        k: settle(base.with_(parcels=(p,)), runs=RUNS, seed=4)
+        for k, p in (("small", small), ("big", big), ("fragile", fragile))
+    }
+    # settled while held, on the same package of the other issues (the line is the lever)
+    now = np.logical_and.reduce([r.month == 0 for r in res.values()])
+    now &= res["big"].package == res["small"].package
+    now &= res["big"].package == res["fragile"].package
+    assert now.mean() > 0.5
+    d, se = _paired_diff(res["big"].terms[now, 0], res["small"].terms[now, 0])
+    assert d > 4 * se and d > 0
+    d2, se2 = _paired_diff(res["big"].terms[now, 0], res["fragile"].terms[now, 0])
+    assert d2 > 4 * se2 and d2 > 0
+
+
+@pytest.mark.parametrize("sid", FLAGSHIPS)
+def test_swap_feasible_only_below_a_reputational_cost_threshold(sid: str) -> None:
+    base = _flagship(sid).with_(escalation=None)
+    parcel = Parcel("K", owner=1, value=0.05, pressure=0.01, hazard=0.02)
+    p = [
+        settle(base.with_(parcels=(parcel,), psi=(0.0, psi)), runs=RUNS, seed=5).p_swap()
+        for psi in (0.0, 0.02, 10.0)
+    ]
+    assert p[0][0] > 0.5
+    assert p[0][0] >= p[1][0] >= p[2][0]
+    assert p[2][0] == 0.0  # "we will never discuss it"
+
+
+@pytest.mark.parametrize("sid", FLAGSHIPS)
+def test_escalation_falls_with_partners_curtailment(sid: str) -> None:
+    sc = scenarios.load(sid)
+    names = list(sc.war.brinkmanship.partners) if sc.war and sc.war.brinkmanship else []
+    runs = []
+    for phi in (0.0, 0.3, 0.9):
+        over = {f"phi.{k}": phi for k in names}
+        inp, _ = settle_inputs(sc, over)
+        runs.append(settle(inp, runs=RUNS, seed=6).escalated >= 0)
+    p = [r.mean() for r in runs]
+    assert p[0] > p[1] > p[2]
+    # common random numbers: a run that escalates at higher phi escalates at lower phi
+    assert not (runs[2] & ~runs[0]).any()
+    big, _ = settle_inputs(sc, {**{f"phi.{k}": 0.0 for k in names}, "gain": 1e4})
+    assert settle(big, runs=500, seed=6).p_escalation()[0] > 0.5
+
+
+@pytest.mark.parametrize("sid", FLAGSHIPS)
+def test_p_settlement_rises_with_guarantee_strength(sid: str) -> None:
+    ps = []
+    for gamma in (0.1, 0.15, 0.3):
+        inp = _consistent(sid, gamma_A=gamma)
+        p, se = settle(inp, runs=RUNS, seed=8).p_settled_by()
+        ps.append((p[24], se[24]))
+    assert ps[0][0] <= ps[1][0] < ps[2][0] - 3 * ps[2][1]
+
+
+@pytest.mark.parametrize("sid", FLAGSHIPS)
+def test_no_settlement_a_belligerent_rejects(sid: str) -> None:
+    base = _consistent(sid)
+    for pos in (0.0, 100.0):  # third parties at either extreme, with vetoes on every issue
+        issues = tuple(
+            PackageIssue(
+                i.id, i.levels, i.war_level, i.ideal, i.weight, i.width, i.red_lines,
+                (("X", pos),), i.guarantee, i.g_of_level,
+            )
+            for i in base.issues
+        )  # fmt: skip
+        r = settle(base.with_(issues=issues), runs=1000, seed=9)
+        s = r.outcome == 0
+        assert (r.surplus[s] >= -1e-9).all()
+    r = settle(base, runs=1000, seed=9)
+    assert (r.surplus[r.outcome == 0] >= -1e-9).all()
+
+
+# -- determinism, outputs, cross-check --------------------------------------------------
+
+
+def test_same_seed_same_numbers() -> None:
+    inp = _flagship("ukraine-2024-08")
+    r1 = settle(inp, runs=500, seed=11)
+    r2 = settle(inp, runs=500, seed=11)
+    r3 = settle(inp, runs=500, seed=12)
+    assert np.array_equal(r1.month, r2.month) and np.array_equal(r1.line, r2.line)
+    assert np.array_equal(r1.terms, r2.terms, equal_nan=True)
+    assert not np.array_equal(r1.line, r3.line)
+
+
+def test_cli_settle_outputs(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["settle", "--runs", "500", "--months", "12", "--inputs"])
+    assert res.exit_code == 0, res.output
+    assert "P(negotiated settlement) by month: 6 mo" in res.output
+    assert "why no deal" in res.output and "money_per_pie" in res.output
+    js = runner.invoke(app, ["settle", "--runs", "300", "--json", "--vary", "theta=0.3,0.5"])
+    assert js.exit_code == 0, js.output
+    import json
+
+    data = json.loads(js.stdout)
+    assert len(data["p_settled_by_month"]) == 25 and len(data["vary"]) == 2
+    out = runner.invoke(
+        app, ["settle", "--runs", "300", "--out", str(tmp_path), "--plot", str(tmp_path / "s.svg")]
+    )
+    assert out.exit_code == 0, out.output
+    assert (tmp_path / "ukraine-2024-08-settle-months.csv").exists()
+    assert (tmp_path / "s.svg").read_text().lstrip().startswith("<?xml")
+
+
+def test_crosscheck_flags_the_flagships_commitment_shifts() -> None:
+    warnings = crosscheck(scenarios.load("ukraine-2024-08"))
+    assert any("see different shifts" in w for w in warnings)
+
+
+BAD_SETTLE = [
+    ("war_levels:\n      Q: 5", "war.settle.war_levels.Q: unknown issue id (got 'Q')"),
+    (
+        "war_levels:\n      N: 500",
+        "war.settle.war_levels.N: must be on the issue's scale [0, 100] (got 500.0)",
+    ),
+    ("guarantee_issue: Q", "war.settle.guarantee_issue: unknown issue id (got 'Q')"),
+    ("spending:\n      CHN: 3", "war.settle.spending.CHN: not one of the belligerents (got 'CHN')"),
+    ("spending:\n      RUS: -3", "war.settle.spending.RUS: must be in (0, inf] (got -3.0)"),
+    (
+        "red_lines:\n      RUS:\n        N: {at_least: 50, at_most: 10}",
+        "war.settle.red_lines.RUS.N.at_most: must be >= at_least (50) (got 10.0)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "message"), BAD_SETTLE)
+def test_malformed_settle_section(tmp_path: Path, body: str, message: str) -> None:
+    text = scenarios.path("ukraine-2024-08").read_text(encoding="utf-8")
+    head = text[: text.index("  settle:\n")]
+    f = tmp_path / "bad.yaml"
+    f.write_text(head + "  settle:\n    " + body + "\n", encoding="utf-8")
+    res = runner.invoke(app, ["settle", str(f), "--runs", "10"])
+    assert res.exit_code == 2
+    assert message in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--param", "nonsense=1"], "--param: unknown parameter"),
+        (["--param", "theta"], "--param: expected NAME=VALUE"),
+        (["--vary", "theta"], "--vary: expected PARAM=v1,v2,..."),
+        (["--runs", "0"], "--runs: must be >= 1"),
+        (["--plot", "x.gif"], "unknown plot format"),
+    ],
+)
+def test_bad_settle_options(args: list[str], message: str) -> None:
+    res = runner.invoke(app, ["settle", "--runs", "10", *args])
+    assert res.exit_code == 2
+    assert message in res.stderr
+
+
+def test_missing_war_level_is_refused(tmp_path: Path) -> None:
+    text = scenarios.path("ukraine-2024-08").read_text(encoding="utf-8")
+    f = tmp_path / "bad.yaml"
+    f.write_text(
+        text.replace(
+            "      N: {value: 50, source: [nato2024]", "      X_: {value: 50, source: [nato2024]"
+        ).replace("X_:", "A:"),
+        encoding="utf-8",
+    )
+    res = runner.invoke(app, ["settle", str(f), "--runs", "10"])
+    assert res.exit_code == 2
+    assert "war.settle.war_levels.N" in res.stderr
