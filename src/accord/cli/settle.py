@@ -250,8 +250,8 @@ def _print(
         for col in ("input", "value", "from", "inputs"):
             it.add_column(col)
         for d in derived:
-            v = f"{d.value:g}" if isinstance(d.value, float) else str(d.value)
-            it.add_row(d.name, v, d.origin, d.inputs)
+            text = f"{d.value:g}" if isinstance(d.value, float) else str(d.value)
+            it.add_row(d.name, text, d.origin, d.inputs)
         out.print(it)
     for w in warnings:
         out.print(f"warning: {w}")

@@ -495,8 +495,8 @@ class SettleResult:
     partners), ``swap`` (month or -1, per parcel), ``retaken`` (month or -1, per parcel),
     ``relapse`` (runs x 2: P(relapse within 12 and 24 months of the settlement)),
     ``package`` (index into ``space``), ``surplus`` (runs x 2: each side's utility of
-    the settlement over its war value; >= 0 by construction). ``blocked`` counts, per month and obstacle, the
-    runs still at war that found no package.
+    the settlement over its war value; >= 0 by construction). ``blocked`` counts, per
+    month and obstacle, the runs still at war that found no package.
     """
 
     inputs: SettleInputs
