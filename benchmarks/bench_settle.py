@@ -21,12 +21,14 @@ def main() -> None:
     print(f"{'case':66s} {'seconds':>9s}")
     for runs, months in ((10_000, 24), (2_500, 24), (40_000, 24), (10_000, 12), (10_000, 48)):
         t = best_of(lambda r=runs, m=months: settle(inp, runs=r, months=m, seed=1), repeat=3)
-        print(f"{f'ukraine-2024-08, {runs:,} runs x {months} months, {n_pkg} packages':66s} {t:9.4f}")
+        label = f"ukraine-2024-08, {runs:,} runs x {months} months, {n_pkg} packages"
+        print(f"{label:66s} {t:9.4f}")
     extra = PackageIssue("X", (0.0, 25.0, 50.0, 75.0, 100.0), 50.0, (100.0, 0.0), (0.5, 0.4))
     big = inp.with_(issues=(*inp.issues, extra))
     n_big = package_space(big.issues)["levels"].shape[0]
     t = best_of(lambda: settle(big, runs=10_000, months=24, seed=1), repeat=3)
-    print(f"{f'ukraine-2024-08 + a 5-option issue, 10,000 x 24, {n_big} packages':66s} {t:9.4f}")
+    label = f"ukraine-2024-08 + a 5-option issue, 10,000 x 24, {n_big} packages"
+    print(f"{label:66s} {t:9.4f}")
 
 
 if __name__ == "__main__":

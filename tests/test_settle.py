@@ -14,6 +14,7 @@ from accord.analysis.settle import crosscheck, settle_inputs
 from accord.cli import app
 from accord.war.settle import (
     Commitment,
+    Mediator,
     PackageIssue,
     Parcel,
     SettleInputs,
@@ -208,6 +209,38 @@ def test_no_settlement_a_belligerent_rejects(sid: str) -> None:
         assert (r.surplus[s] >= -1e-9).all()
     r = settle(base, runs=1000, seed=9)
     assert (r.surplus[r.outcome == 0] >= -1e-9).all()
+
+
+def _china(leverage: float, fear: float = 0.0) -> Mediator:
+    """A mediator biased toward side B with leverage over B (China over Russia)."""
+    return Mediator("CHN", bias=-0.6, leverage=(0.0, leverage), decay=0.95, fear=fear)
+
+
+@pytest.mark.parametrize("sid", FLAGSHIPS)
+def test_mediator_leverage_on_its_favoured_side_raises_p_settlement(sid: str) -> None:
+    base = _flagship(sid)
+    res = [
+        settle(base.with_(mediators=(_china(lev),)), runs=RUNS, seed=7) for lev in (0, 0.08, 0.16)
+    ]
+    p12 = [r.p_settled_by()[0][12] for r in res]
+    se = max(r.p_settled_by()[1][12] for r in res)
+    assert p12[0] + 3 * se < p12[1] + 1e-12 and p12[1] + 3 * se < p12[2]
+    # common random numbers: every run settled by month 12 at lower leverage is settled at higher
+    by12 = [(r.outcome == 0) & (r.month <= 12) for r in res]
+    assert (by12[0] & ~by12[2]).mean() < 0.01
+
+
+@pytest.mark.parametrize("sid", FLAGSHIPS)
+def test_fearful_mediator_presses_harder_when_its_side_is_losing(sid: str) -> None:
+    def p12(theta: float, fear: float) -> tuple[float, float]:
+        inp = _flagship(sid, theta=theta).with_(mediators=(_china(0.06, fear),))
+        p, se = settle(inp, runs=RUNS, seed=10).p_settled_by()
+        return float(p[12]), float(se[12])
+
+    losing = [p12(0.6, f) for f in (0.0, 5.0)]  # B, the side it favours, loses ground
+    winning = [p12(0.3, f) for f in (0.0, 5.0)]  # B gains ground: nothing to fear
+    assert losing[1][0] > losing[0][0] + 3 * losing[1][1]
+    assert abs(winning[1][0] - winning[0][0]) < losing[1][0] - losing[0][0]
 
 
 # -- determinism, outputs, cross-check --------------------------------------------------

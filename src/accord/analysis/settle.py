@@ -132,6 +132,12 @@ SHARED: dict[str, tuple[float, str]] = {
         0.95,
         "monthly decay λ of a mediator's leverage, L_t = L0·λ^t (Beardsley 2008)",
     ),
+    "mediator_enforcement": (
+        1.0,
+        "pie units of the other side's feared post-settlement shift offset per pie unit of "
+        "a mediator's leverage on a side (Favretto 2009: a biased power can restrain its "
+        "client)",
+    ),
     "mediator_fear": (
         5.0,
         "ζ: a mediator's leverage grows by ζ x its protégé's loss of expected share",
@@ -530,6 +536,7 @@ def settle_inputs(
         commitment=com,
         escalation=esc,
         durability=dur,
+        enforcement=shared["mediator_enforcement"],
         spread=shared["spread"],
         theta_spread=shared["theta_spread"],
         war_issue=w.issue,
@@ -677,6 +684,20 @@ def crosscheck(sc: Scenario) -> list[str]:
                 f"{q_a0:.2f} (p - shift) and {b_id} {q_b0:.2f} (q_B0): they sum to "
                 f"{q_a0 + q_b0:.2f}, not 1, so the two sides see different shifts"
             )
+    if c is not None and w.delta is not None:
+        dl = float(w.delta.value)
+        for who, d_i in ((a_id, c.d_A), (b_id, c.d_B)):
+            cost = w.costs.get(who)
+            if cost is None:
+                continue
+            implied = float(cost.value) / (1 - dl)
+            if abs(float(d_i.value) - implied) > 0.5 * implied:
+                out.append(
+                    f"war.commitment.d for {who} is {float(d_i.value):g} per period, while "
+                    f"war.costs.{who} {float(cost.value):g} under delta {dl:g} implies "
+                    f"c/(1 - delta) = {implied:.3g} in M4's per-period units: M4 sees a "
+                    "far cheaper war than the war values do"
+                )
     for who in (a_id, b_id):
         if who in sc.actor_ids and w.issue not in sc.actor(who).positions:
             out.append(f"{who} is a belligerent but takes no position on {w.issue}")

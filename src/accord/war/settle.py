@@ -260,6 +260,8 @@ class SettleInputs:
     the log-scale standard deviation of the per-run draws of the judgement numbers
     (costs, shifts, gammas, reputational costs); ``theta_spread`` that of the battle odds
     on the logit scale. ``weight_A`` is side A's bargaining power in the Nash solution.
+    ``enforcement``: how much of a mediator's leverage on a side offsets the other side's
+    feared post-settlement shift (the mediator can restrain its client; Favretto 2009).
     """
 
     sides: tuple[str, str]
@@ -280,6 +282,7 @@ class SettleInputs:
     escalation: Escalation | None = None
     durability: Durability | None = None
     learn: bool = True
+    enforcement: float = 0.0
     spread: float = 0.0
     theta_spread: float = 0.0
     war_issue: str = "T"
@@ -438,19 +441,49 @@ def _bounds(va: F, vb: F, ga: F, gb: F, front: F, psi_a: F, psi_b: F) -> tuple[F
 
 
 def _any_feasible(
-    va: F, vb: F, ga: F, gb: F, front: F, psi_a: F, psi_b: F, tol: float = 1e-12
+    va: F, vb: F, ga: F, gb: F, front: F, psi_a: F | None, psi_b: F | None, tol: float = 1e-12
 ) -> B:
+    """Does some package give both sides at least their war values (within the pie)?
+
+    Without reputational costs (``psi_a = psi_b = None``) this is the closed form
+    ``gain_A + gain_B >= V_A + V_B - 1``, ``gain_A >= V_A - 1``, ``gain_B >= V_B - 1``.
+    """
     if ga.size == 0:
         return np.zeros(va.shape[0], dtype=bool)
+    if psi_a is None or psi_b is None:
+        z = (va + vb - 1.0 - tol)[:, None]
+        fast: B = np.asarray(
+            (
+                ((ga + gb)[None, :] >= z)
+                & (ga[None, :] >= (va - 1.0 - tol)[:, None])
+                & (gb[None, :] >= (vb - 1.0 - tol)[:, None])
+            ).any(axis=1)
+        )
+        return fast
     lo, hi = _bounds(va, vb, ga, gb, front, psi_a, psi_b)
     ok: B = np.asarray((lo <= hi + tol).any(axis=1))
     return ok
 
 
-def _nash(va: F, vb: F, ga: F, gb: F, front: F, psi_a: F, psi_b: F, w: F) -> tuple[F, F]:
+def _nash(
+    va: F, vb: F, ga: F, gb: F, front: F, psi_a: F | None, psi_b: F | None, w: F
+) -> tuple[F, F]:
     """The weighted-Nash line for each (run, package) and the log Nash product (-inf where
     the package is infeasible). The line may fall on either side of the front (where the
     reputational cost of the side conceding applies) or on the front itself."""
+    if psi_a is None or psi_b is None:  # no reputational costs: one closed-form piece
+        lo = np.maximum(va[:, None] - ga[None, :], 0.0)
+        hi = np.minimum(1.0 + gb[None, :] - vb[:, None], 1.0)
+        ua0 = ga[None, :] - va[:, None]
+        ub0 = 1.0 + gb[None, :] - vb[:, None]
+        wa = w[:, None]
+        x = np.clip(-ua0 + wa * (ua0 + ub0), lo, hi)
+        sa, sb = x + ua0, ub0 - x
+        ok = (lo <= hi + 1e-12) & (sa >= -1e-12) & (sb >= -1e-12)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            val = wa * np.log(np.maximum(sa, 0.0)) + (1 - wa) * np.log(np.maximum(sb, 0.0))
+        val = np.where(ok, np.where(np.isneginf(val) | np.isnan(val), -1e300, val), -np.inf)
+        return x, val
     lo, hi = _bounds(va, vb, ga, gb, front, psi_a, psi_b)
     feasible = lo <= hi + 1e-12
     f = front[:, None]
@@ -838,17 +871,24 @@ def settle(
         ca = cost_a[idx] + extra_cost[idx, 0] + lev[:, 0] + par_cost[:, 0]
         cb = cost_b[idx] + extra_cost[idx, 1] + lev[:, 1] + par_cost[:, 1]
         va, vb = e_a - ca, 1.0 - e_b - cb
-        flow = lev + par_cost  # per-month pressure on each side: part of M4's war cost d
+        # M4's per-period war cost scales with the side's cost of war now (pressure, leverage,
+        # escalation costs on top of its base cost); leverage on a side also restrains it
+        # after a settlement, lowering what the other side fears (Favretto 2009)
+        scale_d = np.stack(
+            [ca / np.maximum(cost_a[idx], 1e-12), cb / np.maximum(cost_b[idx], 1e-12)], axis=1
+        )
+        restrain = inp.enforcement * lev[:, ::-1]
         vca, vcb = e_c - ca, 1.0 - e_c - cb
         f_i = np.clip(front[idx], 0, 1)
-        zero = np.zeros(idx.size)
         pa, pb = psi_a[idx], psi_b[idx]
+        rep = bool((pa > 0).any() or (pb > 0).any())
+        pa_, pb_ = (pa, pb) if rep else (None, None)
 
         allp, redp = front_sets["all"], front_sets["red"]
-        m1 = _any_feasible(vca, vcb, ga_all[allp], gb_all[allp], f_i, zero, zero)
-        m2 = m1 & _any_feasible(va, vb, ga_all[allp], gb_all[allp], f_i, zero, zero)
-        m3 = m2 & _any_feasible(va, vb, ga_all[redp], gb_all[redp], f_i, zero, zero)
-        m4 = m3 & _any_feasible(va, vb, ga_all[redp], gb_all[redp], f_i, pa, pb)
+        m1 = _any_feasible(vca, vcb, ga_all[allp], gb_all[allp], f_i, None, None)
+        m2 = m1 & _any_feasible(va, vb, ga_all[allp], gb_all[allp], f_i, None, None)
+        m3 = m2 & _any_feasible(va, vb, ga_all[redp], gb_all[redp], f_i, None, None)
+        m4 = m3 & _any_feasible(va, vb, ga_all[redp], gb_all[redp], f_i, pa_, pb_)
         m5 = np.zeros(idx.size, dtype=bool)
         m6 = np.zeros(idx.size, dtype=bool)
         best = np.full(idx.size, -np.inf)
@@ -858,14 +898,14 @@ def settle(
             if com is not None:
                 ok_g = _self_enforcing(
                     e_a, 1.0 - e_b, g, shift_a[idx], shift_b[idx], gam_a[idx], gam_b[idx],
-                    com, inp.delta, flow,
+                    com, inp.delta, scale_d, restrain,
                 )  # fmt: skip
             else:
                 ok_g = np.ones(idx.size, dtype=bool)
             if p_red.size:
-                m5 |= m4 & ok_g & _any_feasible(va, vb, ga_all[p_red], gb_all[p_red], f_i, pa, pb)
+                m5 |= m4 & ok_g & _any_feasible(va, vb, ga_all[p_red], gb_all[p_red], f_i, pa_, pb_)
             if p_veto.size:
-                x, val = _nash(va, vb, ga_all[p_veto], gb_all[p_veto], f_i, pa, pb, weight[idx])
+                x, val = _nash(va, vb, ga_all[p_veto], gb_all[p_veto], f_i, pa_, pb_, weight[idx])
                 val = np.where((m4 & ok_g)[:, None], val, -np.inf)
                 j = np.argmax(val, axis=1)
                 v = val[np.arange(idx.size), j]
@@ -999,18 +1039,21 @@ def _self_enforcing(
     gam_b: F,
     com: Commitment,
     delta: float,
-    flow: F,
+    scale_d: F,
+    restrain: F,
 ) -> B:
     """M4 at guarantee strength g: neither side prefers to fight now (power_shift).
 
-    Each side's per-period war cost is its own ``d`` plus the pressure it is under while it
-    fights (mediator leverage, held land); side B's also the tripwire ``τ·g``."""
-    q_a = np.clip(p_a - shift_a + gam_a * g, 0.0, 1.0)
-    q_b = np.clip(p_b + shift_b - gam_b * g, 0.0, 1.0)
+    Each side's per-period war cost is its ``d`` times ``scale_d`` (its cost of war now
+    over its base cost); side B's also carries the tripwire ``τ·g``. ``restrain`` (runs x
+    2) lowers each side's feared shift: a mediator's leverage on the other side."""
+    q_a = np.clip(p_a - np.maximum(shift_a - restrain[:, 0], 0.0) + gam_a * g, 0.0, 1.0)
+    q_b = np.clip(p_b + np.maximum(shift_b - restrain[:, 1], 0.0) - gam_b * g, 0.0, 1.0)
     pa = np.clip(p_a, 0.0, 1.0)
     pb = np.clip(p_b, 0.0, 1.0)
-    war_a = np.asarray(power_shift(pa, q_a, delta, com.d[0] + flow[:, 0]).war)
-    war_b = np.asarray(power_shift(pb, q_b, delta, com.d[1] + flow[:, 1] + com.tripwire * g).war)
+    war_a = np.asarray(power_shift(pa, q_a, delta, com.d[0] * scale_d[:, 0]).war)
+    d_b = com.d[1] * scale_d[:, 1] + com.tripwire * g
+    war_b = np.asarray(power_shift(pb, q_b, delta, d_b).war)
     ok: B = ~war_a & ~war_b
     return ok
 
