@@ -702,3 +702,62 @@ def crosscheck(sc: Scenario) -> list[str]:
         if who in sc.actor_ids and w.issue not in sc.actor(who).positions:
             out.append(f"{who} is a belligerent but takes no position on {w.issue}")
     return out
+
+
+def mediator_bias(sc: Scenario, actor_id: str) -> Derived:
+    """A third party's bias from its positions: +1 at side A's positions, -1 at side B's.
+
+    Rule: the mean over the issues where it and both belligerents take positions of
+    ``(|x_j - x_B| - |x_j - x_A|)/|x_A - x_B|``, weighted by its salience times the
+    belligerents' distance there (issues that divide them little say little).
+    """
+    w = sc.war
+    if w is None:
+        raise ModelError("the scenario has no war section", path="war")
+    a_id, b_id = w.belligerents
+    j, a, b = sc.actor(actor_id), sc.actor(a_id), sc.actor(b_id)
+    num = den = 0.0
+    parts = []
+    for iid, st in j.positions.items():
+        sa, sb = a.positions.get(iid), b.positions.get(iid)
+        if sa is None or sb is None or sa.position == sb.position:
+            continue
+        lean = (abs(st.position - sb.position) - abs(st.position - sa.position)) / abs(
+            sa.position - sb.position
+        )
+        wt = st.salience * abs(sa.position - sb.position) / sc.issue(iid).scale.width
+        num += wt * lean
+        den += wt
+        parts.append(f"{iid} {lean:+.2f}")
+    bias = num / den if den > 0 else 0.0
+    return Derived(
+        f"bias.{actor_id}",
+        bias,
+        "rule: (|x_j - x_B| - |x_j - x_A|)/|x_A - x_B|, weighted by salience x |x_A - x_B|",
+        ", ".join(parts),
+    )
+
+
+def mediator_leverage(sc: Scenario, actor_id: str, scale: float) -> Derived:
+    """A third party's leverage on side B from B's trade dependence on it.
+
+    Rule: ``leverage_scale x τ_j x s_j(ceasefire)``: its share of B's external trade
+    (``brinkmanship.partners``) times its salience on the ceasefire issue (its wish for
+    talks), on 0-1. Zero where the scenario gives no trade share.
+    """
+    w = sc.war
+    br = w.brinkmanship if w is not None else None
+    partner = br.partners.get(actor_id) if br is not None else None
+    tau = float(partner.trade_share.value) if partner is not None else 0.0
+    sal = 0.0
+    c_issue = "C" if "C" in sc.issue_ids else None
+    if c_issue is not None:
+        st = sc.actor(actor_id).positions.get(c_issue)
+        if st is not None:
+            sal = st.salience / (100.0 if sc.salience_scale == 100 else 1.0)
+    return Derived(
+        f"leverage_B.{actor_id}",
+        scale * tau * sal,
+        "rule: leverage_scale x trade share x salience on the ceasefire issue",
+        f"{scale:g} x {tau:g} x {sal:g}",
+    )

@@ -128,7 +128,8 @@ class Sourced(_Frozen):
         if not self.source and not self.judgement and self.note is None:
             return self.value
         out: dict[str, Any] = handler(self)
-        return {k: v for k, v in out.items() if v not in ((), False, None)}
+        # the value always stays (0 == False would drop it)
+        return {k: v for k, v in out.items() if k == "value" or v not in ((), False, None)}
 
     @property
     def has_provenance(self) -> bool:
