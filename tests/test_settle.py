@@ -335,3 +335,23 @@ def test_missing_war_level_is_refused(tmp_path: Path) -> None:
     res = runner.invoke(app, ["settle", str(f), "--runs", "10"])
     assert res.exit_code == 2
     assert "war.settle.war_levels.N" in res.stderr
+
+
+def test_mediator_rules_from_the_actor_table() -> None:
+    from accord.analysis.settle import mediator_bias, mediator_leverage
+
+    sc = scenarios.load("ukraine-2024-08")
+    # China sits near Russia on every issue that divides the belligerents
+    assert mediator_bias(sc, "CHN").value < -0.5
+    assert mediator_bias(sc, "USA").value > 0.2
+    assert abs(mediator_bias(sc, "TUR").value) < 0.2
+    lev = mediator_leverage(sc, "CHN", 0.5)
+    assert lev.value == pytest.approx(0.5 * 0.338 * 0.8)  # scale x trade share x salience on C
+    assert mediator_leverage(sc, "USA", 0.5).value == 0.0  # no trade share of Russia's given
+    inp, derived = settle_inputs(sc, mediators=("CHN",))
+    (med,) = inp.mediators
+    assert med.credible == (False, True)  # credible to Russia, the side it leans to
+    names = {d.name for d in derived}
+    assert {"bias.CHN", "leverage_B.CHN", "credible.CHN"} <= names
+    res = runner.invoke(app, ["settle", "--runs", "10", "--mediator", "RUS"])
+    assert res.exit_code == 2 and "--mediator" in res.stderr

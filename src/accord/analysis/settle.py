@@ -54,6 +54,7 @@ from accord.war.settle import (
     Commitment,
     Durability,
     Escalation,
+    Mediator,
     PackageIssue,
     SettleInputs,
     SettleResult,
@@ -203,7 +204,9 @@ def parse_params(items: Sequence[str]) -> dict[str, float]:
 
 
 def settle_inputs(
-    sc: Scenario, overrides: Mapping[str, float] | None = None
+    sc: Scenario,
+    overrides: Mapping[str, float] | None = None,
+    mediators: Sequence[str] = (),
 ) -> tuple[SettleInputs, list[Derived]]:
     """The engine's inputs from a scenario, and every derived number with its inputs.
 
@@ -515,6 +518,40 @@ def settle_inputs(
         param("psi_A", 0.0, "default (no reputational cost given)"),
         param("psi_B", 0.0, "default (no reputational cost given)"),
     )
+    meds = []
+    for mid in mediators:
+        if mid not in sc.actor_ids or mid in w.belligerents:
+            raise ModelError(
+                "a mediator must be a scenario actor other than the belligerents",
+                path="--mediator",
+                value=mid,
+            )
+        b_d = mediator_bias(sc, mid)
+        bias = param(b_d.name, float(b_d.value), b_d.origin, b_d.inputs)
+        l_d = mediator_leverage(sc, mid, shared["leverage_scale"])
+        lev_b = param(l_d.name, float(l_d.value), l_d.origin, l_d.inputs)
+        lev_a = param(f"leverage_A.{mid}", 0.0, "default (no trade dependence of side A given)")
+        credible = (bias > 0, bias < 0)
+        derived.append(
+            Derived(
+                f"credible.{mid}",
+                f"{a_id}: {credible[0]}, {b_id}: {credible[1]}",
+                "rule: advice is credible to the side the mediator is biased toward (Kydd 2003)",
+                f"bias {bias:+.2f}",
+            )
+        )
+        meds.append(
+            Mediator(
+                id=mid,
+                bias=bias,
+                leverage=(lev_a, lev_b),
+                decay=shared["leverage_decay"],
+                credible=credible,
+                info=shared["mediator_info"],
+                fear=shared["mediator_fear"],
+                influence=shared["mediator_influence"],
+            )
+        )
     dur = Durability(
         base=shared["relapse_base"],
         beta_guarantee=shared["relapse_beta_guarantee"],
@@ -532,6 +569,7 @@ def settle_inputs(
         territory=(t0, t1),
         weight_A=weight,
         issues=tuple(issues),
+        mediators=tuple(meds),
         psi=psi,
         commitment=com,
         escalation=esc,
@@ -559,12 +597,13 @@ def run_settle(
     sc: Scenario,
     overrides: Mapping[str, float] | None = None,
     *,
+    mediators: Sequence[str] = (),
     months: int = 24,
     runs: int = 10_000,
     seed: int = 0,
 ) -> tuple[SettleResult, list[Derived]]:
     """Derive the inputs and run the engine."""
-    inp, derived = settle_inputs(sc, overrides)
+    inp, derived = settle_inputs(sc, overrides, mediators)
     return settle(inp, months=months, runs=runs, seed=seed), derived
 
 
@@ -574,6 +613,7 @@ def vary(
     values: Sequence[float],
     overrides: Mapping[str, float] | None = None,
     *,
+    mediators: Sequence[str] = (),
     months: int = 24,
     runs: int = 10_000,
     seed: int = 0,
@@ -583,7 +623,12 @@ def vary(
     out = []
     for v in values:
         res, _ = run_settle(
-            sc, {**dict(overrides or {}), name: v}, months=months, runs=runs, seed=seed
+            sc,
+            {**dict(overrides or {}), name: v},
+            mediators=mediators,
+            months=months,
+            runs=runs,
+            seed=seed,
         )
         out.append((float(v), res))
     return out

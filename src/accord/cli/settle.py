@@ -53,6 +53,12 @@ def settle(
             "--vary", help="Comparative statics: PARAM=v1,v2,... (common random numbers)."
         ),
     ] = None,
+    mediator: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--mediator", help="A scenario actor that mediates, e.g. --mediator CHN (repeatable)."
+        ),
+    ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write a figure: .png, .svg, .pdf or .html.")
@@ -78,12 +84,13 @@ def settle(
         raise ModelError("must be >= 1", path="--runs", value=runs)
     sc = load_scenario(scenario)
     over = parse_params(param or [])
-    res, derived = run_settle(sc, over, months=months, runs=runs, seed=seed)
+    meds = tuple(mediator or ())
+    res, derived = run_settle(sc, over, mediators=meds, months=months, runs=runs, seed=seed)
     warnings = crosscheck(sc)
     varied: list[tuple[float, Any]] = []
     if vary_ is not None:
         name, values = _values(vary_)
-        varied = vary(sc, name, values, over, months=months, runs=runs, seed=seed)
+        varied = vary(sc, name, values, over, mediators=meds, months=months, runs=runs, seed=seed)
     inp = res.inputs
     lo, width = inp.meta["scale"]
     head = res.headline()
