@@ -12,11 +12,12 @@ from typer.testing import CliRunner
 from accord import scenarios, war
 from accord.analysis.settle import crosscheck, settle_inputs
 from accord.cli import app
+from accord.war.linkage import Parcel
 from accord.war.settle import (
     Commitment,
     Mediator,
     PackageIssue,
-    Parcel,
+    HeldParcel,
     SettleInputs,
     discounted_line,
     package_space,
@@ -132,12 +133,19 @@ def _isolated(sid: str) -> SettleInputs:
     return _flagship(sid).with_(commitment=None, escalation=None)
 
 
+def _kursk(area: float, hazard: float) -> HeldParcel:
+    """Side B's land held by side A: worth 2e-5 pie units a km² to its owner, 0.4 of that
+    to its holder as a chip; pressure 1e-5 a km² a month; counter-attack 0.005 a month."""
+    chip = Parcel("K", "B", "A", area, value_A=0.8e-5 * area, value_B=2e-5 * area)
+    return HeldParcel(chip, hazard=hazard, attack_cost=0.005, alpha=1e-5)
+
+
 @pytest.mark.parametrize("sid", FLAGSHIPS)
 def test_parcel_moves_terms_toward_its_holder_and_decays_with_hazard(sid: str) -> None:
     base = _isolated(sid)
-    small = Parcel("K", owner=1, value=0.01, pressure=0.002, hazard=0.1)
-    big = Parcel("K", owner=1, value=0.03, pressure=0.006, hazard=0.1)
-    fragile = Parcel("K", owner=1, value=0.03, pressure=0.006, hazard=0.5)
+    small = _kursk(500.0, 0.1)
+    big = _kursk(1500.0, 0.1)
+    fragile = _kursk(1500.0, 0.5)
     res = {
         k: settle(base.with_(parcels=(p,)), runs=RUNS, seed=4)
         for k, p in (("small", small), ("big", big), ("fragile", fragile))
@@ -156,14 +164,17 @@ def test_parcel_moves_terms_toward_its_holder_and_decays_with_hazard(sid: str) -
 @pytest.mark.parametrize("sid", FLAGSHIPS)
 def test_swap_feasible_only_below_a_reputational_cost_threshold(sid: str) -> None:
     base = _flagship(sid).with_(escalation=None)
-    parcel = Parcel("K", owner=1, value=0.05, pressure=0.01, hazard=0.02)
+    parcel = _kursk(1500.0, 0.02)
+    # M5's threshold: the owner's R_swap at psi = 0 less the holder's U_swap
+    r0 = war.swap_reservation(2e-5 * 1500, 0.02, base.delta, 0.005, 0.0, alpha=1e-5, area=1500)
+    psi_star = float(r0.R_swap) - 0.8e-5 * 1500
     p = [
-        settle(base.with_(parcels=(parcel,), psi=(0.0, psi)), runs=RUNS, seed=5).p_swap()
-        for psi in (0.0, 0.02, 10.0)
+        settle(base.with_(parcels=(parcel,), psi=(0.0, psi)), runs=RUNS, seed=5).p_swap()[0]
+        for psi in (0.0, 0.8 * psi_star, 5 * psi_star, 1e6)
     ]
-    assert p[0][0] > 0.5
-    assert p[0][0] >= p[1][0] >= p[2][0]
-    assert p[2][0] == 0.0  # "we will never discuss it"
+    assert p[0] > 0.3
+    assert p[0] > p[1] > p[2]
+    assert p[2] < 0.001 and p[3] == 0.0  # "we will never discuss it"
 
 
 @pytest.mark.parametrize("sid", FLAGSHIPS)

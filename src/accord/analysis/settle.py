@@ -50,6 +50,7 @@ import numpy as np
 
 from accord.errors import ModelError
 from accord.scenario.schema import Scenario, Sourced
+from accord.war.mediation import mediator_credibility
 from accord.war.settle import (
     Commitment,
     Durability,
@@ -142,20 +143,6 @@ SHARED: dict[str, tuple[float, str]] = {
     "mediator_fear": (
         5.0,
         "ζ: a mediator's leverage grows by ζ x its protégé's loss of expected share",
-    ),
-    "relapse_base": (
-        math.log(2) / 120,
-        "monthly base relapse hazard: half of featureless ceasefires fail within ten years "
-        "(Fortna 2003's 'roughly half')",
-    ),
-    "relapse_beta_guarantee": (
-        1.0,
-        "log-hazard reduction of a full guarantee (Fortna 2003: guarantees lengthen peace)",
-    ),
-    "relapse_beta_leverage": (
-        20.0,
-        "relapse hazard multiplier per pie unit of the deal bought by leverage once the "
-        "leverage has gone (Beardsley 2008)",
     ),
 }
 """Shared parameters: name -> (value, why). Same for every scenario; ``--param`` sweeps."""
@@ -531,13 +518,20 @@ def settle_inputs(
         l_d = mediator_leverage(sc, mid, shared["leverage_scale"])
         lev_b = param(l_d.name, float(l_d.value), l_d.origin, l_d.inputs)
         lev_a = param(f"leverage_A.{mid}", 0.0, "default (no trade dependence of side A given)")
-        credible = (bias > 0, bias < 0)
+        # Kydd (2003) via M6: advising side i to concede from the risky demand (its war
+        # share plus the other side's cost) to the safe one (its war share)
+        cred = []
+        for b_i, share, c_other in ((max(bias, 0.0), p, cost_b), (max(-bias, 0.0), 1 - p, cost_a)):
+            r = mediator_credibility(b_i, share, share + max(c_other, 1e-9), share)
+            cred.append(bool(r.credible))
+        credible = (cred[0], cred[1])
         derived.append(
             Derived(
                 f"credible.{mid}",
                 f"{a_id}: {credible[0]}, {b_id}: {credible[1]}",
-                "rule: advice is credible to the side the mediator is biased toward (Kydd 2003)",
-                f"bias {bias:+.2f}",
+                "rule: M6 mediator_credibility (Kydd 2003) with the bias toward each side, "
+                "safe demand = its war share, risky = plus the other side's cost",
+                f"bias {bias:+.2f}; p {p:g}; costs {cost_a:g}, {cost_b:g}",
             )
         )
         meds.append(
@@ -552,11 +546,7 @@ def settle_inputs(
                 influence=shared["mediator_influence"],
             )
         )
-    dur = Durability(
-        base=shared["relapse_base"],
-        beta_guarantee=shared["relapse_beta_guarantee"],
-        beta_leverage=shared["relapse_beta_leverage"],
-    )
+    dur = Durability()
     inp = SettleInputs(
         sides=(a_id, b_id),
         states=n_states,

@@ -93,6 +93,8 @@ from numpy.typing import NDArray
 
 from accord.errors import ModelError
 from accord.war.commitment import power_shift
+from accord.war.durability import relapse_probability
+from accord.war.linkage import Parcel, chip_value, swap_reservation
 
 __all__ = [
     "OBSTACLES",
@@ -100,9 +102,9 @@ __all__ = [
     "Commitment",
     "Durability",
     "Escalation",
+    "HeldParcel",
     "Mediator",
     "PackageIssue",
-    "Parcel",
     "SettleInputs",
     "SettleResult",
     "discounted_line",
@@ -167,20 +169,30 @@ class PackageIssue:
 
 
 @dataclass(frozen=True)
-class Parcel:
-    """A parcel of ``owner``'s land (0 = side A, 1 = side B) held by the other side.
+class HeldParcel:
+    """A chip (M5's :class:`accord.war.linkage.Parcel` held by the side that does not own
+    it) and its dynamics: the owner retakes it with monthly ``hazard``, pays
+    ``attack_cost`` a month for the counter-attack, and suffers domestic pressure
+    ``alpha·area`` a month while it is held (pie units)."""
 
-    ``value`` is the owner's value of the parcel and ``pressure`` the domestic pressure on
-    the owner per month it is held (both pie units per month: ``pressure = α·area``);
-    ``hazard`` the monthly probability that the owner retakes it; ``area`` for outputs.
-    """
-
-    id: str
-    owner: int
-    value: float
-    pressure: float
+    parcel: Parcel
     hazard: float
-    area: float = 0.0
+    attack_cost: float = 0.0
+    alpha: float = 0.0
+
+    @property
+    def id(self) -> str:
+        return self.parcel.name
+
+    @property
+    def owner(self) -> int:
+        return 0 if self.parcel.owner == "A" else 1
+
+    def owner_value(self) -> float:
+        return self.parcel.value_A if self.parcel.owner == "A" else self.parcel.value_B
+
+    def holder_value(self) -> float:
+        return self.parcel.value_A if self.parcel.holder == "A" else self.parcel.value_B
 
 
 @dataclass(frozen=True)
@@ -242,13 +254,18 @@ class Commitment:
 
 @dataclass(frozen=True)
 class Durability:
-    """M9 relapse hazard after a settlement: monthly base hazard, the log-hazard effect of
-    a full guarantee (``beta_guarantee``·g), and the extra hazard per unit of the part of
-    the settlement bought by leverage, released as leverage decays (Beardsley)."""
+    """M9 after a settlement (:func:`accord.war.durability.relapse_probability`).
 
-    base: float = 0.02
-    beta_guarantee: float = 1.0
-    beta_leverage: float = 1.0
+    The package's guarantee strength g is the ``guarantees`` feature; a package with
+    ``g >= peacekeepers_from`` (60 = a reassurance force on the flagships' scale) also has
+    ``peacekeepers``; ``dmz`` is the agreement's demilitarised-zone strength. The part of
+    the deal bought by leverage (how far a side's surplus falls short of the leverage on
+    it) is M6's ``gap``, released as the leverage decays."""
+
+    dmz: float = 0.0
+    peacekeepers_from: float = 0.6
+    base_hazard: float | None = None
+    kappa: float | None = None
 
 
 @dataclass(frozen=True)
@@ -277,7 +294,7 @@ class SettleInputs:
     issues: tuple[PackageIssue, ...] = ()
     psi: tuple[float, float] = (0.0, 0.0)
     commitment: Commitment | None = None
-    parcels: tuple[Parcel, ...] = ()
+    parcels: tuple[HeldParcel, ...] = ()
     mediators: tuple[Mediator, ...] = ()
     escalation: Escalation | None = None
     durability: Durability | None = None
@@ -698,8 +715,8 @@ def _check(inp: SettleInputs, months: int, runs: int) -> None:
     for p in inp.parcels:
         if not 0 <= p.hazard <= 1:
             raise bad(f"parcels.{p.id}.hazard", "must be in [0, 1]", p.hazard)
-        if p.owner not in (0, 1):
-            raise bad(f"parcels.{p.id}.owner", "must be 0 (side A) or 1 (side B)", p.owner)
+        if not p.parcel.chip:
+            raise bad(f"parcels.{p.id}.holder", "must differ from the owner", p.parcel.holder)
     for iss in inp.issues:
         if not iss.levels:
             raise bad(f"issues.{iss.id}.levels", "needs at least one option", iss.levels)
@@ -819,10 +836,25 @@ def settle(
     blocked = np.zeros((months + 1, len(OBSTACLES)), dtype=np.int64)
     at_war = np.zeros(months + 1, dtype=np.int64)
     pressure = np.zeros((months + 1, 2))
-    kappa = np.array(
-        [(1 - inp.delta) / (1 - inp.delta * (1 - p.hazard)) for p in inp.parcels]
+    # M5: what a held parcel costs its owner in war value (R_swap at psi = 0: its value less
+    # the value of fighting for it), and what it is worth to its holder as a chip (U_swap)
+    held_cost = np.array(
+        [
+            float(
+                swap_reservation(
+                    p.owner_value(), p.hazard, inp.delta, p.attack_cost, 0.0,
+                    alpha=p.alpha, area=p.parcel.area,
+                ).R_swap
+            )
+            for p in inp.parcels
+        ]
+    ).reshape(n_par)  # fmt: skip
+    u_swap = np.array(
+        [
+            float(chip_value(p.holder_value(), p.parcel.area, max(p.parcel.area, 1e-300)))
+            for p in inp.parcels
+        ]
     ).reshape(n_par)
-    pcost = np.array([p.value + p.pressure for p in inp.parcels]).reshape(n_par)
     owner = np.array([p.owner for p in inp.parcels], dtype=np.int64).reshape(n_par)
     if s[0] in (0, n_states):
         outcome[:] = 1 if s[0] == n_states else 2
@@ -864,7 +896,7 @@ def settle(
         lev_at[idx] = lev
         par_cost = np.zeros((idx.size, 2))
         if n_par:
-            c_hold = held[idx] * (pcost * kappa)[None, :]
+            c_hold = held[idx] * held_cost[None, :]
             for side in (0, 1):
                 par_cost[:, side] = c_hold[:, owner == side].sum(axis=1)
         pressure[t] = par_cost.mean(axis=0) if idx.size else 0.0
@@ -983,28 +1015,29 @@ def settle(
                 toward = -1 if esc.side == 1 else 1
                 theta[go] = np.clip(theta[go] + toward * esc.theta_shift, 1e-6, 1 - 1e-6)
 
-        # land-for-land swap: owner pays up to R - psi, holder asks w·R (its chip's value)
+        # land-for-land swap (M5): the owner gives up to R_swap = cost held - psi in its
+        # held gains, the holder asks U_swap (the chip's value); the price splits the
+        # difference by the Nash weights and is paid in land returned to the holder
         if n_par:
             for j, p in enumerate(inp.parcels):
-                can = alive & held[:, j] & (p.owner == 1)
+                can = alive & held[:, j]
                 if not can.any():
                     continue
-                r_val = pcost[j] * kappa[j]
-                w_hold = weight  # holder = side A
-                ask = w_hold * r_val
-                pay = r_val - psi_b
-                go = can & (pay >= ask)
+                psi_owner = psi_b if p.owner == 1 else psi_a
+                w_hold = weight if p.owner == 1 else 1.0 - weight
+                pay = held_cost[j] - psi_owner
+                go = can & (pay >= u_swap[j])
                 if go.any():
-                    price = ask + w_hold * (pay - ask)
+                    price = u_swap[j] + w_hold * (pay - u_swap[j])
                     swap[go, j] = t + 1
                     held[go, j] = False
-                    gain_line[go] += price[go]
+                    gain_line[go] += price[go] if p.owner == 1 else -price[go]
 
     # relapse (M9) for settled runs
     relapse = np.zeros((runs, 2))
     settled = outcome == 0
     if inp.durability is not None and settled.any():
-        relapse[settled] = _relapse(inp, space, package[settled], lev_at[settled], g_all)
+        relapse[settled] = _relapse(inp, package[settled], lev_at[settled], surplus[settled], g_all)
     return SettleResult(
         inputs=inp,
         months=months,
@@ -1058,23 +1091,29 @@ def _self_enforcing(
     return ok
 
 
-def _relapse(
-    inp: SettleInputs, space: dict[str, Any], pkg: NDArray[np.int64], lev: F, g_all: F
-) -> F:
-    """P(relapse within 12 and 24 months), M9 hazard integrated month by month."""
+def _relapse(inp: SettleInputs, pkg: NDArray[np.int64], lev: F, surplus: F, g_all: F) -> F:
+    """P(relapse within 12 and 24 months of the settlement), M9 with M6's leverage gap."""
     d = inp.durability
     assert d is not None
     g = g_all[pkg]
-    bought = lev.sum(axis=1)
+    gap = np.maximum(lev - surplus, 0.0).max(axis=1)
+    extra: dict[str, float] = {}
+    if d.base_hazard is not None:
+        extra["base_hazard"] = d.base_hazard
+    if d.kappa is not None:
+        extra["kappa"] = d.kappa
     decay = min((m.decay for m in inp.mediators), default=1.0)
     out = np.zeros((pkg.size, 2))
-    cum = np.zeros(pkg.size)
-    for m in range(1, 25):
-        released = bought * (1 - decay**m)
-        hazard = d.base * np.exp(-d.beta_guarantee * g) + d.beta_leverage * released * d.base
-        cum += np.minimum(hazard, 1.0)
-        if m == 12:
-            out[:, 0] = 1 - np.exp(-cum)
-        if m == 24:
-            out[:, 1] = 1 - np.exp(-cum)
+    for k, months in enumerate((12, 24)):
+        r = relapse_probability(
+            months,
+            guarantees=g,
+            dmz=d.dmz,
+            peacekeepers=(g >= d.peacekeepers_from).astype(float),
+            gap=gap,
+            L0=lev.sum(axis=1),
+            lam=decay,
+            **extra,
+        )
+        out[:, k] = np.asarray(r.p_relapse)
     return out
