@@ -218,8 +218,14 @@ def _print(
     rows = [
         ("P(land-for-land swap)", f"{ps:.3f} ± {ps_se:.3f}"),
         *(
-            (f"P({pid} retaken)", f"{v:.3f}")
-            for pid, v in zip((x.id for x in inp.parcels), res.p_retaken(), strict=True)
+            (
+                f"P({pid} retaken), median month of recapture",
+                f"{v:.3f}, "
+                + (f"{np.median(res.retaken[res.retaken[:, j] >= 0, j]):g}" if v > 0 else "-"),
+            )
+            for j, (pid, v) in enumerate(
+                zip((x.id for x in inp.parcels), res.p_retaken(), strict=True)
+            )
         ),
     ]
     if inp.escalation is not None:

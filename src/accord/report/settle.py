@@ -42,7 +42,7 @@ def settle_figure(res: SettleResult, *, title: str = "") -> Figure:
     ax2.set_xlabel("month")
     ax2.set_ylabel(f"line on {inp.war_issue}")
     ax2.grid(alpha=0.3)
-    ax2.legend(loc="best", fontsize=8)
+    ax2.legend(loc="lower left", fontsize=7)
     share = res.blocked_share()
     bottom = np.zeros(m.size)
     for j, name in enumerate(OBSTACLES):
@@ -50,7 +50,7 @@ def settle_figure(res: SettleResult, *, title: str = "") -> Figure:
         bottom += share[:, j]
     ax3.set_ylim(0, 1)
     ax3.set_xlabel("month")
-    ax3.set_ylabel("share of runs at war")
+    ax3.set_ylabel("share of runs at war (rest: settled that month)")
     ax3.set_title("why no deal", fontsize=9)
     ax3.legend(loc="lower right", fontsize=7)
     a, b = inp.sides
