@@ -282,16 +282,16 @@ def window_curves(params: Inputs, n: int = 401) -> WarResult:
     """
     g = np.linspace(0.0, 1.0, n)
     p = params["p"]
-    q_u = np.clip(params["q_A0"] + params["gamma_A"] * g, 0.0, 1.0)
-    q_r = np.clip(params["q_B0"] - params["gamma_B"] * g, 0.0, 1.0)
-    ukr = war.power_shift(p, q_u, params["delta"], params["d_A"])
-    rus = war.power_shift(1 - p, q_r, params["delta"], params["d_B"])
+    q_a = np.clip(params["q_A0"] + params["gamma_A"] * g, 0.0, 1.0)
+    q_b = np.clip(params["q_B0"] - params["gamma_B"] * g, 0.0, 1.0)
+    side_a = war.power_shift(p, q_a, params["delta"], params["d_A"])
+    side_b = war.power_shift(1 - p, q_b, params["delta"], params["d_B"])
     return WarResult(
         "window_curves",
         frame_keys=("g", "margin_A", "margin_B"),
         g=g,
-        margin_A=-np.asarray(ukr.margin),
-        margin_B=-np.asarray(rus.margin),
+        margin_A=-np.asarray(side_a.margin),
+        margin_B=-np.asarray(side_b.margin),
     )
 
 
