@@ -15,9 +15,9 @@ from accord.cli import app
 from accord.war.linkage import Parcel
 from accord.war.settle import (
     Commitment,
+    HeldParcel,
     Mediator,
     PackageIssue,
-    HeldParcel,
     SettleInputs,
     discounted_line,
     package_space,

@@ -5,6 +5,12 @@ each ``*_inputs`` function turns a scenario's war section into the keyword argum
 model, overrides (e.g. from the command line) replace single values, and a missing value
 is an error naming the parameter. ``window_curves`` evaluates each side's no-war condition
 over guarantee strengths for the commitment-window plot.
+
+Side A is the scenario's first belligerent, side B its second (:data:`accord.war` speaks
+only of A and B); :func:`sides` gives their actor ids, :func:`parcels` turns the scenario's
+parcels into :class:`accord.war.Parcel` (owner and holder as ``"A"``/``"B"``), and
+:func:`swap_table`, :func:`mediation_table` and :func:`hazard_curves` run M5, M6 and M9 on a
+scenario for ``accord war swap|mediate|durability``.
 """
 
 from __future__ import annotations
@@ -21,15 +27,24 @@ from accord.scenario.war import War
 from accord.war._common import WarResult
 
 __all__ = [
+    "bias_sweep",
     "brink_inputs",
     "commit_inputs",
+    "durability_inputs",
     "fight_inputs",
+    "hazard_curves",
+    "mediate_inputs",
+    "mediation_table",
     "merge",
     "overview",
+    "parcels",
     "provenance",
     "range_inputs",
     "range_sweep",
     "screen_inputs",
+    "sides",
+    "swap_inputs",
+    "swap_table",
     "territory_of",
     "window_curves",
 ]
@@ -220,6 +235,19 @@ def provenance(sc: Scenario) -> dict[str, str]:
                 )
                 + "]"
             )
+    sw = w.swap
+    if sw is not None:
+        for key, val in (("h", sw.recapture), ("c", sw.cost), ("alpha", sw.pressure)):
+            if (o := _origin(val)) is not None:
+                out[key] = o
+        if (o := _origin(sw.reputation)) is not None:
+            out["psi"] = o
+        out["months"] = "scenario"
+    ag = w.agreement
+    if ag is not None:
+        for name in ("guarantees", "dmz", "peacekeepers"):
+            if (o := _origin(getattr(ag, name))) is not None:
+                out[name] = o
     return out
 
 
@@ -254,16 +282,16 @@ def window_curves(params: Inputs, n: int = 401) -> WarResult:
     """
     g = np.linspace(0.0, 1.0, n)
     p = params["p"]
-    q_u = np.clip(params["q_A0"] + params["gamma_A"] * g, 0.0, 1.0)
-    q_r = np.clip(params["q_B0"] - params["gamma_B"] * g, 0.0, 1.0)
-    ukr = war.power_shift(p, q_u, params["delta"], params["d_A"])
-    rus = war.power_shift(1 - p, q_r, params["delta"], params["d_B"])
+    q_a = np.clip(params["q_A0"] + params["gamma_A"] * g, 0.0, 1.0)
+    q_b = np.clip(params["q_B0"] - params["gamma_B"] * g, 0.0, 1.0)
+    side_a = war.power_shift(p, q_a, params["delta"], params["d_A"])
+    side_b = war.power_shift(1 - p, q_b, params["delta"], params["d_B"])
     return WarResult(
         "window_curves",
         frame_keys=("g", "margin_A", "margin_B"),
         g=g,
-        margin_A=-np.asarray(ukr.margin),
-        margin_B=-np.asarray(rus.margin),
+        margin_A=-np.asarray(side_a.margin),
+        margin_B=-np.asarray(side_b.margin),
     )
 
 
@@ -311,4 +339,206 @@ def overview(sc: Scenario) -> dict[str, Any]:
         out["window"] = (float(w.bound_A), float(w.bound_B), bool(w.nonempty))
     except ModelError:
         pass
+    return out
+
+
+# -- M5, M6, M9 on a scenario -------------------------------------------------------------
+
+
+def sides(sc: Scenario) -> tuple[str, str]:
+    """The actor ids of side A and side B (``("A", "B")`` without a war section)."""
+    if sc.war is None:
+        return ("A", "B")
+    return sc.war.belligerents
+
+
+def parcels(sc: Scenario) -> list[war.Parcel]:
+    """The scenario's parcels as :class:`accord.war.Parcel`, in file order."""
+    w = sc.war
+    if w is None:
+        return []
+    letter = dict(zip(w.belligerents, ("A", "B"), strict=True))
+    a, b = w.belligerents
+    return [
+        war.Parcel(
+            name,
+            owner=letter[p.owner],
+            holder=letter[p.holder],
+            area=float(p.area.value),
+            value_A=float(p.value[a].value),
+            value_B=float(p.value[b].value),
+        )
+        for name, p in w.parcels.items()
+    ]
+
+
+def swap_inputs(sc: Scenario) -> Inputs:
+    """M5: the swap parameters of the chip's owner (h, c, alpha, psi), delta and the horizon."""
+    out: Inputs = {"h": None, "c": None, "alpha": None, "psi": None, "delta": None}
+    out.update(eta=1.0, months=24)
+    w = sc.war
+    if w is None:
+        return out
+    out["delta"] = _v(w.delta)
+    s = w.swap
+    if s is not None:
+        out.update(
+            h=_v(s.recapture),
+            c=_v(s.cost),
+            alpha=_v(s.pressure),
+            psi=_v(s.reputation),
+            months=s.months,
+        )
+    return out
+
+
+def swap_table(sc: Scenario, params: Inputs) -> WarResult:
+    """:func:`accord.war.land_swap` for the scenario's chip (``war.swap.chip``).
+
+    The candidates are the chip holder's own parcels held by the chip's owner. The result
+    also carries ``without_psi`` (the same swap with ``psi = 0``: is the reputational cost
+    what blocks it?). An error names ``war.swap`` when the scenario has no swap.
+    """
+    sw = sc.war.swap if sc.war is not None else None
+    if sw is None:
+        raise ModelError(
+            "the scenario has no land-for-land swap (no parcel held by the belligerent that "
+            "does not own it)",
+            path="war.swap",
+        )
+    ps = {p.name: p for p in parcels(sc)}
+    chip = ps[sw.chip]
+    cands = [p for p in ps.values() if p.owner == chip.holder and p.holder == chip.owner]
+    kw = {k: params[k] for k in ("h", "delta", "c", "psi", "alpha", "eta", "months")}
+    res = war.land_swap(chip, cands, **kw)
+    res["without_psi"] = war.land_swap(chip, cands, **{**kw, "psi": 0.0})
+    return res
+
+
+def mediate_inputs(sc: Scenario) -> Inputs:
+    """M6: p, costs, the two-type offers (p_w, p_s), the signal r_L, the mediator's war cost,
+    the Favretto shape and the horizon of the relapse risk."""
+    from accord.war.mediation import FAVRETTO, SIGNAL, WAR_COST
+
+    out = screen_inputs(sc)
+    out.pop("c_bar")
+    out.pop("mu")
+    out.update(r_L=SIGNAL, war_cost=WAR_COST, months=60, **FAVRETTO)
+    return out
+
+
+def _demands(params: Inputs) -> dict[str, tuple[float, float, float]]:
+    """Each side's (safe, risky, war) shares, A from the two-type offers, B mirrored.
+
+    Side A's safe demand is ``p_s + c_B`` and its risky one ``p_w + c_B`` (M2's offers);
+    side B's are ``1 - p_w + c_A`` and ``1 - p_s + c_A`` (*derived here*: the same
+    screening seen from B, its odds against the strong and the weak A being 1 - p_w and
+    1 - p_s); the war shares are p and 1 - p.
+    """
+    p, ca, cb, pw, ps = (params[k] for k in ("p", "c_A", "c_B", "p_w", "p_s"))
+    return {
+        "A": (ps + cb, pw + cb, p),
+        "B": (1 - pw + ca, 1 - ps + ca, 1 - p),
+    }
+
+
+def mediation_table(sc: Scenario, params: Inputs) -> list[dict[str, Any]]:
+    """One row per mediator: bias, P(settle | bias), credibility advising each side to
+    concede (Kydd), leverage and the relapse risk of the deal it can buy (Beardsley)."""
+    w = sc.war
+    if w is None or not w.mediators:
+        raise ModelError("the scenario's war section names no mediators", path="war.mediators")
+    a_id, b_id = w.belligerents
+    demands = _demands(params)
+    shape = {k: params[k] for k in ("p_base", "broker", "force", "kappa")}
+    rows = []
+    for name, m in w.mediators.items():
+        bias = float(m.bias.value)
+        signed = 0.0 if m.toward is None else (bias if m.toward == a_id else -bias)
+        fav = war.settlement_by_bias(signed, **shape)
+        row: dict[str, Any] = {
+            "mediator": name,
+            "toward": m.toward,
+            "bias": bias,
+            "signed_bias": signed,
+            "p_settle": float(fav.p_settle),
+            "argmin": float(fav.argmin),
+            "p_min": float(fav.p_min),
+        }
+        for letter, who in (("A", a_id), ("B", b_id)):
+            safe, risky, share = demands[letter]
+            cred = war.mediator_credibility(
+                bias if m.toward == who else 0.0,
+                safe,
+                risky,
+                share,
+                r_L=params["r_L"],
+                war_cost=params["war_cost"],
+            )
+            row[f"credible_{who}"] = bool(cred.credible)
+            row[f"margin_{who}"] = float(cred.margin)
+        lam = 1.0 if m.decay is None else float(m.decay.value)
+        row["decay"] = lam
+        for letter, who in (("A", a_id), ("B", b_id)):
+            lev = float(m.leverage[who].value) if who in m.leverage else 0.0
+            row[f"L0_{who}"] = lev
+            if lev > 0:
+                natural = war.bargaining_range(params["p"], params["c_A"], params["c_B"])
+                # the deal it can buy: the far edge of the widened range on the pressed side
+                x = float(natural.low) - lev if letter == "A" else float(natural.high) + lev
+                rel = war.leverage_relapse(
+                    x, params["p"], params["c_A"], params["c_B"], lev, lam, params["months"]
+                )
+                row[f"deal_{who}"] = x
+                row[f"p_relapse_{who}"] = float(rel.p_relapse)
+                row["p_relapse_natural"] = float(rel.p_relapse_natural)
+        rows.append(row)
+    return rows
+
+
+def bias_sweep(params: Inputs, n: int = 201) -> WarResult:
+    """P(settle | bias) over bias in [0, 1] (the mediation plot)."""
+    shape = {k: params[k] for k in ("p_base", "broker", "force", "kappa")}
+    return war.settlement_by_bias(np.linspace(0.0, 1.0, n), **shape)
+
+
+def durability_inputs(sc: Scenario) -> Inputs:
+    """M9: the agreement's features (0 where absent), the hazard parameters, the horizon."""
+    from accord.war.durability import BASE_HAZARD, BETA, KAPPA
+
+    out: Inputs = dict.fromkeys(("guarantees", "dmz", "peacekeepers"), 0.0)
+    out.update({f"beta_{k}": v for k, v in BETA.items()})
+    out.update(base_hazard=BASE_HAZARD, gap=0.0, L0=0.0, lam=1.0, kappa=KAPPA, months=120)
+    ag = sc.war.agreement if sc.war is not None else None
+    if ag is not None:
+        for name in ("guarantees", "dmz", "peacekeepers"):
+            if getattr(ag, name) is not None:
+                out[name] = _v(getattr(ag, name))
+    return out
+
+
+_HAZARD_KEYS = (
+    "guarantees", "dmz", "peacekeepers", "beta_guarantees", "beta_dmz", "beta_peacekeepers",
+    "base_hazard", "gap", "L0", "lam", "kappa",
+)  # fmt: skip
+
+
+def hazard_curves(params: Inputs) -> dict[str, WarResult]:
+    """M9 hazard and survival curves for the durability plot and table.
+
+    Keys: ``agreement`` (the parameters as given), ``none`` (no features, no leverage gap),
+    one per feature at full strength alone, ``all`` (every feature at full strength).
+    """
+    base = {k: params[k] for k in _HAZARD_KEYS}
+    months = int(params["months"])
+    bare = {**base, "guarantees": 0.0, "dmz": 0.0, "peacekeepers": 0.0, "gap": 0.0}
+    out = {
+        "agreement": war.relapse_probability(months, **base),
+        "none": war.relapse_probability(months, **bare),
+    }
+    for name in ("guarantees", "dmz", "peacekeepers"):
+        out[name] = war.relapse_probability(months, **{**bare, name: 1.0})
+    out["all"] = war.relapse_probability(
+        months, **{**bare, "guarantees": 1.0, "dmz": 1.0, "peacekeepers": 1.0}
+    )
     return out

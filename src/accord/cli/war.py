@@ -8,6 +8,8 @@ without a scenario argument the flagship scenario is used. ``--plot FILE`` write
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,6 +33,9 @@ ScenarioArg = Annotated[
 ]
 PlotOpt = Annotated[
     Path | None, typer.Option("--plot", help="Write a figure: .png, .svg, .pdf or .html.")
+]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print the parameters and results as one JSON object.")
 ]
 
 
@@ -107,10 +112,81 @@ def _save(fig: Any, path: Path, title: str) -> None:
     err.print(f"wrote {path}")
 
 
-def _notes(*results: Any) -> None:
-    for r in results:
-        for note in r.get("notes", []):
-            out.print(f"note: {note}")
+def _plain(x: Any) -> Any:
+    """A JSON-ready copy: NumPy scalars and arrays as Python numbers and lists; NaN as null,
+    infinities as the strings "inf" and "-inf"."""
+    if isinstance(x, dict):
+        return {str(k): _plain(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_plain(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return [_plain(v) for v in x.tolist()]
+    if isinstance(x, np.generic):
+        x = x.item()
+    if isinstance(x, float):
+        if x != x:
+            return None
+        if x in (float("inf"), float("-inf")):
+            return "inf" if x > 0 else "-inf"
+    return x
+
+
+class _Report:
+    """What a verb prints: tables on the console, or one JSON object with ``--json``.
+
+    The JSON object holds the scenario (id, as-of date), the model, the sides (actor ids
+    of side A and side B), every parameter with its value and origin, the results and the
+    notes.
+    """
+
+    def __init__(self, sc: Scenario, model: str, as_json: bool) -> None:
+        self.sc, self.model, self.as_json = sc, model, as_json
+        self.parameters_: dict[str, dict[str, Any]] = {}
+        self.results: dict[str, Any] = {}
+        self.notes: list[str] = []
+
+    def print(self, obj: Any) -> None:
+        if not self.as_json:
+            out.print(obj)
+
+    def header(self, what: str) -> None:
+        if not self.as_json:
+            _header(self.sc, what)
+
+    def parameters(self, params: dict[str, Any], given: set[str]) -> None:
+        from accord.analysis.war import provenance
+
+        origin = provenance(self.sc)
+        self.parameters_ = {
+            k: {"value": v, "from": "command line" if k in given else origin.get(k, "default")}
+            for k, v in params.items()
+        }
+        self.print(_params_table(params, given, self.sc))
+
+    def note(self, *results: Any) -> None:
+        for r in results:
+            for note in r.get("notes", []):
+                self.notes.append(note)
+                self.print(f"note: {note}")
+
+    def finish(self) -> None:
+        if not self.as_json:
+            return
+        from accord.analysis.war import sides
+
+        a, b = sides(self.sc)
+        payload = {
+            "scenario": {
+                "id": self.sc.id,
+                "as_of": self.sc.as_of and self.sc.as_of.isoformat(),
+            },
+            "model": self.model,
+            "sides": {"A": a, "B": b},
+            "parameters": self.parameters_,
+            "results": self.results,
+            "notes": self.notes,
+        }
+        sys.stdout.write(json.dumps(_plain(payload), indent=2, ensure_ascii=False) + "\n")
 
 
 def _run(inputs: dict[str, Any], overrides: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
@@ -137,10 +213,11 @@ def range_(
         float, _opt("Largest side payment (pie units).", "--side-payment")
     ] = 0.0,
     plot: PlotOpt = None,
+    json_: JsonOpt = False,
 ) -> None:
     """M1 (Fearon 1995): the splits both sides prefer to war."""
     from accord import war
-    from accord.analysis.war import range_inputs, range_sweep
+    from accord.analysis.war import range_inputs, range_sweep, territory_of
 
     _check_plot(plot)
     xs: list[float] = []
@@ -152,12 +229,13 @@ def range_(
                 "expected numbers separated by commas", path="--feasible", value=feasible
             ) from None
     sc = load_scenario(scenario)
+    rep = _Report(sc, "bargaining_range", json_)
     params, given = _run(range_inputs(sc), {"p": p, "c_A": c_a, "c_B": c_b})
     r = war.bargaining_range(params["p"], params["c_A"], params["c_B"], rho_A=rho_a, rho_B=rho_b)
-    _header(sc, "bargaining range (Fearon 1995)")
-    out.print(_params_table(params, given, sc))
+    rep.header("bargaining range (Fearon 1995)")
+    rep.parameters(params, given)
     rows = [
-        ("low", _f(r.low), f"the side A's minimum: {_on_scale(sc, float(r.low))}"),
+        ("low", _f(r.low), f"side A's minimum: {_on_scale(sc, float(r.low))}"),
         ("high", _f(r.high), f"side B's maximum concession: {_on_scale(sc, float(r.high))}"),
         ("width", _f(r.width), "c_A + c_B under risk neutrality"),
         ("midpoint", _f(r.midpoint), _on_scale(sc, float(r.midpoint))),
@@ -181,8 +259,18 @@ def range_(
                 "distance of the nearest feasible split to the range",
             ),
         ]
-    out.print(_results_table(rows))
-    _notes(r)
+    rep.results.update(
+        {k: r[k] for k in ("low", "high", "width", "midpoint", "empty")},
+        on_scale={k: territory_of(sc, min(max(float(r[k]), 0.0), 1.0))[0] for k in ("low", "high")},
+    )
+    if feasible is not None:
+        rep.results["indivisible"] = {
+            "feasible": xs,
+            "side_payment": side_payment,
+            **{k: ind[k] for k in ("exists", "split", "transfer", "gap")},
+        }
+    rep.print(_results_table(rows))
+    rep.note(r)
     sq = None
     if sc.war is not None and sc.war.issue in sc.issue_ids:
         st = sc.issue(sc.war.issue).status_quo
@@ -191,7 +279,8 @@ def range_(
         inside = float(r.low) * 100 <= sq <= float(r.high) * 100
         where = "inside" if inside else "outside"
         issue = sc.war.issue if sc.war else "T"
-        out.print(f"status quo {issue} {sq:g} is {where} the range")
+        rep.print(f"status quo {issue} {sq:g} is {where} the range")
+        rep.results["status_quo"] = {"value": sq, "inside": inside}
     if plot is not None:
         from accord.report.war import range_figure
 
@@ -206,6 +295,7 @@ def range_(
             title=f"{sc.id}: bargaining range",
         )
         _save(fig, plot, f"{sc.id}: bargaining range")
+    rep.finish()
 
 
 @war_app.command("screen")
@@ -219,20 +309,22 @@ def screen(
     p_w: Annotated[float | None, _opt("Offerer's odds against a weak receiver.", "--p-w")] = None,
     p_s: Annotated[float | None, _opt("Offerer's odds against a strong receiver.", "--p-s")] = None,
     mu: Annotated[float | None, _opt("Prior that the receiver is strong.", "--mu")] = None,
+    json_: JsonOpt = False,
 ) -> None:
     """M2 (Fearon 1995; Powell 2004): the risk-return offer and the screening threshold."""
     from accord import war
     from accord.analysis.war import screen_inputs
 
     sc = load_scenario(scenario)
+    rep = _Report(sc, "screening", json_)
     over = {"p": p, "c_A": c_a, "c_B": c_b, "c_bar": c_bar, "p_w": p_w, "p_s": p_s, "mu": mu}
     params, given = _run(screen_inputs(sc), over)
     cont = war.screen_continuous(params["p"], params["c_A"], params["c_bar"])
     two = war.screen_two_types(
         params["p_w"], params["p_s"], params["c_A"], params["c_B"], params["mu"]
     )
-    _header(sc, "private information (risk-return and screening)")
-    out.print(_params_table(params, given, sc))
+    rep.header("private information (risk-return and screening)")
+    rep.parameters(params, given)
     rows = [
         (
             "x*",
@@ -250,8 +342,13 @@ def screen(
     ]
     if bool(cont.capped):
         rows.append(("capped", "True", "the optimal demand hit the whole pie"))
-    out.print(_results_table(rows))
-    _notes(cont, two)
+    rep.results.update(
+        continuous={k: cont[k] for k in ("x_star", "p_war", "expected_utility", "capped")},
+        two_types={k: two[k] for k in ("mu_star", "risky", "offer", "p_war", "expected_utility")},
+    )
+    rep.print(_results_table(rows))
+    rep.note(cont, two)
+    rep.finish()
 
 
 @war_app.command("fight")
@@ -277,6 +374,7 @@ def fight(
         bool, typer.Option("--learn/--no-learn", help="Update beliefs by battles.")
     ] = True,
     plot: PlotOpt = None,
+    json_: JsonOpt = False,
 ) -> None:
     """M3 (Wagner 2000; Slantchev 2003): bargaining while fighting, Monte Carlo."""
     from accord import war
@@ -284,6 +382,7 @@ def fight(
 
     _check_plot(plot)
     sc = load_scenario(scenario)
+    rep = _Report(sc, "fight", json_)
     over = {
         "N": states, "start": start, "theta": theta, "alpha_A": alpha_a, "beta_A": beta_a,
         "alpha_B": alpha_b, "beta_B": beta_b, "c_A": c_a, "c_B": c_b, "max_battles": max_battles,
@@ -295,8 +394,8 @@ def fight(
         runs=runs, max_battles=params["max_battles"], rng=seed, update=learn, weight=weight,
         territory=params["territory"], keep_paths=plot is not None,
     )  # fmt: skip
-    _header(sc, f"bargaining while fighting ({runs:,} runs, seed {seed})")
-    out.print(_params_table(params, given, sc))
+    rep.header(f"bargaining while fighting ({runs:,} runs, seed {seed})")
+    rep.parameters(params, given)
     lo, hi = r.range0
     rows = [
         ("optimism gap now", _f(r.gap0), "E_A[W] - E_B[W]; settlement iff <= c_A + c_B"),
@@ -334,11 +433,25 @@ def fight(
             "settlement, decisive end or the front",
         )
     )
-    out.print(_results_table(rows))
-    _notes(r)
+    rep.results.update(
+        gap0=r.gap0,
+        range0=list(r.range0),
+        p_outcome={label.get(k, k): v for k, v in r.p_outcome.items()},
+        mean_time=r.mean_time,
+        se_time=r.se_time,
+        mean_time_ended=r.mean_time_ended,
+        final_line_quantiles={"10%": fq[0], "50%": fq[1], "90%": fq[2]},
+        runs=runs,
+        seed=seed,
+    )
+    if settled.any():
+        rep.results["settlement_time_quantiles"] = dict(zip(("10%", "50%", "90%"), q, strict=True))
+        rep.results["settlement_line_quantiles"] = dict(zip(("10%", "50%", "90%"), tq, strict=True))
+    rep.print(_results_table(rows))
+    rep.note(r)
     t0, t1 = params["territory"]
     front = t0 + (t1 - t0) * params["start"] / params["N"]
-    out.print(
+    rep.print(
         f"W is the chance the front reaches state {params['N']} ({t1:g}) before 0 ({t0:g}), "
         f"from state {params['start']} ({front:.1f}) now: each side values fighting on by "
         "the war's expected end (Wagner 2000), so a settlement tracks where the war is "
@@ -350,6 +463,7 @@ def fight(
         sides = sc.war.belligerents if sc.war is not None else ("side A", "side B")
         fig = fan_chart(r, sides=sides, title=f"{sc.id}: front paths")
         _save(fig, plot, f"{sc.id}: front paths")
+    rep.finish()
 
 
 @war_app.command("commit")
@@ -374,6 +488,7 @@ def commit(
         float | None, _opt("Reiter threshold for absolute aims.", "--rho-bar")
     ] = None,
     plot: PlotOpt = None,
+    json_: JsonOpt = False,
 ) -> None:
     """M4 (Powell 2006; Reiter 2009): power shifts, guarantees and the commitment window."""
     from accord import war
@@ -381,27 +496,28 @@ def commit(
 
     _check_plot(plot)
     sc = load_scenario(scenario)
+    rep = _Report(sc, "commitment_window", json_)
     over = {
         "p": p, "q_A0": q_a0, "q_B0": q_b0, "gamma_A": gamma_a, "gamma_B": gamma_b,
         "delta": delta, "d_A": d_a, "d_B": d_b, "rho_A": rho_a, "rho_B": rho_b, "rho_bar": rho_bar,
     }  # fmt: skip
     params, given = _run(commit_inputs(sc), over)
     w = war.commitment_window(**params)
-    ukr = war.power_shift(params["p"], params["q_A0"], params["delta"], params["d_A"])
-    rus = war.power_shift(1 - params["p"], params["q_B0"], params["delta"], params["d_B"])
-    _header(sc, "commitment problem and guarantees")
-    out.print(_params_table(params, given, sc))
+    fight_a = war.power_shift(params["p"], params["q_A0"], params["delta"], params["d_A"])
+    fight_b = war.power_shift(1 - params["p"], params["q_B0"], params["delta"], params["d_B"])
+    rep.header("commitment problem and guarantees")
+    rep.parameters(params, given)
     u, r_ = sc.war.belligerents if sc.war is not None else ("side A", "side B")
     rows = [
         (
             f"{u} fights now (g = 0)",
-            str(bool(ukr.war)),
-            f"δ(p-q) = {_f(ukr.lhs)} vs (1-δ)(1-p+d) = {_f(ukr.rhs)}",
+            str(bool(fight_a.war)),
+            f"δ(p-q) = {_f(fight_a.lhs)} vs (1-δ)(1-p+d) = {_f(fight_a.rhs)}",
         ),
         (
             f"{r_} fights now (g = 0)",
-            str(bool(rus.war)),
-            f"δ(p-q) = {_f(rus.lhs)} vs (1-δ)(1-p+d) = {_f(rus.rhs)}",
+            str(bool(fight_b.war)),
+            f"δ(p-q) = {_f(fight_b.lhs)} vs (1-δ)(1-p+d) = {_f(fight_b.rhs)}",
         ),
         (f"{u} needs g >=", _f(w.bound_A), "its no-war condition with guarantees"),
         (f"{r_} accepts g <=", _f(w.bound_B), "its no-war condition with guarantees"),
@@ -419,10 +535,15 @@ def commit(
                 "rho > rho_bar (Reiter)",
             )
         )
-    out.print(_results_table(rows))
-    _notes(w)
+    rep.results.update(
+        {k: w[k] for k in ("low", "high", "nonempty", "bound_A", "bound_B")},
+        fights_now={u: bool(fight_a.war), r_: bool(fight_b.war)},
+        absolute_aims={u: bool(w.absolute_A), r_: bool(w.absolute_B)},
+    )
+    rep.print(_results_table(rows))
+    rep.note(w)
     if not w.nonempty:
-        out.print("no guarantee strength satisfies both sides: war persists whatever the split")
+        rep.print("no guarantee strength satisfies both sides: war persists whatever the split")
     if plot is not None:
         from accord.report.war import window_figure
 
@@ -430,6 +551,7 @@ def commit(
             window_curves(params), w, sides=(u, r_), title=f"{sc.id}: commitment window"
         )
         _save(fig, plot, f"{sc.id}: commitment window")
+    rep.finish()
 
 
 @war_app.command("brink")
@@ -449,12 +571,14 @@ def brink(
         float | None, _opt("Cost of catastrophe after use (units of trade).", "--d-use")
     ] = None,
     y: Annotated[float | None, _opt("The escalating side's external trade.", "--y")] = None,
+    json_: JsonOpt = False,
 ) -> None:
     """M7 (Schelling; simplified reading of Powell 2015): power vs risk, and escalation."""
     from accord import war
     from accord.analysis.war import brink_inputs
 
     sc = load_scenario(scenario)
+    rep = _Report(sc, "brinkmanship", json_)
     over = {
         "pi_bar": pi_bar, "a": a, "r_bar": r_bar, "b": b, "V": v, "D": d, "phi_D": phi_d,
         "gain": gain, "r_use": r_use, "D_use": d_use, "Y": y,
@@ -473,13 +597,19 @@ def brink(
         params["D"],
         phi_D=params["phi_D"],
     )
-    _header(sc, "brinkmanship (simplified reading of Powell 2015) and partner repositioning")
-    out.print(_params_table(params, given, sc))
+    rep.header("brinkmanship (simplified reading of Powell 2015) and partner repositioning")
+    rep.parameters(params, given)
     rows = [
         ("k*", _f(k.k_star), "power chosen when resolve favours the challenger"),
         ("k̂(phi_D)", _f(cap.k_star), "power cap when the defender may be more resolute"),
         ("P(prevail), P(catastrophe)", f"{_f(cap.p_prevail)}, {_f(cap.p_catastrophe)}", "at k̂"),
     ]
+    rep.results.update(
+        k_star=k.k_star,
+        k_cap=cap.k_star,
+        p_prevail=cap.p_prevail,
+        p_catastrophe=cap.p_catastrophe,
+    )
     if partners:
         tau = [t for t, _ in partners.values()]
         phi = [f for _, f in partners.values()]
@@ -497,4 +627,11 @@ def brink(
             ),
             ("escalate", str(bool(esc.escalate)), f"gain {params['gain']:g} vs threshold"),
         ]
-    out.print(_results_table(rows))
+        rep.results.update(
+            loss_by_partner=dict(zip(partners, esc.loss_by_partner, strict=True)),
+            E=esc.E,
+            threshold=esc.threshold,
+            escalate=esc.escalate,
+        )
+    rep.print(_results_table(rows))
+    rep.finish()

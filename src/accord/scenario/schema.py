@@ -128,7 +128,7 @@ class Sourced(_Frozen):
         if not self.source and not self.judgement and self.note is None:
             return self.value
         out: dict[str, Any] = handler(self)
-        # the value always stays (0 == False would drop it)
+        # drop empty provenance fields, never the value (0 == False in Python)
         return {k: v for k, v in out.items() if k == "value" or v not in ((), False, None)}
 
     @property
@@ -365,6 +365,10 @@ def _restricted_war(war: War | None, issues: set[str], actors: set[str]) -> War 
     """The war section survives a restriction only if its issue and belligerents do."""
     if war is None or war.issue not in issues or not set(war.belligerents) <= actors:
         return None
+    if not set(war.mediators) <= actors:
+        war = war.model_copy(
+            update={"mediators": {k: m for k, m in war.mediators.items() if k in actors}}
+        )
     st = war.settle
     if st is not None:  # the settle section's issue references follow the restriction
         st = st.model_copy(
