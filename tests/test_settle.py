@@ -3,6 +3,7 @@ common random numbers, determinism, and malformed settle inputs."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -133,16 +134,16 @@ def _isolated(sid: str) -> SettleInputs:
     return _flagship(sid).with_(commitment=None, escalation=None)
 
 
-def _kursk(area: float, hazard: float) -> HeldParcel:
+def _kursk(area: float, hazard: float, psi: float = 0.0) -> HeldParcel:
     """Side B's land held by side A: worth 2e-5 pie units a km² to its owner, 0.4 of that
     to its holder as a chip; pressure 1e-5 a km² a month; counter-attack 0.005 a month."""
     chip = Parcel("K", "B", "A", area, value_A=0.8e-5 * area, value_B=2e-5 * area)
-    return HeldParcel(chip, hazard=hazard, attack_cost=0.005, alpha=1e-5)
+    return HeldParcel(chip, hazard=hazard, attack_cost=0.005, alpha=1e-5, psi=psi)
 
 
 @pytest.mark.parametrize("sid", FLAGSHIPS)
 def test_parcel_moves_terms_toward_its_holder_and_decays_with_hazard(sid: str) -> None:
-    base = _isolated(sid)
+    base = _isolated(sid).with_(parcels=())
     small = _kursk(500.0, 0.1)
     big = _kursk(1500.0, 0.1)
     fragile = _kursk(1500.0, 0.5)
@@ -163,13 +164,12 @@ def test_parcel_moves_terms_toward_its_holder_and_decays_with_hazard(sid: str) -
 
 @pytest.mark.parametrize("sid", FLAGSHIPS)
 def test_swap_feasible_only_below_a_reputational_cost_threshold(sid: str) -> None:
-    base = _flagship(sid).with_(escalation=None)
-    parcel = _kursk(1500.0, 0.02)
+    base = _flagship(sid).with_(escalation=None, parcels=())
     # M5's threshold: the owner's R_swap at psi = 0 less the holder's U_swap
     r0 = war.swap_reservation(2e-5 * 1500, 0.02, base.delta, 0.005, 0.0, alpha=1e-5, area=1500)
     psi_star = float(r0.R_swap) - 0.8e-5 * 1500
     p = [
-        settle(base.with_(parcels=(parcel,), psi=(0.0, psi)), runs=RUNS, seed=5).p_swap()[0]
+        settle(base.with_(parcels=(_kursk(1500.0, 0.02, psi),)), runs=RUNS, seed=5).p_swap()[0]
         for psi in (0.0, 0.8 * psi_star, 5 * psi_star, 1e6)
     ]
     assert p[0] > 0.3
@@ -360,9 +360,37 @@ def test_mediator_rules_from_the_actor_table() -> None:
     assert lev.value == pytest.approx(0.5 * 0.338 * 0.8)  # scale x trade share x salience on C
     assert mediator_leverage(sc, "USA", 0.5).value == 0.0  # no trade share of Russia's given
     inp, derived = settle_inputs(sc, mediators=("CHN",))
-    (med,) = inp.mediators
+    med = {m.id: m for m in inp.mediators}["CHN"]
     assert med.credible == (False, True)  # credible to Russia, the side it leans to
+    # an actor the war section does not list gets the actor-table rules
+    inp2, _ = settle_inputs(sc, mediators=("BRA",))
+    bra = {m.id: m for m in inp2.mediators}["BRA"]
+    assert bra.bias == pytest.approx(mediator_bias(sc, "BRA").value)
     names = {d.name for d in derived}
     assert {"bias.CHN", "leverage_B.CHN", "credible.CHN"} <= names
     res = runner.invoke(app, ["settle", "--runs", "10", "--mediator", "RUS"])
     assert res.exit_code == 2 and "--mediator" in res.stderr
+
+
+def test_flagship_chip_and_mediators_come_from_the_war_section() -> None:
+    sc = scenarios.load("ukraine-2024-08")
+    inp, derived = settle_inputs(sc)
+    (chip,) = inp.parcels
+    assert chip.id == "KURSK" and chip.parcel.owner == "B" and chip.parcel.holder == "A"
+    assert {c.name for c in chip.candidates} == {"OCC_1000", "OCC_3000"}
+    assert chip.pie_area == 135787
+    meds = {m.id: m for m in inp.mediators}
+    assert meds["CHN"].bias == -0.6 and meds["CHN"].leverage == (0.0, 0.03)
+    assert meds["CHN"].credible == (False, True)
+    # Russia's reputational cost 0.5 blocks the swap; without it a swap happens
+    blocked = settle(inp, runs=1000, seed=3)
+    assert blocked.p_swap()[0] == 0.0
+    # even at psi = 0 neither occupied parcel is a price both accept (M5 with the file's
+    # values: OCC_1000 is worth too little to Ukraine, OCC_3000 too much to Russia) ...
+    free, _ = settle_inputs(sc, {"psi_swap": 0.0})
+    assert settle(free, runs=1000, seed=3).p_swap()[0] == 0.0
+    # ... while any amount of land would do
+    loose = free.with_(parcels=(replace(free.parcels[0], candidates=()),))
+    assert settle(loose, runs=1000, seed=3).p_swap()[0] > 0.1
+    # the March 2023 flagship has no chip
+    assert settle_inputs(scenarios.load("ukraine-2023-03"))[0].parcels == ()

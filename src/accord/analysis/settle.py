@@ -50,11 +50,13 @@ import numpy as np
 
 from accord.errors import ModelError
 from accord.scenario.schema import Scenario, Sourced
+from accord.war.linkage import Parcel
 from accord.war.mediation import mediator_credibility
 from accord.war.settle import (
     Commitment,
     Durability,
     Escalation,
+    HeldParcel,
     Mediator,
     PackageIssue,
     SettleInputs,
@@ -506,6 +508,7 @@ def settle_inputs(
         param("psi_B", 0.0, "default (no reputational cost given)"),
     )
     meds = []
+    listed = list(w.mediators)
     for mid in mediators:
         if mid not in sc.actor_ids or mid in w.belligerents:
             raise ModelError(
@@ -513,11 +516,46 @@ def settle_inputs(
                 path="--mediator",
                 value=mid,
             )
-        b_d = mediator_bias(sc, mid)
-        bias = param(b_d.name, float(b_d.value), b_d.origin, b_d.inputs)
-        l_d = mediator_leverage(sc, mid, shared["leverage_scale"])
-        lev_b = param(l_d.name, float(l_d.value), l_d.origin, l_d.inputs)
-        lev_a = param(f"leverage_A.{mid}", 0.0, "default (no trade dependence of side A given)")
+        if mid not in listed:
+            listed.append(mid)
+    for mid in listed:
+        rule_b = mediator_bias(sc, mid)
+        m_sc = w.mediators.get(mid)
+        if m_sc is not None:  # the scenario's own bias and leverage
+            sign = 1.0 if m_sc.toward == a_id else -1.0 if m_sc.toward == b_id else 0.0
+            field = f"war.mediators.{mid}"
+            bias = param(
+                f"bias.{mid}",
+                sign * float(m_sc.bias.value),
+                _origin(m_sc.bias, f"{field}.bias") + f" toward {m_sc.toward}",
+                f"the actor-table rule gives {float(rule_b.value):+.2f} ({rule_b.inputs})",
+            )
+            levs = []
+            for side, who in (("A", a_id), ("B", b_id)):
+                lv = m_sc.leverage.get(who)
+                levs.append(
+                    param(
+                        f"leverage_{side}.{mid}",
+                        float(lv.value) if lv is not None else 0.0,
+                        _origin(lv, f"{field}.leverage.{who}") if lv is not None else "none given",
+                    )
+                )
+            lev_a, lev_b = levs
+            decay = param(
+                f"decay.{mid}",
+                float(m_sc.decay.value) if m_sc.decay is not None else shared["leverage_decay"],
+                _origin(m_sc.decay, f"{field}.decay")
+                if m_sc.decay is not None
+                else "shared leverage_decay",
+            )
+        else:  # an actor named with --mediator: the actor-table rules
+            bias = param(rule_b.name, float(rule_b.value), rule_b.origin, rule_b.inputs)
+            l_d = mediator_leverage(sc, mid, shared["leverage_scale"])
+            lev_b = param(l_d.name, float(l_d.value), l_d.origin, l_d.inputs)
+            lev_a = param(f"leverage_A.{mid}", 0.0, "default (no trade dependence of side A given)")
+            decay = param(f"decay.{mid}", shared["leverage_decay"], "shared leverage_decay")
+        if not -1.0 <= bias <= 1.0:
+            raise ModelError("must be in [-1, 1]", path=f"bias.{mid}", value=bias)
         # Kydd (2003) via M6: advising side i to concede from the risky demand (its war
         # share plus the other side's cost) to the safe one (its war share)
         cred = []
@@ -539,14 +577,79 @@ def settle_inputs(
                 id=mid,
                 bias=bias,
                 leverage=(lev_a, lev_b),
-                decay=shared["leverage_decay"],
+                decay=decay,
                 credible=credible,
                 info=shared["mediator_info"],
                 fear=shared["mediator_fear"],
                 influence=shared["mediator_influence"],
             )
         )
-    dur = Durability()
+
+    # held parcels (M5): the swap section's chip, swappable for the other parcels
+    parcels: list[HeldParcel] = []
+    sw = w.swap
+    if sw is not None and sw.chip in w.parcels:
+        side_of = {a_id: "A", b_id: "B"}
+
+        def linkage_parcel(name: str) -> Parcel:
+            pc = w.parcels[name]
+            vals = {who: float(v.value) for who, v in pc.value.items()}
+            return Parcel(
+                name,
+                side_of[pc.owner],
+                side_of[pc.holder],
+                float(pc.area.value),
+                value_A=vals.get(a_id, 0.0),
+                value_B=vals.get(b_id, 0.0),
+            )
+
+        chip = w.parcels[sw.chip]
+        cands = tuple(
+            linkage_parcel(k)
+            for k, pc in w.parcels.items()
+            if pc.owner == chip.holder and pc.holder == chip.owner
+        )
+        q = issue.quantity
+        pie_area = abs(q.at_min - q.at_max) if q else 0.0
+        parcels.append(
+            HeldParcel(
+                linkage_parcel(sw.chip),
+                hazard=param(
+                    f"h.{sw.chip}",
+                    float(sw.recapture.value),
+                    _origin(sw.recapture, "war.swap.recapture"),
+                ),
+                attack_cost=param(
+                    "swap_cost", float(sw.cost.value), _origin(sw.cost, "war.swap.cost")
+                ),
+                alpha=param(
+                    "alpha", float(sw.pressure.value), _origin(sw.pressure, "war.swap.pressure")
+                ),
+                psi=param(
+                    "psi_swap",
+                    float(sw.reputation.value),
+                    _origin(sw.reputation, "war.swap.reputation"),
+                ),
+                candidates=cands,
+                pie_area=pie_area,
+            )
+        )
+        derived.append(
+            Derived(
+                f"chip.{sw.chip}",
+                f"{chip.owner}'s land held by {chip.holder}, {float(chip.area.value):g} km²",
+                f"war.parcels.{sw.chip}",
+                "swap candidates: " + (", ".join(c.name for c in cands) or "any land"),
+            )
+        )
+    ag = w.agreement
+    dur = Durability(
+        dmz=param(
+            "dmz",
+            float(ag.dmz.value) if ag is not None and ag.dmz is not None else 0.0,
+            _origin(ag.dmz, "war.agreement.dmz") if ag is not None and ag.dmz else "none given",
+        ),
+    )
     inp = SettleInputs(
         sides=(a_id, b_id),
         states=n_states,
@@ -560,6 +663,7 @@ def settle_inputs(
         weight_A=weight,
         issues=tuple(issues),
         mediators=tuple(meds),
+        parcels=tuple(parcels),
         psi=psi,
         commitment=com,
         escalation=esc,

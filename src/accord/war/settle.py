@@ -94,7 +94,7 @@ from numpy.typing import NDArray
 from accord.errors import ModelError
 from accord.war.commitment import power_shift
 from accord.war.durability import relapse_probability
-from accord.war.linkage import Parcel, chip_value, swap_reservation
+from accord.war.linkage import Parcel, chip_value, swap_feasible, swap_reservation
 
 __all__ = [
     "OBSTACLES",
@@ -173,12 +173,18 @@ class HeldParcel:
     """A chip (M5's :class:`accord.war.linkage.Parcel` held by the side that does not own
     it) and its dynamics: the owner retakes it with monthly ``hazard``, pays
     ``attack_cost`` a month for the counter-attack, and suffers domestic pressure
-    ``alpha·area`` a month while it is held (pie units)."""
+    ``alpha·area`` a month while it is held (pie units). ``psi`` is the owner's
+    reputational cost of swapping it for land; ``candidates`` are parcels of the holder's
+    land held by the owner that a swap could return (none: any amount of land), and
+    ``pie_area`` the area of one pie unit (to move the line by a returned parcel)."""
 
     parcel: Parcel
     hazard: float
     attack_cost: float = 0.0
     alpha: float = 0.0
+    psi: float = 0.0
+    candidates: tuple[Parcel, ...] = ()
+    pie_area: float = 0.0
 
     @property
     def id(self) -> str:
@@ -856,6 +862,9 @@ def settle(
         ]
     ).reshape(n_par)
     owner = np.array([p.owner for p in inp.parcels], dtype=np.int64).reshape(n_par)
+    swap_psi = np.array([p.psi for p in inp.parcels]).reshape(1, n_par) * np.exp(sp * z[4]).reshape(
+        runs, 1
+    )
     if s[0] in (0, n_states):
         outcome[:] = 1 if s[0] == n_states else 2
         month[:] = 0
@@ -1023,12 +1032,19 @@ def settle(
                 can = alive & held[:, j]
                 if not can.any():
                     continue
-                psi_owner = psi_b if p.owner == 1 else psi_a
                 w_hold = weight if p.owner == 1 else 1.0 - weight
-                pay = held_cost[j] - psi_owner
-                go = can & (pay >= u_swap[j])
-                if go.any():
+                pay = held_cost[j] - swap_psi[:, j]
+                if p.candidates:  # M5: some parcel T2 the owner gives up and the holder takes
+                    own = [c.value_A if p.owner == 0 else c.value_B for c in p.candidates]
+                    hold = [c.value_B if p.owner == 0 else c.value_A for c in p.candidates]
+                    feas = swap_feasible(pay, u_swap[j], hold, own)
+                    go = can & np.asarray(feas.feasible)
+                    areas = np.array([c.area for c in p.candidates])
+                    price = areas[np.asarray(feas.best)] / max(p.pie_area, 1e-300)
+                else:  # any amount of land: the Nash split of [U_swap, R_swap]
+                    go = can & (pay >= u_swap[j])
                     price = u_swap[j] + w_hold * (pay - u_swap[j])
+                if go.any():
                     swap[go, j] = t + 1
                     held[go, j] = False
                     gain_line[go] += price[go] if p.owner == 1 else -price[go]
