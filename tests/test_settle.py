@@ -374,7 +374,7 @@ def test_mediator_rules_from_the_actor_table() -> None:
 
 def test_flagship_chip_and_mediators_come_from_the_war_section() -> None:
     sc = scenarios.load("ukraine-2024-08")
-    inp, derived = settle_inputs(sc)
+    inp, _ = settle_inputs(sc)
     (chip,) = inp.parcels
     assert chip.id == "KURSK" and chip.parcel.owner == "B" and chip.parcel.holder == "A"
     assert {c.name for c in chip.candidates} == {"OCC_1000", "OCC_3000"}
