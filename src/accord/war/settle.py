@@ -943,17 +943,26 @@ def settle(
                 )  # fmt: skip
             else:
                 ok_g = np.ones(idx.size, dtype=bool)
+            rows = np.nonzero(m4 & ok_g)[0]  # only runs this guarantee level can serve
+            if rows.size == 0:
+                continue
+            pa_r = pa_[rows] if pa_ is not None else None
+            pb_r = pb_[rows] if pb_ is not None else None
+            va_r, vb_r, f_r = va[rows], vb[rows], f_i[rows]
             if p_red.size:
-                m5 |= m4 & ok_g & _any_feasible(va, vb, ga_all[p_red], gb_all[p_red], f_i, pa_, pb_)
+                m5[rows] |= _any_feasible(va_r, vb_r, ga_all[p_red], gb_all[p_red], f_r, pa_r, pb_r)
             if p_veto.size:
-                x, val = _nash(va, vb, ga_all[p_veto], gb_all[p_veto], f_i, pa_, pb_, weight[idx])
-                val = np.where((m4 & ok_g)[:, None], val, -np.inf)
+                x, val = _nash(
+                    va_r, vb_r, ga_all[p_veto], gb_all[p_veto], f_r, pa_r, pb_r, weight[idx][rows]
+                )
                 j = np.argmax(val, axis=1)
-                v = val[np.arange(idx.size), j]
-                better = v > best
-                best = np.where(better, v, best)
-                best_x = np.where(better, x[np.arange(idx.size), j], best_x)
-                best_pkg = np.where(better, p_veto[j], best_pkg)
+                pick = np.arange(rows.size)
+                v = val[pick, j]
+                better = v > best[rows]
+                sel = rows[better]
+                best[sel] = v[better]
+                best_x[sel] = x[pick, j][better]
+                best_pkg[sel] = p_veto[j][better]
         m6 = m5 & np.isfinite(best)
         reason = np.select([~m1, ~m2, ~m3, ~m4, ~m5, ~m6], np.arange(len(OBSTACLES)), default=-1)
         blocked[t] = np.bincount(reason[reason >= 0], minlength=len(OBSTACLES))
