@@ -1,6 +1,9 @@
 """Speed of accord settle: the full engine on the August 2024 flagship (goal: 1e4 runs x 24
 months with the full package search <= 2 s on a 2-core machine), and how time grows with
-runs, months and the size of the package space (issues' options repeated)."""
+runs, months and the size of the package space (one more 5-option issue). The flagship's
+commitment problem lets most runs skip the search; the "full search" case removes it and
+adds reputational costs (the three-piece Nash line), so every run searches every month
+until it settles."""
 
 from __future__ import annotations
 
@@ -23,6 +26,13 @@ def main() -> None:
         t = best_of(lambda r=runs, m=months: settle(inp, runs=r, months=m, seed=1), repeat=3)
         label = f"ukraine-2024-08, {runs:,} runs x {months} months, {n_pkg} packages"
         print(f"{label:66s} {t:9.4f}")
+    # the search's worst case: no commitment problem, every run searches every month
+    busy = inp.with_(commitment=None, psi=(0.02, 0.02))
+    t0 = best_of(lambda: settle(busy, runs=10_000, months=0, seed=1), repeat=3)
+    label = "full search of 10,000 runs in one month (no commitment, psi 0.02)"
+    print(f"{label:66s} {t0:9.4f}")
+    label = "  -> upper bound, every run searched in each of 25 months (x25)"
+    print(f"{label:66s} {25 * t0:9.4f}")
     extra = PackageIssue("X", (0.0, 25.0, 50.0, 75.0, 100.0), 50.0, (100.0, 0.0), (0.5, 0.4))
     big = inp.with_(issues=(*inp.issues, extra))
     n_big = package_space(big.issues)["levels"].shape[0]
