@@ -22,7 +22,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from accord.errors import ModelError, format_path
 from accord.scenario.schema import Scenario
@@ -45,9 +45,20 @@ Status = Literal["static", "converged", "cycle", "max_rounds", "undefined"]
 
 
 class Options(BaseModel):
-    """Base class of every model's options: typed, frozen, unknown names refused."""
+    """Base class of every model's options: typed, frozen, unknown names refused.
+
+    ``decision_rules`` (every model, on by default): bind the forecast to what the
+    issue's decision rule lets through (:mod:`accord.models.rules`) where the scenario
+    declares a rule.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    decision_rules: bool = Field(
+        default=True,
+        description="bind forecasts to the outcomes the issue's decision rule lets through "
+        "(veto players, unanimity, voting quotas, veto players' red lines)",
+    )
 
 
 @dataclass(frozen=True)

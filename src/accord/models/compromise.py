@@ -33,6 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from accord.models.base import Diagnostic, Model, ModelResult, Options, Status
+from accord.models.rules import bind
 from accord.scenario.schema import Scenario
 
 __all__ = ["Compromise", "CompromiseOptions", "weighted_mean"]
@@ -84,7 +85,7 @@ class Compromise(Model):
                 diagnostics.append(Diagnostic("no_weight", message, iid))
             else:
                 status.append("static")
-        return ModelResult(
+        result = ModelResult(
             model=self.name,
             scenario_id=scenario.id,
             options=self.options.model_dump(),
@@ -94,3 +95,4 @@ class Compromise(Model):
             status=tuple(status),
             diagnostics=tuple(diagnostics),
         )
+        return bind(result, scenario, enabled=self.options.decision_rules)

@@ -108,6 +108,7 @@ from accord.models.base import (
     Status,
 )
 from accord.models.compromise import weighted_mean
+from accord.models.rules import bind
 from accord.scenario.schema import Scenario, ScenarioArrays
 
 __all__ = ["EUM", "PRESETS", "EUMOptions", "EUMPath", "eum_path"]
@@ -570,7 +571,11 @@ class EUM(Model):
             for b, (i, k) in enumerate(members):
                 paths[i][k] = batch.row(b)
         return [
-            self._assemble(sc, a, [p for p in ps if p is not None])
+            bind(
+                self._assemble(sc, a, [p for p in ps if p is not None]),
+                sc,
+                enabled=self.options.decision_rules,
+            )
             for sc, a, ps in zip(scenarios, arrays, paths, strict=True)
         ]
 

@@ -36,6 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from accord.models.base import Diagnostic, Model, ModelResult, Options, Status
+from accord.models.rules import bind
 from accord.scenario.schema import Scenario, ScenarioArrays
 
 __all__ = ["Median", "MedianOptions", "condorcet_winners", "weighted_median"]
@@ -148,7 +149,7 @@ class Median(Model):
                 )
                 forecast[k] = float(pick)
             status.append("static")
-        return ModelResult(
+        result = ModelResult(
             model=self.name,
             scenario_id=scenario.id,
             options=self.options.model_dump(),
@@ -158,3 +159,4 @@ class Median(Model):
             status=tuple(status),
             diagnostics=tuple(diagnostics),
         )
+        return bind(result, scenario, enabled=self.options.decision_rules)

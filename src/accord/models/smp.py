@@ -120,6 +120,7 @@ from accord.models.base import (
     Status,
     as_generator,
 )
+from accord.models.rules import bind
 from accord.models.smp_batch import batchable, smp_paths
 from accord.models.smp_core import (
     VIEWS,
@@ -167,7 +168,7 @@ class SMPOptions(Options):
 
     def config(self) -> SMPConfig:
         return SMPConfig(
-            **self.model_dump(exclude={"forecast", "events", "min_delta_ratio"}),
+            **self.model_dump(exclude={"forecast", "events", "min_delta_ratio", "decision_rules"}),
             min_delta_ratio=self.min_delta_ratio,
         )
 
@@ -628,7 +629,7 @@ class SMP(Model):
                 risk[steps:, members, k] = path.risk[-1]
                 fpath[:steps, k] = exp[:, d_]
                 fpath[steps:, k] = exp[-1, d_]
-        return ModelResult(
+        result = ModelResult(
             model=self.name,
             scenario_id=scenario.id,
             options=opts.model_dump(),
@@ -651,6 +652,7 @@ class SMP(Model):
             ),
             seed=seed,
         )
+        return bind(result, scenario, enabled=opts.decision_rules)
 
     @staticmethod
     def _degenerate(
