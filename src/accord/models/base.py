@@ -276,6 +276,10 @@ class Model(ABC):
     ) -> ModelResult:
         """Run the model on a scenario."""
 
+    def unavailable(self, scenario: Scenario) -> str | None:
+        """Why the model cannot forecast this scenario at all (``None``: it can)."""
+        return None
+
     def run_many(
         self, scenarios: Sequence[Scenario], *, rng: np.random.Generator | int | None = None
     ) -> list[ModelResult]:

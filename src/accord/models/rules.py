@@ -12,8 +12,8 @@ empty; the result records the unbound forecast, the set and the shift
 One dimension, symmetric single-peaked preferences (linear loss, as in the models):
 actor :math:`i` at :math:`x_i` weakly prefers :math:`x` to the reference point
 :math:`q` iff :math:`|x - x_i| \\le |q - x_i| + \\kappa`, where :math:`\\kappa \\ge 0` is
-the cost of the reference point (0 unless a model asks; "costly reference point",
-Franchino & Mariotto 2021), on the issue's scale.
+the cost of the reference point to actor :math:`i` (0 unless a model asks; "costly
+reference point", Franchino & Mariotto 2021), on the issue's scale.
 
 * **Veto players** (Tsebelis 2002): the rule's ``veto`` list; under ``unanimity`` (and
   ``consensus`` without a list) every voter. Each accepts
@@ -133,11 +133,11 @@ def _quota_bound(b: Arr, w: Arr, theta: float, mu: float | None) -> float:
     return out
 
 
-def acceptable_set(scenario: Scenario, k: int, *, cost: float = 0.0) -> Acceptable | None:
+def acceptable_set(scenario: Scenario, k: int, *, cost: float | Arr = 0.0) -> Acceptable | None:
     """The acceptable set of issue ``k`` (``None`` where the issue declares no rule).
 
-    ``cost`` is the cost of the reference point on the issue's scale (see the module
-    docstring).
+    ``cost`` is the cost of the reference point on the issue's scale, one number or one
+    per actor (see the module docstring).
     """
     issue = scenario.issues[k]
     dr = issue.decision_rule
@@ -150,6 +150,7 @@ def acceptable_set(scenario: Scenario, k: int, *, cost: float = 0.0) -> Acceptab
     x = a.position[:, k]
     lo, hi = issue.scale.min, issue.scale.max
     limits = ["scale", "scale"]
+    kappa = np.broadcast_to(np.asarray(cost, dtype=float), (len(ids),))
 
     voters = [i for i, aid in enumerate(ids) if present[i] and (not dr.votes or aid in dr.votes)]
     if dr.rule == "unanimity" or (dr.rule == "consensus" and not dr.veto):
@@ -166,7 +167,7 @@ def acceptable_set(scenario: Scenario, k: int, *, cost: float = 0.0) -> Acceptab
 
     if q is not None:
         for i in veto_idx:
-            reach = abs(q - x[i]) + cost
+            reach = abs(q - x[i]) + kappa[i]
             tighten(x[i] - reach, x[i] + reach, ids[i])
     elif veto_idx:
         xv = x[veto_idx]
@@ -190,8 +191,8 @@ def acceptable_set(scenario: Scenario, k: int, *, cost: float = 0.0) -> Acceptab
         if w.sum() <= 0:
             w = np.ones_like(w)
         if q is not None:
-            right = np.maximum(2 * xs - q, q) + cost
-            left = np.minimum(2 * xs - q, q) - cost
+            right = np.maximum(2 * xs - q, q) + kappa[voters]
+            left = np.minimum(2 * xs - q, q) - kappa[voters]
             r_end = max(_quota_bound(right, w, theta, dr.members), q)
             l_end = min(-_quota_bound(-left, w, theta, dr.members), q)
         else:
@@ -211,7 +212,9 @@ def acceptable_set(scenario: Scenario, k: int, *, cost: float = 0.0) -> Acceptab
     )
 
 
-def acceptable_sets(scenario: Scenario, *, cost: float = 0.0) -> tuple[Acceptable | None, ...]:
+def acceptable_sets(
+    scenario: Scenario, *, cost: float | Arr = 0.0
+) -> tuple[Acceptable | None, ...]:
     """:func:`acceptable_set` of every issue, in the scenario's issue order."""
     return tuple(acceptable_set(scenario, k, cost=cost) for k in range(len(scenario.issues)))
 
@@ -230,7 +233,7 @@ def bind(
     scenario: Scenario,
     *,
     enabled: bool = True,
-    cost: float = 0.0,
+    cost: float | Arr = 0.0,
     how: str = "the forecast is moved to the nearest acceptable outcome",
 ) -> ModelResult:
     """``result`` with each forecast bound to its issue's acceptable set.
