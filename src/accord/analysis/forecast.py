@@ -51,6 +51,8 @@ def rule_summary(scenario: Scenario, results: Sequence[ModelResult]) -> list[str
     for k, acc in enumerate(acceptable_sets(scenario)):
         if acc is None or (not acc.veto and not acc.voting):
             continue
+        issue = scenario.issues[k]
+        whole = acc.lo <= issue.scale.min and acc.hi >= issue.scale.max
         inside = [
             r.model
             for r in results
@@ -71,8 +73,15 @@ def rule_summary(scenario: Scenario, results: Sequence[ModelResult]) -> list[str
         elif len(inside) == len(results):
             verdict = "every model's forecast lies inside it"
         else:
-            outside = [r.model for r in results if r.model not in inside]
+            outside = [
+                r.model
+                + (" (a costly reference point widens its set)" if "cost" in r.options else "")
+                for r in results
+                if r.model not in inside
+            ]
             verdict = "outside it: " + ", ".join(outside)
+        if whole and not moved:
+            continue  # the rule lets everything through here
         line = f"{acc.issue}: {acc.describe()}; {verdict}"
         if moved:
             line += "; bound: " + ", ".join(moved)

@@ -15,8 +15,9 @@ issue is everything (:math:`s_i = 1`) holds to the strict rule, one that hardly 
 accepts nearly anything rather than no agreement (the salience scaling is derived here).
 :math:`\\gamma = 0` is the compromise model under the strict rule; large :math:`\\gamma`
 approaches the plain compromise model. Franchino & Mariotto (2021) found a procedural
-model with a costly reference point to predict EU economic-governance reforms nearly as well as the compromise model;
-this is that idea applied to the compromise forecast (the combination is derived here).
+model with a costly reference point to predict EU economic-governance reforms nearly as
+well as the compromise model; this is that idea applied to the compromise forecast (the
+combination is derived here).
 The default ``cost`` = 0.5 (half the scale for an actor with no stake) is a judgement
 set once, not fitted;
 the back-test chooses it by cross-validation inside training folds.
