@@ -431,18 +431,27 @@ class BacktestResult:
         """The summary as a Markdown table, best mean absolute error first."""
         s = self.summary.sort_values("mae")
         groups = [f"{v}" for _, v in GROUPS]
+        has_ref = "dmae" in s.columns
         head = (
-            "| predictor | N | failed | MAE [95% CI] | median AE [95% CI] | "
-            f"within {self.tolerance:g} | " + " | ".join(f"MAE {g}" for g in groups) + " |"
+            "| predictor | N | failed | MAE [95% CI] | "
+            + (f"ΔMAE vs `{REFERENCE}` [95% CI] | " if has_ref else "")
+            + "median AE [95% CI] | "
+            f"within {self.tolerance:g} | {100 * LEVEL:g}% coverage | CRPS | "
+            + " | ".join(f"MAE {g}" for g in groups)
+            + " |"
         )
-        lines = [head, "|" + "---|" * (6 + len(groups))]
+        lines = [head, "|" + "---|" * (8 + has_ref + len(groups))]
         for name, r in s.iterrows():
             fitted = " (CV)" if r["fitted"] else ""
+            delta = (
+                f"{r['dmae']:+.2f} [{r['dmae_lo']:+.2f}, {r['dmae_hi']:+.2f}] | " if has_ref else ""
+            )
             lines.append(
                 f"| `{name}`{fitted} | {r['n']} | {r['failed']} | "
                 f"{r['mae']:.2f} [{r['mae_lo']:.2f}, {r['mae_hi']:.2f}] | "
-                f"{r['median_ae']:.2f} [{r['median_ae_lo']:.2f}, {r['median_ae_hi']:.2f}] | "
-                f"{100 * r['hit_rate']:.1f}% | "
+                + delta
+                + f"{r['median_ae']:.2f} [{r['median_ae_lo']:.2f}, {r['median_ae_hi']:.2f}] | "
+                f"{100 * r['hit_rate']:.1f}% | {100 * r['coverage']:.1f}% | {r['crps']:.2f} | "
                 + " | ".join(
                     f"{r[f'mae_{g}']:.1f} [{r[f'mae_{g}_lo']:.1f}, {r[f'mae_{g}_hi']:.1f}]"
                     for g in groups

@@ -12,7 +12,9 @@ with :math:`x_S` the setter's ideal point, :math:`A` the rule's acceptable set
 (:func:`accord.models.rules.acceptable_set`: the quota's winset of :math:`q`, veto
 players, red lines) and :math:`U` the Council's unanimity core (its members' Pareto
 set). Under unanimity :math:`A \\subseteq U` already. Where :math:`A \\cap U` is empty,
-:math:`A` alone binds. One dimension, symmetric single-peaked preferences.
+:math:`A` alone binds. The setter is also a gatekeeper: where it prefers the reference
+point to :math:`x^*` it proposes nothing and :math:`q` stands (Crombez 1996). One
+dimension, symmetric single-peaked preferences.
 
 The setter is the actor ``setter`` (default ``"com"``, DEU's Commission); a scenario
 without it cannot run this model (``accord run`` skips it and says so).
@@ -68,4 +70,9 @@ class AgendaSetter(ProceduralModel):
         lo, hi = max(acc.lo, u_lo), min(acc.hi, u_hi)
         if lo > hi:
             lo, hi = acc.lo, acc.hi
-        return project(stance.position, lo, hi), ""
+        x_s = stance.position
+        proposal = project(x_s, lo, hi)
+        q = acc.reference
+        if q is not None and abs(x_s - q) < abs(x_s - proposal) and acc.contains(q):
+            return q, "the setter prefers the status quo to any proposal that passes: none made"
+        return proposal, ""
