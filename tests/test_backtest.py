@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -12,13 +13,18 @@ from accord import models
 from accord.analysis.backtest import (
     Baseline,
     ModelPredictor,
+    Predictor,
     ProposalPredictor,
+    Stacked,
     Tuned,
     assign_folds,
     backtest,
     baselines,
+    conformal_quantile,
     default_predictors,
+    intervals,
 )
+from accord.analysis.scoring import bootstrap_interval
 from accord.cli import app
 from accord.datasets import deu
 from accord.errors import ScenarioError
@@ -206,3 +212,81 @@ def test_by_proposal_predictors_only_on_request() -> None:
     assert "exchange[by proposal]" not in names
     names = [p.name for p in default_predictors(["compromise", "exchange"], by_proposal=True)]
     assert "exchange[by proposal]" in names and "compromise[by proposal]" not in names
+
+
+def _stack_base() -> list[Predictor]:
+    unbound = {"decision_rules": False}
+    return [
+        ModelPredictor("compromise", unbound),
+        ModelPredictor("median", unbound),
+        *[b for b in baselines() if b.domain == "all"],
+    ]
+
+
+def test_out_of_fold_90_percent_intervals_cover_88_to_92_percent(result) -> None:  # type: ignore[no-untyped-def]
+    s = result.summary
+    for name in ("compromise[decision_rules=False]", "stacked-ensemble", "median"):
+        low, high = (0.88, 0.92) if name != "median" else (0.88, 0.95)  # ties of errors
+        assert low <= s.loc[name, "coverage"] <= high, name
+        assert 0 < s.loc[name, "crps"] < s.loc[name, "mae"], name  # a spread beats a point
+    rows = result.predictions[result.predictions["predictor"] == "median"]
+    inside = (rows["lower"] <= rows["outcome"]) & (rows["outcome"] <= rows["upper"])
+    assert inside.mean() == pytest.approx(s.loc["median", "coverage"])
+
+
+def test_paired_difference_against_the_published_compromise_model(result) -> None:  # type: ignore[no-untyped-def]
+    s = result.summary
+    ref = "compromise[decision_rules=False]"
+    assert s.loc[ref, "dmae"] == 0 and s.loc[ref, "dmae_lo"] == 0
+    for name in ("median", "constant-50", "stacked-ensemble"):
+        assert s.loc[name, "dmae"] == pytest.approx(s.loc[name, "mae"] - s.loc[ref, "mae"])
+        assert s.loc[name, "dmae_lo"] <= s.loc[name, "dmae"] <= s.loc[name, "dmae_hi"]
+    assert s.loc["constant-50", "dmae_lo"] > 0  # the compromise model is reliably better
+
+
+def test_the_ensemble_fits_its_weights_on_training_folds_only() -> None:
+    cases = deu.cases()
+    folds = assign_folds(cases, 5, 2021)
+    stack = Stacked("s", "", _stack_base())
+    values, _ = stack.predict(cases, folds)
+    ids = np.array([c.id for c in cases])
+    for f, (train, w) in stack.fits.items():
+        assert train == frozenset(ids[folds != f].tolist())  # exactly the other folds
+        assert w.min() >= 0 and w.sum() == pytest.approx(1)
+    # changing the outcomes of fold 0 leaves fold 0's forecasts and intervals unchanged
+    flipped = [
+        dataclasses.replace(c, outcome=100 - c.outcome) if f == 0 else c
+        for c, f in zip(cases, folds, strict=True)
+    ]
+    again, _ = Stacked("s", "", _stack_base()).predict(flipped, folds)
+    np.testing.assert_allclose(again[folds == 0], values[folds == 0], atol=1e-9)
+    assert np.abs(again[folds != 0] - values[folds != 0]).max() > 0.01  # the others refit
+    lo, hi, _ = intervals(stack, cases, folds, values)
+    lo2, hi2, _ = intervals(stack, flipped, folds, values)
+    np.testing.assert_allclose(lo[folds == 0], lo2[folds == 0], atol=1e-9)
+    np.testing.assert_allclose(hi[folds == 0], hi2[folds == 0], atol=1e-9)
+
+
+def test_no_leak_with_permuted_outcomes_the_ensemble_does_not_beat_constant_50() -> None:
+    cases = deu.cases()
+    folds = assign_folds(cases, 5, 2021)
+    perm = np.random.default_rng(13).permutation(len(cases))
+    shuffled = [
+        dataclasses.replace(c, outcome=cases[int(perm[k])].outcome) for k, c in enumerate(cases)
+    ]
+    y = np.array([c.outcome for c in shuffled])
+    stacked, _ = Stacked("s", "", _stack_base()).predict(shuffled, folds)
+    diff = np.abs(stacked - y) - np.abs(50.0 - y)
+    _lo, hi = bootstrap_interval(diff, resamples=1000, seed=1)
+    assert hi >= 0 and diff.mean() > -0.5  # not better than the middle of the scale
+    # on the real outcomes the same ensemble is reliably better than constant 50
+    real = np.array([c.outcome for c in cases])
+    honest, _ = Stacked("s", "", _stack_base()).predict(cases, folds)
+    _lo, hi = bootstrap_interval(np.abs(honest - real) - np.abs(50.0 - real), resamples=1000)
+    assert hi < 0
+
+
+def test_conformal_quantile() -> None:
+    r = np.arange(1.0, 20.0)  # 19 residuals: the ceil(20 * 0.9) = 18th smallest
+    assert conformal_quantile(r, 0.9) == 18.0
+    assert conformal_quantile(np.array([1.0]), 0.9) == float("inf")

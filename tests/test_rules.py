@@ -79,7 +79,7 @@ def test_a_veto_player_at_the_status_quo_blocks_every_move() -> None:
     )
     acc = acceptable_set(sc, 0)
     assert acc is not None and (acc.lo, acc.hi) == (30, 30)
-    for name in BARGAINING + ("council_pivot", "costly_compromise"):
+    for name in (*BARGAINING, "council_pivot", "costly_compromise"):
         res = models.run(name, sc, **({"cost": 0.0} if name == "costly_compromise" else {}))
         assert res.forecast[0] == 30, name
         unbound = models.run(name, sc, decision_rules=False).forecast[0]
@@ -112,7 +112,7 @@ def test_a_qmv_coalition_one_vote_short_cannot_move_the_outcome() -> None:
     short = _nice_council(("de", "fr", "it", "ee"))  # 23 members with 345 - 91 = 254 votes
     acc = acceptable_set(short, 0)
     assert acc is not None and (acc.lo, acc.hi) == (0, 0)
-    for name in BARGAINING + ("council_pivot",):
+    for name in (*BARGAINING, "council_pivot"):
         assert models.run(name, short).forecast[0] == 0, name
     enough = _nice_council(("de", "fr", "it", "mt"))  # 23 members with 255 votes
     acc = acceptable_set(enough, 0)

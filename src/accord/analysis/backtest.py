@@ -57,7 +57,9 @@ __all__ = [
     "assign_folds",
     "backtest",
     "baselines",
+    "conformal_quantile",
     "default_predictors",
+    "intervals",
 ]
 
 Arr = NDArray[np.float64]
