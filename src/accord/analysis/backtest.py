@@ -124,9 +124,16 @@ class ProposalPredictor(ModelPredictor):
     """
 
     def __init__(
-        self, model: str, options: Mapping[str, Any] | None = None, *, capability: str = "nice"
+        self,
+        model: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        capability: str = "nice",
+        name: str | None = None,
     ) -> None:
-        super().__init__(model, options, capability=capability, name=f"{model}[by proposal]")
+        super().__init__(
+            model, options, capability=capability, name=name or f"{model}[by proposal]"
+        )
         self.description += "; the issues of one proposal run together"
 
     def predict(self, cases: Sequence[Case], folds: NDArray[np.int64]) -> Prediction:
@@ -362,7 +369,12 @@ def default_predictors(
             out.append(ModelPredictor(n, opts))
     if by_proposal:
         linked = [n for n in names if models.get(n).links_issues]
-        out += [ProposalPredictor(n, options.get(n)) for n in linked]
+        for n in linked:
+            out.append(ProposalPredictor(n, options.get(n)))
+            unbound = {**(options.get(n) or {}), "decision_rules": False}
+            out.append(
+                ProposalPredictor(n, unbound, name=f"{n}[by proposal, decision_rules=False]")
+            )
     if "compromise" in names:
         out.append(
             Tuned(
@@ -445,9 +457,12 @@ class BacktestResult:
         lines = [head, "|" + "---|" * (8 + has_ref + len(groups))]
         for name, r in s.iterrows():
             fitted = " (CV)" if r["fitted"] else ""
-            delta = (
-                f"{r['dmae']:+.2f} [{r['dmae_lo']:+.2f}, {r['dmae_hi']:+.2f}] | " if has_ref else ""
+            d = (
+                [round(float(r[c]), 2) + 0.0 for c in ("dmae", "dmae_lo", "dmae_hi")]
+                if has_ref
+                else []
             )
+            delta = f"{d[0]:+.2f} [{d[1]:+.2f}, {d[2]:+.2f}] | " if has_ref else ""
             lines.append(
                 f"| `{name}`{fitted} | {r['n']} | {r['failed']} | "
                 f"{r['mae']:.2f} [{r['mae_lo']:.2f}, {r['mae_hi']:.2f}] | "
