@@ -16,6 +16,11 @@ Where no actor has positive weight on an issue the weighted mean is undefined: b
 the unweighted mean of the positions is used and the result says so; with
 ``if_no_weight="undefined"`` the forecast is NaN.
 
+Decision rules (option ``decision_rules``, on by default): where an issue declares a rule,
+the weighted mean is a constraint-free compromise and is then moved to the nearest outcome
+the rule lets through (:func:`accord.models.rules.bind`; the unbound forecast and the
+shift are in ``extra["decision_rule"]`` and a ``decision_rule`` diagnostic).
+
 References
 ----------
 * Stokman, F. N. & Van Oosten, R. (1994). The exchange of voting positions. In Bueno de

@@ -76,6 +76,12 @@ reproducing its published 10-round EC trajectory; ``scholz_paper`` follows the p
 equations. Every point where they differ is an option of its own, so either preset can be
 changed one switch at a time.
 
+Decision rules (option ``decision_rules``, on by default): where an issue declares a rule,
+the rounds run unconstrained (challenges need no vote) and the final forecast is bound to
+what the rule lets through, as a constraint on the adopted outcome
+(:func:`accord.models.rules.bind`; the unbound forecast and the shift are in
+``extra["decision_rule"]`` and a ``decision_rule`` diagnostic).
+
 References
 ----------
 * Scholz, J. B., Calbert, G. J. & Smith, G. A. (2011). Unravelling Bueno De Mesquita's

@@ -107,6 +107,12 @@ by up to 4.7. Where they part:
 * decide drops actor-issue rows with salience 0 and fails on zero power; here actors
   with zero capability x salience on an issue take no part in trades on it.
 
+Decision rules (option ``decision_rules``, on by default): where an issue declares a rule,
+vote trades run unconstrained by the rule but never take a supplier's vote beyond its red
+line (``acceptable`` in its stance); the final NBS is then bound to what the rule lets
+through (:func:`accord.models.rules.bind`; the unbound forecast and the shift are in
+``extra["decision_rule"]`` and a ``decision_rule`` diagnostic).
+
 References
 ----------
 * Stokman, F. N. & Van Oosten, R. (1994). The exchange of voting positions: an

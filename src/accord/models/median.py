@@ -19,6 +19,12 @@ its upper end.
 actors' positions under linear-loss utilities and returns the (weak) Condorcet winner;
 where several positions tie, ``tie`` chooses among them.
 
+Decision rules (option ``decision_rules``, on by default): where an issue declares a rule,
+the median is moved to the nearest outcome the rule lets through (with a quota rule this
+is the pivot nearest the median, Krehbiel 1998) (:func:`accord.models.rules.bind`; the
+unbound forecast and the shift are in ``extra["decision_rule"]`` and a ``decision_rule``
+diagnostic).
+
 References
 ----------
 * Black, D. (1948). On the rationale of group decision-making. *J. Political Economy*

@@ -88,6 +88,12 @@ likely the risk attitudes are undefined and everyone is risk-neutral; an actor w
 salience everywhere in a space is indifferent (distance 0); each case is a
 :class:`~accord.models.base.Diagnostic`.
 
+Decision rules (option ``decision_rules``, on by default): where an issue declares a rule,
+the bargaining runs unconstrained and the final forecast is bound to what the rule lets
+through, as a constraint on the adopted outcome (:func:`accord.models.rules.bind`; the
+unbound forecast and the shift are in ``extra["decision_rule"]`` and a ``decision_rule``
+diagnostic).
+
 References
 ----------
 * KAPSARC, *KTAB: KAPSARC Toolkit for Behavioral Analysis*, source
