@@ -87,6 +87,8 @@ def test_a_veto_player_at_the_status_quo_blocks_every_move() -> None:
             record = res.extra["decision_rule"]["x"]
             assert record["unbound"] == unbound and record["shift"] == pytest.approx(30 - unbound)
             assert any(d.code == "decision_rule" for d in res.diagnostics)
+            frame = res.to_frame()
+            assert frame.loc["x", "unbound"] == unbound and frame.loc["x", "acceptable_hi"] == 30
 
 
 def test_a_veto_player_away_from_the_status_quo_allows_moves_it_likes() -> None:
@@ -287,7 +289,11 @@ def test_red_lines_are_checked() -> None:
         "title": "r",
         "salience_scale": 1,
         "issues": [
-            {"id": "x", "name": "x", "decision_rule": {"rule": "majority", "votes": {"zz": 1}}}
+            {
+                "id": "x",
+                "name": "x",
+                "decision_rule": {"rule": "qualified_majority", "votes": {"zz": 1}},
+            }
         ],
         "actors": [
             {
@@ -304,4 +310,5 @@ def test_red_lines_are_checked() -> None:
         scenario_from_data(base)
     paths = {p.path for p in err.value.problems}
     assert "issues[0].decision_rule.votes.zz" in paths
+    assert "issues[0].decision_rule.threshold" in paths
     assert "actors[0].positions.x.acceptable" in paths

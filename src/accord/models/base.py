@@ -166,8 +166,10 @@ class ModelResult:
         return float(self.forecast[self.issue_ids.index(issue)])
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per issue: the forecast and how the run ended."""
-        return pd.DataFrame(
+        """One row per issue: the forecast and how the run ended; where a decision rule
+        bound the forecast, also the forecast without it (``unbound``) and the rule's
+        acceptable set (``acceptable_lo``, ``acceptable_hi``)."""
+        frame = pd.DataFrame(
             {
                 "model": self.model,
                 "forecast": self.forecast,
@@ -175,6 +177,17 @@ class ModelResult:
             },
             index=pd.Index(self.issue_ids, name="issue"),
         )
+        records = self.extra.get("decision_rule")
+        if records:
+            for column, key in (
+                ("unbound", "unbound"),
+                ("acceptable_lo", "lo"),
+                ("acceptable_hi", "hi"),
+            ):
+                frame[column] = [
+                    records[i][key] if i in records else math.nan for i in self.issue_ids
+                ]
+        return frame
 
     def trajectory_frame(self) -> pd.DataFrame:
         """Long table of positions: round, actor, issue, position."""

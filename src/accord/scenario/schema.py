@@ -534,6 +534,17 @@ def _semantic_problems(sc: Scenario) -> list[Problem]:
                         vid,
                     )
                 )
+        if (
+            issue.decision_rule.rule == "qualified_majority"
+            and issue.decision_rule.threshold is None
+        ):
+            out.append(
+                Problem(
+                    format_path(("issues", k, "decision_rule", "threshold")),
+                    "a qualified majority needs a threshold: the share of the votes a change "
+                    "needs (e.g. 0.7391 for 255 of 345 Nice votes)",
+                )
+            )
         for vid, n_votes in issue.decision_rule.votes.items():
             rule_loc: tuple[str | int, ...] = ("issues", k, "decision_rule", "votes", vid)
             if vid not in actor_index:

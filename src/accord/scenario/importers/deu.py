@@ -27,6 +27,13 @@ Capability (``capability=``):
 * ``"equal"``: 1 for every actor.
 
 The other two sets are kept in each actor's ``attributes`` (``nice_votes``, ``gdp``).
+
+Decision rule (from ``counvte`` and ``proc``): the member states taking a position vote
+with their Nice votes (``votes``); QMV needs 255 of 345 votes (``threshold`` 0.7391) and a
+majority of the members, 14 of 27 (``members`` 0.5185), applied to the members that take
+a position (the others do not vote; the 62 % population check is not modelled);
+unanimity makes every such member a veto player; under co-decision (COD) the Parliament
+is a veto player too. The Commission does not vote. See :mod:`accord.models.rules`.
 """
 
 from __future__ import annotations
