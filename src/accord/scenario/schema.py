@@ -189,20 +189,6 @@ class DecisionRule(_Frozen):
     note: str | None = None
 
 
-class RedLine(_Frozen):
-    """The outcomes an actor can accept on an issue (``min``..``max`` on the issue's scale)."""
-
-    min: Number | None = None
-    max: Number | None = None
-    source: SourceKeys = ()
-    judgement: bool = False
-    note: str | None = None
-
-    @property
-    def has_provenance(self) -> bool:
-        return bool(self.source) or self.judgement
-
-
 Attributes = dict[str, str | int | float | bool]
 
 
@@ -239,6 +225,20 @@ class Issue(_Frozen):
         q = self.quantity
         t = (value - q.at_min) / (q.at_max - q.at_min)
         return self.scale.min + t * self.scale.width
+
+
+class RedLine(_Frozen):
+    """The outcomes an actor can accept on an issue (``min``..``max`` on the issue's scale)."""
+
+    min: Number | None = None
+    max: Number | None = None
+    source: SourceKeys = ()
+    judgement: bool = False
+    note: str | None = None
+
+    @property
+    def has_provenance(self) -> bool:
+        return bool(self.source) or self.judgement
 
 
 class Stance(_Frozen):
