@@ -280,7 +280,7 @@ def test_accord_run_says_the_territory_forecasts_respect_the_vetoes() -> None:
     assert "veto RUS, UKR" in line and "[20.4, 20.4]" in line
     assert "every model's forecast lies inside it" in line
     assert "median 80 -> 20.4" in line
-    assert "not run here: agenda_setter" in res.stdout
+    assert "not run here: agenda_setter" in res.output
 
 
 def test_red_lines_are_checked() -> None:

@@ -81,11 +81,12 @@ def run(
     sc = load_scenario(scenario)
     names = model or list(registry.available())
     options = parse_sets(set_ or [], names)
-    skipped: list[str] = []
     if not model:  # by default, the models that can forecast this scenario
         reasons = {n: registry.get(n)(**options.get(n, {})).unavailable(sc) for n in names}
         skipped = [f"{n} ({why})" for n, why in reasons.items() if why]
         names = [n for n in names if not reasons[n]]
+        if skipped:
+            err.print("not run here: " + "; ".join(skipped))
     results = run_models(sc, names, options, rounds=rounds, seed=seed)
     if json_ and csv_:
         raise ModelError("choose one of --json and --csv", path="--json/--csv")
@@ -121,9 +122,6 @@ def run(
         sys.stdout.write(buf.getvalue())
         return
     _print_table(sc, results)
-    _print_rules(sc, results)
-    if skipped:
-        out.print("not run here: " + "; ".join(skipped))
     _print_war_overview(sc)
     if events:
         for r in results:
@@ -137,16 +135,6 @@ def run(
                     str(e.round), e.issue, e.describe(), _fmt(e.before or 0), _fmt(e.after or 0)
                 )
             out.print(t)
-
-
-def _print_rules(sc: Scenario, results: list[Any]) -> None:
-    from accord.analysis.forecast import rule_summary
-
-    lines = rule_summary(sc, results)
-    if lines:
-        out.print("decision rules (each model's forecast bound to what the rule lets through)")
-        for line in lines:
-            out.print(f"  {line}")
 
 
 def _print_war_overview(sc: Scenario) -> None:
@@ -222,6 +210,17 @@ def _print_table(sc: Scenario, results: list[Any]) -> None:
         out.print("↻ cycle (mean over the cycle)  * no convergence within the rounds  ? undefined")
         for note in notes:
             out.print(f"  {note}")
+    _print_rules(sc, results)
+
+
+def _print_rules(sc: Scenario, results: list[Any]) -> None:
+    from accord.analysis.forecast import rule_summary
+
+    lines = rule_summary(sc, results)
+    if lines:
+        out.print("decision rules (each model's forecast bound to what the rule lets through)")
+        for line in lines:
+            out.print(f"  {line}")
 
 
 @app.command()
