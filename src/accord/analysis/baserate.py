@@ -1,0 +1,292 @@
+"""Reference-class base rates: how wars like this one ended, and how soon.
+
+A forecast of when and how a war ends should start from how comparable wars ended. A
+:class:`ReferenceClass` picks UCDP conflict episodes (:mod:`accord.datasets.ucdp`) by type
+of conflict, incompatibility, intensity in the first year and region; :func:`base_rate`
+then answers "given that it has lasted ``d`` months, how likely is it to end within 6, 12,
+24 months, and how":
+
+* the class's Kaplan-Meier estimate conditional on ``d``, with its 95% interval
+  (:func:`accord.analysis.survival.km_conditional`);
+* Weibull and log-logistic AFT models fitted on *all* episodes with covariates
+  (:mod:`accord.analysis.survival`), averaged over the class's episodes that ran at least
+  ``d`` months (their own covariates), as a smoothed second opinion for small classes;
+* the Aalen-Johansen cumulative incidence of each ending within 12 months given ``d``, and
+  the mix of endings of the class's ended episodes.
+
+Class membership: ``incompatibility="territory"`` takes UCDP's "territory" and "both"
+(both means territory and government), ``"government"`` likewise; ``"both"`` only "both".
+``intensity`` is the first year's (known at the start). With ``observed_until`` (a
+scenario's as-of date) the data are cut there: episodes that began later are dropped and
+those still running then are censored then; with ``started_before`` (the start of the war
+being forecast) only earlier episodes count, so a war is never its own reference.
+
+:func:`base_rate_for` is the one entry point for other layers (the settlement engine
+prints its result beside its own forecast): give it a scenario with a
+``reference_class:`` block, or a :class:`ReferenceClass`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import pandas as pd
+
+from accord.analysis import survival
+from accord.datasets import ucdp
+from accord.errors import ModelError
+
+if TYPE_CHECKING:
+    from accord.scenario.schema import Scenario
+
+__all__ = [
+    "HORIZONS",
+    "BaseRate",
+    "ReferenceClass",
+    "base_rate",
+    "base_rate_for",
+    "cut_at",
+]
+
+HORIZONS: Final = (6.0, 12.0, 24.0)
+_MATCH: Final = {
+    "territory": ("territory", "both"),
+    "government": ("government", "both"),
+    "both": ("both",),
+}
+
+
+@dataclass(frozen=True)
+class ReferenceClass:
+    """Which UCDP episodes count as "wars like this one" (None: any)."""
+
+    type: str | None = None
+    incompatibility: str | None = None
+    intensity: str | None = None
+    region: str | None = None
+    started_before: dt.date | None = None
+    observed_until: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        choices = {
+            "type": tuple(ucdp.TYPES.values()),
+            "incompatibility": tuple(ucdp.INCOMPATIBILITIES.values()),
+            "intensity": tuple(ucdp.INTENSITIES.values()),
+            "region": tuple(ucdp.REGIONS.values()),
+        }
+        for name, allowed in choices.items():
+            value = getattr(self, name)
+            if value is not None and value not in allowed:
+                raise ModelError(f"use one of {', '.join(allowed)}", path=name, value=value)
+
+    def describe(self) -> str:
+        parts = [
+            f"{k} {v}"
+            for k, v in (
+                ("type", self.type),
+                ("incompatibility", self.incompatibility),
+                ("intensity at start", self.intensity),
+                ("region", self.region),
+            )
+            if v is not None
+        ]
+        if self.started_before is not None:
+            parts.append(f"began before {self.started_before.isoformat()}")
+        if self.observed_until is not None:
+            parts.append(f"as known on {self.observed_until.isoformat()}")
+        return "UCDP conflict episodes 1946-2024" + (": " + ", ".join(parts) if parts else "")
+
+    def select(self, episodes: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The class's episodes, cut at ``observed_until`` and ``started_before``."""
+        e = ucdp.episodes() if episodes is None else episodes
+        if self.observed_until is not None:
+            e = cut_at(e, self.observed_until)
+        keep = pd.Series(True, index=e.index)
+        if self.started_before is not None:
+            keep &= e["start"] < pd.Timestamp(self.started_before)
+        if self.type is not None:
+            keep &= e["type"] == self.type
+        if self.incompatibility is not None:
+            keep &= e["incompatibility"].isin(_MATCH[self.incompatibility])
+        if self.intensity is not None:
+            keep &= e["intensity"] == self.intensity
+        if self.region is not None:
+            keep &= e["region"].str.contains(self.region, regex=False)
+        return e[keep]
+
+
+def cut_at(episodes: pd.DataFrame, when: dt.date) -> pd.DataFrame:
+    """Episodes as known on ``when``: later starts dropped, later ends censored there."""
+    stop = pd.Timestamp(when)
+    e = episodes[episodes["start"] <= stop].copy()
+    late = ~e["ended"].astype(bool) | (e["end"] > stop)
+    e.loc[late, "ended"] = False
+    e.loc[late, "censored"] = True
+    e.loc[late, "outcome"] = "ongoing"
+    e.loc[late, "end"] = pd.NaT
+    days = (stop - e.loc[late, "start"]).dt.days.clip(lower=1)
+    e.loc[late, "duration_months"] = days / ucdp.DAYS_PER_MONTH
+    return e
+
+
+@dataclass(frozen=True)
+class BaseRate:
+    """The base rate of a reference class after ``duration_months``, with how it was made."""
+
+    reference_class: ReferenceClass
+    duration_months: float
+    n: int
+    n_ended: int
+    n_at_risk: int
+    horizons: tuple[float, ...]
+    km: pd.DataFrame
+    aft: pd.DataFrame
+    endings: pd.DataFrame
+    mix: pd.DataFrame
+    method: str = "Kaplan-Meier (class), Weibull/log-logistic AFT (all episodes), Aalen-Johansen"
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def p_end(self, horizon: float = 12.0) -> float:
+        """The class's Kaplan-Meier P(end within ``horizon`` months | lasted so far)."""
+        return float(self.km.loc[horizon, "p"])
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per horizon: Kaplan-Meier with interval, and the two AFT models."""
+        return self.km.join(self.aft)
+
+    def to_dict(self) -> dict[str, Any]:
+        rc = {k: (v.isoformat() if isinstance(v, dt.date) else v)
+              for k, v in asdict(self.reference_class).items()}
+
+        def rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+            return [
+                {str(frame.index.name or "key"): k, **{c: _num(v) for c, v in r.items()}}
+                for k, r in frame.iterrows()
+            ]
+
+        return {
+            "reference_class": rc,
+            "description": self.reference_class.describe(),
+            "duration_months": self.duration_months,
+            "n": self.n,
+            "n_ended": self.n_ended,
+            "n_at_risk": self.n_at_risk,
+            "p_end": rows(self.to_frame()),
+            "endings_within_12": rows(self.endings),
+            "mix_of_endings": rows(self.mix),
+            "method": self.method,
+            "options": self.options,
+            "citation": ucdp.CITATION,
+        }
+
+
+def _num(v: Any) -> Any:
+    if isinstance(v, float | np.floating):
+        return None if v != v else float(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    return v
+
+
+def base_rate(
+    reference_class: ReferenceClass,
+    duration_months: float = 0.0,
+    *,
+    horizons: Sequence[float] = HORIZONS,
+    episodes: pd.DataFrame | None = None,
+) -> BaseRate:
+    """The base rate of ending within each horizon for a war that has lasted so far."""
+    if not np.isfinite(duration_months) or duration_months < 0:
+        raise ModelError("must be a finite number of months >= 0", path="duration_months",
+                         value=duration_months)
+    hz = tuple(float(h) for h in horizons)
+    all_e = ucdp.episodes() if episodes is None else episodes
+    known = replace(reference_class, type=None, incompatibility=None, intensity=None,
+                    region=None).select(all_e)
+    members = reference_class.select(all_e)
+    if members.empty:
+        raise ModelError("no UCDP episode is in this reference class",
+                         path="reference_class", value=reference_class.describe())
+    t = members["duration_months"].to_numpy(dtype=float)
+    ended = members["ended"].to_numpy(dtype=bool)
+    d = float(duration_months)
+    n_risk, p, lo, hi = survival.km_conditional(t, ended, d, hz)
+    km_frame = pd.DataFrame({"p": p, "lo": lo, "hi": hi}, index=pd.Index(hz, name="horizon"))
+
+    aft_cols: dict[str, list[float]] = {}
+    running = members[members["duration_months"] > d]
+    x_all = survival.design(known)
+    for kind in ("weibull", "loglogistic"):
+        if running.empty:
+            aft_cols[kind] = [np.nan] * len(hz)
+            continue
+        model = survival.aft(
+            kind,  # type: ignore[arg-type]
+            x_all,
+            known["duration_months"].to_numpy(dtype=float),
+            known["ended"].to_numpy(dtype=bool),
+        )
+        x = survival.design(running)
+        dd = np.full(len(running), d)
+        aft_cols[kind] = [float(np.mean(model.p_end(x, dd, h))) for h in hz]
+    aft_frame = pd.DataFrame(aft_cols, index=pd.Index(hz, name="horizon"))
+
+    causes = survival.cause_codes(members["outcome"])
+    endings = survival.cumulative_incidence(t, causes, d, 12.0)
+    ended_rows = members[members["ended"].astype(bool) & (members["duration_months"] > d)]
+    counts = ended_rows["outcome"].value_counts()
+    mix = pd.DataFrame(
+        {"episodes": counts, "share": counts / max(int(counts.sum()), 1)}
+    ).rename_axis("outcome")
+    return BaseRate(
+        reference_class=reference_class,
+        duration_months=d,
+        n=len(members),
+        n_ended=int(ended.sum()),
+        n_at_risk=n_risk,
+        horizons=hz,
+        km=km_frame,
+        aft=aft_frame,
+        endings=endings,
+        mix=mix,
+        options={"penalizer": survival.PENALIZER, "covariates": list(survival.COVARIATES)},
+    )
+
+
+def base_rate_for(
+    target: Scenario | ReferenceClass,
+    duration_so_far: float | None = None,
+    *,
+    horizons: Sequence[float] = HORIZONS,
+) -> BaseRate:
+    """The base rate for a scenario's declared reference class (or for a class).
+
+    With a scenario: its ``reference_class:`` block gives the class and the war's start;
+    the data are cut at the scenario's as-of date and only wars that began before this one
+    count; ``duration_so_far`` defaults to the months from the start to the as-of date.
+    With a :class:`ReferenceClass`, ``duration_so_far`` defaults to 0.
+    """
+    if isinstance(target, ReferenceClass):
+        return base_rate(target, duration_so_far or 0.0, horizons=horizons)
+    spec = target.reference_class
+    if spec is None:
+        raise ModelError(
+            f"scenario {target.id} declares no reference_class (type, incompatibility, start)",
+            path="reference_class",
+        )
+    rc = ReferenceClass(
+        type=spec.type,
+        incompatibility=spec.incompatibility,
+        intensity=spec.intensity,
+        region=spec.region,
+        started_before=spec.start,
+        observed_until=target.as_of,
+    )
+    if duration_so_far is None:
+        until = target.as_of or ucdp.OBSERVED_UNTIL
+        duration_so_far = max((until - spec.start).days, 0) / ucdp.DAYS_PER_MONTH
+    return base_rate(rc, duration_so_far, horizons=horizons)
