@@ -10,7 +10,8 @@ then answers "given that it has lasted ``d`` months, how likely is it to end wit
   (:func:`accord.analysis.survival.km_conditional`);
 * Weibull and log-logistic AFT models fitted on *all* episodes with covariates
   (:mod:`accord.analysis.survival`), averaged over the class's episodes that ran at least
-  ``d`` months (their own covariates), as a smoothed second opinion for small classes;
+  ``d`` months (their own covariates), as a smoothed second opinion for small classes,
+  with 95% intervals from the estimate's parameter uncertainty (seeded draws);
 * the Aalen-Johansen cumulative incidence of each ending within 12 months given ``d``, and
   the mix of endings of the class's ended episodes.
 
@@ -49,10 +50,13 @@ __all__ = [
     "ReferenceClass",
     "base_rate",
     "base_rate_for",
+    "cow_check",
     "cut_at",
 ]
 
 HORIZONS: Final = (6.0, 12.0, 24.0)
+CURVE_MONTHS: Final = 36
+SMALL_CLASS: Final = 10
 _MATCH: Final = {
     "territory": ("territory", "both"),
     "government": ("government", "both"),
@@ -145,10 +149,23 @@ class BaseRate:
     horizons: tuple[float, ...]
     km: pd.DataFrame
     aft: pd.DataFrame
+    curve: pd.DataFrame
     endings: pd.DataFrame
     mix: pd.DataFrame
     method: str = "Kaplan-Meier (class), Weibull/log-logistic AFT (all episodes), Aalen-Johansen"
     options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What a reader must know before trusting the Kaplan-Meier numbers."""
+        if self.n_at_risk < SMALL_CLASS:
+            return [
+                f"only {self.n_at_risk} episode(s) of this class ran {self.duration_months:.0f} "
+                "months or longer: its Kaplan-Meier rate rests on them (its interval may be "
+                "degenerate); read the AFT rates, which borrow strength from all episodes, or "
+                "widen the class"
+            ]
+        return []
 
     def p_end(self, horizon: float = 12.0) -> float:
         """The class's Kaplan-Meier P(end within ``horizon`` months | lasted so far)."""
@@ -175,6 +192,7 @@ class BaseRate:
             "n": self.n,
             "n_ended": self.n_ended,
             "n_at_risk": self.n_at_risk,
+            "warnings": self.warnings,
             "p_end": rows(self.to_frame()),
             "endings_within_12": rows(self.endings),
             "mix_of_endings": rows(self.mix),
@@ -198,8 +216,12 @@ def base_rate(
     *,
     horizons: Sequence[float] = HORIZONS,
     episodes: pd.DataFrame | None = None,
+    seed: int = 0,
 ) -> BaseRate:
-    """The base rate of ending within each horizon for a war that has lasted so far."""
+    """The base rate of ending within each horizon for a war that has lasted so far.
+
+    ``seed`` drives the parameter draws of the AFT intervals (the only random step).
+    """
     if not np.isfinite(duration_months) or duration_months < 0:
         raise ModelError("must be a finite number of months >= 0", path="duration_months",
                          value=duration_months)
@@ -214,15 +236,16 @@ def base_rate(
     t = members["duration_months"].to_numpy(dtype=float)
     ended = members["ended"].to_numpy(dtype=bool)
     d = float(duration_months)
-    n_risk, p, lo, hi = survival.km_conditional(t, ended, d, hz)
-    km_frame = pd.DataFrame({"p": p, "lo": lo, "hi": hi}, index=pd.Index(hz, name="horizon"))
-
-    aft_cols: dict[str, list[float]] = {}
+    grid = np.unique(np.concatenate([np.arange(0.0, CURVE_MONTHS + 1.0), hz]))
+    n_risk, p, lo, hi = survival.km_conditional(t, ended, d, grid)
+    curve = pd.DataFrame({"p": p, "lo": lo, "hi": hi}, index=pd.Index(grid, name="months"))
     running = members[members["duration_months"] > d]
     x_all = survival.design(known)
+    bounds: dict[str, list[float]] = {}
     for kind in ("weibull", "loglogistic"):
         if running.empty:
-            aft_cols[kind] = [np.nan] * len(hz)
+            curve[kind] = np.nan
+            bounds[f"{kind}_lo"] = bounds[f"{kind}_hi"] = [np.nan] * len(hz)
             continue
         model = survival.aft(
             kind,  # type: ignore[arg-type]
@@ -230,10 +253,17 @@ def base_rate(
             known["duration_months"].to_numpy(dtype=float),
             known["ended"].to_numpy(dtype=bool),
         )
-        x = survival.design(running)
-        dd = np.full(len(running), d)
-        aft_cols[kind] = [float(np.mean(model.p_end(x, dd, h))) for h in hz]
-    aft_frame = pd.DataFrame(aft_cols, index=pd.Index(hz, name="horizon"))
+        s_after = model.survival_after(survival.design(running), np.full(len(running), d), grid)
+        curve[kind] = 1.0 - s_after.mean(axis=1)
+        x_run = survival.design(running)
+        ci = [model.p_end_interval(x_run, d, h, seed=seed) for h in hz]
+        bounds[f"{kind}_lo"] = [lo for lo, _ in ci]
+        bounds[f"{kind}_hi"] = [hi for _, hi in ci]
+    at_h = curve.loc[list(hz)].rename_axis("horizon")
+    km_frame = at_h[["p", "lo", "hi"]]
+    aft_frame = at_h[["weibull", "loglogistic"]].assign(**bounds)[
+        ["weibull", "weibull_lo", "weibull_hi", "loglogistic", "loglogistic_lo", "loglogistic_hi"]
+    ]
 
     causes = survival.cause_codes(members["outcome"])
     endings = survival.cumulative_incidence(t, causes, d, 12.0)
@@ -251,9 +281,14 @@ def base_rate(
         horizons=hz,
         km=km_frame,
         aft=aft_frame,
+        curve=curve,
         endings=endings,
         mix=mix,
-        options={"penalizer": survival.PENALIZER, "covariates": list(survival.COVARIATES)},
+        options={
+            "penalizer": survival.PENALIZER,
+            "covariates": list(survival.COVARIATES),
+            "seed": seed,
+        },
     )
 
 
@@ -290,3 +325,28 @@ def base_rate_for(
         until = target.as_of or ucdp.OBSERVED_UNTIL
         duration_so_far = max((until - spec.start).days, 0) / ucdp.DAYS_PER_MONTH
     return base_rate(rc, duration_so_far, horizons=horizons)
+
+
+def cow_check(reference_class: ReferenceClass) -> dict[str, Any] | None:
+    """A second source for inter-state classes: COW inter-state wars (1823-2003).
+
+    COW dates wars to the year only, so this is the share of wars fought within one and
+    within two calendar years, and the mix of endings; ``None`` for other classes.
+    """
+    if reference_class.type not in (None, "interstate"):
+        return None
+    from accord.datasets import cow
+
+    w = cow.wars()
+    if reference_class.started_before is not None:
+        w = w[w["start_year"] < reference_class.started_before.year]
+    mix = w["outcome"].value_counts(normalize=True)
+    return {
+        "wars": len(w),
+        "first_year": int(w["start_year"].min()),
+        "last_year": int(w["end_year"].max()),
+        "within_one_calendar_year": float((w["duration_years"] == 1).mean()),
+        "within_two_calendar_years": float((w["duration_years"] <= 2).mean()),
+        "mix_of_endings": {str(k): float(v) for k, v in mix.items()},
+        "citation": cow.CITATION,
+    }

@@ -8,7 +8,9 @@ episode's start; ``ended`` is the event, an ongoing episode is right-censored.
   lifelines' log(-log) Greenwood interval. Conditional on having lasted ``d`` months,
   ``P(T <= d + h | T > d) = 1 - S(d + h) / S(d)``; the same number is the Kaplan-Meier
   estimate on the episodes still running at ``d``, clocks restarted at ``d``
-  (:func:`km_conditional`, which also gives the interval of that conditional estimate).
+  (:func:`km_conditional`, which also gives the interval of that conditional estimate;
+  before the first ending in the window, where that interval collapses to [0, 0], its
+  upper end is the exact binomial bound for no ending among the ``n`` at risk).
 * Accelerated failure time models (Kalbfleisch & Prentice 2002, ch. 2.3):
   ``log T = x'beta + sigma * eps``, Weibull (``S(t) = exp(-(t / lambda(x))^rho)``) and
   log-logistic (``S(t) = 1 / (1 + (t / alpha(x))^beta)``), with ``lambda(x) = exp(x'beta)``
@@ -23,9 +25,10 @@ episode's start; ``ended`` is the event, an ongoing episode is right-censored.
 The covariates (:func:`design`) are known at an episode's start: type of conflict
 (reference: intrastate), incompatibility (reference: territory), intensity in its first
 year (war vs minor), the first region listed (reference: Africa) and whether the conflict
-had an earlier episode. One small fixed ridge penalty (:data:`PENALIZER`, lifelines'
-``penalizer``) keeps rare categories (extrasystemic wars, "both" incompatibility) finite;
-it is set once here, not tuned.
+had an earlier episode. The fits are plain maximum likelihood (:data:`PENALIZER` 0, lifelines'
+``penalizer``): on the full data, the 1946-1999 training set and every leave-one-decade-out
+training set they converge with all coefficients below 3.3 in absolute value, and lifelines
+penalises the intercepts too, which would bias the baseline duration.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ __all__ = [
 
 Arr = NDArray[np.float64]
 AFTKind = Literal["weibull", "loglogistic"]
-PENALIZER: Final = 0.01
+PENALIZER: Final = 0.0
 COVARIATES: Final = (
     "interstate",
     "internationalised",
@@ -162,7 +165,15 @@ def km_conditional(
     pos = np.searchsorted(idx, h, side="right") - 1
     lo_s = ci.iloc[pos, 0].to_numpy(dtype=float)
     hi_s = ci.iloc[pos, 1].to_numpy(dtype=float)
-    return n, 1.0 - s, 1.0 - hi_s, 1.0 - lo_s
+    p, lo, hi = 1.0 - s, 1.0 - hi_s, 1.0 - lo_s
+    # No ending yet in the window: the log(-log) interval collapses to [0, 0]; use the exact
+    # (Clopper-Pearson) bound for 0 endings among the n episodes at risk instead.
+    from scipy.stats import beta
+
+    none = p <= 0.0
+    hi[none] = beta.ppf(0.975, 1, n)
+    lo[none] = 0.0
+    return n, p, lo, hi
 
 
 @dataclass(frozen=True)
@@ -183,6 +194,53 @@ class AFTModel:
         """``P(T <= d + h | T > d, x)`` for each row of ``x`` and its ``d``."""
         return 1.0 - self.survival_after(x, d, np.array([h], dtype=float))[0]
 
+    def survival_closed_form(self, x: pd.DataFrame, t: Arr, params: Arr | None = None) -> Arr:
+        """``S(t | x)`` in closed form, for parameter vectors ``params`` (draws x k; default
+        the estimate), in lifelines' parameter order: Weibull ``exp(-(t / lambda)^rho)``,
+        log-logistic ``1 / (1 + (t / alpha)^beta)``, ``log lambda = x'b``, ``log rho = c``.
+
+        Returns draws x len(x); used for parameter-uncertainty intervals
+        (:meth:`p_end_interval`) and checked against lifelines' own prediction in the tests.
+        """
+        names = self.params.index
+        theta = self.params.to_numpy()[None, :] if params is None else np.atleast_2d(params)
+        scale_name = "lambda_" if self.kind == "weibull" else "alpha_"
+        scale_rows = [k for k, (p, _) in enumerate(names) if p == scale_name]
+        shape_row = next(k for k, (p, _) in enumerate(names) if p != scale_name)
+        cov = [names[k][1] for k in scale_rows]
+        xm = np.column_stack(
+            [np.ones(len(x)) if c == "Intercept" else x[c].to_numpy(dtype=float) for c in cov]
+        )
+        scale = np.exp(theta[:, scale_rows] @ xm.T)
+        shape = np.exp(theta[:, [shape_row]])
+        z = (np.asarray(t, dtype=float)[None, :] / scale) ** shape
+        return np.exp(-z) if self.kind == "weibull" else 1.0 / (1.0 + z)
+
+    def p_end_interval(
+        self,
+        x: pd.DataFrame,
+        d: float,
+        h: float,
+        *,
+        draws: int = 2000,
+        seed: int = 0,
+        level: float = 0.95,
+    ) -> tuple[float, float]:
+        """Interval of the mean ``P(T <= d + h | T > d, x)`` over the rows of ``x``, from
+        parameter uncertainty: draws from the normal approximation to the estimate
+        (lifelines' ``variance_matrix_``), seeded."""
+        rng = np.random.default_rng(np.random.SeedSequence(seed))
+        theta = rng.multivariate_normal(
+            self.params.to_numpy(), self.fitter.variance_matrix_.to_numpy(), size=draws
+        )
+        n = len(x)
+        s_d = self.survival_closed_form(x, np.full(n, d), theta) if d > 0 else 1.0
+        s_dh = self.survival_closed_form(x, np.full(n, d + h), theta)
+        p = (1.0 - s_dh / s_d).mean(axis=1)
+        tail = 100 * (1 - level) / 2
+        lo, hi = np.percentile(p, [tail, 100 - tail])
+        return float(lo), float(hi)
+
     def survival_after(self, x: pd.DataFrame, d: Arr, times: Arr) -> Arr:
         """``S(d + t | T > d, x)`` on ``times`` (rows) for each row of ``x`` (columns)."""
         sf = self.fitter.predict_survival_function(
@@ -194,9 +252,17 @@ class AFTModel:
 
 
 def aft(
-    kind: AFTKind, x: pd.DataFrame, durations: Arr, ended: NDArray[np.bool_]
+    kind: AFTKind,
+    x: pd.DataFrame,
+    durations: Arr,
+    ended: NDArray[np.bool_],
+    *,
+    penalizer: float = PENALIZER,
 ) -> AFTModel:
-    """A Weibull or log-logistic AFT model of durations on covariates ``x``."""
+    """A Weibull or log-logistic AFT model of durations on covariates ``x``.
+
+    Covariate columns that do not vary in the data are dropped (they are not identified).
+    """
     ll = _lifelines()
     cls = ll.WeibullAFTFitter if kind == "weibull" else ll.LogLogisticAFTFitter
     frame = x.reset_index(drop=True).copy()
@@ -204,7 +270,7 @@ def aft(
     columns = tuple(str(c) for c in frame.columns)
     frame["T"] = durations
     frame["E"] = ended.astype(int)
-    fitter = cls(penalizer=PENALIZER)
+    fitter = cls(penalizer=penalizer)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         fitter.fit(frame, duration_col="T", event_col="E")
@@ -223,30 +289,28 @@ def cumulative_incidence(
     """Aalen-Johansen ``P(ends by cause k within horizon | lasted d)``, with 95% intervals.
 
     One row per cause of :data:`CAUSES` (columns ``p``, ``lo``, ``hi``, ``events``: the
-    episodes running at ``d`` that ended that way).
+    episodes running at ``d`` that ended that way at any time). Where none has ended that
+    way within the horizon, ``p`` is 0 and ``hi`` the exact binomial bound for no ending
+    among the ``n`` at risk.
     """
     at_risk = durations > d
     t = untie(durations[at_risk] - d)
     c = causes[at_risk]
+    n = len(t)
+    from scipy.stats import beta
+
+    upper_if_none = float(beta.ppf(0.975, 1, n)) if n else np.nan
     rows = []
     for k, name in enumerate(CAUSES, start=1):
         events = int(np.sum(c == k))
-        if len(t) == 0 or events == 0:
-            rows.append({"cause": name, "p": 0.0 if len(t) else np.nan, "lo": 0.0, "hi": 0.0,
-                         "events": events})
-            continue
-        aj = _lifelines().AalenJohansenFitter(calculate_variance=True)
-        aj.fit(t, c, event_of_interest=k)
-        cif = aj.cumulative_density_.iloc[:, 0]
-        pos = int(np.searchsorted(cif.index.to_numpy(), horizon, side="right")) - 1
-        ci = aj.confidence_interval_
-        rows.append(
-            {
-                "cause": name,
-                "p": float(cif.iloc[pos]),
-                "lo": float(ci.iloc[pos, 0]) if pos > 0 else 0.0,
-                "hi": float(ci.iloc[pos, 1]) if pos > 0 else 0.0,
-                "events": events,
-            }
-        )
+        p, lo, hi = (0.0, 0.0, upper_if_none) if n else (np.nan, np.nan, np.nan)
+        if events:
+            aj = _lifelines().AalenJohansenFitter(calculate_variance=True)
+            aj.fit(t, c, event_of_interest=k)
+            cif = aj.cumulative_density_.iloc[:, 0]
+            pos = int(np.searchsorted(cif.index.to_numpy(), horizon, side="right")) - 1
+            if cif.iloc[pos] > 0:
+                ci = aj.confidence_interval_
+                p, lo, hi = float(cif.iloc[pos]), float(ci.iloc[pos, 0]), float(ci.iloc[pos, 1])
+        rows.append({"cause": name, "p": p, "lo": lo, "hi": hi, "events": events})
     return pd.DataFrame(rows).set_index("cause")
