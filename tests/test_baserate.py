@@ -74,8 +74,12 @@ def test_cumulative_incidences_add_up_to_kaplan_meier() -> None:
         np.testing.assert_allclose(cif["p"].sum(), p[0], atol=1e-5)
 
 
-@pytest.mark.parametrize(("kind", "dist"), [("weibull", stats.weibull_min), ("loglogistic", stats.fisk)])
-def test_intercept_only_aft_equals_scipys_censored_maximum_likelihood(kind: str, dist: object) -> None:
+@pytest.mark.parametrize(
+    ("kind", "dist"), [("weibull", stats.weibull_min), ("loglogistic", stats.fisk)]
+)
+def test_intercept_only_aft_equals_scipys_censored_maximum_likelihood(
+    kind: str, dist: object
+) -> None:
     e = ucdp.episodes()
     e = e[e["type"] == "interstate"]
     t = e["duration_months"].to_numpy()
@@ -103,7 +107,9 @@ def test_aft_with_covariates_equals_lifelines_own(kind: str) -> None:
     own.fit(frame, duration_col="T", event_col="E")
     pd.testing.assert_series_equal(m.params, own.params_, check_names=False)
     d = np.full(len(x), 30.0)
-    direct = own.predict_survival_function(frame[list(x.columns)], times=[12.0], conditional_after=d)
+    direct = own.predict_survival_function(
+        frame[list(x.columns)], times=[12.0], conditional_after=d
+    )
     np.testing.assert_allclose(m.p_end(x, d, 12.0), 1 - direct.to_numpy()[0])
     # the closed form used for the parameter-uncertainty intervals is lifelines' S(t | x)
     np.testing.assert_allclose(
@@ -114,7 +120,9 @@ def test_aft_with_covariates_equals_lifelines_own(kind: str) -> None:
 
 def test_interstate_wars_end_sooner_in_the_covariate_model() -> None:
     e = ucdp.episodes()
-    m = survival.aft("weibull", survival.design(e), e["duration_months"].to_numpy(), e["ended"].to_numpy())
+    m = survival.aft(
+        "weibull", survival.design(e), e["duration_months"].to_numpy(), e["ended"].to_numpy()
+    )
     assert m.params[("lambda_", "interstate")] < 0  # shorter
     assert m.params[("rho_", "Intercept")] < 0  # rho < 1: the hazard of ending falls with time
 
@@ -132,7 +140,9 @@ def test_base_rate_for_a_flagship_scenario() -> None:
     sc = scenarios.load("ukraine-2024-08")
     assert sc.reference_class is not None
     r = base_rate_for(sc)
-    np.testing.assert_allclose(r.duration_months, (sc.as_of - dt.date(2022, 2, 24)).days / (365.25 / 12))
+    np.testing.assert_allclose(
+        r.duration_months, (sc.as_of - dt.date(2022, 2, 24)).days / (365.25 / 12)
+    )
     members = r.reference_class.select()
     assert len(members) == r.n
     assert (members["start"] < pd.Timestamp("2022-02-24")).all()  # never its own reference
@@ -142,13 +152,20 @@ def test_base_rate_for_a_flagship_scenario() -> None:
     frame = r.to_frame()
     assert list(frame.index) == [6.0, 12.0, 24.0]
     for kind in ("weibull", "loglogistic"):
-        assert (frame[f"{kind}_lo"] <= frame[kind]).all() and (frame[kind] <= frame[f"{kind}_hi"]).all()
+        assert (frame[f"{kind}_lo"] <= frame[kind]).all() and (
+            frame[kind] <= frame[f"{kind}_hi"]
+        ).all()
         assert frame[kind].is_monotonic_increasing
     json.dumps(r.to_dict())
     # the same class by hand
     same = base_rate(
-        ReferenceClass("interstate", "territory", "war", started_before=dt.date(2022, 2, 24),
-                       observed_until=sc.as_of),
+        ReferenceClass(
+            "interstate",
+            "territory",
+            "war",
+            started_before=dt.date(2022, 2, 24),
+            observed_until=sc.as_of,
+        ),
         r.duration_months,
     )
     pd.testing.assert_frame_equal(same.to_frame(), frame)
@@ -179,8 +196,19 @@ def test_bad_reference_classes_are_refused() -> None:
 
 def test_cli_baserate_json_and_table() -> None:
     runner = CliRunner()
-    res = runner.invoke(app, ["baserate", "--type", "interstate", "--incompatibility", "territory",
-                              "--duration-months", "12", "--json"])
+    res = runner.invoke(
+        app,
+        [
+            "baserate",
+            "--type",
+            "interstate",
+            "--incompatibility",
+            "territory",
+            "--duration-months",
+            "12",
+            "--json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     payload = json.loads(res.stdout)
     assert payload["n_at_risk"] < payload["n"]

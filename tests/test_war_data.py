@@ -33,8 +33,9 @@ def test_ucdp_episodes_are_tidy_and_add_up() -> None:
     assert (e["censored"] != e["ended"]).all()
     coded = e[~e["outcome"].isin(["ongoing", "uncoded"])]
     assert len(coded) == 507
-    assert (coded["outcome_code"] == coded["outcome"].map(
-        {v: k for k, v in ucdp.OUTCOMES.items()})).all()
+    assert (
+        coded["outcome_code"] == coded["outcome"].map({v: k for k, v in ucdp.OUTCOMES.items()})
+    ).all()
     assert (e["duration_months"] > 0).all()
     ended = e[e["ended"]]
     days = (ended["end"] - ended["start"]).dt.days.clip(lower=1)
@@ -70,8 +71,10 @@ def test_cow_counts_equal_the_documentation() -> None:
     assert w["start_year"].min() == 1823 and w["end_year"].max() == 2003
     p = cow.participants()
     pairs = pd.concat(
-        [d[["warnum", "ccode1"]].set_axis(["w", "c"], axis=1),
-         d[["warnum", "ccode2"]].set_axis(["w", "c"], axis=1)]
+        [
+            d[["warnum", "ccode1"]].set_axis(["w", "c"], axis=1),
+            d[["warnum", "ccode2"]].set_axis(["w", "c"], axis=1),
+        ]
     ).drop_duplicates()
     assert len(p) == len(pairs) == cow.COUNTS["participants"] == 332
     assert w["participants"].sum() == len(p)
@@ -79,7 +82,11 @@ def test_cow_counts_equal_the_documentation() -> None:
     assert (w["duration_years"] == w["end_year"] - w["start_year"] + 1).all()
     assert not w["censored"].any()
     assert set(w["outcome"]) <= {
-        "victory_initiator", "victory_target", "compromise", "stalemate", "transformed",
+        "victory_initiator",
+        "victory_target",
+        "compromise",
+        "stalemate",
+        "transformed",
         "below_war",
     }
 

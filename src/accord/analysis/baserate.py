@@ -169,19 +169,21 @@ class BaseRate:
 
     def p_end(self, horizon: float = 12.0) -> float:
         """The class's Kaplan-Meier P(end within ``horizon`` months | lasted so far)."""
-        return float(self.km.loc[horizon, "p"])
+        return float(self.km["p"].to_dict()[float(horizon)])
 
     def to_frame(self) -> pd.DataFrame:
         """One row per horizon: Kaplan-Meier with interval, and the two AFT models."""
         return self.km.join(self.aft)
 
     def to_dict(self) -> dict[str, Any]:
-        rc = {k: (v.isoformat() if isinstance(v, dt.date) else v)
-              for k, v in asdict(self.reference_class).items()}
+        rc = {
+            k: (v.isoformat() if isinstance(v, dt.date) else v)
+            for k, v in asdict(self.reference_class).items()
+        }
 
         def rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
             return [
-                {str(frame.index.name or "key"): k, **{c: _num(v) for c, v in r.items()}}
+                {str(frame.index.name or "key"): k, **{str(c): _num(v) for c, v in r.items()}}
                 for k, r in frame.iterrows()
             ]
 
@@ -223,32 +225,38 @@ def base_rate(
     ``seed`` drives the parameter draws of the AFT intervals (the only random step).
     """
     if not np.isfinite(duration_months) or duration_months < 0:
-        raise ModelError("must be a finite number of months >= 0", path="duration_months",
-                         value=duration_months)
+        raise ModelError(
+            "must be a finite number of months >= 0", path="duration_months", value=duration_months
+        )
     hz = tuple(float(h) for h in horizons)
     all_e = ucdp.episodes() if episodes is None else episodes
-    known = replace(reference_class, type=None, incompatibility=None, intensity=None,
-                    region=None).select(all_e)
+    known = replace(
+        reference_class, type=None, incompatibility=None, intensity=None, region=None
+    ).select(all_e)
     members = reference_class.select(all_e)
     if members.empty:
-        raise ModelError("no UCDP episode is in this reference class",
-                         path="reference_class", value=reference_class.describe())
+        raise ModelError(
+            "no UCDP episode is in this reference class",
+            path="reference_class",
+            value=reference_class.describe(),
+        )
     t = members["duration_months"].to_numpy(dtype=float)
     ended = members["ended"].to_numpy(dtype=bool)
     d = float(duration_months)
     grid = np.unique(np.concatenate([np.arange(0.0, CURVE_MONTHS + 1.0), hz]))
-    n_risk, p, lo, hi = survival.km_conditional(t, ended, d, grid)
+    n_risk, p, lo, hi = survival.km_conditional(t, ended, d, grid.tolist())
     curve = pd.DataFrame({"p": p, "lo": lo, "hi": hi}, index=pd.Index(grid, name="months"))
     running = members[members["duration_months"] > d]
     x_all = survival.design(known)
     bounds: dict[str, list[float]] = {}
-    for kind in ("weibull", "loglogistic"):
+    kinds: tuple[survival.AFTKind, ...] = ("weibull", "loglogistic")
+    for kind in kinds:
         if running.empty:
             curve[kind] = np.nan
             bounds[f"{kind}_lo"] = bounds[f"{kind}_hi"] = [np.nan] * len(hz)
             continue
         model = survival.aft(
-            kind,  # type: ignore[arg-type]
+            kind,
             x_all,
             known["duration_months"].to_numpy(dtype=float),
             known["ended"].to_numpy(dtype=bool),

@@ -110,10 +110,15 @@ def design(episodes: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({k: v.astype(float) for k, v in cols.items()}, index=episodes.index)
 
 
+def _upper_if_none(n: int) -> float:
+    """The exact (Clopper-Pearson) 97.5% upper bound of a share with 0 of ``n``."""
+    return float(1.0 - 0.025 ** (1.0 / n))
+
+
 def untie(durations: Arr) -> Arr:
     """Durations with ties broken by 1e-6 month per earlier equal value (data order)."""
     s = pd.Series(durations)
-    return (s + s.groupby(s).cumcount() * 1e-6).to_numpy(dtype=float)
+    return np.asarray((s + s.groupby(s).cumcount() * 1e-6).to_numpy(), dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -168,10 +173,8 @@ def km_conditional(
     p, lo, hi = 1.0 - s, 1.0 - hi_s, 1.0 - lo_s
     # No ending yet in the window: the log(-log) interval collapses to [0, 0]; use the exact
     # (Clopper-Pearson) bound for 0 endings among the n episodes at risk instead.
-    from scipy.stats import beta
-
-    none = p <= 0.0
-    hi[none] = beta.ppf(0.975, 1, n)
+    none = (p <= 0.0) & (h > 0)
+    hi[none] = _upper_if_none(n)
     lo[none] = 0.0
     return n, p, lo, hi
 
@@ -192,7 +195,7 @@ class AFTModel:
 
     def p_end(self, x: pd.DataFrame, d: Arr, h: float) -> Arr:
         """``P(T <= d + h | T > d, x)`` for each row of ``x`` and its ``d``."""
-        return 1.0 - self.survival_after(x, d, np.array([h], dtype=float))[0]
+        return np.asarray(1.0 - self.survival_after(x, d, np.array([h], dtype=float))[0])
 
     def survival_closed_form(self, x: pd.DataFrame, t: Arr, params: Arr | None = None) -> Arr:
         """``S(t | x)`` in closed form, for parameter vectors ``params`` (draws x k; default
@@ -214,7 +217,8 @@ class AFTModel:
         scale = np.exp(theta[:, scale_rows] @ xm.T)
         shape = np.exp(theta[:, [shape_row]])
         z = (np.asarray(t, dtype=float)[None, :] / scale) ** shape
-        return np.exp(-z) if self.kind == "weibull" else 1.0 / (1.0 + z)
+        out = np.exp(-z) if self.kind == "weibull" else 1.0 / (1.0 + z)
+        return np.asarray(out, dtype=np.float64)
 
     def p_end_interval(
         self,
@@ -248,7 +252,7 @@ class AFTModel:
             times=times,
             conditional_after=np.asarray(d, dtype=float),
         )
-        return sf.to_numpy(dtype=float)
+        return np.asarray(sf.to_numpy(), dtype=np.float64)
 
 
 def aft(
@@ -280,7 +284,7 @@ def aft(
 def cause_codes(outcomes: pd.Series) -> NDArray[np.int64]:
     """Integer cause codes (1.. in :data:`CAUSES` order; 0 ongoing) of episode outcomes."""
     code = {o: k + 1 for k, group in enumerate(CAUSES.values()) for o in group}
-    return outcomes.map(code).fillna(0).to_numpy(dtype=np.int64)
+    return np.asarray(outcomes.map(code).fillna(0).to_numpy(), dtype=np.int64)
 
 
 def cumulative_incidence(
@@ -297,9 +301,7 @@ def cumulative_incidence(
     t = untie(durations[at_risk] - d)
     c = causes[at_risk]
     n = len(t)
-    from scipy.stats import beta
-
-    upper_if_none = float(beta.ppf(0.975, 1, n)) if n else np.nan
+    upper_if_none = _upper_if_none(n) if n else np.nan
     rows = []
     for k, name in enumerate(CAUSES, start=1):
         events = int(np.sum(c == k))

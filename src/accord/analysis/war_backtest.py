@@ -56,8 +56,10 @@ __all__ = [
     "PREDICTORS",
     "WarBacktest",
     "landmarks",
+    "predict",
     "reliability",
     "score",
+    "temporal_split",
     "war_backtest",
 ]
 
@@ -128,7 +130,16 @@ def _fit(train: pd.DataFrame) -> dict[str, Callable[[pd.DataFrame, Arr], Arr]]:
     }
 
 
-def _predict(train: pd.DataFrame, test: pd.DataFrame) -> pd.DataFrame:
+def temporal_split(episodes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Training episodes (began up to 1999, as known on 31 December 1999) and test episodes
+    (began 2000-2023, observed to the end of 2024)."""
+    start_year = episodes["start"].dt.year
+    train = cut_at(episodes[start_year <= SPLIT_YEAR], dt.date(SPLIT_YEAR, 12, 31))
+    test = episodes[(start_year > SPLIT_YEAR) & (start_year <= TEST_LAST_YEAR)]
+    return train, test
+
+
+def predict(train: pd.DataFrame, test: pd.DataFrame) -> pd.DataFrame:
     """Forecasts for every test episode-year: ``p`` (12 months) and the S curve for IBS."""
     rows = landmarks(test)
     fits = _fit(train)
@@ -136,7 +147,9 @@ def _predict(train: pd.DataFrame, test: pd.DataFrame) -> pd.DataFrame:
     out = []
     for name in PREDICTORS:
         s = fits[name](rows, grid)
-        frame = rows[["episode_id", "start", "decade", "type", "d", "residual", "event", "y"]].copy()
+        frame = rows[
+            ["episode_id", "start", "decade", "type", "d", "residual", "event", "y"]
+        ].copy()
         frame["predictor"] = name
         frame["p"] = 1.0 - s[grid == HORIZON][0]
         frame["s_curve"] = list(s[np.isin(grid, IBS_GRID)].T)
@@ -161,9 +174,7 @@ def _concordance(residual: Arr, p: Arr, event: NDArray[np.bool_]) -> float:
     return float(concordance_index(residual, -p, event))
 
 
-def score(
-    predictions: pd.DataFrame, *, resamples: int = 1000, seed: int = 2024
-) -> pd.DataFrame:
+def score(predictions: pd.DataFrame, *, resamples: int = 1000, seed: int = 2024) -> pd.DataFrame:
     """Scores of each predictor with 95% bootstrap intervals (resampling test episodes)."""
     preds = predictions.reset_index(drop=True)
     episodes = preds["episode_id"].unique()
@@ -189,7 +200,7 @@ def score(
         )
 
         def per_episode(v: Arr, ep: NDArray[np.int64] = ep) -> Arr:
-            return np.bincount(ep, weights=v, minlength=len(episodes))
+            return np.asarray(np.bincount(ep, weights=v, minlength=len(episodes)), dtype=float)
 
         n_known, n_all = per_episode(known.astype(float)), per_episode(np.ones(len(f)))
         sums = {"brier": per_episode(brier), "log_loss": per_episode(logloss)}
@@ -199,14 +210,16 @@ def score(
         point["ibs"] = float(ibs.mean())
         c_point = _concordance(f["residual"].to_numpy(), p, f["event"].to_numpy(dtype=bool))
         c_boot = np.empty(min(resamples, 200))
+        order = np.argsort(ep, kind="stable")
+        bounds = np.searchsorted(ep[order], np.arange(len(episodes) + 1))
+        rows_of = [order[bounds[k] : bounds[k + 1]] for k in range(len(episodes))]
         for b in range(len(c_boot)):
-            rows = np.concatenate([np.flatnonzero(ep == e) for e in draws[b]])
+            rows = np.concatenate([rows_of[e] for e in draws[b]])
             c_boot[b] = _concordance(
                 f["residual"].to_numpy()[rows], p[rows], f["event"].to_numpy(dtype=bool)[rows]
             )
-        if name in ("constant", "kaplan-meier"):
-            base[name] = boot["brier"]
-            base[name + ":point"] = np.array([point["brier"]])
+        base[name] = boot["brier"]
+        base[name + ":point"] = np.array([point["brier"]])
         row: dict[str, Any] = {
             "predictor": name,
             "windows": int(known.sum()),
@@ -219,12 +232,14 @@ def score(
             row[f"{k}_lo"], row[f"{k}_hi"] = np.percentile(boot[k], [2.5, 97.5])
         row["c_index"] = c_point
         row["c_index_lo"], row["c_index_hi"] = np.percentile(c_boot, [2.5, 97.5])
-        for ref, col in (("constant", "brier_vs_constant"), ("kaplan-meier", "brier_vs_km")):
-            diff = boot["brier"] - base[ref]
-            row[col] = point["brier"] - float(base[ref + ":point"][0])
-            row[f"{col}_lo"], row[f"{col}_hi"] = np.percentile(diff, [2.5, 97.5])
         out.append(row)
-    return pd.DataFrame(out).set_index("predictor")
+    for row in out:
+        name = row["predictor"]
+        for ref, col in (("constant", "brier_vs_constant"), ("kaplan-meier", "brier_vs_km")):
+            diff = base[name] - base[ref]
+            row[col] = float(base[name + ":point"][0] - base[ref + ":point"][0])
+            row[f"{col}_lo"], row[f"{col}_hi"] = np.percentile(diff, [2.5, 97.5])
+    return pd.DataFrame(out).set_index("predictor").astype({"windows": int, "episodes": int})
 
 
 def reliability(predictions: pd.DataFrame, bins: int = 10) -> pd.DataFrame:
@@ -256,26 +271,34 @@ class WarBacktest:
             "|---|---|---|---|---|---|---|---|---|---|---|\n"
         )
 
-        def ci(r: pd.Series, k: str, digits: int = 3) -> str:
+        def ci(r: dict[str, Any], k: str, digits: int = 3) -> str:
             return f"{r[k]:.{digits}f} [{r[k + '_lo']:.{digits}f}, {r[k + '_hi']:.{digits}f}]"
 
         lines = []
-        for (design, name), r in self.summary.iterrows():
+        for r in self.records():
+            design, name = r["design"], r["predictor"]
             vs = "–" if name == "constant" else ci(r, "brier_vs_constant")
             vs_km = "–" if name in ("constant", "kaplan-meier") else ci(r, "brier_vs_km")
             lines.append(
-                f"| {design} | `{name}` | {r['windows']} ({r['episodes']}) "
+                f"| {design} | `{name}` | {int(r['windows'])} ({int(r['episodes'])}) "
                 f"| {r['observed_rate']:.3f} | {r['mean_forecast']:.3f} | {ci(r, 'brier')} | {vs} "
                 f"| {vs_km} "
                 f"| {ci(r, 'log_loss')} | {ci(r, 'ibs')} | {ci(r, 'c_index')} |"
             )
         return head + "\n".join(lines) + "\n"
 
+    def records(self) -> list[dict[str, Any]]:
+        """The summary as one dict per (design, predictor) row."""
+        return [
+            {str(k): v for k, v in row.items()}
+            for row in self.summary.reset_index().to_dict("records")
+        ]
+
     def verdict(self, design: str = "temporal") -> str:
         """Whether the best covariate model beats the constant base rate and Kaplan-Meier."""
-        s = self.summary.loc[design]
-        best = min(("weibull-aft", "loglogistic-aft"), key=lambda k: float(s.loc[k, "brier"]))
-        r = s.loc[best]
+        s = {r["predictor"]: r for r in self.records() if r["design"] == design}
+        best = min(("weibull-aft", "loglogistic-aft"), key=lambda k: float(s[k]["brier"]))
+        r = s[best]
 
         def word(col: str) -> str:
             if r[f"{col}_hi"] < 0:
@@ -290,9 +313,9 @@ class WarBacktest:
         return (
             f"{design}: the best covariate model (`{best}`, Brier {r['brier']:.3f}) "
             f"{word('brier_vs_constant')} the constant base rate "
-            f"(Brier {s.loc['constant', 'brier']:.3f}; {diff('brier_vs_constant')}) and "
+            f"(Brier {s['constant']['brier']:.3f}; {diff('brier_vs_constant')}) and "
             f"{word('brier_vs_km')} Kaplan-Meier without covariates "
-            f"(Brier {s.loc['kaplan-meier', 'brier']:.3f}; {diff('brier_vs_km')})"
+            f"(Brier {s['kaplan-meier']['brier']:.3f}; {diff('brier_vs_km')})"
         )
 
 
@@ -301,14 +324,11 @@ def war_backtest(
 ) -> WarBacktest:
     """Run both designs (temporal split at 1999/2000, leave one decade out) and score them."""
     e = ucdp.episodes() if episodes is None else episodes
-    start_year = e["start"].dt.year
-    train = cut_at(e[start_year <= SPLIT_YEAR], dt.date(SPLIT_YEAR, 12, 31))
-    test = e[(start_year > SPLIT_YEAR) & (start_year <= TEST_LAST_YEAR)]
-    temporal = _predict(train, test)
+    temporal = predict(*temporal_split(e))
     pooled = []
     for decade in sorted(e["decade"].unique()):
         held = e["decade"] == decade
-        pooled.append(_predict(e[~held], e[held]))
+        pooled.append(predict(e[~held], e[held]))
     by_decade = pd.concat(pooled, ignore_index=True)
     predictions = {"temporal": temporal, "decade": by_decade}
     summary = pd.concat(

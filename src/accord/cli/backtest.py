@@ -110,12 +110,21 @@ def wars(
         title="War-termination back-test: P(end within 12 months | lasted d), UCDP episodes",
         title_justify="left",
     )
-    for col in ("design", "predictor", "windows", "Brier [95% CI]", "vs constant", "log loss",
-                "IBS", "C"):
+    for col in (
+        "design",
+        "predictor",
+        "windows",
+        "Brier [95% CI]",
+        "vs constant",
+        "log loss",
+        "IBS",
+        "C",
+    ):
         table.add_column(col, justify="left" if col in ("design", "predictor") else "right")
-    for (design, name), r in result.summary.iterrows():
+    for r in result.records():
+        name = r["predictor"]
         table.add_row(
-            str(design),
+            str(r["design"]),
             str(name),
             str(r["windows"]),
             f"{r['brier']:.3f} [{r['brier_lo']:.3f}, {r['brier_hi']:.3f}]",
@@ -132,10 +141,10 @@ def wars(
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "wars.md").write_text(markdown, encoding="utf-8")
-        result.summary.to_csv(out_dir / "wars-summary.csv")
+        result.summary.to_csv(out_dir / "wars-summary.csv", float_format="%.17g")
         for design, preds in result.predictions.items():
             preds.drop(columns=["s_curve"]).to_csv(
-                out_dir / f"wars-predictions-{design}.csv", index=False
+                out_dir / f"wars-predictions-{design}.csv", index=False, float_format="%.6g"
             )
         save_figure(reliability_figure(result), out_dir / "wars-reliability.png")
         flagship = base_rate_for(scenarios.load(scenarios.DEFAULT))

@@ -97,7 +97,7 @@ def baserate(
         sc = load_scenario(scenario)
         result = base_rate_for(sc, duration_months)
         rc = result.reference_class
-        overrides = {
+        overrides: dict[str, Any] = {
             k: (v.value if v is not None else None)
             for k, v in (
                 ("type", type_),

@@ -34,7 +34,16 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-__all__ = ["CITATION", "COUNTS", "LICENCE", "OUTCOMES", "PATH", "dyad_years", "participants", "wars"]
+__all__ = [
+    "CITATION",
+    "COUNTS",
+    "LICENCE",
+    "OUTCOMES",
+    "PATH",
+    "dyad_years",
+    "participants",
+    "wars",
+]
 
 PATH = Path(str(resources.files("accord.datasets") / "data" / "cow_war_inter_v4.csv"))
 CITATION: Final = (
@@ -54,7 +63,13 @@ OUTCOMES: Final = {
     8: "changed_sides",
 }
 #: The documentation's counts (rows, wars, years) and those derived here (participants).
-COUNTS: Final = {"rows": 1932, "wars": 95, "first_year": 1823, "last_year": 2003, "participants": 332}
+COUNTS: Final = {
+    "rows": 1932,
+    "wars": 95,
+    "first_year": 1823,
+    "last_year": 2003,
+    "participants": 332,
+}
 _WAR_ENDINGS: Final = ("compromise", "stalemate", "transformed", "below_war")
 
 
@@ -103,13 +118,13 @@ def wars() -> pd.DataFrame:
     """One row per inter-state war (95), in war-number order."""
     p = participants()
     rows = []
-    for warnum, g in p.groupby("warnum"):
+    for _, g in p.groupby("warnum"):
         first, last = int(g["first_year"].min()), int(g["last_year"].max())
         years = last - first + 1
         deaths = g["battle_deaths"]
         rows.append(
             {
-                "warnum": int(warnum),  # type: ignore[call-overload]
+                "warnum": int(g["warnum"].iloc[0]),
                 "start_year": first,
                 "end_year": last,
                 "duration_years": years,

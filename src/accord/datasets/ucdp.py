@@ -128,20 +128,22 @@ def episodes() -> pd.DataFrame:
     split = ended_before > 0
     cy.loc[split, "episode_id"] = cy.loc[split, "c_epid"].astype(str) + ".2"
     rows = []
-    for eid, g in cy.groupby("episode_id", sort=False):
+    for key, g in cy.groupby("episode_id", sort=False):
+        eid = str(key)
         first, last = g.iloc[0], g.iloc[-1]
         start = pd.Timestamp(first["start_date2"])
         coded = last["c_epterm"] == 1
         ongoing = int(last["year"]) == OBSERVED_UNTIL.year and not coded
+        end: pd.Timestamp | None
         if coded:
             end = pd.Timestamp(str(last["c_ependdate"]).strip())
-            end_prec = int(last["c_ependprec"])
+            end_prec = float(last["c_ependprec"])
             outcome = OUTCOMES[int(last["c_outcome"])]
         elif ongoing:
-            end, end_prec, outcome = pd.NaT, np.nan, "ongoing"
+            end, end_prec, outcome = None, np.nan, "ongoing"
         else:
-            end, end_prec, outcome = pd.Timestamp(int(last["year"]), 12, 31), 5, "uncoded"
-        stop = pd.Timestamp(OBSERVED_UNTIL) if ongoing else end
+            end, end_prec, outcome = pd.Timestamp(int(last["year"]), 12, 31), 5.0, "uncoded"
+        stop = pd.Timestamp(OBSERVED_UNTIL) if end is None else end
         days = max((stop - start).days, 1)
         rows.append(
             {
@@ -153,7 +155,7 @@ def episodes() -> pd.DataFrame:
                 "side_b": last["side_b"],
                 "start": start,
                 "start_precision": int(first["start_prec2"]),
-                "end": end,
+                "end": pd.NaT if end is None else end,
                 "end_precision": end_prec,
                 "ended": not ongoing,
                 "censored": ongoing,

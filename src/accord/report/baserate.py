@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,13 +33,11 @@ def reliability_figure(result: WarBacktest, bins: int = 10) -> Figure:
     axes = fig.subplots(1, len(designs), squeeze=False)[0]
     for ax, design in zip(axes, designs, strict=True):
         table = reliability(result.predictions[design], bins=bins)
-        scores = result.summary.loc[design]
+        scores = {r["predictor"]: r for r in result.records() if r["design"] == design}
         for k, name in enumerate(PREDICTORS):
             t = table[table["predictor"] == name]
-            brier = float(scores.loc[name, "brier"])
-            ax.plot(
-                t["mean_forecast"], t["observed"], "-", color=f"C{k}", lw=1, alpha=0.7
-            )
+            brier = float(scores[name]["brier"])
+            ax.plot(t["mean_forecast"], t["observed"], "-", color=f"C{k}", lw=1, alpha=0.7)
             ax.scatter(
                 t["mean_forecast"],
                 t["observed"],
@@ -68,8 +67,14 @@ def baserate_figure(result: BaseRate, title: str = "") -> Figure:
     fig = new_figure(7.0, 4.5)
     ax = fig.add_subplot()
     ax.fill_between(t, c["lo"], c["hi"], step="post", alpha=0.2, color="C0")
-    ax.step(t, c["p"], where="post", color="C0",
-            label=f"Kaplan-Meier, the class ({result.n_at_risk} episodes at risk)")
+    ax.step(
+        t,
+        c["p"],
+        where="post",
+        color="C0",
+        lw=2,
+        label=f"Kaplan-Meier, the class ({result.n_at_risk} episodes at risk; 95% band)",
+    )
     ax.plot(t, c["weibull"], color="C1", ls="--", label="Weibull AFT (all episodes)")
     ax.plot(t, c["loglogistic"], color="C2", ls="-.", label="log-logistic AFT (all episodes)")
     for h in result.horizons:
@@ -80,5 +85,5 @@ def baserate_figure(result: BaseRate, title: str = "") -> Figure:
     ax.set_ylabel("probability the war has ended")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
-    ax.set_title(title or result.reference_class.describe(), fontsize=9)
+    ax.set_title(textwrap.fill(title or result.reference_class.describe(), 90), fontsize=9)
     return fig

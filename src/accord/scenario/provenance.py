@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from accord.errors import format_path
-from accord.scenario.schema import Scenario
 from accord.scenario.reference_class import reference_class_unsourced
+from accord.scenario.schema import Scenario
 from accord.scenario.war import war_unsourced
 
 __all__ = ["unsourced"]

@@ -267,11 +267,11 @@ class ScenarioArrays:
         return np.where(self.present, self.capability * self.salience, 0.0)
 
 
-from accord.scenario.war import War, war_problems  # noqa: E402  (war.py builds on the above)
 from accord.scenario.reference_class import (  # noqa: E402  (builds on the above)
     ReferenceClassSpec,
     reference_class_problems,
 )
+from accord.scenario.war import War, war_problems  # noqa: E402  (war.py builds on the above)
 
 
 class Scenario(_Frozen):
