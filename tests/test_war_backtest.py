@@ -66,7 +66,9 @@ def test_scores_equal_direct_computations(temporal: pd.DataFrame) -> None:
         y = f["y"].to_numpy()
         row = s.loc[name]
         np.testing.assert_allclose(row["brier"], np.mean((p - y) ** 2))
-        np.testing.assert_allclose(row["log_loss"], -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+        np.testing.assert_allclose(
+            row["log_loss"], -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+        )
         assert row["brier_lo"] <= row["brier"] <= row["brier_hi"]
         assert row["windows"] == len(f)
     assert s.loc["constant", "c_index"] == 0.5
@@ -78,12 +80,28 @@ def test_the_committed_table_is_what_the_code_computes(temporal: pd.DataFrame) -
     committed = pd.read_csv(DOCS / "wars-summary.csv").set_index(["design", "predictor"])
     s = score(temporal, resamples=100, seed=1)
     for name in PREDICTORS:
-        for col in ("windows", "episodes", "observed_rate", "mean_forecast", "brier", "log_loss",
-                    "ibs", "c_index", "brier_vs_constant", "brier_vs_km"):
-            np.testing.assert_allclose(committed.loc[("temporal", name), col], s.loc[name, col],
-                                       rtol=1e-9, err_msg=f"{name} {col}")
+        for col in (
+            "windows",
+            "episodes",
+            "observed_rate",
+            "mean_forecast",
+            "brier",
+            "log_loss",
+            "ibs",
+            "c_index",
+            "brier_vs_constant",
+            "brier_vs_km",
+        ):
+            np.testing.assert_allclose(
+                committed.loc[("temporal", name), col],
+                s.loc[name, col],
+                rtol=1e-9,
+                err_msg=f"{name} {col}",
+            )
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- backtest-wars:start -->\n(.*?)<!-- backtest-wars:end -->", readme, re.S)
+    block = re.search(
+        r"<!-- backtest-wars:start -->\n(.*?)<!-- backtest-wars:end -->", readme, re.S
+    )
     assert block is not None
     assert block.group(1) == (DOCS / "wars.md").read_text(encoding="utf-8")
     # the verdict on the covariate model against the constant base rate is stated
@@ -100,4 +118,7 @@ def test_reliability_bins_count_every_known_window(temporal: pd.DataFrame) -> No
     r = reliability(temporal)
     known = temporal["y"].notna()
     for name in PREDICTORS:
-        assert r.loc[r["predictor"] == name, "n"].sum() == (known & (temporal["predictor"] == name)).sum()
+        assert (
+            r.loc[r["predictor"] == name, "n"].sum()
+            == (known & (temporal["predictor"] == name)).sum()
+        )
