@@ -157,6 +157,13 @@ def test_base_rate_for_a_flagship_scenario() -> None:
         ).all()
         assert frame[kind].is_monotonic_increasing
     json.dumps(r.to_dict())
+    head = r.headline(12.0)
+    assert head.estimate == "weibull-aft"  # too few in the class: the AFT rate stands in
+    assert (head.p, head.lo, head.hi) == tuple(
+        frame.loc[12.0, ["weibull", "weibull_lo", "weibull_hi"]]
+    )
+    assert head.text.startswith("base rate: P(end within 12 months | lasted 30) = ")
+    assert base_rate_for(sc).to_frame().equals(frame)  # seeded: the same numbers again
     # the same class by hand
     same = base_rate(
         ReferenceClass(
@@ -180,6 +187,7 @@ def test_base_rate_of_all_episodes_at_the_start() -> None:
     short = e[e["duration_months"] <= 12]
     assert short["ended"].all()
     np.testing.assert_allclose(r.p_end(12.0), len(short) / len(e))
+    assert r.headline(12.0).estimate == "kaplan-meier" and r.headline(12.0).p == r.p_end(12.0)
     assert r.mix["episodes"].sum() == e["ended"].sum()
 
 

@@ -24,7 +24,9 @@ being forecast) only earlier episodes count, so a war is never its own reference
 
 :func:`base_rate_for` is the one entry point for other layers (the settlement engine
 prints its result beside its own forecast): give it a scenario with a
-``reference_class:`` block, or a :class:`ReferenceClass`.
+``reference_class:`` block, or a :class:`ReferenceClass`; ``result.headline(12).text`` is
+the line to print (the class's Kaplan-Meier rate, or the Weibull AFT rate when fewer than
+10 of the class's episodes lasted this long).
 """
 
 from __future__ import annotations
@@ -46,7 +48,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HORIZONS",
+    "SMALL_CLASS",
     "BaseRate",
+    "Headline",
     "ReferenceClass",
     "base_rate",
     "base_rate_for",
@@ -138,6 +142,19 @@ def cut_at(episodes: pd.DataFrame, when: dt.date) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
+class Headline:
+    """One number to print beside a forecast: P(end within ``horizon`` months), its 95%
+    interval, which estimate it is, and a sentence saying so."""
+
+    horizon: float
+    p: float
+    lo: float
+    hi: float
+    estimate: str
+    text: str
+
+
+@dataclass(frozen=True)
 class BaseRate:
     """The base rate of a reference class after ``duration_months``, with how it was made."""
 
@@ -167,6 +184,36 @@ class BaseRate:
             ]
         return []
 
+    def headline(self, horizon: float = 12.0) -> Headline:
+        """The class's Kaplan-Meier rate, or, when fewer than :data:`SMALL_CLASS` of its
+        episodes lasted this long, the Weibull AFT rate (the best model of the back-test),
+        with its interval. The rule is fixed here, not chosen per scenario."""
+        records = self.to_frame().reset_index().to_dict("records")
+        row = next(
+            {str(k): float(v) for k, v in r.items()}
+            for r in records
+            if r["horizon"] == float(horizon)
+        )
+        if self.n_at_risk >= SMALL_CLASS:
+            p, lo, hi = row["p"], row["lo"], row["hi"]
+            estimate = "kaplan-meier"
+            how = (
+                f"Kaplan-Meier over the {self.n_at_risk} episodes of the class that lasted "
+                "this long"
+            )
+        else:
+            p, lo, hi = row["weibull"], row["weibull_lo"], row["weibull_hi"]
+            estimate = "weibull-aft"
+            how = (
+                f"Weibull AFT on all UCDP episodes; only {self.n_at_risk} of the class's "
+                f"{self.n} lasted this long"
+            )
+        text = (
+            f"base rate: P(end within {horizon:g} months | lasted {self.duration_months:.0f}) "
+            f"= {100 * p:.0f}% [{100 * lo:.0f}%, {100 * hi:.0f}%] ({how})"
+        )
+        return Headline(float(horizon), float(p), float(lo), float(hi), estimate, text)
+
     def p_end(self, horizon: float = 12.0) -> float:
         """The class's Kaplan-Meier P(end within ``horizon`` months | lasted so far)."""
         return float(self.km["p"].to_dict()[float(horizon)])
@@ -195,6 +242,7 @@ class BaseRate:
             "n_ended": self.n_ended,
             "n_at_risk": self.n_at_risk,
             "warnings": self.warnings,
+            "headline": asdict(self.headline(12.0)),
             "p_end": rows(self.to_frame()),
             "endings_within_12": rows(self.endings),
             "mix_of_endings": rows(self.mix),

@@ -173,3 +173,4 @@ def _print(result: Any, cow: dict[str, Any] | None) -> None:
         )
     for w in result.warnings:
         out.print(f"note: {w}")
+    out.print(result.headline(12.0).text)
