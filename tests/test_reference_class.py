@@ -76,3 +76,12 @@ def test_the_flagships_declare_their_class(sid: str) -> None:
     assert rc is not None and rc.has_provenance
     assert (rc.type, rc.incompatibility, rc.intensity) == ("interstate", "territory", "war")
     assert rc.start.isoformat() == "2022-02-24"
+
+
+def test_show_lists_the_reference_class() -> None:
+    res = CliRunner().invoke(app, ["show", "ukraine-2024-08"])
+    assert res.exit_code == 0
+    assert (
+        "reference class: type interstate, incompatibility territory, intensity war, "
+        "began 2022-02-24 [smo2022, annex2022 (judgement)]" in res.stdout
+    )

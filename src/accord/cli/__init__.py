@@ -262,6 +262,20 @@ def show(
             src = ", ".join(val.source) + (" (judgement)" if val.judgement else "")
             table.add_row(path.removeprefix("war."), f"{val.value:g}", src.strip(), val.note or "")
         out.print(table)
+    if sc.reference_class is not None:
+        rc = sc.reference_class
+        kind = ", ".join(
+            f"{k} {v}"
+            for k, v in rc.model_dump(
+                include={"type", "incompatibility", "intensity", "region"}
+            ).items()
+            if v is not None
+        )
+        src = ", ".join(rc.source) + (" (judgement)" if rc.judgement else "")
+        out.print(
+            f"reference class: {kind or 'any war'}, began {rc.start.isoformat()} [{src}]"
+            " (accord baserate --scenario)"
+        )
 
 
 @app.command()
