@@ -230,8 +230,8 @@ class BaseRate:
 
         def rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
             return [
-                {str(frame.index.name or "key"): k, **{str(c): _num(v) for c, v in r.items()}}
-                for k, r in frame.iterrows()
+                {str(c): _num(v) for c, v in r.items()}
+                for r in frame.reset_index().to_dict("records")
             ]
 
         return {
