@@ -61,7 +61,7 @@ def reliability_figure(result: WarBacktest, bins: int = 10) -> Figure:
 
 def baserate_figure(result: BaseRate, title: str = "") -> Figure:
     """P(the war has ended within t months from now): the class's Kaplan-Meier with its 95%
-    interval, and the two AFT models; horizons marked."""
+    interval, and the two AFT models with their 95% intervals at the horizons."""
     c = result.curve
     t = c.index.to_numpy(dtype=float)
     fig = new_figure(7.0, 4.5)
@@ -79,6 +79,12 @@ def baserate_figure(result: BaseRate, title: str = "") -> Figure:
     ax.plot(t, c["loglogistic"], color="C2", ls="-.", label="log-logistic AFT (all episodes)")
     for h in result.horizons:
         ax.axvline(h, color="grey", lw=0.6, ls=":")
+    a = result.aft
+    for k, kind in ((1, "weibull"), (2, "loglogistic")):
+        x = a.index.to_numpy(dtype=float) + (0.3 if k == 2 else -0.3)
+        mid = a[kind].to_numpy(dtype=float)
+        err = np.abs(np.vstack([mid - a[f"{kind}_lo"], a[f"{kind}_hi"] - mid]))
+        ax.errorbar(x, mid, yerr=err, fmt="none", ecolor=f"C{k}", capsize=3, lw=1)
     ax.set_xlim(0, float(np.max(t)))
     ax.set_ylim(0, 1)
     ax.set_xlabel(f"months from now (the war has lasted {result.duration_months:.0f} months)")
