@@ -272,14 +272,29 @@ def test_cli_settle_outputs(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "P(negotiated settlement) by month: 6 mo" in res.output
     assert "why no deal" in res.output and "money_per_pie" in res.output
-    js = runner.invoke(app, ["settle", "--runs", "300", "--json", "--vary", "theta=0.3,0.5"])
+    # the reference class's base rate beside the forecast (accord baserate)
+    assert "base rate: P(end within 6 months | lasted 30)" in res.output
+    assert "accord settle: P(war over within 6 months)" in res.output
+    js = runner.invoke(
+        app, ["settle", "--runs", "300", "--json", "--vary", "theta=0.3,0.5", "--no-baserate"]
+    )
     assert js.exit_code == 0, js.output
     import json
 
     data = json.loads(js.stdout)
     assert len(data["p_settled_by_month"]) == 25 and len(data["vary"]) == 2
     out = runner.invoke(
-        app, ["settle", "--runs", "300", "--out", str(tmp_path), "--plot", str(tmp_path / "s.svg")]
+        app,
+        [
+            "settle",
+            "--runs",
+            "300",
+            "--no-baserate",
+            "--out",
+            str(tmp_path),
+            "--plot",
+            str(tmp_path / "s.svg"),
+        ],  # fmt: skip
     )
     assert out.exit_code == 0, out.output
     assert (tmp_path / "ukraine-2024-08-settle-months.csv").exists()
@@ -329,7 +344,7 @@ def test_malformed_settle_section(tmp_path: Path, body: str, message: str) -> No
     ],
 )
 def test_bad_settle_options(args: list[str], message: str) -> None:
-    res = runner.invoke(app, ["settle", "--runs", "10", *args])
+    res = runner.invoke(app, ["settle", "--runs", "10", "--no-baserate", *args])
     assert res.exit_code == 2
     assert message in res.stderr
 

@@ -69,6 +69,13 @@ def settle(
     inputs: Annotated[
         bool, typer.Option("--inputs", help="Also print every derived input with its origin.")
     ] = False,
+    baserate: Annotated[
+        bool,
+        typer.Option(
+            "--baserate/--no-baserate",
+            help="Print the reference class's base rate beside the forecast (accord baserate).",
+        ),
+    ] = True,
 ) -> None:
     """Will the war end in a negotiated settlement, when, on what terms, and why not."""
     from accord.analysis.settle import crosscheck, parse_params, run_settle, vary
@@ -94,6 +101,7 @@ def settle(
     inp = res.inputs
     lo, width = inp.meta["scale"]
     head = res.headline()
+    base = _base_rates(sc, res) if baserate else []
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         res.to_frame().to_csv(out_dir / f"{sc.id}-settle-months.csv", index=False)
@@ -134,11 +142,17 @@ def settle(
                 for d in derived
             ],
             "warnings": warnings,
+            "base_rate": base,
             "vary": [{"value": v, "headline": _vary_row(r)} for v, r in varied],
         }
         sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
     else:
         _print(sc.id, res, derived, warnings, inputs, varied)
+        for b in base:
+            out.print(
+                f"{b['text']}; accord settle: P(war over within {b['horizon']:g} months) = "
+                f"{100 * b['settle']:.0f}% (settled or decided)"
+            )
     if plot is not None:
         from accord.report.save import save_figure
         from accord.report.settle import settle_figure
@@ -146,6 +160,27 @@ def settle(
         fig = settle_figure(res, title=f"{sc.id}: accord settle")
         save_figure(fig, plot, title=f"{sc.id}: accord settle")
         err.print(f"wrote {plot}")
+
+
+def _base_rates(sc: Any, res: Any) -> list[dict[str, Any]]:
+    """The reference class's base rate at 6, 12, 24 months and settle's comparable number
+    (P(the war is over: settled or decided) by then); empty without a reference class."""
+    if getattr(sc, "reference_class", None) is None:
+        return []
+    from accord.analysis.baserate import base_rate_for
+
+    rate = base_rate_for(sc)
+    over = res.outcome != 3
+    rows = []
+    for h in (6, 12, 24):
+        if h > res.months:
+            continue
+        hl = rate.headline(float(h))
+        p_over = float((over & (res.month <= h)).mean())
+        rows.append(
+            {"horizon": h, "p": hl.p, "lo": hl.lo, "hi": hl.hi, "text": hl.text, "settle": p_over}
+        )
+    return rows
 
 
 def _vary_row(r: Any) -> dict[str, Any]:
