@@ -294,7 +294,7 @@ def test_cli_settle_outputs(tmp_path: Path) -> None:
             str(tmp_path),
             "--plot",
             str(tmp_path / "s.svg"),
-        ],  # fmt: skip
+        ],
     )
     assert out.exit_code == 0, out.output
     assert (tmp_path / "ukraine-2024-08-settle-months.csv").exists()
