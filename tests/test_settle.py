@@ -77,6 +77,28 @@ def test_common_beliefs_settle_at_once_inside_the_fearon_range() -> None:
     assert nodes.size == 1
 
 
+@pytest.mark.parametrize("sid", FLAGSHIPS)
+def test_flagship_with_common_beliefs_and_no_frictions_settles_at_once(sid: str) -> None:
+    base = _flagship(sid)
+    a, b = base.beliefs[0]
+    inp = base.with_(
+        beliefs=((a, b), (a, b)), escalation=None, mediators=(), parcels=(), commitment=None,
+        spread=0.0, theta_spread=0.0, issues=(),
+    )  # fmt: skip
+    r = settle(inp, runs=200, seed=2)
+    assert (r.outcome == 0).all() and (r.month == 0).all()
+    low, high = r.surplus[:, 0], r.surplus[:, 1]  # both sides gain over their war values
+    assert (low >= -1e-12).all() and (high >= -1e-12).all()
+    # the war values are E[W̄] - c_A and 1 - E[W̄] - c_B: the line lies in M1's range
+    e = float(r.terms[0, 0] - r.surplus[0, 0] + base.cost[0])  # E[W̄] recovered
+    rng = war.bargaining_range(e, *base.cost)
+    assert rng.low - 1e-9 <= r.terms[0, 0] <= rng.high + 1e-9
+    # weighted Nash with linear utilities: low + w (high - low), kept inside the pie
+    w = base.weight_A
+    nash = np.clip(rng.low + w * (rng.high - rng.low), max(rng.low, 0), min(rng.high, 1))
+    assert r.terms[0, 0] == pytest.approx(nash, abs=1e-12)
+
+
 def test_discounted_line_tends_to_the_gamblers_ruin_end() -> None:
     th = np.array([0.3, 0.45, 0.5, 0.6])
     w = discounted_line(th, 12, 1 - 1e-7, (0.0, 1.0))
@@ -125,6 +147,13 @@ def test_alliance_for_guarantees_trade_exists_iff_salience_ratios_differ() -> No
     assert both.any()
     trade = differ["levels"][both]
     assert ((trade[:, 0] < 50) & (trade[:, 1] > 50)).all()  # alliance given, guarantee got
+    # M5's linkage condition (issue j = G toward A, k = N toward B) agrees
+    assert not war.linkage_gain(0.9, 0.9, 0.8, 0.8, 50, 50).linkable
+    assert war.linkage_gain(1.05, 0.9, 0.8, 0.9, 50, 50).linkable
+    # and on the flagship the belligerents' saliences make the trade
+    inp = _flagship("ukraine-2024-08")
+    n, g = (next(i for i in inp.issues if i.id == k) for k in ("N", "G"))
+    assert war.linkage_gain(g.weight[0], n.weight[0], g.weight[1], n.weight[1], 50, 50).linkable
 
 
 # -- comparative statics on both flagships (common random numbers) ----------------------
