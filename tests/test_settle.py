@@ -438,3 +438,39 @@ def test_flagship_chip_and_mediators_come_from_the_war_section() -> None:
     assert settle(loose, runs=1000, seed=3).p_swap()[0] > 0.1
     # the March 2023 flagship has no chip
     assert settle_inputs(scenarios.load("ukraine-2023-03"))[0].parcels == ()
+
+
+def test_red_lines_bind_the_terms_and_show_as_indivisibility() -> None:
+    from accord.scenario.schema import Scenario, Sourced
+    from accord.scenario.war import RedLine
+
+    sc = scenarios.load("ukraine-2024-08")
+    assert sc.war is not None and sc.war.settle is not None
+
+    war_, st0 = sc.war, sc.war.settle
+
+    def with_lines(lines: dict[str, dict[str, RedLine]]) -> Scenario:
+        st = st0.model_copy(update={"red_lines": lines})
+        return sc.model_copy(update={"war": war_.model_copy(update={"settle": st})})
+
+    def line(lo: float | None = None, hi: float | None = None) -> RedLine:
+        return RedLine(
+            at_least=None if lo is None else Sourced(value=lo, judgement=True),
+            at_most=None if hi is None else Sourced(value=hi, judgement=True),
+        )
+
+    red = with_lines({"UKR": {"T": line(lo=20.4)}, "RUS": {"N": line(hi=0)}})
+    inp, derived = settle_inputs(red, {"shift_B": 0.15})
+    assert inp.line_red_lines[0] == pytest.approx((0.204, 1.0))
+    assert {"red_line.UKR.T", "red_line.RUS.N"} <= {d.name for d in derived}
+    r = settle(inp, runs=2000, seed=12)
+    s = r.outcome == 0
+    assert s.mean() > 0.5
+    assert (r.terms[s, 0] >= 0.204 - 1e-12).all()
+    assert (r.terms[s, r.issue_ids.index("N")] == 0).all()
+    # red lines that cannot both hold: no settlement, every run blocked by indivisibility
+    clash = with_lines({"UKR": {"T": line(lo=30)}, "RUS": {"T": line(hi=10)}})
+    inp2, _ = settle_inputs(clash, {"shift_B": 0.15})
+    r2 = settle(inp2, runs=500, seed=12)
+    assert (r2.outcome != 0).all()
+    assert (r2.blocked_share()[:12, 2] == 1).all()

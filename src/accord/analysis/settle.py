@@ -642,6 +642,23 @@ def settle_inputs(
                 "swap candidates: " + (", ".join(c.name for c in cands) or "any land"),
             )
         )
+    line_reds = [(0.0, 1.0), (0.0, 1.0)]
+    if st is not None:
+        for side_i, who in enumerate((a_id, b_id)):
+            rl = st.red_lines.get(who, {}).get(w.issue)
+            if rl is None:
+                continue
+            lo_r = (float(rl.at_least.value) - lo) / width if rl.at_least is not None else 0.0
+            hi_r = (float(rl.at_most.value) - lo) / width if rl.at_most is not None else 1.0
+            line_reds[side_i] = (lo_r, hi_r)
+            derived.append(
+                Derived(
+                    f"red_line.{who}.{w.issue}",
+                    (lo + width * lo_r, lo + width * hi_r),
+                    f"war.settle.red_lines.{who}.{w.issue}",
+                    "the line it can sign (war issue scale)",
+                )
+            )
     ag = w.agreement
     dur = Durability(
         dmz=param(
@@ -665,6 +682,7 @@ def settle_inputs(
         mediators=tuple(meds),
         parcels=tuple(parcels),
         psi=psi,
+        line_red_lines=(line_reds[0], line_reds[1]),
         commitment=com,
         escalation=esc,
         durability=dur,

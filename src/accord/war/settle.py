@@ -283,6 +283,7 @@ class SettleInputs:
     the log-scale standard deviation of the per-run draws of the judgement numbers
     (costs, shifts, gammas, reputational costs); ``theta_spread`` that of the battle odds
     on the logit scale. ``weight_A`` is side A's bargaining power in the Nash solution.
+    ``line_red_lines``: the war issue's line each side can sign (pie units, [lo, hi]).
     ``enforcement``: how much of a mediator's leverage on a side offsets the other side's
     feared post-settlement shift (the mediator can restrain its client; Favretto 2009).
     """
@@ -299,6 +300,7 @@ class SettleInputs:
     weight_A: float = 0.5
     issues: tuple[PackageIssue, ...] = ()
     psi: tuple[float, float] = (0.0, 0.0)
+    line_red_lines: tuple[tuple[float, float], tuple[float, float]] = ((0.0, 1.0), (0.0, 1.0))
     commitment: Commitment | None = None
     parcels: tuple[HeldParcel, ...] = ()
     mediators: tuple[Mediator, ...] = ()
@@ -453,50 +455,77 @@ def _pareto(a: F, b: F, mask: B) -> NDArray[np.int64]:
     return np.asarray(keep, dtype=np.int64)
 
 
-def _bounds(va: F, vb: F, ga: F, gb: F, front: F, psi_a: F, psi_b: F) -> tuple[F, F]:
-    """The lines (pie units) A accepts at least and B at most, for (runs, packages)."""
+def _bounds(
+    va: F,
+    vb: F,
+    ga: F,
+    gb: F,
+    front: F,
+    psi_a: F,
+    psi_b: F,
+    line: tuple[float, float] = (0.0, 1.0),
+) -> tuple[F, F]:
+    """The lines (pie units) A accepts at least and B at most, for (runs, packages), within
+    ``line`` (the pie, or the part of it both sides' red lines allow)."""
     lo = va[:, None] - ga[None, :]
     hi = 1.0 + gb[None, :] - vb[:, None]
     f = front[:, None]
     lo = np.maximum(lo, np.minimum(lo + psi_a[:, None], f))
     hi = np.minimum(hi, np.maximum(hi - psi_b[:, None], f))
-    return np.maximum(lo, 0.0), np.minimum(hi, 1.0)
+    return np.maximum(lo, line[0]), np.minimum(hi, line[1])
 
 
 def _any_feasible(
-    va: F, vb: F, ga: F, gb: F, front: F, psi_a: F | None, psi_b: F | None, tol: float = 1e-12
+    va: F,
+    vb: F,
+    ga: F,
+    gb: F,
+    front: F,
+    psi_a: F | None,
+    psi_b: F | None,
+    line: tuple[float, float] = (0.0, 1.0),
+    tol: float = 1e-12,
 ) -> B:
     """Does some package give both sides at least their war values (within the pie)?
 
     Without reputational costs (``psi_a = psi_b = None``) this is the closed form
-    ``gain_A + gain_B >= V_A + V_B - 1``, ``gain_A >= V_A - 1``, ``gain_B >= V_B - 1``.
+    ``gain_A + gain_B >= V_A + V_B - 1``, ``gain_A >= V_A - hi``, ``gain_B >= V_B - 1 + lo``
+    for the line's allowed interval ``[lo, hi]``.
     """
-    if ga.size == 0:
+    if ga.size == 0 or line[0] > line[1]:
         return np.zeros(va.shape[0], dtype=bool)
     if psi_a is None or psi_b is None:
         z = (va + vb - 1.0 - tol)[:, None]
         fast: B = np.asarray(
             (
                 ((ga + gb)[None, :] >= z)
-                & (ga[None, :] >= (va - 1.0 - tol)[:, None])
-                & (gb[None, :] >= (vb - 1.0 - tol)[:, None])
+                & (ga[None, :] >= (va - line[1] - tol)[:, None])
+                & (gb[None, :] >= (vb - 1.0 + line[0] - tol)[:, None])
             ).any(axis=1)
         )
         return fast
-    lo, hi = _bounds(va, vb, ga, gb, front, psi_a, psi_b)
+    lo, hi = _bounds(va, vb, ga, gb, front, psi_a, psi_b, line)
     ok: B = np.asarray((lo <= hi + tol).any(axis=1))
     return ok
 
 
 def _nash(
-    va: F, vb: F, ga: F, gb: F, front: F, psi_a: F | None, psi_b: F | None, w: F
+    va: F,
+    vb: F,
+    ga: F,
+    gb: F,
+    front: F,
+    psi_a: F | None,
+    psi_b: F | None,
+    w: F,
+    line: tuple[float, float] = (0.0, 1.0),
 ) -> tuple[F, F]:
     """The weighted-Nash line for each (run, package) and the log Nash product (-inf where
     the package is infeasible). The line may fall on either side of the front (where the
     reputational cost of the side conceding applies) or on the front itself."""
     if psi_a is None or psi_b is None:  # no reputational costs: one closed-form piece
-        lo = np.maximum(va[:, None] - ga[None, :], 0.0)
-        hi = np.minimum(1.0 + gb[None, :] - vb[:, None], 1.0)
+        lo = np.maximum(va[:, None] - ga[None, :], line[0])
+        hi = np.minimum(1.0 + gb[None, :] - vb[:, None], line[1])
         ua0 = ga[None, :] - va[:, None]
         ub0 = 1.0 + gb[None, :] - vb[:, None]
         wa = w[:, None]
@@ -507,7 +536,7 @@ def _nash(
             val = wa * np.log(np.maximum(sa, 0.0)) + (1 - wa) * np.log(np.maximum(sb, 0.0))
         val = np.where(ok, np.where(np.isneginf(val) | np.isnan(val), -1e300, val), -np.inf)
         return x, val
-    lo, hi = _bounds(va, vb, ga, gb, front, psi_a, psi_b)
+    lo, hi = _bounds(va, vb, ga, gb, front, psi_a, psi_b, line)
     feasible = lo <= hi + 1e-12
     f = front[:, None]
     wa = w[:, None]
@@ -795,6 +824,8 @@ def settle(
         return out
 
     space = package_space(inp.issues)
+    (ra_lo, ra_hi), (rb_lo, rb_hi) = inp.line_red_lines
+    red_line = (max(0.0, ra_lo, rb_lo), min(1.0, ra_hi, rb_hi))
     ga_all, gb_all, g_all = space["gain_A"], space["gain_B"], space["g"]
     everything = np.ones(ga_all.shape[0], dtype=bool)
     front_sets = {
@@ -928,8 +959,8 @@ def settle(
         allp, redp = front_sets["all"], front_sets["red"]
         m1 = _any_feasible(vca, vcb, ga_all[allp], gb_all[allp], f_i, None, None)
         m2 = m1 & _any_feasible(va, vb, ga_all[allp], gb_all[allp], f_i, None, None)
-        m3 = m2 & _any_feasible(va, vb, ga_all[redp], gb_all[redp], f_i, None, None)
-        m4 = m3 & _any_feasible(va, vb, ga_all[redp], gb_all[redp], f_i, pa_, pb_)
+        m3 = m2 & _any_feasible(va, vb, ga_all[redp], gb_all[redp], f_i, None, None, red_line)
+        m4 = m3 & _any_feasible(va, vb, ga_all[redp], gb_all[redp], f_i, pa_, pb_, red_line)
         m5 = np.zeros(idx.size, dtype=bool)
         m6 = np.zeros(idx.size, dtype=bool)
         best = np.full(idx.size, -np.inf)
@@ -950,10 +981,20 @@ def settle(
             pb_r = pb_[rows] if pb_ is not None else None
             va_r, vb_r, f_r = va[rows], vb[rows], f_i[rows]
             if p_red.size:
-                m5[rows] |= _any_feasible(va_r, vb_r, ga_all[p_red], gb_all[p_red], f_r, pa_r, pb_r)
+                m5[rows] |= _any_feasible(
+                    va_r, vb_r, ga_all[p_red], gb_all[p_red], f_r, pa_r, pb_r, red_line
+                )
             if p_veto.size:
                 x, val = _nash(
-                    va_r, vb_r, ga_all[p_veto], gb_all[p_veto], f_r, pa_r, pb_r, weight[idx][rows]
+                    va_r,
+                    vb_r,
+                    ga_all[p_veto],
+                    gb_all[p_veto],
+                    f_r,
+                    pa_r,
+                    pb_r,
+                    weight[idx][rows],
+                    red_line,
                 )
                 j = np.argmax(val, axis=1)
                 pick = np.arange(rows.size)
