@@ -190,7 +190,13 @@ def _vary_row(r: Any) -> dict[str, Any]:
         "p_settled_by": at,
         "p_escalation": r.p_escalation()[0],
         "p_swap": r.p_swap()[0],
-        "median_line": float(np.nanmedian(r.terms[:, 0])) if (r.outcome == 0).any() else None,
+        "median_line": (
+            float(np.nanmedian(r.terms[:, 0])) * r.inputs.meta["scale"][1]
+            + r.inputs.meta["scale"][0]
+            if (r.outcome == 0).any()
+            else None
+        ),
+        "p_relapse_24": _num(r.p_relapse()[1]),
     }
 
 
@@ -286,12 +292,23 @@ def _print(
     out.print(ot)
     if varied:
         vt = Table(title="comparative statics (common random numbers)", title_justify="left")
-        for col in ("value", "P(6 mo)", "P(12 mo)", "P(24 mo)", "P(escalation)", "P(swap)"):
+        cols = ("value", "P(6 mo)", "P(12 mo)", "P(24 mo)", "settled line median")
+        for col in (*cols, "P(escalation)", "P(swap)", "P(relapse 24 mo)"):
             vt.add_column(col, justify="right")
         for v, r in varied:
             pv, sv = r.p_settled_by()
             cells = [f"{pv[m]:.3f} ± {sv[m]:.3f}" if m <= r.months else "-" for m in (6, 12, 24)]
-            vt.add_row(f"{v:g}", *cells, f"{r.p_escalation()[0]:.3f}", f"{r.p_swap()[0]:.3f}")
+            ok = r.outcome == 0
+            med = f"{np.median(r.terms[ok, 0]) * width + lo:.1f}" if ok.any() else "-"
+            rel = r.p_relapse()[1]
+            vt.add_row(
+                f"{v:g}",
+                *cells,
+                med,
+                f"{r.p_escalation()[0]:.3f}",
+                f"{r.p_swap()[0]:.3f}",
+                "-" if rel != rel else f"{rel:.3f}",
+            )
         out.print(vt)
     if show_inputs:
         it = Table(title="inputs (value, origin, rule inputs)", title_justify="left")
