@@ -252,7 +252,8 @@ def show(
 
         u, r = sc.war.belligerents
         table = Table(
-            title=f"war: {u} (pie side) vs {r} on issue {sc.war.issue}", title_justify="left"
+            title=f"war: {u} (side A, the pie) vs {r} (side B) on issue {sc.war.issue}",
+            title_justify="left",
         )
         table.add_column("war.", no_wrap=True)
         table.add_column("value", justify="right")
