@@ -263,6 +263,20 @@ def show(
             src = ", ".join(val.source) + (" (judgement)" if val.judgement else "")
             table.add_row(path.removeprefix("war."), f"{val.value:g}", src.strip(), val.note or "")
         out.print(table)
+    if sc.reference_class is not None:
+        rc = sc.reference_class
+        kind = ", ".join(
+            f"{k} {v}"
+            for k, v in rc.model_dump(
+                include={"type", "incompatibility", "intensity", "region"}
+            ).items()
+            if v is not None
+        )
+        src = ", ".join(rc.source) + (" (judgement)" if rc.judgement else "")
+        out.print(
+            f"reference class: {kind or 'any war'}, began {rc.start.isoformat()} [{src}]"
+            " (accord baserate --scenario)"
+        )
 
 
 @app.command()
@@ -425,3 +439,7 @@ app.add_typer(backtest_app, name="backtest")
 from accord.cli.war import war_app  # noqa: E402
 
 app.add_typer(war_app, name="war")
+
+from accord.cli.baserate import baserate  # noqa: E402
+
+app.command("baserate")(baserate)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from accord.errors import format_path
+from accord.scenario.reference_class import reference_class_unsourced
 from accord.scenario.schema import Scenario
 from accord.scenario.war import war_unsourced
 
@@ -25,4 +26,5 @@ def unsourced(scenario: Scenario) -> list[str]:
         if issue.status_quo is not None and not issue.status_quo.has_provenance:
             out.append(format_path(("issues", k, "status_quo")))
     out.extend(war_unsourced(scenario))
+    out.extend(reference_class_unsourced(scenario))
     return out

@@ -268,6 +268,10 @@ class ScenarioArrays:
         return np.where(self.present, self.capability * self.salience, 0.0)
 
 
+from accord.scenario.reference_class import (  # noqa: E402  (builds on the above)
+    ReferenceClassSpec,
+    reference_class_problems,
+)
 from accord.scenario.war import War, war_problems  # noqa: E402  (war.py builds on the above)
 
 
@@ -294,6 +298,9 @@ class Scenario(_Frozen):
     actors: tuple[Actor, ...]
     spaces: tuple[Space, ...] = ()
     war: War | None = Field(default=None, description="Two-actor war-model parameters.")
+    reference_class: ReferenceClassSpec | None = Field(
+        default=None, description="The kind of war, in UCDP's terms, and its start date."
+    )
     attributes: Attributes = Field(default_factory=dict)
 
     @field_validator("salience_scale", mode="before")
@@ -563,4 +570,5 @@ def _semantic_problems(sc: Scenario) -> list[Problem]:
         if not space.issues:
             out.append(Problem(format_path(("spaces", s, "issues")), "a space needs an issue"))
     out.extend(war_problems(sc))
+    out.extend(reference_class_problems(sc))
     return out
