@@ -389,3 +389,20 @@ def test_new_war_verbs_refuse_bad_input(args: list[str], message: str) -> None:
     assert res.exit_code == 2, res.output
     assert res.stderr.strip() == message
     assert "Traceback" not in res.output
+
+
+def test_default_run_summarises_swap_mediators_and_durability() -> None:
+    res = runner.invoke(app, ["run", "-m", "compromise"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert (
+        "land for land (UKR holds RUS's KURSK): never within the horizon; without RUS's "
+        "reputational cost from month 8"
+    ) in res.output
+    assert (
+        "mediators (Kydd): CHN credible to RUS; IND credible to RUS; TUR credible to neither"
+        in (res.output)
+    )
+    want = 1 - math.exp(-math.log(2) * math.exp(-0.4 * 0.5))
+    assert f"P(relapse within 120 months) {want:.2f}" in res.output
+    march = runner.invoke(app, ["run", "ukraine-2023-03", "-m", "compromise"])
+    assert "land for land" not in march.output  # no Ukrainian-held Russian land in March 2023

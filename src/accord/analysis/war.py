@@ -314,7 +314,11 @@ def overview(sc: Scenario) -> dict[str, Any]:
     as positions on the war issue's scale), ``status_quo`` (the issue's status quo and
     whether it lies in the range), ``offer`` (M2: the side A's risk-return offer on the
     scale and P(war)), ``window`` (M4: the side A's lowest and side B's highest
-    acceptable guarantee strength, and whether a strength both accept exists).
+    acceptable guarantee strength, and whether a strength both accept exists), ``swap``
+    (M5: chip, holder, owner, first feasible month and the same without psi; -1 = never),
+    ``mediators`` (M6: name, favoured side, credible advising side A / side B to concede)
+    and ``durability`` (M9: P(relapse) of the agreement on the table within the horizon,
+    the horizon in months).
     """
     if sc.war is None:
         return {}
@@ -346,7 +350,40 @@ def overview(sc: Scenario) -> dict[str, Any]:
         out["window"] = (float(w.bound_A), float(w.bound_B), bool(w.nonempty))
     except ModelError:
         pass
+    _overview_m5_m6_m9(sc, out)
     return out
+
+
+def _overview_m5_m6_m9(sc: Scenario, out: dict[str, Any]) -> None:
+    """The swap, mediator and durability lines of :func:`overview` (where the inputs exist)."""
+    w = sc.war
+    if w is None:
+        return
+    who = dict(zip(("A", "B"), w.belligerents, strict=True))
+    try:
+        res = swap_table(sc, merge(swap_inputs(sc), {}))
+        chip = next(p for p in parcels(sc) if p.name == res["chip"])
+        out["swap"] = (
+            chip.name,
+            who[chip.holder],
+            who[chip.owner],
+            int(res["first_feasible"]),
+            int(res["without_psi"]["first_feasible"]),
+        )
+    except ModelError:
+        pass
+    try:
+        rows = mediation_table(sc, merge(mediate_inputs(sc), {}))
+        a, b = w.belligerents
+        out["mediators"] = [
+            (r["mediator"], r["toward"], r[f"credible_{a}"], r[f"credible_{b}"]) for r in rows
+        ]
+    except ModelError:
+        pass
+    if w.agreement is not None:
+        params = durability_inputs(sc)
+        res = war.relapse_probability(params["horizon"], **{k: params[k] for k in _HAZARD_KEYS})
+        out["durability"] = (float(res.p_relapse), int(params["horizon"]))
 
 
 # -- M5, M6, M9 on a scenario -------------------------------------------------------------
