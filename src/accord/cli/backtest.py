@@ -57,20 +57,30 @@ def deu(
         resamples=resamples,
     )
     table = Table(title="DEU III back-test (353 issues; Nice votes)", title_justify="left")
-    for col in ("predictor", "N", "failed", "MAE [95% CI]", "median AE", "within 10"):
+    cols = ("predictor", "N", "failed", "MAE [95% CI]", "ΔMAE vs compromise", "median AE")
+    for col in (*cols, "within 10", "90% coverage", "CRPS"):
         table.add_column(col, justify="left" if col == "predictor" else "right")
     for name, r in result.summary.sort_values("mae").iterrows():
+        delta = r.get("dmae", float("nan"))
         table.add_row(
             f"{name}{' (CV)' if r['fitted'] else ''}",
             str(r["n"]),
             str(r["failed"]),
             f"{r['mae']:.2f} [{r['mae_lo']:.2f}, {r['mae_hi']:.2f}]",
+            "-" if delta != delta else f"{delta:+.2f} [{r['dmae_lo']:+.2f}, {r['dmae_hi']:+.2f}]",
             f"{r['median_ae']:.2f}",
             f"{100 * r['hit_rate']:.1f}%",
+            f"{100 * r['coverage']:.1f}%",
+            f"{r['crps']:.2f}",
         )
     out.print(table)
+    if "dmae" in result.summary.columns:
+        out.print(
+            "ΔMAE: paired bootstrap difference in MAE against the compromise model as published "
+            "(decision_rules=False); negative is better"
+        )
     for name, chosen in result.choices.items():
-        out.print(f"{name}: chosen per fold: {', '.join(chosen)}")
+        out.print(f"{name}: chosen per fold: {'; '.join(chosen)}")
     markdown = result.to_markdown()
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)

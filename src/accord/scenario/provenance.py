@@ -22,6 +22,8 @@ def unsourced(scenario: Scenario) -> list[str]:
         for iid, stance in actor.positions.items():
             if not stance.has_provenance:
                 out.append(format_path(("actors", i, "positions", iid)))
+            if stance.acceptable is not None and not stance.acceptable.has_provenance:
+                out.append(format_path(("actors", i, "positions", iid, "acceptable")))
     for k, issue in enumerate(scenario.issues):
         if issue.status_quo is not None and not issue.status_quo.has_provenance:
             out.append(format_path(("issues", k, "status_quo")))
