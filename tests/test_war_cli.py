@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import builtins
+import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -218,7 +220,7 @@ def test_default_run_ends_with_the_settle_headline() -> None:
 def test_show_lists_every_war_number_with_its_source() -> None:
     res = runner.invoke(app, ["show", "ukraine-2024-08"], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
-    assert "war: UKR (pie side) vs RUS on issue T" in res.output
+    assert "war: UKR (side A, the pie) vs RUS (side B) on issue T" in res.output
     assert cells(res.output, "p")[:2] == ["0.2", "design, D42, D2 (judgement)"]
     assert cells(res.output, "brinkmanship.partners.CHN.trade_share")[:2] == ["0.338", "D16"]
 
@@ -245,3 +247,158 @@ def test_bad_flags_fail_before_any_work(args: list[str], message: str) -> None:
     assert res.exit_code == 2
     assert message in res.output
     assert "parameters" not in res.output and "Traceback" not in res.output
+
+
+# -- M5 swap, M6 mediate, M9 durability; --json on every verb ---------------------------
+
+
+def test_war_swap_flagship_is_blocked_by_the_reputational_cost() -> None:
+    res = runner.invoke(app, ["war", "swap"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "land for land: RUS's KURSK, held by UKR" in res.stdout
+    assert cells(res.stdout, "first feasible month")[0] == "never"
+    # without psi the depreciating chip meets OCC_1000 (0.0074 to UKR) once
+    # U_swap = 0.02·0.88^t <= 0.0074, i.e. t >= ln(0.37)/ln(0.88) = 7.8: month 8
+    assert cells(res.stdout, "without ψ")[0] == "8"
+    assert cells(res.stdout, "psi")[:2] == ["0.5", "scenario [design] (judgement)"]
+    assert "the reputational cost blocks the swap" in res.stdout
+    # psi = 0 on the command line opens it
+    opened = runner.invoke(app, ["war", "swap", "--psi", "0", "--json"])
+    data = json.loads(opened.stdout)
+    assert data["results"]["first_feasible"] == 8
+    assert data["parameters"]["psi"] == {"value": 0.0, "from": "command line"}
+    assert data["results"]["holder"] == "UKR" and data["results"]["owner"] == "RUS"
+    assert data["results"]["months"]["feasible"][8] is True
+
+
+def test_war_swap_on_a_scenario_without_one_is_refused() -> None:
+    res = runner.invoke(app, ["war", "swap", "ukraine-2023-03"])
+    assert res.exit_code == 2
+    assert res.stderr.strip() == (
+        "error: war.swap: the scenario has no land-for-land swap (no parcel held by the "
+        "belligerent that does not own it)"
+    )
+
+
+def test_war_mediate_flagship() -> None:
+    res = runner.invoke(app, ["war", "mediate", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    rows = {r["mediator"]: r for r in data["results"]["mediators"]}
+    # Kydd: China, biased toward Russia, is believed advising Russia to concede, not Ukraine
+    assert rows["CHN"]["credible_RUS"] and not rows["CHN"]["credible_UKR"]
+    # credibility margin for RUS: b·[(1 - r_L)·x_risky + r_L·w - x_safe] - r_L·k with B's
+    # safe/risky shares 1 - p_w + c_A = 0.9, 1 - p_s + c_A = 1.1 and war share 1 - p = 0.8
+    assert rows["CHN"]["margin_RUS"] == pytest.approx(0.6 * (0.8 * 1.1 + 0.2 * 0.8 - 0.9) - 0.02)
+    # Favretto: P(settle | 0.6) on the shared default shape
+    assert rows["CHN"]["p_settle"] == pytest.approx(0.1 + 0.9 * (0.5 * 0.4**2 + 0.6 * 0.6**2))
+    # Beardsley: a deal bought with leverage relapses more than the natural one
+    assert rows["CHN"]["p_relapse_RUS"] > data["results"]["p_relapse_natural"]
+    assert data["results"]["least_effective_bias"] == pytest.approx(1 / (1 + 0.6 / 0.5))
+    table = runner.invoke(app, ["war", "mediate"], env={"COLUMNS": "200"})
+    assert cells(table.stdout, "CHN")[:2] == ["0.6 toward RUS", "scenario [P1, P4] (judgement)"]
+
+
+def test_war_durability_flagship() -> None:
+    res = runner.invoke(app, ["war", "durability", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["parameters"]["guarantees"]["value"] == 0.5
+    # constant hazard: 1 - exp(-120·λ0·exp(-β_g·0.5)), λ0 = ln 2 / 120
+    want = 1 - math.exp(-math.log(2) * math.exp(-0.4 * 0.5))
+    assert data["results"]["agreement"]["p_relapse"] == pytest.approx(want)
+    assert data["results"]["none"]["p_relapse"] == pytest.approx(0.5)
+    p = [data["results"][k]["p_relapse"] for k in ("none", "agreement", "all")]
+    assert p[0] > p[1] > p[2]
+    bought = runner.invoke(
+        app, ["war", "durability", "--gap", "0.05", "--l0", "0.05", "--lam", "0.9", "--json"]
+    )
+    assert json.loads(bought.stdout)["results"]["agreement"]["p_relapse"] > want
+
+
+@pytest.mark.parametrize(
+    ("cmd", "suffix"), [("swap", ".png"), ("mediate", ".svg"), ("durability", ".html")]
+)
+def test_new_war_plots(tmp_path: Path, cmd: str, suffix: str) -> None:
+    path = tmp_path / f"{cmd}{suffix}"
+    result = runner.invoke(app, ["war", cmd, "--plot", str(path)])
+    assert result.exit_code == 0, result.output
+    assert path.stat().st_size > 1000
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["range"], ["screen"], ["fight", "--runs", "200"], ["commit"], ["brink"], ["swap"],
+        ["mediate"], ["durability"],
+    ],
+)  # fmt: skip
+def test_every_war_verb_prints_json(args: list[str]) -> None:
+    res = runner.invoke(app, ["war", *args, "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)  # nothing but the JSON object on stdout
+    assert data["scenario"] == {"id": "ukraine-2024-08", "as_of": "2024-08-25"}
+    assert data["sides"] == {"A": "UKR", "B": "RUS"}
+    assert data["results"] and all(
+        "value" in v and "from" in v for v in data["parameters"].values()
+    )
+
+
+def test_json_numbers_match_the_tables() -> None:
+    data = json.loads(runner.invoke(app, ["war", "range", "--json"]).stdout)
+    assert data["results"]["high"] == pytest.approx(0.32)
+    assert data["results"]["on_scale"]["high"] == pytest.approx(32.0)
+    assert data["results"]["status_quo"]["inside"] is True
+    assert data["parameters"]["c_A"]["from"] == "scenario [design, D30] (judgement)"
+    fight = json.loads(runner.invoke(app, ["war", "fight", "--runs", "500", "--json"]).stdout)
+    assert set(fight["results"]["p_outcome"]) == {"settled", "UKR won", "RUS won", "fighting"}
+    assert sum(fight["results"]["p_outcome"].values()) == pytest.approx(1.0)
+    commit = json.loads(runner.invoke(app, ["war", "commit", "--json"]).stdout)
+    assert commit["results"]["nonempty"] is False and commit["results"]["low"] is None  # NaN
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["swap", "--h", "1.5"], "error: h: must be in [0, 1] (got 1.5)"),
+        (["swap", "--psi", "-1"], "error: psi: must be in [0, inf] (got -1.0)"),
+        (["swap", "--months", "-2"], "error: months: must be an integer >= 0 (got -2)"),
+        (["mediate", "--kappa", "1"], "error: kappa: must be in (1, inf] (got 1.0)"),
+        (["mediate", "--r-l", "2"], "error: r_L: must be in [0, 1] (got 2.0)"),
+        (
+            ["mediate", "ec-emissions-1994"],
+            "error: p: no value: give --p or a scenario whose war section sets it",
+        ),
+        (["durability", "--dmz", "1.5"], "error: dmz: must be in [0, 1] (got 1.5)"),
+        (
+            ["durability", "--horizon", "-1"],
+            "error: horizon: must be an integer >= 0 (months) (got -1)",
+        ),
+        (
+            ["durability", "--plot", "h.jpg"],
+            "error: h.jpg: unknown plot format '.jpg'; use .png, .svg, .pdf, .html",
+        ),
+    ],
+)
+def test_new_war_verbs_refuse_bad_input(args: list[str], message: str) -> None:
+    res = runner.invoke(app, ["war", *args])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.strip() == message
+    assert "Traceback" not in res.output
+
+
+def test_default_run_summarises_swap_mediators_and_durability() -> None:
+    res = runner.invoke(app, ["run", "-m", "compromise"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert (
+        "land for land (UKR holds RUS's KURSK): never within the horizon; without RUS's "
+        "reputational cost from month 8"
+    ) in res.output
+    assert (
+        "mediators (Kydd): CHN credible to RUS; IND credible to RUS; TUR credible to neither"
+        in (res.output)
+    )
+    want = 1 - math.exp(-math.log(2) * math.exp(-0.4 * 0.5))
+    assert f"P(relapse within 120 months) {want:.2f}" in res.output
+    march = runner.invoke(app, ["run", "ukraine-2023-03", "-m", "compromise"])
+    assert "land for land" not in march.output  # no Ukrainian-held Russian land in March 2023

@@ -169,6 +169,18 @@ def test_land_swap_month_by_month() -> None:
     assert not frame["feasible"][:3].any()
 
 
+def test_land_swap_is_symmetric_in_the_sides() -> None:
+    # the same chip with A and B exchanged: the owner's R_swap and the holder's U_swap agree
+    chip = war.Parcel("K", owner="B", holder="A", area=1294, value_A=0.02, value_B=0.03)
+    cand = war.Parcel("P1", owner="A", holder="B", area=1000, value_A=0.015, value_B=0.01)
+    mirror = war.Parcel("K", owner="A", holder="B", area=1294, value_A=0.03, value_B=0.02)
+    mcand = war.Parcel("P1", owner="B", holder="A", area=1000, value_A=0.01, value_B=0.015)
+    kw = dict(h=0.12, delta=0.98, c=0.002, psi=0.0, alpha=1e-6, months=12)
+    one = war.land_swap(chip, [cand], **kw).to_frame()  # type: ignore[arg-type]
+    two = war.land_swap(mirror, [mcand], **kw).to_frame()  # type: ignore[arg-type]
+    assert one.equals(two)
+
+
 @given(psi=st.floats(1.0, 1e6))
 def test_large_reputational_cost_blocks_every_swap(psi: float) -> None:
     assert not _kursk(psi=psi, months=24).feasible.any()
@@ -315,8 +327,8 @@ def test_each_durability_feature_weakly_lowers_the_hazard(
     feats = dict(zip(FEATURES, base, strict=True))
     raised = dict(feats, **{which: max(feats[which], more)})
     kw = dict(gap=gap, L0=0.1, lam=0.95)
-    h0 = war.relapse_hazard(t, **feats, **kw).hazard  # type: ignore[arg-type]
-    h1 = war.relapse_hazard(t, **raised, **kw).hazard  # type: ignore[arg-type]
+    h0 = war.relapse_hazard(t, **feats, **kw).hazard
+    h1 = war.relapse_hazard(t, **raised, **kw).hazard
     assert h1 <= h0
     if raised[which] > feats[which] + 1e-6:
         assert h1 < h0  # every default beta is > 0

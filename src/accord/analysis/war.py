@@ -36,6 +36,7 @@ __all__ = [
     "mediate_inputs",
     "mediation_table",
     "merge",
+    "origin",
     "overview",
     "parcels",
     "provenance",
@@ -43,6 +44,7 @@ __all__ = [
     "range_sweep",
     "screen_inputs",
     "sides",
+    "swap_chip",
     "swap_inputs",
     "swap_table",
     "territory_of",
@@ -164,6 +166,11 @@ def brink_inputs(sc: Scenario) -> Inputs:
         k: (float(p.trade_share.value), float(p.curtail.value)) for k, p in b.partners.items()
     }
     return out
+
+
+def origin(x: Sourced | None) -> str | None:
+    """Where a scenario number comes from: ``"scenario [K1, K2] (judgement)"``."""
+    return _origin(x)
 
 
 def _origin(x: Sourced | None) -> str | None:
@@ -307,7 +314,11 @@ def overview(sc: Scenario) -> dict[str, Any]:
     as positions on the war issue's scale), ``status_quo`` (the issue's status quo and
     whether it lies in the range), ``offer`` (M2: the side A's risk-return offer on the
     scale and P(war)), ``window`` (M4: the side A's lowest and side B's highest
-    acceptable guarantee strength, and whether a strength both accept exists).
+    acceptable guarantee strength, and whether a strength both accept exists), ``swap``
+    (M5: chip, holder, owner, first feasible month and the same without psi; -1 = never),
+    ``mediators`` (M6: name, favoured side, credible advising side A / side B to concede)
+    and ``durability`` (M9: P(relapse) of the agreement on the table within the horizon,
+    the horizon in months).
     """
     if sc.war is None:
         return {}
@@ -339,7 +350,40 @@ def overview(sc: Scenario) -> dict[str, Any]:
         out["window"] = (float(w.bound_A), float(w.bound_B), bool(w.nonempty))
     except ModelError:
         pass
+    _overview_m5_m6_m9(sc, out)
     return out
+
+
+def _overview_m5_m6_m9(sc: Scenario, out: dict[str, Any]) -> None:
+    """The swap, mediator and durability lines of :func:`overview` (where the inputs exist)."""
+    w = sc.war
+    if w is None:
+        return
+    who = dict(zip(("A", "B"), w.belligerents, strict=True))
+    try:
+        res = swap_table(sc, merge(swap_inputs(sc), {}))
+        chip = next(p for p in parcels(sc) if p.name == res["chip"])
+        out["swap"] = (
+            chip.name,
+            who[chip.holder],
+            who[chip.owner],
+            int(res["first_feasible"]),
+            int(res["without_psi"]["first_feasible"]),
+        )
+    except ModelError:
+        pass
+    try:
+        rows = mediation_table(sc, merge(mediate_inputs(sc), {}))
+        a, b = w.belligerents
+        out["mediators"] = [
+            (r["mediator"], r["toward"], r[f"credible_{a}"], r[f"credible_{b}"]) for r in rows
+        ]
+    except ModelError:
+        pass
+    if w.agreement is not None:
+        params = durability_inputs(sc)
+        res = war.relapse_probability(params["horizon"], **{k: params[k] for k in _HAZARD_KEYS})
+        out["durability"] = (float(res.p_relapse), int(params["horizon"]))
 
 
 # -- M5, M6, M9 on a scenario -------------------------------------------------------------
@@ -392,13 +436,8 @@ def swap_inputs(sc: Scenario) -> Inputs:
     return out
 
 
-def swap_table(sc: Scenario, params: Inputs) -> WarResult:
-    """:func:`accord.war.land_swap` for the scenario's chip (``war.swap.chip``).
-
-    The candidates are the chip holder's own parcels held by the chip's owner. The result
-    also carries ``without_psi`` (the same swap with ``psi = 0``: is the reputational cost
-    what blocks it?). An error names ``war.swap`` when the scenario has no swap.
-    """
+def swap_chip(sc: Scenario) -> str:
+    """The name of the scenario's chip (``war.swap.chip``); an error if it has no swap."""
     sw = sc.war.swap if sc.war is not None else None
     if sw is None:
         raise ModelError(
@@ -406,8 +445,18 @@ def swap_table(sc: Scenario, params: Inputs) -> WarResult:
             "does not own it)",
             path="war.swap",
         )
+    return sw.chip
+
+
+def swap_table(sc: Scenario, params: Inputs) -> WarResult:
+    """:func:`accord.war.land_swap` for the scenario's chip (``war.swap.chip``).
+
+    The candidates are the chip holder's own parcels held by the chip's owner. The result
+    also carries ``without_psi`` (the same swap with ``psi = 0``: is the reputational cost
+    what blocks it?). An error names ``war.swap`` when the scenario has no swap.
+    """
     ps = {p.name: p for p in parcels(sc)}
-    chip = ps[sw.chip]
+    chip = ps[swap_chip(sc)]
     cands = [p for p in ps.values() if p.owner == chip.holder and p.holder == chip.owner]
     kw = {k: params[k] for k in ("h", "delta", "c", "psi", "alpha", "eta", "months")}
     res = war.land_swap(chip, cands, **kw)
@@ -423,7 +472,7 @@ def mediate_inputs(sc: Scenario) -> Inputs:
     out = screen_inputs(sc)
     out.pop("c_bar")
     out.pop("mu")
-    out.update(r_L=SIGNAL, war_cost=WAR_COST, months=60, **FAVRETTO)
+    out.update(r_L=SIGNAL, war_cost=WAR_COST, horizon=60, **FAVRETTO)
     return out
 
 
@@ -487,7 +536,7 @@ def mediation_table(sc: Scenario, params: Inputs) -> list[dict[str, Any]]:
                 # the deal it can buy: the far edge of the widened range on the pressed side
                 x = float(natural.low) - lev if letter == "A" else float(natural.high) + lev
                 rel = war.leverage_relapse(
-                    x, params["p"], params["c_A"], params["c_B"], lev, lam, params["months"]
+                    x, params["p"], params["c_A"], params["c_B"], lev, lam, params["horizon"]
                 )
                 row[f"deal_{who}"] = x
                 row[f"p_relapse_{who}"] = float(rel.p_relapse)
@@ -508,7 +557,7 @@ def durability_inputs(sc: Scenario) -> Inputs:
 
     out: Inputs = dict.fromkeys(("guarantees", "dmz", "peacekeepers"), 0.0)
     out.update({f"beta_{k}": v for k, v in BETA.items()})
-    out.update(base_hazard=BASE_HAZARD, gap=0.0, L0=0.0, lam=1.0, kappa=KAPPA, months=120)
+    out.update(base_hazard=BASE_HAZARD, gap=0.0, L0=0.0, lam=1.0, kappa=KAPPA, horizon=120)
     ag = sc.war.agreement if sc.war is not None else None
     if ag is not None:
         for name in ("guarantees", "dmz", "peacekeepers"):
@@ -530,7 +579,9 @@ def hazard_curves(params: Inputs) -> dict[str, WarResult]:
     one per feature at full strength alone, ``all`` (every feature at full strength).
     """
     base = {k: params[k] for k in _HAZARD_KEYS}
-    months = int(params["months"])
+    months = params["horizon"]
+    if isinstance(months, bool) or not isinstance(months, int) or months < 0:
+        raise ModelError("must be an integer >= 0 (months)", path="horizon", value=months)
     bare = {**base, "guarantees": 0.0, "dmz": 0.0, "peacekeepers": 0.0, "gap": 0.0}
     out = {
         "agreement": war.relapse_probability(months, **base),

@@ -23,7 +23,8 @@ from accord.scenario.schema import Scenario
 
 war_app = typer.Typer(
     help="War termination: bargaining range, private information, fighting, commitment, "
-    "brinkmanship.",
+    "brinkmanship, land swaps, mediation, durability. Side A is the scenario's first "
+    "belligerent (its share of the issue is the pie), side B the second.",
     no_args_is_help=True,
 )
 
@@ -72,6 +73,12 @@ def _params_table(params: dict[str, Any], overridden: set[str], sc: Scenario) ->
             text = f"{v:g}" if isinstance(v, float) else str(v)
         t.add_row(k, text, "command line" if k in overridden else origin.get(k, "default"))
     return t
+
+
+def _origin_text(x: Any) -> str:
+    from accord.analysis.war import origin
+
+    return origin(x) or "-"
 
 
 def _results_table(rows: list[tuple[str, str, str]], title: str = "results") -> Table:
@@ -634,4 +641,337 @@ def brink(
             escalate=esc.escalate,
         )
     rep.print(_results_table(rows))
+    rep.finish()
+
+
+@war_app.command("swap")
+@guarded
+def swap(
+    scenario: ScenarioArg = None,
+    h: Annotated[float | None, _opt("Monthly hazard that the chip is retaken.", "--h")] = None,
+    c: Annotated[float | None, _opt("Chip owner's monthly counter-attack cost.", "--c")] = None,
+    alpha: Annotated[
+        float | None, _opt("Pressure on the chip owner per unit area per month.", "--alpha")
+    ] = None,
+    psi: Annotated[
+        float | None, _opt("Owner's reputational cost of bargaining over its land.", "--psi")
+    ] = None,
+    delta: Annotated[float | None, _opt("Monthly discount factor.", "--delta")] = None,
+    eta: Annotated[
+        float | None, _opt("Decay exponent of the chip's value in its area.", "--eta")
+    ] = None,
+    months: Annotated[int | None, _opt("Horizon in months.", "--months")] = None,
+    plot: PlotOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """M5: land for land. Is a swap of a held parcel for occupied land feasible, month by month?"""
+    from accord.analysis.war import parcels, swap_chip, swap_inputs, swap_table
+
+    _check_plot(plot)
+    sc = load_scenario(scenario)
+    swap_chip(sc)  # a scenario without a swap is refused before anything is printed
+    rep = _Report(sc, "land_swap", json_)
+    over = {
+        "h": h, "c": c, "alpha": alpha, "psi": psi, "delta": delta, "eta": eta, "months": months,
+    }  # fmt: skip
+    params, given = _run(swap_inputs(sc), over)
+    res = swap_table(sc, params)
+    bare = res["without_psi"]
+    a_id, b_id = sc.war.belligerents if sc.war is not None else ("side A", "side B")
+    who = {"A": a_id, "B": b_id}
+    by_name = {p.name: p for p in parcels(sc)}
+    chip = by_name[res["chip"]]
+    holder, owner = who[chip.holder], who[chip.owner]
+    rep.header(f"land for land: {owner}'s {chip.name}, held by {holder}")
+    rep.parameters(params, given)
+    unit = ""
+    if sc.war is not None and sc.war.issue in sc.issue_ids:
+        q = sc.issue(sc.war.issue).quantity
+        unit = f" ({q.unit})" if q is not None else ""
+    pt = Table(title="parcels", title_justify="left")
+    for col in (
+        "parcel",
+        "whose",
+        "held by",
+        f"area{unit}",
+        f"value to {a_id}",
+        f"value to {b_id}",
+    ):
+        pt.add_column(col, justify="left" if col in ("parcel", "whose", "held by") else "right")
+    for p_ in by_name.values():
+        pt.add_row(
+            p_.name,
+            who[p_.owner],
+            who[p_.holder],
+            f"{p_.area:,.0f}",
+            f"{p_.value_A:.4f}",
+            f"{p_.value_B:.4f}",
+        )
+    rep.print(pt)
+    frame = res.to_frame()
+    mt = Table(title="month by month (expected area held, area·(1 - h)^t)", title_justify="left")
+    for col in ("month", f"area{unit}", "R_swap", "U_swap", "feasible", "parcel", "R_swap, ψ = 0"):
+        mt.add_column(col, justify="right")
+    total = len(frame)
+    shown = sorted({0, 1, 2, 3, 6, 9, 12, 18, 24, total - 1} & set(range(total)))
+    for m in shown:
+        row = frame.iloc[m]
+        best = int(row["best"])
+        mt.add_row(
+            f"{m}",
+            f"{row['area']:,.0f}",
+            _f(row["R_swap"], 4),
+            _f(row["U_swap"], 4),
+            str(bool(row["feasible"])),
+            res["candidates"][best] if best >= 0 else "-",
+            _f(bare["R_swap"][m], 4),
+        )
+    rep.print(mt)
+    first, first_bare = res["first_feasible"], bare["first_feasible"]
+    rows = [
+        (
+            "first feasible month",
+            str(first) if first >= 0 else "never",
+            f"within {params['months']} months, with ψ = {params['psi']:g}",
+        ),
+        (
+            "without ψ",
+            str(first_bare) if first_bare >= 0 else "never",
+            f"first feasible month if {owner} bore no reputational cost",
+        ),
+        ("dR_swap/dh", _f(res["dR_dh"], 4), "the chip depreciates as the recapture hazard rises"),
+    ]
+    rep.print(_results_table(rows))
+    rep.results.update(
+        chip=chip.name,
+        holder=holder,
+        owner=owner,
+        candidates=list(res["candidates"]),
+        first_feasible=first,
+        first_feasible_without_psi=first_bare,
+        dR_dh=res["dR_dh"],
+        months=frame.assign(R_swap_without_psi=bare["R_swap"]).to_dict(orient="list"),
+    )
+    if first < 0 and first_bare >= 0:
+        rep.print(
+            f"the reputational cost blocks the swap: without it {holder} and {owner} could agree "
+            f"from month {first_bare} (Peskov-type refusals are ψ > 0)"
+        )
+    if plot is not None:
+        from accord.report.war import swap_figure
+
+        fig = swap_figure(res, sides=(holder, owner), title=sc.id)
+        _save(fig, plot, f"{sc.id}: land for land")
+    rep.finish()
+
+
+@war_app.command("mediate")
+@guarded
+def mediate(
+    scenario: ScenarioArg = None,
+    p: Annotated[float | None, _opt("P(side A prevails).", "--p")] = None,
+    c_a: Annotated[float | None, _opt("Side A's cost of war.", "--c-a")] = None,
+    c_b: Annotated[float | None, _opt("Side B's cost of war.", "--c-b")] = None,
+    p_w: Annotated[float | None, _opt("Side A's odds against a weak B.", "--p-w")] = None,
+    p_s: Annotated[float | None, _opt("Side A's odds against a strong B.", "--p-s")] = None,
+    r_l: Annotated[
+        float | None, _opt("P(opponent resolute) after a low-resolve signal.", "--r-l")
+    ] = None,
+    war_cost: Annotated[
+        float | None, _opt("The mediator's own cost of war (pie units).", "--war-cost")
+    ] = None,
+    p_base: Annotated[float | None, _opt("Favretto: baseline P(settle).", "--p-base")] = None,
+    broker: Annotated[float | None, _opt("Favretto: honest-broker effect.", "--broker")] = None,
+    force: Annotated[float | None, _opt("Favretto: committed-patron effect.", "--force")] = None,
+    kappa: Annotated[float | None, _opt("Favretto: curvature (> 1).", "--kappa")] = None,
+    horizon: Annotated[
+        int | None, _opt("Horizon of the relapse risk, months.", "--horizon")
+    ] = None,
+    plot: PlotOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """M6 (Kydd 2003; Favretto 2009; Beardsley 2008): mediators' credibility, bias, leverage."""
+    from accord.analysis.war import bias_sweep, mediate_inputs, mediation_table
+
+    _check_plot(plot)
+    sc = load_scenario(scenario)
+    rep = _Report(sc, "mediation", json_)
+    over = {
+        "p": p, "c_A": c_a, "c_B": c_b, "p_w": p_w, "p_s": p_s, "r_L": r_l, "war_cost": war_cost,
+        "p_base": p_base, "broker": broker, "force": force, "kappa": kappa, "horizon": horizon,
+    }  # fmt: skip
+    params, given = _run(mediate_inputs(sc), over)
+    table = mediation_table(sc, params)
+    a_id, b_id = sc.war.belligerents if sc.war is not None else ("side A", "side B")
+    rep.header("mediation: credibility (Kydd), bias (Favretto), leverage (Beardsley)")
+    rep.parameters(params, given)
+    meds = sc.war.mediators if sc.war is not None else {}
+    mt = Table(title="mediators", title_justify="left")
+    for col in (
+        "mediator",
+        "bias",
+        "from",
+        "P(settle)",
+        f"credible to {a_id}",
+        f"credible to {b_id}",
+    ):
+        mt.add_column(col, justify="left" if col in ("mediator", "from") else "right")
+    lt = Table(
+        title="leverage (Beardsley): the deal it can buy and its relapse risk", title_justify="left"
+    )
+    for col in (
+        "mediator",
+        "presses",
+        "L0",
+        "decay λ",
+        "deal x",
+        f"P(relapse ≤ {params['horizon']} mo)",
+    ):
+        lt.add_column(col, justify="left" if col in ("mediator", "presses") else "right")
+    for row in table:
+        m = meds[row["mediator"]]
+        toward = f" toward {row['toward']}" if row["toward"] else ""
+        mt.add_row(
+            row["mediator"],
+            f"{row['bias']:g}{toward}",
+            _origin_text(m.bias),
+            _f(row["p_settle"]),
+            str(row[f"credible_{a_id}"]),
+            str(row[f"credible_{b_id}"]),
+        )
+        for who in (a_id, b_id):
+            if row[f"L0_{who}"] > 0:
+                lt.add_row(
+                    row["mediator"],
+                    who,
+                    f"{row[f'L0_{who}']:g}",
+                    f"{row['decay']:g}",
+                    f"{row[f'deal_{who}']:.3f} ({_on_scale(sc, row[f'deal_{who}'])})",
+                    f"{row[f'p_relapse_{who}']:.3f}",
+                )
+    rep.print(mt)
+    rep.print(lt)
+    sweep = bias_sweep(params)
+    natural = next((r["p_relapse_natural"] for r in table if "p_relapse_natural" in r), None)
+    rows = [
+        (
+            "least effective bias",
+            _f(sweep.argmin[0]),
+            f"Favretto's U: P(settle) {float(sweep.p_min[0]):.3f} there, "
+            f"{float(sweep.p_settle[0]):.3f} for an honest broker, "
+            f"{float(sweep.p_settle[-1]):.3f} for a committed patron",
+        ),
+    ]
+    if natural is not None:
+        rows.append(
+            (
+                "P(relapse), natural deal",
+                _f(natural),
+                "a deal inside the range, same horizon: the baseline of the leverage table",
+            )
+        )
+    rep.print(_results_table(rows))
+    rep.print(
+        "credible to X: the mediator's advice that X concede carries information (Kydd: only a "
+        "mediator biased toward X is believed); a deal bought with leverage outside the natural "
+        "range relapses more often as the leverage fades (Beardsley)."
+    )
+    rep.results.update(
+        mediators=table,
+        least_effective_bias=sweep.argmin[0],
+        p_settle_min=sweep.p_min[0],
+        p_relapse_natural=natural,
+    )
+    if plot is not None:
+        from accord.report.war import bias_figure
+
+        fig = bias_figure(sweep, table, title=f"{sc.id}: settlement and mediator bias")
+        _save(fig, plot, f"{sc.id}: mediation")
+    rep.finish()
+
+
+@war_app.command("durability")
+@guarded
+def durability(
+    scenario: ScenarioArg = None,
+    guarantees: Annotated[
+        float | None, _opt("Guarantee strength in [0, 1].", "--guarantees")
+    ] = None,
+    dmz: Annotated[float | None, _opt("Demilitarised zone in [0, 1].", "--dmz")] = None,
+    peacekeepers: Annotated[float | None, _opt("Peacekeepers in [0, 1].", "--peacekeepers")] = None,
+    base_hazard: Annotated[
+        float | None, _opt("lambda_0: relapse hazard per month.", "--base-hazard")
+    ] = None,
+    gap: Annotated[
+        float | None, _opt("Deal's distance outside the natural range (pie).", "--gap")
+    ] = None,
+    l0: Annotated[float | None, _opt("Leverage that bought the deal.", "--l0")] = None,
+    lam: Annotated[float | None, _opt("Monthly decay factor of that leverage.", "--lam")] = None,
+    horizon: Annotated[int | None, _opt("Horizon in months.", "--horizon")] = None,
+    plot: PlotOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """M9 (Fortna 2003): the relapse hazard of the agreement on the table, feature by feature."""
+    from accord.analysis.war import durability_inputs, hazard_curves
+
+    _check_plot(plot)
+    sc = load_scenario(scenario)
+    rep = _Report(sc, "durability", json_)
+    over = {
+        "guarantees": guarantees, "dmz": dmz, "peacekeepers": peacekeepers,
+        "base_hazard": base_hazard, "gap": gap, "L0": l0, "lam": lam, "horizon": horizon,
+    }  # fmt: skip
+    params, given = _run(durability_inputs(sc), over)
+    curves = hazard_curves(params)
+    rep.header("durability of the agreement on the table (Fortna 2003)")
+    rep.parameters(params, given)
+    horizon = int(params["horizon"])
+    checkpoints = [m for m in (12, 60, horizon) if m <= horizon]
+    checkpoints = sorted(set(checkpoints))
+    t = Table(title="P(relapse within ... months)", title_justify="left")
+    t.add_column("agreement")
+    for m in checkpoints:
+        t.add_column(f"{m}", justify="right")
+    t.add_column("hazard factor", justify="right")
+    labels = {
+        "agreement": "as on the table",
+        "none": "no features",
+        "guarantees": "guarantees only (full)",
+        "dmz": "demilitarised zone only (full)",
+        "peacekeepers": "peacekeepers only (full)",
+        "all": "all three (full)",
+    }
+    for name, res in curves.items():
+        s = np.asarray(res["survival"])
+        factor = np.asarray(res["hazard"])[0] / np.asarray(curves["none"]["hazard"])[0]
+        t.add_row(labels[name], *(f"{1 - s[m]:.3f}" for m in checkpoints), f"{factor:.3f}")
+    rep.print(t)
+    agreed = curves["agreement"]
+    rows = [
+        (
+            "P(relapse)",
+            _f(agreed["p_relapse"]),
+            f"within {horizon} months of the agreement as on the table",
+        ),
+        (
+            "hazard now",
+            _f(np.asarray(agreed["hazard"])[0] if horizon else params["base_hazard"], 5),
+            "per month: λ0·exp(-β·features)·leverage term",
+        ),
+    ]
+    rep.print(_results_table(rows))
+    rep.results.update(
+        {
+            name: {
+                "p_relapse": res["p_relapse"],
+                "p_relapse_at": {str(m): 1 - float(res["survival"][m]) for m in checkpoints},
+            }
+            for name, res in curves.items()
+        }
+    )
+    if plot is not None:
+        from accord.report.war import hazard_figure
+
+        fig = hazard_figure(curves, title=f"{sc.id}: relapse hazard of the agreement")
+        _save(fig, plot, f"{sc.id}: durability")
     rep.finish()

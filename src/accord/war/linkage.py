@@ -56,8 +56,8 @@ References
 * Powell, R. (2006). War as a commitment problem. *IO* 60(1), 169-203.
 * Goddard, S. E. (2006). Uncommon ground: indivisible territory and the politics of
   legitimacy. *IO* 60(1), 35-68.
-* Hassner, R. E. (2003/2007). "To halve and to hold": conflicts over sacred space and the
-  problem of indivisibility; The path to intractability. *International Security* 31(3).
+* Hassner, R. E. (2006/07). The path to intractability: time and the entrenchment of
+  territorial disputes. *International Security* 31(3), 107-138.
 * Tollison, R. D. & Willett, T. D. (1979). An economic theory of mutually advantageous
   issue linkages in international negotiations. *IO* 33(4), 425-449.
 * Maggi, G. (2016). Issue linkage. *Handbook of Commercial Policy* 1B, 513-564.
