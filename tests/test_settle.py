@@ -474,3 +474,21 @@ def test_red_lines_bind_the_terms_and_show_as_indivisibility() -> None:
     r2 = settle(inp2, runs=500, seed=12)
     assert (r2.outcome != 0).all()
     assert (r2.blocked_share()[:12, 2] == 1).all()
+
+
+def test_chip_decay_reproduces_accord_war_swaps_first_feasible_month() -> None:
+    sc = scenarios.load("ukraine-2024-08")
+    inp, _ = settle_inputs(sc, {"psi_swap": 0.0, "chip_decay": 1.0})
+    r = settle(inp.with_(escalation=None), runs=2000, seed=13)
+    (chip,) = inp.parcels
+    table = war.land_swap(
+        chip.parcel, chip.candidates, h=chip.hazard, delta=inp.delta, c=chip.attack_cost,
+        psi=0.0, alpha=chip.alpha, months=24,
+    )  # fmt: skip
+    first = int(table.first_feasible)
+    assert first > 0
+    swapped = r.swap[:, 0][r.swap[:, 0] >= 0]
+    assert swapped.size > 0 and swapped.min() == first
+    # held whole until retaken (the default), the chip keeps its full value: no swap
+    whole, _ = settle_inputs(sc, {"psi_swap": 0.0})
+    assert settle(whole, runs=1000, seed=13).p_swap()[0] == 0.0

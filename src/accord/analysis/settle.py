@@ -142,6 +142,11 @@ SHARED: dict[str, tuple[float, str]] = {
         "a mediator's leverage on a side (Favretto 2009: a biased power can restrain its "
         "client)",
     ),
+    "chip_decay": (
+        0.0,
+        "1: value a held parcel at M5's expected area area·(1 - h)^t, as accord war swap "
+        "does; 0: whole until it is retaken (the hazard read per run)",
+    ),
     "mediator_fear": (
         5.0,
         "ζ: a mediator's leverage grows by ζ x its protégé's loss of expected share",
@@ -683,6 +688,7 @@ def settle_inputs(
         parcels=tuple(parcels),
         psi=psi,
         line_red_lines=(line_reds[0], line_reds[1]),
+        chip_decay=bool(shared["chip_decay"]),
         commitment=com,
         escalation=esc,
         durability=dur,

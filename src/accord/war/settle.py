@@ -284,6 +284,8 @@ class SettleInputs:
     (costs, shifts, gammas, reputational costs); ``theta_spread`` that of the battle odds
     on the logit scale. ``weight_A`` is side A's bargaining power in the Nash solution.
     ``line_red_lines``: the war issue's line each side can sign (pie units, [lo, hi]).
+    ``chip_decay``: value a held parcel at M5's expected area ``area·(1 - h)**t`` (the
+    reading of ``accord war swap``) rather than whole until it is retaken.
     ``enforcement``: how much of a mediator's leverage on a side offsets the other side's
     feared post-settlement shift (the mediator can restrain its client; Favretto 2009).
     """
@@ -301,6 +303,7 @@ class SettleInputs:
     issues: tuple[PackageIssue, ...] = ()
     psi: tuple[float, float] = (0.0, 0.0)
     line_red_lines: tuple[tuple[float, float], tuple[float, float]] = ((0.0, 1.0), (0.0, 1.0))
+    chip_decay: bool = False
     commitment: Commitment | None = None
     parcels: tuple[HeldParcel, ...] = ()
     mediators: tuple[Mediator, ...] = ()
@@ -873,25 +876,27 @@ def settle(
     blocked = np.zeros((months + 1, len(OBSTACLES)), dtype=np.int64)
     at_war = np.zeros(months + 1, dtype=np.int64)
     pressure = np.zeros((months + 1, 2))
+
     # M5: what a held parcel costs its owner in war value (R_swap at psi = 0: its value less
     # the value of fighting for it), and what it is worth to its holder as a chip (U_swap)
-    held_cost = np.array(
-        [
-            float(
+    def chips(t: int) -> tuple[F, F]:
+        """(cost held to the owner, U_swap) per parcel in month t. Held whole until it is
+        retaken; with ``chip_decay`` at M5's expected area ``area·(1 - h)**t`` instead
+        (``accord.war.land_swap``'s reading)."""
+        cost, ask = np.empty(n_par), np.empty(n_par)
+        for j, p in enumerate(inp.parcels):
+            a0 = p.parcel.area
+            frac = (1.0 - p.hazard) ** t if inp.chip_decay else 1.0
+            cost[j] = float(
                 swap_reservation(
-                    p.owner_value(), p.hazard, inp.delta, p.attack_cost, 0.0,
-                    alpha=p.alpha, area=p.parcel.area,
+                    p.owner_value() * frac, p.hazard, inp.delta, p.attack_cost, 0.0,
+                    alpha=p.alpha, area=a0 * frac,
                 ).R_swap
-            )
-            for p in inp.parcels
-        ]
-    ).reshape(n_par)  # fmt: skip
-    u_swap = np.array(
-        [
-            float(chip_value(p.holder_value(), p.parcel.area, max(p.parcel.area, 1e-300)))
-            for p in inp.parcels
-        ]
-    ).reshape(n_par)
+            )  # fmt: skip
+            ask[j] = float(chip_value(p.holder_value(), a0 * frac, max(a0, 1e-300)))
+        return cost, ask
+
+    held_cost, u_swap = chips(0)
     owner = np.array([p.owner for p in inp.parcels], dtype=np.int64).reshape(n_par)
     swap_psi = np.array([p.psi for p in inp.parcels]).reshape(1, n_par) * np.exp(sp * z[4]).reshape(
         runs, 1
@@ -936,6 +941,8 @@ def settle(
         lev_at[idx] = lev
         par_cost = np.zeros((idx.size, 2))
         if n_par:
+            if inp.chip_decay:
+                held_cost, u_swap = chips(t)
             c_hold = held[idx] * held_cost[None, :]
             for side in (0, 1):
                 par_cost[:, side] = c_hold[:, owner == side].sum(axis=1)
@@ -1078,6 +1085,8 @@ def settle(
         # held gains, the holder asks U_swap (the chip's value); the price splits the
         # difference by the Nash weights and is paid in land returned to the holder
         if n_par:
+            if inp.chip_decay:  # the swap closes the month: the chip as it is then
+                held_cost, u_swap = chips(t + 1)
             for j, p in enumerate(inp.parcels):
                 can = alive & held[:, j]
                 if not can.any():
