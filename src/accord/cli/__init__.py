@@ -511,3 +511,9 @@ app.command("settle")(_settle)
 from accord.cli.baserate import baserate  # noqa: E402
 
 app.command("baserate")(baserate)
+
+from accord.cli.timeline import diff as _diff  # noqa: E402
+from accord.cli.timeline import timeline as _timeline  # noqa: E402
+
+app.command("timeline")(_timeline)
+app.command("diff")(_diff)
