@@ -78,7 +78,11 @@ def timeline(
         "main obstacle",
         "models",
     ):
-        t.add_column(col, justify="left" if col in ("as of", "main obstacle") else "right")
+        t.add_column(
+            col,
+            justify="left" if col in ("as of", "main obstacle") else "right",
+            no_wrap=col in ("as of", "main obstacle"),
+        )
     for pt in res.points:
         t.add_row(
             pt.as_of,
@@ -89,7 +93,7 @@ def timeline(
             _num(pt.front[1]),
             _pct(pt.p_escalation),
             _pct(pt.p_swap),
-            f"{pt.obstacle.split()[0]} {pt.obstacle_share:.0%}" if pt.obstacle else "–",
+            f"{pt.obstacle} {pt.obstacle_share:.0%}" if pt.obstacle else "–",
             _num(pt.models_median) if pt.models else "–",
         )
     out.print(t)
