@@ -51,7 +51,9 @@ def seq(*items: str) -> CommentedSeq:
     return s
 
 
-def sourced(value: float, source: tuple[str, ...] = (), judgement: bool = False, note: str = "") -> CommentedMap:
+def sourced(
+    value: float, source: tuple[str, ...] = (), judgement: bool = False, note: str = ""
+) -> CommentedMap:
     m = CommentedMap()
     m["value"] = value
     if source:
@@ -105,16 +107,39 @@ DATES: list[dict[str, Any]] = [
             "the figure is this file's judgement",
         ),
         "front_label": "front line, early April 2022 (≈120,000 km² held, judgement)",
-        "p": (0.45, "Ukraine's expected share of the territorial pie from fighting on; the Kyiv offensive has "
-              "failed and Russia regroups in the east (this file's judgement)"),
+        "p": (
+            0.45,
+            "Ukraine's expected share of the territorial pie from fighting on; the Kyiv offensive has "
+            "failed and Russia regroups in the east (this file's judgement)",
+        ),
         "beliefs": ((6, 4), (5, 5)),
         "theta": 0.5,
         "stances": {
-            ("UKR", "N"): (10, 60, ("istanbul2022",), "permanent neutrality offered for guarantees"),
-            ("UKR", "G"): (100, 100, ("istanbul2022",), "guarantees like Article 5 'and even more firmly'"),
-            ("UKR", "T"): (90, 95, ("istanbul2022",), "Crimea parked for 15 years of talks; the rest returned"),
-            ("RUS", "T"): (30, 95, ("smo2022",), "recognition of Crimea and the two 'republics' within the "
-                           "oblast borders (T ≈ 41) and the held south"),
+            ("UKR", "N"): (
+                10,
+                60,
+                ("istanbul2022",),
+                "permanent neutrality offered for guarantees",
+            ),
+            ("UKR", "G"): (
+                100,
+                100,
+                ("istanbul2022",),
+                "guarantees like Article 5 'and even more firmly'",
+            ),
+            ("UKR", "T"): (
+                90,
+                95,
+                ("istanbul2022",),
+                "Crimea parked for 15 years of talks; the rest returned",
+            ),
+            ("RUS", "T"): (
+                30,
+                95,
+                ("smo2022",),
+                "recognition of Crimea and the two 'republics' within the "
+                "oblast borders (T ≈ 41) and the held south",
+            ),
         },
         "war_levels": {"N": (30, (), "NATO aspiration in the constitution, no application yet")},
     },
@@ -150,8 +175,11 @@ DATES: list[dict[str, Any]] = [
             "level on the series' basis is this file's judgement",
         ),
         "front_label": "front line after Kherson, November 2022 (≈104,000 km² held, judgement)",
-        "p": (0.40, "Ukraine's expected share from fighting on after two successful counteroffensives "
-              "(this file's judgement)"),
+        "p": (
+            0.40,
+            "Ukraine's expected share from fighting on after two successful counteroffensives "
+            "(this file's judgement)",
+        ),
         "beliefs": ((7, 3), (5, 5)),
         "theta": 0.5,
         "stances": {},
@@ -192,14 +220,21 @@ DATES: list[dict[str, Any]] = [
             note="≈103,000 km² in February 2023 plus Russia's ≈474 km² net gain in 2023",
         ),
         "front_label": "front line, November 2023 (≈103,500 km² held)",
-        "p": (0.25, "Ukraine's expected share from fighting on after the counteroffensive stalled "
-              "(this file's judgement)"),
+        "p": (
+            0.25,
+            "Ukraine's expected share from fighting on after the counteroffensive stalled "
+            "(this file's judgement)",
+        ),
         "beliefs": ((5, 5), (3, 7)),
         "theta": 0.4,
         "stances": {},
         "war_levels": {},
-        "mu": (0.7, ("design", "D41"), "Ukraine's belief that Russia is resolute; Levada 70% back ending the "
-               "war keeping territories vs 34% if they are returned"),
+        "mu": (
+            0.7,
+            ("design", "D41"),
+            "Ukraine's belief that Russia is resolute; Levada 70% back ending the "
+            "war keeping territories vs 34% if they are returned",
+        ),
     },
     {
         "id": "ukraine-2024-11",
@@ -239,8 +274,11 @@ DATES: list[dict[str, Any]] = [
             note="18.2% of 603,628 km² on 27 October 2024 (AFP/ISW, the basis of D2)",
         ),
         "front_label": "front line, late October 2024 (≈109,860 km² held)",
-        "p": (0.17, "Ukraine's expected share from fighting on; Russia's fastest advance since 2022, US "
-              "support after January uncertain (this file's judgement)"),
+        "p": (
+            0.17,
+            "Ukraine's expected share from fighting on; Russia's fastest advance since 2022, US "
+            "support after January uncertain (this file's judgement)",
+        ),
         "beliefs": ((4, 6), (3, 7)),
         "theta": 0.35,
         "kursk": sourced(
@@ -249,8 +287,13 @@ DATES: list[dict[str, Any]] = [
             note="km² of Kursk oblast held by Ukraine in early November 2024 (Ukrainian General Staff)",
         ),
         "stances": {
-            ("RUS", "K"): (0, 95, ("doctrine2024",), "Kursk to be retaken; the new doctrine covers attacks on "
-                           "Russian territory supported by a nuclear power"),
+            ("RUS", "K"): (
+                0,
+                95,
+                ("doctrine2024",),
+                "Kursk to be retaken; the new doctrine covers attacks on "
+                "Russian territory supported by a nuclear power",
+            ),
         },
         "war_levels": {},
     },
@@ -307,8 +350,11 @@ DATES: list[dict[str, Any]] = [
             "plus ≈500 km² in January to mid-March 2025 (this file's judgement; monthly gains were slowing)",
         ),
         "front_label": "front line, mid-March 2025 (≈111,550 km² held)",
-        "p": (0.17, "Ukraine's expected share from fighting on; US aid paused then resumed, Russian gains "
-              "slowing (this file's judgement)"),
+        "p": (
+            0.17,
+            "Ukraine's expected share from fighting on; US aid paused then resumed, Russian gains "
+            "slowing (this file's judgement)",
+        ),
         "beliefs": ((4, 6), (3, 7)),
         "theta": 0.35,
         "kursk": sourced(
@@ -319,14 +365,31 @@ DATES: list[dict[str, Any]] = [
             "fast in March (this file's judgement)",
         ),
         "stances": {
-            ("UKR", "C"): (80, 75, ("jeddah2025",), "ready for an immediate 30-day ceasefire on the line"),
+            ("UKR", "C"): (
+                80,
+                75,
+                ("jeddah2025",),
+                "ready for an immediate 30-day ceasefire on the line",
+            ),
             ("USA", "T"): (40, 60, ("hegseth2025",), "pre-2014 borders 'unrealistic'"),
             ("USA", "N"): (10, 70, ("hegseth2025",), "NATO membership not 'a realistic outcome'"),
             ("USA", "G"): (50, 50, ("hegseth2025",), "guarantees by European troops, no US troops"),
-            ("USA", "C"): (95, 85, ("jeddah2025",), "the US proposes the immediate 30-day ceasefire"),
+            ("USA", "C"): (
+                95,
+                85,
+                ("jeddah2025",),
+                "the US proposes the immediate 30-day ceasefire",
+            ),
         },
-        "capability": {("USA", 75, ("jeddah2025", "hegseth2025"), "aid paused on 3 March and resumed at "
-                        "Jeddah; Europe asked to carry most future aid")},
+        "capability": {
+            (
+                "USA",
+                75,
+                ("jeddah2025", "hegseth2025"),
+                "aid paused on 3 March and resumed at "
+                "Jeddah; Europe asked to carry most future aid",
+            )
+        },
         "war_levels": {},
     },
     {
@@ -372,15 +435,23 @@ DATES: list[dict[str, Any]] = [
             note="18.98% of 603,628 km² (ISW, mid-August 2025)",
         ),
         "front_label": "front line, mid-August 2025 (≈114,570 km² held)",
-        "p": (0.15, "Ukraine's expected share from fighting on; Russia's fastest advance in a year "
-              "(this file's judgement)"),
+        "p": (
+            0.15,
+            "Ukraine's expected share from fighting on; Russia's fastest advance in a year "
+            "(this file's judgement)",
+        ),
         "beliefs": ((4, 6), (3, 7)),
         "theta": 0.35,
         "kursk": None,
         "stances": {
             ("UKR", "T"): (95, 95, ("alaska2025",), "'will not give land to the occupier'"),
             ("UKR", "C"): (85, 75, ("jeddah2025",), "ready for an immediate ceasefire on the line"),
-            ("USA", "T"): (35, 60, ("hegseth2025",), "pre-2014 borders 'unrealistic'; 'land swapping' floated"),
+            ("USA", "T"): (
+                35,
+                60,
+                ("hegseth2025",),
+                "pre-2014 borders 'unrealistic'; 'land swapping' floated",
+            ),
             ("USA", "N"): (10, 70, ("hegseth2025",), "NATO membership not 'a realistic outcome'"),
             ("USA", "G"): (50, 50, ("hegseth2025",), "guarantees by European troops, no US troops"),
             ("USA", "C"): (95, 85, ("jeddah2025",), "an immediate ceasefire, then a deal"),
@@ -413,7 +484,9 @@ def drop_later_sources(doc: CommentedMap, as_of: dt.date) -> list[str]:
                     else:
                         del node["source"]
                         node["judgement"] = True
-                        tail = f"(carried as judgement: {', '.join(dropped)} postdates the as-of date)"
+                        tail = (
+                            f"(carried as judgement: {', '.join(dropped)} postdates the as-of date)"
+                        )
                         node["note"] = f"{node['note']} {tail}" if node.get("note") else tail
             for v in node.values():
                 walk(v)
@@ -477,7 +550,9 @@ def build(spec: dict[str, Any]) -> CommentedMap:
         sq["source"] = held["source"]
     if held.get("judgement"):
         sq["judgement"] = True
-    sq["note"] = f"front line via T = 100·(1 − H/135,787), H = {held['value']:,.0f} km²: {held['note']}"
+    sq["note"] = (
+        f"front line via T = 100·(1 − H/135,787), H = {held['value']:,.0f} km²: {held['note']}"
+    )
     issue_t["status_quo"] = sq
     war = doc["war"]
     p, why = spec["p"]
@@ -501,7 +576,9 @@ def build(spec: dict[str, Any]) -> CommentedMap:
         "series calibration; the mean is this file's judgement)"
     )
     war["front"]["theta"] = sourced(
-        spec["theta"], judgement=True, note="true battle odds for the simulation (this file's judgement)"
+        spec["theta"],
+        judgement=True,
+        note="true battle odds for the simulation (this file's judgement)",
     )
     if "mu" in spec:
         v, src, note = spec["mu"]
@@ -518,7 +595,12 @@ def build(spec: dict[str, Any]) -> CommentedMap:
         a["capability"] = sourced(value, source, judgement=True, note=note)
     for iid, (value, source, note) in spec["war_levels"].items():
         war["settle"]["war_levels"][iid] = flow(
-            {"value": value, **({"source": seq(*source)} if source else {}), "judgement": True, "note": note}
+            {
+                "value": value,
+                **({"source": seq(*source)} if source else {}),
+                "judgement": True,
+                "note": note,
+            }
         )
     used = _used_keys(doc)
     for key in [k for k in doc["sources"] if k not in used]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -107,7 +108,7 @@ def test_series_errors_name_file_path_and_value(tmp_path: Path) -> None:
         "id: x\nscenarios: [ukraine-2023-03]\ncalibration:\n  parameters: [{path: war.nope}]\n",
         encoding="utf-8",
     )
-    with pytest.raises(ScenarioError, match="war.nope"):
+    with pytest.raises(ScenarioError, match=r"war\.nope"):
         load_series(f)
     assert runner.invoke(app, ["timeline", "no-such-series"]).exit_code == 2
 
@@ -148,7 +149,10 @@ def test_diff_cli_json_and_csv() -> None:
 def test_diff_of_adjacent_dates_moves_facts_not_calibration() -> None:
     a, b = scenarios.load("ukraine-2024-08"), scenarios.load("ukraine-2024-11")
     changes = {c.path: c for c in diff(a, b).changes}
-    assert (changes["issues[T].status_quo"].old, changes["issues[T].status_quo"].new) == (20.4, 19.1)
+    assert (changes["issues[T].status_quo"].old, changes["issues[T].status_quo"].new) == (
+        20.4,
+        19.1,
+    )
     assert changes["war.parcels.KURSK.area"].new == 800
     assert changes["issues[T].status_quo"].new_source == ("afp_oct2024", "ukraine_area")
     calibrated = {p.path for p in SERIES.spec.calibration.parameters}
@@ -167,7 +171,7 @@ def test_timeline_runs_on_the_bundled_series() -> None:
     for d, sc in zip(dates, SERIES.scenarios, strict=True):
         curve = d["p_settled_by_month"]
         assert len(curve) == payload["months"] + 1
-        assert all(x <= y for x, y in zip(curve, curve[1:], strict=False))
+        assert all(x <= y for x, y in itertools.pairwise(curve))
         assert curve[6] == d["p_settled_6"] and curve[12] == d["p_settled_12"]
         t = next(i for i in sc.issues if i.id == "T")
         assert t.status_quo is not None and d["status_quo"] == pytest.approx(t.status_quo.value)

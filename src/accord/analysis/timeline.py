@@ -166,9 +166,7 @@ def _point(sc: Scenario, *, months: int, runs: int, seed: int, with_models: bool
     inp = res.inputs
     lo, width = inp.meta.get("scale", (0.0, 100.0))
     p, se = res.p_settled_by()
-    front = tuple(
-        float(res.line[:, min(m, res.months)].mean() * width + lo) for m in (6, 12)
-    )
+    front = tuple(float(res.line[:, min(m, res.months)].mean() * width + lo) for m in (6, 12))
     horizon = min(12, res.months) + 1
     blocked = res.blocked[:horizon].sum(axis=0)
     at_war = int(res.at_war[:horizon].sum())
@@ -204,7 +202,11 @@ def timeline(
 ) -> TimelineResult:
     """Run every date of the series; see the module docstring for what each point holds."""
     if months < 12:
-        raise ModelError("the timeline reads months 6 and 12: use --months 12 or more", path="--months", value=months)
+        raise ModelError(
+            "the timeline reads months 6 and 12: use --months 12 or more",
+            path="--months",
+            value=months,
+        )
     if runs < 1:
         raise ModelError("at least one run", path="--runs", value=runs)
     points: list[TimelinePoint] = []
@@ -220,5 +222,7 @@ def timeline(
 
 def describe_changes(changes: Sequence[Change], n: int = 3) -> str:
     """The ``n`` largest changes as short text, e.g. ``war.p 0.2→0.17``."""
-    top = sorted((c for c in changes if c.kind == "changed"), key=lambda c: (-c.relative, c.path))[:n]
+    top = sorted((c for c in changes if c.kind == "changed"), key=lambda c: (-c.relative, c.path))[
+        :n
+    ]
     return "; ".join(f"{c.path} {c.old:g}→{c.new:g}" for c in top)

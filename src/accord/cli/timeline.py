@@ -37,12 +37,15 @@ def timeline(
     models: Annotated[
         bool, typer.Option("--models/--no-models", help="Also run the multi-actor models.")
     ] = True,
-    json_: Annotated[bool, typer.Option("--json", help="Print JSON (with the by-month curves).")] = False,
+    json_: Annotated[
+        bool, typer.Option("--json", help="Print JSON (with the by-month curves).")
+    ] = False,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write the figure: .png, .svg, .pdf or .html.")
     ] = None,
 ) -> None:
-    """Per as-of date of a series: P(settlement) in 6 and 12 months, the expected front, P(escalation), P(swap), the main obstacle, the models' point, and what changed."""
+    """Per as-of date of a series: P(settlement) in 6 and 12 months, the expected front,
+    P(escalation), P(swap), the main obstacle, the models' point, and what changed."""
     from accord.analysis.timeline import describe_changes
     from accord.analysis.timeline import timeline as run_timeline
     from accord.scenario.series import load_series
@@ -102,7 +105,10 @@ def timeline(
         "the belligerents' vetoes hold every model at the status quo)"
     )
     for pt in res.points[1:]:
-        out.print(f"{pt.as_of}: {len(pt.changes)} numbers changed; largest: {describe_changes(pt.changes)}")
+        out.print(
+            f"{pt.as_of}: {len(pt.changes)} numbers changed; "
+            f"largest: {describe_changes(pt.changes)}"
+        )
 
 
 @guarded
@@ -125,15 +131,18 @@ def diff(
     if csv_:
         sys.stdout.write(res.to_frame().to_csv(index=False))
         return
-    t = Table(title=f"{res.a.id} → {res.b.id}: {len(res.changes)} numbers differ", title_justify="left")
+    t = Table(
+        title=f"{res.a.id} → {res.b.id}: {len(res.changes)} numbers differ", title_justify="left"
+    )
     for col in ("path", "old", "new", "old source", "new source"):
         t.add_column(col, overflow="fold")
-    for row in res.to_frame().itertuples(index=False):
+    for c in res.changes:
+        old_src, new_src = res.cited(c)
         t.add_row(
-            str(row.path),
-            "–" if row.old is None or row.old != row.old else f"{row.old:g}",
-            "–" if row.new is None or row.new != row.new else f"{row.new:g}",
-            str(row.old_source),
-            str(row.new_source),
+            c.path,
+            "–" if c.old is None else f"{c.old:g}",
+            "–" if c.new is None else f"{c.new:g}",
+            old_src,
+            new_src,
         )
     out.print(t)

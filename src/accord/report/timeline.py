@@ -36,8 +36,12 @@ def timeline_figure(res: TimelineResult, *, title: str = "", annotate: int = 2) 
     ax1.legend(loc="upper left", fontsize=8)
     for k, (xi, p) in enumerate(zip(x, pts, strict=True)):
         ax1.annotate(
-            str(k + 1), (xi, p.p_by(12)), textcoords="offset points", xytext=(0, 7),
-            ha="center", fontsize=7,
+            str(k + 1),
+            (xi, p.p_by(12)),
+            textcoords="offset points",
+            xytext=(0, 7),
+            ha="center",
+            fontsize=7,
         )
     issue = pts[0].war_issue if pts else "war issue"
     ax2.plot(x, [p.status_quo for p in pts], "o-", color="0.3", label=f"{issue} status quo (front)")
@@ -50,8 +54,13 @@ def timeline_figure(res: TimelineResult, *, title: str = "", annotate: int = 2) 
     ax3.plot(x, [p.p_escalation for p in pts], "o-", color="tab:red", label="P(escalation)")
     swap = [(xi, p.p_swap) for xi, p in zip(x, pts, strict=True) if p.p_swap is not None]
     if swap:
-        ax3.plot([s[0] for s in swap], [s[1] for s in swap], "d", color="tab:purple",
-                 label="P(land-for-land swap), where a parcel is held")
+        ax3.plot(
+            [s[0] for s in swap],
+            [s[1] for s in swap],
+            "d",
+            color="tab:purple",
+            label="P(land-for-land swap), where a parcel is held",
+        )
     ax3.set_ylabel("probability")
     ax3.set_ylim(0, max([0.05, *(p.p_escalation for p in pts)]) * 1.6)
     ax3.legend(loc="best", fontsize=8)
@@ -66,7 +75,17 @@ def timeline_figure(res: TimelineResult, *, title: str = "", annotate: int = 2) 
             for k, p in enumerate(pts)
             if k > 0
         ]
-        notes.text(0, 1, "largest changes from the previous date:\n" + "\n".join(lines),
-                   va="top", ha="left", fontsize=7, family="monospace", transform=notes.transAxes)
-    fig.suptitle(title or f"{res.series_id}: forecasts by as-of date ({res.runs} runs)", fontsize=10)
+        notes.text(
+            0,
+            1,
+            "largest changes from the previous date:\n" + "\n".join(lines),
+            va="top",
+            ha="left",
+            fontsize=7,
+            family="monospace",
+            transform=notes.transAxes,
+        )
+    fig.suptitle(
+        title or f"{res.series_id}: forecasts by as-of date ({res.runs} runs)", fontsize=10
+    )
     return fig

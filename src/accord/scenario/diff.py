@@ -126,6 +126,12 @@ class ScenarioDiff:
         pool = [c for c in self.changes if c.kind == "changed" or not changed_only]
         return sorted(pool, key=lambda c: (-c.relative, c.path))[:n]
 
+    def cited(self, c: Change) -> tuple[str, str]:
+        """The old and new sources of a change as citation text (key, citation, date)."""
+        return _cite(self.a, c.old_source, c.old_judgement), _cite(
+            self.b, c.new_source, c.new_judgement
+        )
+
     def to_frame(self) -> pd.DataFrame:
         rows = [
             {

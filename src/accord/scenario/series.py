@@ -123,7 +123,9 @@ def load_series(ref: str | Path) -> Series:
     file = str(path)
     suffix = path.suffix.lower()
     if suffix not in (".yaml", ".yml", ".json"):
-        raise ScenarioError.single("", "unknown file type: use .yaml, .yml or .json", suffix, file=file)
+        raise ScenarioError.single(
+            "", "unknown file type: use .yaml, .yml or .json", suffix, file=file
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -132,9 +134,7 @@ def load_series(ref: str | Path) -> Series:
     try:
         spec = SeriesSpec.model_validate(data)
     except ValidationError as exc:
-        problems = [
-            Problem(format_path(e["loc"]), e["msg"], e.get("input")) for e in exc.errors()
-        ]
+        problems = [Problem(format_path(e["loc"]), e["msg"], e.get("input")) for e in exc.errors()]
         raise ScenarioError(problems, file=file) from None
     members: list[Scenario] = []
     problems = []
