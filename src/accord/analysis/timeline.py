@@ -135,7 +135,7 @@ class TimelineResult:
                     "changes_from_previous": len(pt.changes),
                     "largest_changes": [
                         {"path": c.path, "kind": c.kind, "old": c.old, "new": c.new}
-                        for c in sorted(pt.changes, key=lambda c: (-c.relative, c.path))[:top]
+                        for c in _largest(pt.changes, top)
                     ],
                 }
                 for pt in self.points
@@ -220,9 +220,12 @@ def timeline(
     return TimelineResult(series.id, tuple(points), months, runs, seed)
 
 
+def _largest(changes: Sequence[Change], n: int) -> list[Change]:
+    """The ``n`` largest changed numbers by relative size (added or removed ones come after)."""
+    return sorted(changes, key=lambda c: (c.kind != "changed", -c.relative, c.path))[:n]
+
+
 def describe_changes(changes: Sequence[Change], n: int = 3) -> str:
-    """The ``n`` largest changes as short text, e.g. ``war.p 0.2→0.17``."""
-    top = sorted((c for c in changes if c.kind == "changed"), key=lambda c: (-c.relative, c.path))[
-        :n
-    ]
+    """The ``n`` largest changed numbers as short text, e.g. ``war.p 0.2→0.17``."""
+    top = _largest([c for c in changes if c.kind == "changed"], n)
     return "; ".join(f"{c.path} {c.old:g}→{c.new:g}" for c in top)
