@@ -205,3 +205,66 @@ def test_timeline_plot_and_table(tmp_path: Path) -> None:
     assert out.stat().st_size > 10_000
     assert "2025-08-15" in res.output and "numbers changed" in res.output
     assert runner.invoke(app, ["timeline", "russia-ukraine", "--plot", "x.bmp"]).exit_code == 2
+
+
+def test_the_bundled_dates_are_what_the_build_script_writes() -> None:
+    import importlib.util
+    import io
+
+    from ruamel.yaml import YAML
+
+    from accord.scenario.io import loads, to_data
+
+    path = Path(__file__).parents[1] / "scripts" / "build_ukraine_series.py"
+    spec = importlib.util.spec_from_file_location("build_ukraine_series", path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert {d["id"] for d in mod.DATES} == {sc.id for sc in NEW}
+    for d in mod.DATES:
+        buf = io.StringIO()
+        YAML().dump(mod.build(d), buf)
+        assert to_data(loads(buf.getvalue())) == to_data(scenarios.load(d["id"])), d["id"]
+
+
+def test_with_numbers_sets_exactly_the_given_paths() -> None:
+    from accord.scenario.diff import with_numbers
+
+    a, b = load(DATA / "a.yaml"), load(DATA / "b.yaml")
+    changed = [c for c in diff(a, b).changes if c.kind == "changed"]
+    back = with_numbers(b, {c.path: c.old for c in changed if c.old is not None})
+    nb, na = numbers(back), numbers(a)
+    assert all(nb[c.path].value == na[c.path].value for c in changed)
+    assert {c.kind for c in diff(a, back).changes} == {"added", "removed"}
+    assert numbers(back)["issues[X].status_quo"].source == ("s2",)  # provenance kept
+    with pytest.raises(ScenarioError, match="no number"):
+        with_numbers(b, {"actors[A].positions.Z.position": 1.0})
+
+
+def test_attribution_reverts_one_group_at_a_time() -> None:
+    from accord.analysis.timeline import attribute
+
+    a, b = scenarios.load("ukraine-2024-08"), scenarios.load("ukraine-2024-11")
+    pa, pb, drivers = attribute(a, b, runs=400, seed=1)
+    ra, _ = run_settle(a, runs=400, seed=1)
+    assert pa == float(ra.p_settled_by()[0][12])
+    res, _ = run_settle(b, runs=400, seed=1)
+    assert pb == float(res.p_settled_by()[0][12])
+    by = {d.group: d for d in drivers}
+    assert set(by) >= {"war.front.theta", "issues[T].status_quo", "war.beliefs.UKR", "war.p"}
+    assert by["war.p"].paths == ("war.commitment.q_B0", "war.p")
+    assert by["actors[RUS].positions.K"].effect == 0.0  # settle reads no actor stance on K
+    assert by["war.front.theta"].effect != 0.0
+    assert abs(drivers[0].effect) >= abs(drivers[-1].effect)
+
+
+def test_timeline_explain_on_a_two_date_series(tmp_path: Path) -> None:
+    f = tmp_path / "s.yaml"
+    f.write_text("id: two\nscenarios: [ukraine-2025-03, ukraine-2025-08]\n", encoding="utf-8")
+    res = runner.invoke(
+        app, ["timeline", str(f), "--runs", "200", "--no-models", "--explain", "2", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    dates = json.loads(res.output)["dates"]
+    assert dates[0]["drivers"] == [] and len(dates[1]["drivers"]) == 2
+    assert dates[1]["drivers"][0]["group"] == "issues[T].status_quo"

@@ -32,11 +32,22 @@ import pandas as pd
 from accord.analysis.forecast import run_models
 from accord.analysis.settle import run_settle
 from accord.errors import ModelError
-from accord.scenario.diff import Change, diff
+from accord.scenario.diff import Change, diff, with_numbers
 from accord.scenario.schema import Scenario
 from accord.scenario.series import Series
 
-__all__ = ["TimelinePoint", "TimelineResult", "timeline"]
+__all__ = ["Attribution", "TimelinePoint", "TimelineResult", "attribute", "timeline"]
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """What one group of changed numbers did to P(settled within ``month`` months): the
+    forecast of the new scenario with the group set back to its old values."""
+
+    group: str
+    paths: tuple[str, ...]
+    reverted: float
+    effect: float  # new forecast minus the forecast with this group reverted
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,7 @@ class TimelinePoint:
     obstacle_share: float
     models: dict[str, float]
     changes: tuple[Change, ...] = field(default=())
+    drivers: tuple[Attribution, ...] = field(default=())
 
     def p_by(self, month: int) -> float:
         return self.p_settled[min(month, len(self.p_settled) - 1)]
@@ -133,6 +145,10 @@ class TimelineResult:
                     "models_war_issue": {k: num(v) for k, v in pt.models.items()},
                     "models_median": num(pt.models_median),
                     "changes_from_previous": len(pt.changes),
+                    "drivers": [
+                        {"group": d.group, "paths": list(d.paths), "effect_on_p12": d.effect}
+                        for d in pt.drivers
+                    ],
                     "largest_changes": [
                         {"path": c.path, "kind": c.kind, "old": c.old, "new": c.new}
                         for c in _largest(pt.changes, top)
@@ -199,8 +215,11 @@ def timeline(
     runs: int = 10_000,
     seed: int = 0,
     models: bool = True,
+    explain: int = 0,
 ) -> TimelineResult:
-    """Run every date of the series; see the module docstring for what each point holds."""
+    """Run every date of the series; see the module docstring for what each point holds.
+    ``explain`` > 0 also attributes each date's move in P(settled within 12 months) to the
+    ``explain`` groups of changed numbers that moved it most (:func:`attribute`)."""
     if months < 12:
         raise ModelError(
             "the timeline reads months 6 and 12: use --months 12 or more",
@@ -214,7 +233,11 @@ def timeline(
     for sc in series.scenarios:
         pt = _point(sc, months=months, runs=runs, seed=seed, with_models=models)
         if previous is not None:
-            pt = TimelinePoint(**{**pt.__dict__, "changes": diff(previous, sc).changes})
+            extra: dict[str, Any] = {"changes": diff(previous, sc).changes}
+            if explain > 0:
+                drivers = attribute(previous, sc, month=12, runs=runs, seed=seed)[2]
+                extra["drivers"] = tuple(drivers[:explain])
+            pt = TimelinePoint(**{**pt.__dict__, **extra})
         points.append(pt)
         previous = sc
     return TimelineResult(series.id, tuple(points), months, runs, seed)
@@ -225,7 +248,51 @@ def _largest(changes: Sequence[Change], n: int) -> list[Change]:
     return sorted(changes, key=lambda c: (c.kind != "changed", -c.relative, c.path))[:n]
 
 
+def describe_drivers(drivers: Sequence[Attribution]) -> str:
+    """Attributions as short text, e.g. ``war.front.theta +17 pts``."""
+    return "; ".join(f"{d.group} {100 * d.effect:+.0f} pts" for d in drivers)
+
+
 def describe_changes(changes: Sequence[Change], n: int = 3) -> str:
     """The ``n`` largest changed numbers as short text, e.g. ``war.p 0.2→0.17``."""
     top = _largest([c for c in changes if c.kind == "changed"], n)
     return "; ".join(f"{c.path} {c.old:g}→{c.new:g}" for c in top)
+
+
+def _group(path: str) -> str:
+    if path in ("war.p", "war.commitment.q_B0"):
+        return "war.p"  # M4's q_B0 is side B's odds after a ceasefire, 1 - p without a shift
+    if path.startswith("actors[") and ".positions." in path:
+        return path.rsplit(".", 1)[0]  # one stance: position and salience together
+    if path.startswith("war.beliefs."):
+        return path.rsplit(".", 1)[0]  # one side's belief: alpha and beta together
+    return path
+
+
+def attribute(
+    a: Scenario, b: Scenario, *, month: int = 12, runs: int = 2_000, seed: int = 0
+) -> tuple[float, float, list[Attribution]]:
+    """One-at-a-time attribution of the move in P(settled within ``month``) from ``a`` to
+    ``b`` (derived here): for each group of numbers that changed (a stance, a side's belief,
+    any other number alone), run ``b`` with that group set back to ``a``'s values, common
+    seed; ``war.p`` moves with ``war.commitment.q_B0`` (1 - p in the scenarios that follow
+    the design note). Returns P in ``a``, P in ``b`` and the groups by |effect|, largest first.
+    Interactions are not apportioned; added or removed numbers (an issue or a parcel that
+    exists at one date only) are not reverted and show only in the total."""
+
+    def p_at(sc: Scenario) -> float:
+        res, _ = run_settle(sc, months=max(month, 12), runs=runs, seed=seed)
+        return float(res.p_settled_by()[0][month])
+
+    pa, pb = p_at(a), p_at(b)
+    groups: dict[str, list[Change]] = {}
+    for c in diff(a, b).changes:
+        if c.kind == "changed":
+            groups.setdefault(_group(c.path), []).append(c)
+    out = []
+    for g, cs in groups.items():
+        back = with_numbers(b, {c.path: float(c.old) for c in cs if c.old is not None})
+        pr = p_at(back)
+        out.append(Attribution(g, tuple(c.path for c in cs), pr, pb - pr))
+    out.sort(key=lambda x: (-abs(x.effect), x.group))
+    return pa, pb, out

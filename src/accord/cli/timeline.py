@@ -37,6 +37,14 @@ def timeline(
     models: Annotated[
         bool, typer.Option("--models/--no-models", help="Also run the multi-actor models.")
     ] = True,
+    explain: Annotated[
+        int,
+        typer.Option(
+            help="Attribute each date's move in P(deal in 12 months) to its N largest drivers "
+            "(one-at-a-time reverts; slower).",
+            min=0,
+        ),
+    ] = 0,
     json_: Annotated[
         bool, typer.Option("--json", help="Print JSON (with the by-month curves).")
     ] = False,
@@ -46,7 +54,7 @@ def timeline(
 ) -> None:
     """Per as-of date of a series: P(settlement) in 6 and 12 months, the expected front,
     P(escalation), P(swap), the main obstacle, the models' point, and what changed."""
-    from accord.analysis.timeline import describe_changes
+    from accord.analysis.timeline import describe_changes, describe_drivers
     from accord.analysis.timeline import timeline as run_timeline
     from accord.scenario.series import load_series
 
@@ -55,7 +63,7 @@ def timeline(
 
         figure_format(plot)
     s = load_series(series)
-    res = run_timeline(s, months=months, runs=runs, seed=seed, models=models)
+    res = run_timeline(s, months=months, runs=runs, seed=seed, models=models, explain=explain)
     if plot is not None:
         from accord.report.save import save_figure
         from accord.report.timeline import timeline_figure
@@ -109,6 +117,8 @@ def timeline(
             f"{pt.as_of}: {len(pt.changes)} numbers changed; "
             f"largest: {describe_changes(pt.changes)}"
         )
+        if pt.drivers:
+            out.print(f"    moved P(deal in 12 mo) most: {describe_drivers(pt.drivers)}")
 
 
 @guarded

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from accord.analysis.timeline import TimelineResult, describe_changes
+from accord.analysis.timeline import TimelineResult, describe_changes, describe_drivers
 from accord.report.save import new_figure
 
 if TYPE_CHECKING:
@@ -71,14 +71,26 @@ def timeline_figure(res: TimelineResult, *, title: str = "", annotate: int = 2) 
         notes = axes[3]
         notes.axis("off")
         lines = [
-            _short(f"{k + 1}. {p.as_of}: " + (describe_changes(p.changes, annotate) or "no change"))
+            _short(
+                f"{k + 1}. {p.as_of}: "
+                + (
+                    describe_drivers(p.drivers[:annotate])
+                    if p.drivers
+                    else describe_changes(p.changes, annotate) or "no change"
+                )
+            )
             for k, p in enumerate(pts)
             if k > 0
         ]
+        head = (
+            "what moved P(settled within 12 months), reverting one group at a time:"
+            if any(p.drivers for p in pts)
+            else "largest changes from the previous date:"
+        )
         notes.text(
             0,
             1,
-            "largest changes from the previous date:\n" + "\n".join(lines),
+            head + "\n" + "\n".join(lines),
             va="top",
             ha="left",
             fontsize=7,

@@ -12,16 +12,18 @@ citations, labels) and dates are not numbers and do not enter.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from accord.scenario.io import to_data
+from accord.errors import ScenarioError
+from accord.scenario.io import scenario_from_data, to_data
 from accord.scenario.schema import Scenario
 
-__all__ = ["Change", "Number", "ScenarioDiff", "diff", "numbers"]
+__all__ = ["Change", "Number", "ScenarioDiff", "diff", "numbers", "with_numbers"]
 
 _PROVENANCE = ("source", "judgement", "note", "proxy")
 
@@ -198,3 +200,37 @@ def diff(a: Scenario, b: Scenario) -> ScenarioDiff:
             )
         )
     return ScenarioDiff(a, b, tuple(out))
+
+
+_TOKEN = re.compile(r"\[([^\]]+)\]|([^.\[\]]+)")
+
+
+def with_numbers(sc: Scenario, values: Mapping[str, float]) -> Scenario:
+    """A copy of the scenario with the numbers at the given paths (of :func:`numbers`) set;
+    the result is validated like any scenario. An unknown path is a ScenarioError."""
+    data = to_data(sc)
+    known = numbers(sc)
+    for path, value in values.items():
+        if path not in known:
+            raise ScenarioError.single(path, "no number at this path", value)
+        node: Any = data
+        tokens = [m.group(1) or m.group(2) for m in _TOKEN.finditer(path)]
+        for k, tok in enumerate(tokens):
+            last = k == len(tokens) - 1
+            if isinstance(node, list):
+                item = next(
+                    (x for x in node if isinstance(x, Mapping) and x.get("id") == tok), None
+                )
+                if item is None:
+                    item = node[int(tok)]
+                if last:
+                    node[int(tok)] = value
+                node = item
+            elif last:
+                if isinstance(node.get(tok), Mapping):
+                    node[tok]["value"] = value
+                else:
+                    node[tok] = value
+            else:
+                node = node[tok]
+    return scenario_from_data(data)
