@@ -11,8 +11,8 @@ sought on the Pareto frontier of that set, so each lies on the frontier; gains a
 * Nash (1950): maximise ``Π g_i``, computed as ``Σ log g_i``.
 * Weighted (asymmetric) Nash (Kalai 1977; Roth 1979): maximise ``Σ w_i log g_i``,
   ``w_i > 0`` normalised to sum 1. On divide-the-dollar it gives party ``i`` the share ``w_i``.
-* Kalai–Smorodinsky (1975): with the ideal point ``a_i = max u_i`` over the outcomes that
-  beat ``d``, maximise ``min_i g_i / (a_i − d_i)`` (``rule="maximin"``, the default). This is
+* Kalai–Smorodinsky (1975): with the ideal point ``a_i = max u_i`` over the individually
+  rational outcomes (``u >= d``), maximise ``min_i g_i / (a_i − d_i)`` (``rule="maximin"``, the default). This is
   exactly the KS point of the set's free-disposal hull: the largest ``λ`` such that
   ``d + λ(a − d)`` is weakly below some outcome. ``rule="equal_ratios"`` instead minimises
   ``max_i r_i − min_i r_i`` (the outcome closest to the ray from ``d`` to ``a``; NegMAS's
@@ -265,7 +265,9 @@ def kalai_smorodinsky(
     if cand.size == 0:
         return _none("kalai_smorodinsky", names, params)
     gains = u[:, cand] - d[:, None]
-    ideal = u[:, cand].max(axis=1)
+    pool = np.arange(u.shape[1]) if frontier is None else np.asarray(frontier, dtype=np.int64)
+    weak = pool[np.all(u[:, pool] >= d[:, None], axis=0)]
+    ideal = u[:, weak].max(axis=1)
     params["ideal"] = tuple(map(float, ideal))
     ratios = gains / (ideal - d)[:, None]
     if rule == "maximin":
