@@ -236,8 +236,7 @@ def read_profile(
                 values[iname] = TableValue({k2: v2 / top for k2, v2 in table.items()})
         else:
             if evaluator is None:
-                ctx.add(where, "a numeric issue needs an <evaluator>", iname)
-                continue
+                continue  # an issue listed without evaluations (non-linear profiles)
             ftype = evaluator.get("ftype")
             epath = f"{where}/evaluator"
             if ftype != "linear":
@@ -291,6 +290,11 @@ def read_profile(
             max_u = sum(r.utility for r in rects if r.utility > 0) or 1.0
             notes.append(f"{party}: no positive maxutility; utilities divided by {max_u:g}")
         return HyperRectangles(party, tuple(rects), max_u, reservation), notes
+    no_values = [n for n, w in weights.items() if w and n not in values]
+    if no_values:
+        raise ScenarioError.single(
+            f"{base}/issue", "weighted issues without evaluations", no_values, file=file
+        )
     unweighted = [n for n in values if n not in weights]
     if unweighted:
         raise ScenarioError.single(
