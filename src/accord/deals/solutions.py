@@ -253,10 +253,14 @@ def kalai_smorodinsky(
     disagreement: ArrayLike | None = None,
     *,
     rule: str = "maximin",
+    ideal: ArrayLike | None = None,
     frontier: ArrayLike | None = None,
     parties: Sequence[str] | None = None,
 ) -> Solution:
-    """The Kalai–Smorodinsky solution (``rule`` ``maximin`` or ``equal_ratios``)."""
+    """The Kalai–Smorodinsky solution (``rule`` ``maximin`` or ``equal_ratios``).
+
+    ``ideal`` overrides the ideal point (NegMAS uses each utility's maximum over the whole
+    space, ``values.max(axis=1)``)."""
     if rule not in ("maximin", "equal_ratios"):
         raise ModelError("use maximin or equal_ratios", path="rule", value=rule)
     u, d, names = _unpack(values, disagreement, parties)
@@ -266,10 +270,19 @@ def kalai_smorodinsky(
         return _none("kalai_smorodinsky", names, params)
     gains = u[:, cand] - d[:, None]
     pool = np.arange(u.shape[1]) if frontier is None else np.asarray(frontier, dtype=np.int64)
-    weak = pool[np.all(u[:, pool] >= d[:, None], axis=0)]
-    ideal = u[:, weak].max(axis=1)
-    params["ideal"] = tuple(map(float, ideal))
-    ratios = gains / (ideal - d)[:, None]
+    if ideal is None:
+        weak = pool[np.all(u[:, pool] >= d[:, None], axis=0)]
+        a = u[:, weak].max(axis=1)
+    else:
+        a = np.asarray(ideal, dtype=float)
+        if a.shape != d.shape or not np.all(a > d):
+            raise ModelError(
+                "the ideal point needs one value per party above the disagreement point",
+                path="ideal",
+                value=a.tolist(),
+            )
+    params["ideal"] = tuple(map(float, a))
+    ratios = gains / (a - d)[:, None]
     if rule == "maximin":
         best, crit = _leximin_best(ratios)
     else:
