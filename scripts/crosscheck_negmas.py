@@ -57,11 +57,16 @@ def negmas_solve(issue_values, tables, weights, reserved):
         )
     outcomes = list(os_.enumerate())
     shape = [len(v) for v in issue_values]
-    index = {o: int(np.ravel_multi_index([issue_values[i].index(o[i]) for i in range(len(o))], shape)) for o in outcomes}
+    index = {
+        o: int(np.ravel_multi_index([issue_values[i].index(o[i]) for i in range(len(o))], shape))
+        for o in outcomes
+    }
     t0 = time.perf_counter()
     futils, fidx = pareto_frontier(ufuns, outcomes=outcomes)
     frontier = sorted(index[outcomes[j]] for j in fidx)
-    nash = sorted(index[outcomes[fidx[k]]] for _, k in nash_points(ufuns, futils, outcome_space=os_))
+    nash = sorted(
+        index[outcomes[fidx[k]]] for _, k in nash_points(ufuns, futils, outcome_space=os_)
+    )
     ks = sorted(index[outcomes[fidx[k]]] for _, k in ks_points(ufuns, futils, outcome_space=os_))
     return frontier, nash, ks, time.perf_counter() - t0
 
@@ -87,7 +92,9 @@ def random_spaces() -> list[dict]:
                 "negmas": {"frontier": frontier, "nash": nash, "ks": ks, "seconds": secs},
             }
         )
-        print(f"seed {seed}: {n} parties, sizes {sizes}, frontier {len(frontier)}, nash {nash}, ks {ks}")
+        print(
+            f"seed {seed}: {n} parties, sizes {sizes}, frontier {len(frontier)}, nash {nash}, ks {ks}"
+        )
     return cases
 
 
@@ -120,7 +127,9 @@ def anac(root: Path) -> list[dict]:
         for u in problem.utilities:
             cols = u.columns(space)  # w_i * v_i
             w = [float(u.weights.get(i.name, 0.0)) for i in space.issues]
-            tables.append([(c / wi if wi else c * 0).tolist() for c, wi in zip(cols, w, strict=True)])
+            tables.append(
+                [(c / wi if wi else c * 0).tolist() for c, wi in zip(cols, w, strict=True)]
+            )
             weights.append(w)
         reserved = [float(u.reservation) for u in problem.utilities]
         frontier, nash_n, ks_n, secs = negmas_solve(values, tables, weights, reserved)

@@ -284,8 +284,12 @@ def test_constrained_analysis_never_returns_a_forbidden_package() -> None:
         (IntegerIssue("x", 0, 10), DiscreteIssue("g", ("no", "yes"))),
         (Forbid({"x": Range(4, 6), "g": ["yes"]}),),
     )
-    a = LinearAdditive("A", {"x": 0.8, "g": 0.2}, {"x": LinearValue(0.1), "g": TableValue({"no": 0, "yes": 1})})
-    b = LinearAdditive("B", {"x": 0.8, "g": 0.2}, {"x": LinearValue(-0.1, 1), "g": TableValue({"no": 0, "yes": 1})})
+    a = LinearAdditive(
+        "A", {"x": 0.8, "g": 0.2}, {"x": LinearValue(0.1), "g": TableValue({"no": 0, "yes": 1})}
+    )
+    b = LinearAdditive(
+        "B", {"x": 0.8, "g": 0.2}, {"x": LinearValue(-0.1, 1), "g": TableValue({"no": 0, "yes": 1})}
+    )
     from accord.deals.actors import DealProblem
 
     r = analyse(DealProblem(space, (a, b), "t"))
@@ -336,7 +340,9 @@ def test_trade_condition_is_the_salience_ratio() -> None:
 
 def two_issue_problem(sa: tuple[float, float], sb: tuple[float, float]) -> tuple:
     space = OutcomeSpace((IntegerIssue("X", 0, 10), IntegerIssue("Y", 0, 10)))
-    a = LinearAdditive("A", {"X": sa[0], "Y": sa[1]}, {"X": LinearValue(0.1), "Y": LinearValue(0.1)})
+    a = LinearAdditive(
+        "A", {"X": sa[0], "Y": sa[1]}, {"X": LinearValue(0.1), "Y": LinearValue(0.1)}
+    )
     b = LinearAdditive(
         "B", {"X": sb[0], "Y": sb[1]}, {"X": LinearValue(-0.1, 1), "Y": LinearValue(-0.1, 1)}
     )

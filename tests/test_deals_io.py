@@ -197,7 +197,9 @@ MALFORMED = [
 ]
 
 
-@pytest.mark.parametrize(("name", "file", "edit", "message"), MALFORMED, ids=[c[0] for c in MALFORMED])
+@pytest.mark.parametrize(
+    ("name", "file", "edit", "message"), MALFORMED, ids=[c[0] for c in MALFORMED]
+)
 def test_malformed_genius_files(
     tmp_path: Path, name: str, file: str, edit: tuple[str, str], message: str
 ) -> None:

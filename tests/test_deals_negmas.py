@@ -35,7 +35,8 @@ CASES = FIXTURE["cases"]
 
 def build(case: dict[str, Any]) -> Any:
     issues = tuple(
-        DiscreteIssue(f"i{i}", tuple(f"v{k}" for k in range(s))) for i, s in enumerate(case["sizes"])
+        DiscreteIssue(f"i{i}", tuple(f"v{k}" for k in range(s)))
+        for i, s in enumerate(case["sizes"])
     )
     space = OutcomeSpace(issues)
     utilities = [

@@ -12,8 +12,9 @@ sought on the Pareto frontier of that set, so each lies on the frontier; gains a
 * Weighted (asymmetric) Nash (Kalai 1977; Roth 1979): maximise ``Σ w_i log g_i``,
   ``w_i > 0`` normalised to sum 1. On divide-the-dollar it gives party ``i`` the share ``w_i``.
 * Kalai–Smorodinsky (1975): with the ideal point ``a_i = max u_i`` over the individually
-  rational outcomes (``u >= d``), maximise ``min_i g_i / (a_i − d_i)`` (``rule="maximin"``, the default). This is
-  exactly the KS point of the set's free-disposal hull: the largest ``λ`` such that
+  rational outcomes (``u >= d``), maximise ``min_i g_i / (a_i − d_i)`` (``rule="maximin"``,
+  the default). This is exactly the KS point of the set's free-disposal hull: the largest
+  ``λ`` such that
   ``d + λ(a − d)`` is weakly below some outcome. ``rule="equal_ratios"`` instead minimises
   ``max_i r_i − min_i r_i`` (the outcome closest to the ray from ``d`` to ``a``; NegMAS's
   ``ks_points`` criterion). Invariant to positive scaling of each party's utility.
