@@ -227,3 +227,23 @@ def test_malformed_geniusweb(tmp_path: Path) -> None:
         f"{path}: LinearAdditiveUtilitySpace.issueUtilities.price.discreteutils."
         "valueUtilities.mid: must be a number (got 'lots')"
     )
+
+
+def test_cli_on_a_scenario_with_plot(tmp_path: Path) -> None:
+    plot = tmp_path / "frontier.png"
+    result = CliRunner().invoke(
+        app, ["deals", "ukraine-2023-03", "--points", "labels", "--plot", str(plot), "--linkage"]
+    )
+    assert result.exit_code == 0, result.output
+    assert plot.stat().st_size > 10_000
+    assert "kalai_smorodinsky" in result.stdout and "linkage" in result.stdout
+    bad = CliRunner().invoke(app, ["deals", "ukraine-2023-03", "--disagreement", "1,2,3"])
+    assert bad.exit_code == 2
+    assert bad.stderr.strip() == (
+        "error: --disagreement: needs 2 numbers, one per party (UKR, RUS) (got '1,2,3')"
+    )
+    none = CliRunner().invoke(
+        app, ["deals", "ukraine-2023-03", "--points", "labels", "--disagreement", "0.99,0.99"]
+    )
+    assert none.exit_code == 0
+    assert "nash: no package gives every party more than its disagreement value" in none.stdout
