@@ -17,8 +17,11 @@ NegMAS 0.16 returned: ``pareto_frontier`` (rational outcomes, as flat indices in
 
 Part 2 (``--anac DIR``, a folder of GENIUS domain folders such as GENIUS 10.4's
 ``templates`` directory; GPL-3.0 files, read in place, never copied): loads each domain
-with accord's reader, gives NegMAS the same normalised tables, and compares frontier
-sets and Nash/KS packages; the summary goes to ``anac`` in the same fixture.
+(all its profiles when there are at most three; the ``_util<k>`` set and every pair of
+profiles when there are four to six) with accord's reader, gives NegMAS the same
+normalised tables, and records NegMAS's frontier and Nash/KS packages with accord's
+comparison under ``anac``; ``tests/test_deals_negmas.py`` recomputes accord's side when
+``ACCORD_ANAC_DIR`` points at the same folder.
 """
 
 from __future__ import annotations
@@ -93,75 +96,110 @@ def random_spaces() -> list[dict]:
             }
         )
         print(
-            f"seed {seed}: {n} parties, sizes {sizes}, frontier {len(frontier)}, nash {nash}, ks {ks}"
+            f"seed {seed}: {n} parties, sizes {sizes}, frontier {len(frontier)},"
+            f" nash {nash}, ks {ks}"
         )
     return cases
 
 
 def anac(root: Path) -> list[dict]:
-    from accord.deals import kalai_smorodinsky, nash, pareto_frontier as our_frontier
-    from accord.deals import utility_matrix
+    import itertools
+    import re
+
     from accord.deals.io import read_genius
     from accord.deals.io.genius import profile_paths
-    from accord.deals.space import DiscreteIssue
-    from accord.deals.utility import LinearAdditive
 
     out = []
     for folder in sorted(p for p in root.rglob("*") if p.is_dir()):
         try:
             domain, profiles = profile_paths(folder)
-            if len(profiles) > 3:
+        except Exception:
+            continue
+        groups = [profiles] if len(profiles) <= 3 else []
+        base = [p for p in profiles if re.search(r"_util\d+$", p.stem)]
+        if len(profiles) > 3 and 2 <= len(base) <= 3:
+            groups.append(base)  # ANAC 2015 style: <name>_util1, _util2, ...
+        if len(profiles) > 3 and len(profiles) <= 6:
+            groups += [list(g) for g in itertools.combinations(profiles, 2)]
+        for group in groups:
+            try:
+                problem = read_genius(domain, group)
+            except Exception as exc:
+                print(f"skip {folder.name} {[p.name for p in group]}: {exc}".splitlines()[0])
                 continue
-            problem = read_genius(domain, profiles)
-        except Exception as exc:  # noqa: BLE001 - report and skip unsupported folders
-            continue
-        space = problem.space
-        if not all(isinstance(i, DiscreteIssue) for i in space.issues):
-            continue
-        if not all(isinstance(u, LinearAdditive) for u in problem.utilities):
-            continue
-        if space.cardinality > 60_000 or len(problem.utilities) < 2:
-            continue
-        values = [list(map(str, i.labels)) for i in space.issues]
-        tables, weights = [], []
-        for u in problem.utilities:
-            cols = u.columns(space)  # w_i * v_i
-            w = [float(u.weights.get(i.name, 0.0)) for i in space.issues]
-            tables.append(
-                [(c / wi if wi else c * 0).tolist() for c, wi in zip(cols, w, strict=True)]
-            )
-            weights.append(w)
-        reserved = [float(u.reservation) for u in problem.utilities]
-        frontier, nash_n, ks_n, secs = negmas_solve(values, tables, weights, reserved)
-        m = utility_matrix(space, problem.utilities)
-        # NegMAS's disagreement point: the reserved value, or the utility's minimum when
-        # the reserved value lies below it (ops.nash_points / ks_points `ranges`)
-        d = np.maximum(m.reservation, m.values.min(axis=1))
-        f = our_frontier(m.values)
-        f = f[np.all(m.values[:, f] >= m.reservation[:, None], axis=0)]
-        ours_nash = nash(m.values, d, frontier=f)
-        ours_ks = kalai_smorodinsky(
-            m.values, d, rule="equal_ratios", ideal=m.values.max(axis=1), frontier=f
-        )
-        row = {
-            "domain": str(folder.relative_to(root)),
-            "parties": len(problem.utilities),
-            "outcomes": space.cardinality,
-            "frontier_negmas": len(frontier),
-            "frontier_accord": int(f.size),
-            "frontier_same": sorted(m.outcomes[f].tolist()) == frontier,
-            "nash_accord": None if ours_nash.column is None else int(m.outcomes[ours_nash.column]),
-            "nash_negmas": nash_n,
-            "ks_accord": None if ours_ks.column is None else int(m.outcomes[ours_ks.column]),
-            "ks_negmas": ks_n,
-            "negmas_seconds": secs,
-        }
-        for key in ("nash", "ks"):
-            ours, theirs = row[f"{key}_accord"], row[f"{key}_negmas"]
-            row[f"{key}_same"] = (ours is None and not theirs) or ours in theirs
-        print(row)
-        out.append(row)
+            row = _compare(problem, folder.relative_to(root), group)
+            if row is not None:
+                out.append(row)
     return out
+
+
+def _compare(problem, name, group):
+    from accord.deals import kalai_smorodinsky, nash, utility_matrix
+    from accord.deals import pareto_frontier as our_frontier
+    from accord.deals.space import DiscreteIssue
+    from accord.deals.utility import LinearAdditive
+
+    space = problem.space
+    if not all(isinstance(i, DiscreteIssue) for i in space.issues):
+        return None
+    if not all(isinstance(u, LinearAdditive) for u in problem.utilities):
+        return None
+    if space.cardinality > 60_000 or len(problem.utilities) < 2:
+        return None
+    values = [list(map(str, i.labels)) for i in space.issues]
+    tables, weights = [], []
+    for u in problem.utilities:
+        cols = u.columns(space)  # w_i * v_i
+        w = [float(u.weights.get(i.name, 0.0)) for i in space.issues]
+        tables.append([(c / wi if wi else c * 0).tolist() for c, wi in zip(cols, w, strict=True)])
+        weights.append(w)
+    reserved = [float(u.reservation) for u in problem.utilities]
+    frontier, nash_n, ks_n, secs = negmas_solve(values, tables, weights, reserved)
+    m = utility_matrix(space, problem.utilities)
+    # NegMAS's disagreement point: the reserved value, or the utility's minimum when the
+    # reserved value lies below it (ops.nash_points / ks_points `ranges`)
+    d = np.maximum(m.reservation, m.values.min(axis=1))
+    f = our_frontier(m.values)
+    f = f[np.all(m.values[:, f] >= m.reservation[:, None], axis=0)]
+    ours_nash = nash(m.values, d, frontier=f)
+    ours_ks = kalai_smorodinsky(
+        m.values, d, rule="equal_ratios", ideal=m.values.max(axis=1), frontier=f
+    )
+    col = {int(o): c for c, o in enumerate(m.outcomes)}
+
+    def utils(outcomes):
+        return {tuple(m.values[:, col[o]].tolist()) for o in outcomes}
+
+    ours_f = sorted(m.outcomes[f].tolist())
+    row = {
+        "domain": str(name),
+        "profiles": [p.name for p in group],
+        "parties": len(problem.utilities),
+        "outcomes": space.cardinality,
+        "frontier_negmas": len(frontier),
+        "frontier_accord": len(ours_f),
+        "frontier_negmas_packages": frontier,
+        # accord keeps every package of an exactly tied utility vector, NegMAS one of them:
+        # compare the frontiers as sets of utility vectors, and NegMAS's packages as a subset
+        "frontier_same": utils(ours_f) == utils(frontier) and set(frontier) <= set(ours_f),
+        "nash_accord": None if ours_nash.column is None else int(m.outcomes[ours_nash.column]),
+        "nash_negmas": nash_n,
+        "ks_accord": None if ours_ks.column is None else int(m.outcomes[ours_ks.column]),
+        "ks_negmas": ks_n,
+        "negmas_seconds": secs,
+    }
+    for key in ("nash", "ks"):
+        ours, theirs = row[f"{key}_accord"], row[f"{key}_negmas"]
+        row[f"{key}_same"] = (ours is None and not theirs) or (
+            ours is not None and utils([ours]) <= utils(theirs)
+        )
+    print(
+        {
+            k: row[k]
+            for k in ("domain", "profiles", "outcomes", "frontier_same", "nash_same", "ks_same")
+        }
+    )
+    return row
 
 
 def main() -> None:

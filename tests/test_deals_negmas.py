@@ -10,6 +10,7 @@ utility's maximum over the whole space and its criterion the spread of the ratio
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -70,3 +71,47 @@ def test_same_frontier_nash_and_ks_as_negmas(case: dict[str, Any]) -> None:
     assert s.agreement and int(m.outcomes[s.column]) in case["negmas"]["nash"]
     k = kalai_smorodinsky(u, d, rule="equal_ratios", ideal=u.max(axis=1), frontier=rational)
     assert k.agreement and int(m.outcomes[k.column]) in case["negmas"]["ks"]
+
+
+ANAC_DIR = os.environ.get("ACCORD_ANAC_DIR")
+
+
+@pytest.mark.skipif(ANAC_DIR is None, reason="set ACCORD_ANAC_DIR to GENIUS 10.4's templates")
+@pytest.mark.parametrize(
+    "row",
+    FIXTURE.get("anac", []),
+    ids=[f"{r['domain']}:{'+'.join(r['profiles'])}" for r in FIXTURE.get("anac", [])],
+)
+def test_anac_domains_against_negmas(row: dict[str, Any]) -> None:
+    """ANAC domains are GPL-3.0 and not shipped: read them from ACCORD_ANAC_DIR."""
+    from accord.deals.io import read_genius
+    from accord.deals.io.genius import profile_paths
+
+    assert ANAC_DIR is not None
+    folder = Path(ANAC_DIR) / row["domain"]
+    domain, _ = profile_paths(folder)
+    problem = read_genius(domain, [folder / p for p in row["profiles"]])
+    m = utility_matrix(problem.space, problem.utilities)
+    u, r = m.values, m.reservation
+    f = pareto_frontier(u)
+    f = f[np.all(u[:, f] >= r[:, None], axis=0)]
+    col = {int(o): c for c, o in enumerate(m.outcomes)}
+
+    def utils(outcomes: list[int]) -> set[tuple[float, ...]]:
+        return {tuple(u[:, col[o]].tolist()) for o in outcomes}
+
+    ours = sorted(m.outcomes[f].tolist())
+    # accord keeps every package of an exactly tied utility vector, NegMAS one of them
+    assert utils(ours) == utils(row["frontier_negmas_packages"])
+    assert set(row["frontier_negmas_packages"]) <= set(ours)
+    d = np.maximum(r, u.min(axis=1))
+    s = nash(u, d, frontier=f)
+    k = kalai_smorodinsky(u, d, rule="equal_ratios", ideal=u.max(axis=1), frontier=f)
+    for sol, key in ((s, "nash"), (k, "ks")):
+        theirs = row[f"{key}_negmas"]
+        if sol.column is None:
+            # the one convention that differs: NegMAS accepts a package where some party
+            # gains nothing over the disagreement point; accord requires every party to gain
+            assert all(np.any(u[:, col[o]] <= d) for o in theirs)
+        else:
+            assert utils([int(m.outcomes[sol.column])]) <= utils(theirs)
