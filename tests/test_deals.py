@@ -33,6 +33,7 @@ from accord.deals import (
     nash,
     pareto_frontier,
     solve,
+    solve_many,
     trade_condition,
     utilitarian,
     utility_matrix,
@@ -372,3 +373,38 @@ def test_analyse_flagship_end_to_end() -> None:
     assert len(frame) == len(front) and "u[UKR]" in frame
     d = r.to_dict()
     assert d["solutions"]["nash"]["package"] == r.package("nash")
+
+
+# --- batch ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["nash", "ks", "egalitarian", "utilitarian"])
+def test_solve_many_equals_the_loop(name: str) -> None:
+    rng = np.random.default_rng(5)
+    for _ in range(8):
+        n, k = int(rng.integers(2, 4)), int(rng.integers(5, 40))
+        u = np.round(rng.random((n, k)), 2)  # coarse values: many exact ties
+        d = np.round(rng.random((15, n)) * 0.6, 2)
+        allowed = rng.random((15, k)) < 0.8
+        w = rng.random((15, n)) + 0.1 if name == "nash" else None
+        batch = solve_many(name, u, d, weights=w, allowed=allowed)
+        for r in range(15):
+            cols = np.flatnonzero(allowed[r])
+            s = solve(name, u[:, cols], d[r], weights=None if w is None else w[r])
+            assert batch.column[r] == (-1 if s.column is None else cols[s.column])
+            assert batch.agreement[r] == s.agreement
+            if s.agreement:
+                assert batch.utilities[r] == pytest.approx(s.utilities)
+
+
+def test_solve_many_on_the_frontier_and_errors() -> None:
+    u = dollar()
+    d = np.array([[0.0, 0.0], [0.2, 0.4], [0.6, 0.6]])
+    b = solve_many("nash", u, d, frontier=pareto_frontier(u))
+    assert b.column.tolist() == [50, 40, -1] and b.agreement.tolist() == [True, True, False]
+    assert solve_many("nash", u, d[:1], weights=[0.3, 0.7]).column.tolist() == [30]
+    assert len(b.to_frame()) == 3
+    with pytest.raises(ModelError, match="weights apply to Nash only"):
+        solve_many("ks", u, d, weights=[1, 1])
+    with pytest.raises(ModelError, match=r"disagreement must be \(runs, 2\)"):
+        solve_many("nash", u, [0.1, 0.2])

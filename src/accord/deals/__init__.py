@@ -24,7 +24,11 @@ Function-level API (matrix in, frontier or solution out):
   :class:`Solution` (``agreement``, ``column``, ``utilities``, ``ties``, ``parameters``);
   pass a precomputed ``frontier`` to reuse it across solutions; with no package better for
   every party than ``disagreement``, ``agreement`` is false and ``column`` is ``None``;
-* :func:`zone_of_agreement(U, d) <accord.deals.solutions.zone_of_agreement>` → :class:`Zone`.
+* :func:`zone_of_agreement(U, d) <accord.deals.solutions.zone_of_agreement>` → :class:`Zone`;
+* :func:`solve_many(name, U, D, *, weights=, allowed=) <accord.deals.batch.solve_many>`
+  with ``D (runs, parties)`` → :class:`BatchSolution`: one solution per Monte Carlo run
+  (per-run disagreement points, weights and admissible packages) in one vectorised pass,
+  equal to the loop of :func:`solve` calls.
 
 Building problems: :mod:`~accord.deals.space` (issues, :class:`OutcomeSpace`,
 :class:`Forbid` constraints, chunked enumeration), :mod:`~accord.deals.utility`
@@ -37,6 +41,7 @@ Building problems: :mod:`~accord.deals.space` (issues, :class:`OutcomeSpace`,
 
 from accord.deals.actors import DealProblem, from_scenario
 from accord.deals.analysis import DealResult, analyse
+from accord.deals.batch import BatchSolution, solve_many
 from accord.deals.linkage import Linkage, linkage, trade_condition
 from accord.deals.pareto import dominates, is_dominated, pareto_frontier
 from accord.deals.solutions import (
@@ -74,6 +79,7 @@ from accord.deals.utility import (
 
 __all__ = [
     "SOLUTIONS",
+    "BatchSolution",
     "ContinuousIssue",
     "DealProblem",
     "DealResult",
@@ -104,6 +110,7 @@ __all__ = [
     "nash",
     "pareto_frontier",
     "solve",
+    "solve_many",
     "trade_condition",
     "utilitarian",
     "utility_matrix",
