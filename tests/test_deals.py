@@ -408,3 +408,40 @@ def test_solve_many_on_the_frontier_and_errors() -> None:
         solve_many("ks", u, d, weights=[1, 1])
     with pytest.raises(ModelError, match=r"disagreement must be \(runs, 2\)"):
         solve_many("nash", u, [0.1, 0.2])
+
+
+@pytest.mark.parametrize("sid", scenarios.ids())
+def test_every_bundled_scenario_is_a_package_deal(sid: str) -> None:
+    sc = scenarios.load(sid)
+    problem = from_scenario(sc, points="labels")
+    assert problem.parties == (sc.war.belligerents if sc.war else sc.actor_ids)
+    r = analyse(problem)
+    assert r.frontier.size >= 1
+    for s in r.solutions.values():
+        assert s.agreement == bool(r.zone.better.size)
+
+
+def test_linkage_best_trade_is_the_joint_nash_by_brute_force() -> None:
+    space, us = two_issue_problem((0.7, 0.3), (0.4, 0.6))
+    link = linkage(space, us, {"X": 5, "Y": 5})
+    # independent oracle: every (x, y) on the grid, Nash product over the separate deal
+    best, arg = -1.0, None
+    for x in range(11):
+        for y in range(11):
+            ga = 0.7 * x / 10 + 0.3 * y / 10 - 0.5
+            gb = 0.4 * (1 - x / 10) + 0.6 * (1 - y / 10) - 0.5
+            if ga > 0 and gb > 0 and ga * gb > best + 1e-15:
+                best, arg = ga * gb, {"X": x, "Y": y}
+    assert link.pairs[0].joint == arg == link.joint_package
+
+
+def test_three_party_sweep_equals_survivor_elimination_on_large_frontiers() -> None:
+    from accord.deals.pareto import _frontier_nd
+
+    rng = np.random.default_rng(8)
+    x = rng.integers(0, 60, (2, 6000)).astype(float)
+    u = np.vstack([x, 120 - x.sum(axis=0) + rng.integers(0, 3, 6000)])  # most on the frontier
+    u = np.concatenate([u, u[:, :500]], axis=1)  # and exact duplicates
+    f = pareto_frontier(u)
+    assert f.size > 1000
+    assert np.array_equal(f, _frontier_nd(u))

@@ -195,36 +195,34 @@ def _print(result: Any, links: Any) -> None:
         f"{len(result.parties)} parties; Pareto frontier {result.frontier.size} packages"
     )
     z = result.zone
-    t = Table(
-        title=f"parties (disagreement point: {result.disagreement_source})", title_justify="left"
-    )
-    for col in ("party", "reservation", "disagreement", "best in zone", "worst in zone"):
-        t.add_column(col, justify="right" if col != "party" else "left")
-    for a, p in enumerate(result.parties):
-        t.add_row(p, _f(m.reservation[a]), _f(result.disagreement[a]), _f(z.high[a]), _f(z.low[a]))
-    out.print(t)
     out.print(
         f"zone of possible agreement: {z.acceptable.size:,} packages every party weakly prefers "
         f"to disagreement, {z.better.size:,} strictly"
     )
-    t = Table(title="bargaining solutions", title_justify="left")
+    t = Table(title="packages chosen", title_justify="left")
     t.add_column("solution")
     for issue in problem.space.issues:
         t.add_column(issue.name, justify="right")
-    for p in result.parties:
-        t.add_column(f"u {p}", justify="right")
     t.add_column("ties", justify="right")
     for name, sol in result.solutions.items():
-        if not sol.agreement:
-            t.add_row(name, *["-"] * (len(problem.space.issues) + len(result.parties)), "0")
-            continue
         pkg = result.package(name)
-        t.add_row(
-            name,
-            *[f"{v:g}" if isinstance(v, float) else str(v) for v in pkg.values()],
-            *[_f(x) for x in sol.utilities],
-            str(len(sol.ties)),
-        )
+        if pkg is None:
+            t.add_row(name, *["-"] * len(problem.space.issues), "0")
+            continue
+        cells = [f"{v:g}" if isinstance(v, float) else str(v) for v in pkg.values()]
+        t.add_row(name, *cells, str(len(sol.ties)))
+    out.print(t)
+    t = Table(
+        title=f"utilities (disagreement point: {result.disagreement_source})", title_justify="left"
+    )
+    t.add_column("party")
+    for col in ("reservation", "disagreement", *result.solutions):
+        t.add_column(col, justify="right")
+    for a, p in enumerate(result.parties):
+        sols = [
+            "-" if s.utilities is None else _f(s.utilities[a]) for s in result.solutions.values()
+        ]
+        t.add_row(p, _f(m.reservation[a]), _f(result.disagreement[a]), *sols)
     out.print(t)
     for name, sol in result.solutions.items():
         if not sol.agreement:

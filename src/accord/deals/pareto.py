@@ -7,9 +7,15 @@ outcomes with *identical* utility vectors do not dominate each other, so all of 
 on the frontier when one is.
 
 * Two parties: sort and sweep (Kung, Luccio & Preparata 1975), after dropping the
-  outcomes strictly dominated by one of the 16 largest-sum outcomes. Sort by ``u0`` descending,
+  outcomes strictly dominated by one of the 16 largest-sum outcomes (survivors compacted
+  after each, so this costs about one pass). Sort by ``u0`` descending,
   ``u1`` descending; ``j`` survives iff ``u1[j]`` is the largest ``u1`` among outcomes with
   the same ``u0`` and exceeds every ``u1`` of outcomes with a larger ``u0``. O(N log N).
+* Three parties: after the same prune, Kung, Luccio & Preparata's sweep: sort by ``u0``
+  descending and keep, for the frontier found so far, the staircase of its ``(u1, u2)``
+  maxima; a point is dominated iff the staircase is weakly above it (exact duplicates are
+  merged first and all restored), answered for a whole chunk by one binary search.
+  O(N log N).
 * More parties: sort-filter skyline with survivor elimination (Chomicki, Godfrey, Gryz &
   Liang 2003; the shape NegMAS's ``pareto_frontier_numpy`` also uses). Repeatedly take
   the outcomes with the largest utility sum (summed party by party in the same order for
@@ -67,22 +73,87 @@ def pareto_frontier(values: ArrayLike) -> IntArray:
         return np.zeros(0, dtype=np.int64)
     if n == 1:
         return np.flatnonzero(u[0] == u[0].max()).astype(np.int64)
-    if n == 2:
-        x, y = u[0], u[1]
-        keep = np.flatnonzero(~_below_top(x, y))  # a cheap exact prune before the sort
-        return keep[_frontier_2d(x[keep], y[keep])]
+    if n <= 3:
+        keep = _prune(u)  # a cheap exact prune before the sort
+        if n == 2:
+            return keep[_frontier_2d(u[0, keep], u[1, keep])]
+        return keep[_frontier_3d(u[0, keep], u[1, keep], u[2, keep])]
     return _frontier_nd(u)
 
 
-def _below_top(x: FloatArray, y: FloatArray, k: int = 16) -> NDArray[np.bool_]:
-    """Outcomes strictly dominated by one of the (up to ``k``) largest-sum outcomes."""
-    total = x + y
+def _prune(u: FloatArray, k: int = 16) -> IntArray:
+    """Columns not strictly dominated by one of the ``k`` largest-sum outcomes (exact: a
+    strictly dominated outcome is never on the frontier). Survivors are compacted after
+    each pivot, so only the first pass touches every outcome."""
+    total = u[0].copy()
+    for row in u[1:]:
+        total += row
     m = total.size
     top = np.arange(m) if m <= k else np.argpartition(total, m - k)[m - k :]
-    out = np.zeros(m, dtype=bool)
-    for p in top:
-        out |= (x <= x[p]) & (y <= y[p]) & ((x < x[p]) | (y < y[p]))
-    return out
+    pivots = u[:, top[np.argsort(-total[top], kind="stable")]]
+    keep = np.arange(m, dtype=np.int64)
+    cols = u
+    for p in pivots.T:
+        le = cols[0] <= p[0]
+        lt = cols[0] < p[0]
+        for row, v in zip(cols[1:], p[1:], strict=True):
+            le &= row <= v
+            lt |= row < v
+        alive = ~(le & lt)
+        keep = keep[alive]
+        cols = cols[:, alive]
+    return keep
+
+
+def _maxima_2d(y: FloatArray, z: FloatArray) -> IntArray:
+    """Indices of the (weakly) maximal points of ``(y, z)``, one per distinct point."""
+    order = np.lexsort((-z, -y))
+    zs = z[order]
+    before = np.empty_like(zs)
+    before[0] = -np.inf
+    before[1:] = np.maximum.accumulate(zs)[:-1]
+    return order[zs > before].astype(np.int64)
+
+
+def _frontier_3d(x: FloatArray, y: FloatArray, z: FloatArray) -> IntArray:
+    order = np.lexsort((-z, -y, -x))
+    xs, ys, zs = x[order], y[order], z[order]
+    dup = np.zeros(xs.size, dtype=bool)
+    dup[1:] = (xs[1:] == xs[:-1]) & (ys[1:] == ys[:-1]) & (zs[1:] == zs[:-1])
+    first = np.flatnonzero(~dup)
+    on = np.zeros(first.size, dtype=bool)
+    on[_sweep_3d(xs[first], ys[first], zs[first])] = True
+    return np.sort(order[on[np.cumsum(~dup) - 1]]).astype(np.int64)
+
+
+def _sweep_3d(x: FloatArray, y: FloatArray, z: FloatArray, chunk: int = 4096) -> IntArray:
+    """Frontier of distinct points sorted by ``x`` descending (then ``y``, ``z``): every
+    earlier point has ``x`` at least as large, so a point is dominated iff an earlier one
+    is weakly above it in ``(y, z)``; the earlier frontier's ``(y, z)`` maxima (a staircase,
+    ``y`` descending and ``z`` ascending) answer that by binary search, chunk by chunk."""
+    sy, sz = np.zeros(0), np.zeros(0)
+    found: list[IntArray] = []
+    for start in range(0, x.size, chunk):
+        cx, cy, cz = x[start : start + chunk], y[start : start + chunk], z[start : start + chunk]
+        if sy.size:
+            k = np.searchsorted(-sy, -cy, side="right")  # staircase points with y >= p_y
+            alive = np.flatnonzero(np.where(k > 0, sz[np.maximum(k - 1, 0)], -np.inf) < cz)
+        else:
+            alive = np.arange(cx.size)
+        if alive.size == 0:
+            continue
+        px, py, pz = cx[alive], cy[alive], cz[alive]
+        if alive.size <= 512:
+            ge = (px[:, None] >= px) & (py[:, None] >= py) & (pz[:, None] >= pz)
+            np.fill_diagonal(ge, False)  # distinct points: weakly above = dominating
+            new = alive[~ge.any(axis=0)]
+        else:
+            new = alive[_sweep_3d(px, py, pz, chunk=max(64, chunk // 8))]
+        found.append(start + new)
+        ys, zs = np.concatenate([sy, cy[new]]), np.concatenate([sz, cz[new]])
+        top = _maxima_2d(ys, zs)
+        sy, sz = ys[top], zs[top]
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 def _frontier_2d(x: FloatArray, y: FloatArray) -> IntArray:
