@@ -6,9 +6,17 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from accord.errors import ScenarioError
+from accord.errors import AccordError, ModelError, Problem, ScenarioError
 
-__all__ = ["parse_xml", "read_text"]
+__all__ = ["parse_xml", "problem_at", "read_text"]
+
+
+def problem_at(path: str, exc: AccordError) -> Problem:
+    """A computation-layer error (an invalid issue, say) as a problem at a file path."""
+    if isinstance(exc, ModelError):
+        return Problem(path, exc.problem.message, exc.problem.value)
+    return Problem(path, str(exc))
+
 
 _UNSAFE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 

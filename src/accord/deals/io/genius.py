@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from accord.deals.actors import DealProblem
-from accord.deals.io._xml import parse_xml, read_text
+from accord.deals.io._xml import parse_xml, problem_at, read_text
 from accord.deals.space import ContinuousIssue, DiscreteIssue, IntegerIssue, Issue, OutcomeSpace
 from accord.deals.utility import (
     HyperRectangles,
@@ -153,14 +153,14 @@ def read_domain(
             else:
                 ctx.add(f"{where}@etype", "unknown issue type (discrete, integer, real)", kind)
         except AccordError as exc:
-            ctx.add(where, str(exc), has_value=False)
+            ctx.problems.append(problem_at(where, exc))
     if not issues and not ctx.problems:
         ctx.add(base, "the domain has no <issue>", has_value=False)
     ctx.raise_if_any()
     try:
         return OutcomeSpace(tuple(issues)), index
     except AccordError as exc:
-        raise ScenarioError.single(base, str(exc), file=file) from None
+        raise ScenarioError([problem_at(base, exc)], file=file) from None
 
 
 def read_profile(

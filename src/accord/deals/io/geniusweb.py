@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from accord.deals.actors import DealProblem
-from accord.deals.io._xml import read_text
+from accord.deals.io._xml import problem_at, read_text
 from accord.deals.space import ContinuousIssue, DiscreteIssue, IntegerIssue, Issue, OutcomeSpace
 from accord.deals.utility import LinearAdditive, PiecewiseLinearValue, TableValue, ValueFunction
 from accord.errors import AccordError, Problem, ScenarioError
@@ -71,7 +71,7 @@ def _issues(domain: Any, base: str, problems: list[Problem]) -> list[Issue]:
             try:
                 out.append(DiscreteIssue(name, tuple(str(v) for v in spec["values"])))
             except AccordError as exc:
-                problems.append(Problem(f"{where}.values", str(exc)))
+                problems.append(problem_at(f"{where}.values", exc))
         elif isinstance(spec, dict) and isinstance(spec.get("range"), dict):
             r = spec["range"]
             lo = _number(r.get("low"), f"{where}.range.low", problems)
@@ -85,7 +85,7 @@ def _issues(domain: Any, base: str, problems: list[Problem]) -> list[Issue]:
                 else:
                     out.append(ContinuousIssue(name, lo, hi, step))
             except AccordError as exc:
-                problems.append(Problem(f"{where}.range", str(exc)))
+                problems.append(problem_at(f"{where}.range", exc))
         else:
             problems.append(Problem(where, 'needs {"values": [...]} or {"range": {...}}', spec))
     return out
@@ -175,36 +175,25 @@ def _profile(
             )
     reservation = 0.0
     bid = body.get("reservationBid")
+    where = f"{_ROOT}.reservationBid.issuevalues"
     if bid is not None and not problems:
         iv = bid.get("issuevalues") if isinstance(bid, dict) else None
         if not isinstance(iv, dict):
-            problems.append(
-                Problem(f"{_ROOT}.reservationBid.issuevalues", "missing or not an object", bid)
-            )
-        else:
-            u0 = LinearAdditive(name, weights, values)
+            problems.append(Problem(where, "missing or not an object", bid))
+            return LinearAdditive(name, weights, values)
+        row = []
+        for issue in space.issues:
+            if issue.name not in iv:
+                problems.append(Problem(where, "the bid has no value for this issue", issue.name))
+                continue
+            v = iv[issue.name]
             try:
-                idx = np.asarray(
-                    [
-                        [
-                            space.issues[space.position(n)].index_of(
-                                str(iv[n])
-                                if isinstance(space.issues[space.position(n)], DiscreteIssue)
-                                else iv[n]
-                            )
-                            for n in space.names
-                        ]
-                    ]
-                )
-                reservation = float(u0.evaluate(space, idx)[0])
-            except (KeyError, AccordError) as exc:
-                problems.append(
-                    Problem(
-                        f"{_ROOT}.reservationBid.issuevalues",
-                        f"not a complete bid of the domain: {exc}",
-                        iv,
-                    )
-                )
+                row.append(issue.index_of(str(v) if isinstance(issue, DiscreteIssue) else v))
+            except AccordError:
+                problems.append(Problem(f"{where}.{issue.name}", "not a value of the issue", v))
+        if not problems:
+            u0 = LinearAdditive(name, weights, values)
+            reservation = float(u0.evaluate(space, np.asarray([row]))[0])
     return LinearAdditive(name, weights, values, reservation)
 
 
@@ -227,7 +216,7 @@ def read_geniusweb(
         try:
             this = OutcomeSpace(tuple(issues))
         except AccordError as exc:
-            raise ScenarioError.single(f"{_ROOT}.domain", str(exc), file=file) from None
+            raise ScenarioError([problem_at(f"{_ROOT}.domain", exc)], file=file) from None
         if space is None:
             space = this
             domain_name = str(body["domain"].get("name", Path(path).stem))
