@@ -129,11 +129,11 @@ def solve_many(
         if ok_all is not None:
             ok &= ok_all[sl][:, cols]
         if key == "nash":
-            ww = (np.full((sl.stop - sl.start, n), 1.0 / n) if w is None else w[sl])[:, :, None]
+            ww = np.full((sl.stop - sl.start, n), 1.0 / n) if w is None else w[sl]
             with np.errstate(divide="ignore", invalid="ignore"):
-                obj = np.where(
-                    ok, np.sum(ww * np.log(np.where(gains > 0, gains, 1.0)), axis=1), -np.inf
-                )
+                logs = np.log(gains, out=gains)  # gains are not needed again
+            obj = np.einsum("rn,rnc->rc", ww, logs)
+            obj[~ok] = -np.inf
             best = np.argmax(obj, axis=1)
             val = obj[np.arange(obj.shape[0]), best]
         elif key == "utilitarian":
