@@ -81,6 +81,12 @@ def run(
     sc = load_scenario(scenario)
     names = model or list(registry.available())
     options = parse_sets(set_ or [], names)
+    if not model:  # by default, the models that can forecast this scenario
+        reasons = {n: registry.get(n)(**options.get(n, {})).unavailable(sc) for n in names}
+        skipped = [f"{n} ({why})" for n, why in reasons.items() if why]
+        names = [n for n in names if not reasons[n]]
+        if skipped:
+            err.print("not run here: " + "; ".join(skipped))
     results = run_models(sc, names, options, rounds=rounds, seed=seed)
     if json_ and csv_:
         raise ModelError("choose one of --json and --csv", path="--json/--csv")
@@ -197,11 +203,24 @@ def _print_table(sc: Scenario, results: list[Any]) -> None:
             notes.append(f"{issue.id} as {q.name} ({q.unit}): " + ", ".join(parts))
     for r in results:
         for d in r.diagnostics:
+            if d.code == "decision_rule":
+                continue  # summarised by _print_rules
             notes.append(f"{r.model}{' ' + d.issue if d.issue else ''}: {d.message}")
     if notes:
         out.print("↻ cycle (mean over the cycle)  * no convergence within the rounds  ? undefined")
         for note in notes:
             out.print(f"  {note}")
+    _print_rules(sc, results)
+
+
+def _print_rules(sc: Scenario, results: list[Any]) -> None:
+    from accord.analysis.forecast import rule_summary
+
+    lines = rule_summary(sc, results)
+    if lines:
+        out.print("decision rules (each model's forecast bound to what the rule lets through)")
+        for line in lines:
+            out.print(f"  {line}")
 
 
 @app.command()
@@ -262,6 +281,20 @@ def show(
             src = ", ".join(val.source) + (" (judgement)" if val.judgement else "")
             table.add_row(path.removeprefix("war."), f"{val.value:g}", src.strip(), val.note or "")
         out.print(table)
+    if sc.reference_class is not None:
+        rc = sc.reference_class
+        kind = ", ".join(
+            f"{k} {v}"
+            for k, v in rc.model_dump(
+                include={"type", "incompatibility", "intensity", "region"}
+            ).items()
+            if v is not None
+        )
+        src = ", ".join(rc.source) + (" (judgement)" if rc.judgement else "")
+        out.print(
+            f"reference class: {kind or 'any war'}, began {rc.start.isoformat()} [{src}]"
+            " (accord baserate --scenario)"
+        )
 
 
 @app.command()
@@ -424,6 +457,10 @@ app.add_typer(backtest_app, name="backtest")
 from accord.cli.war import war_app  # noqa: E402
 
 app.add_typer(war_app, name="war")
+
+from accord.cli.baserate import baserate  # noqa: E402
+
+app.command("baserate")(baserate)
 
 from accord.cli.deals import deals  # noqa: E402
 
