@@ -163,6 +163,12 @@ def _deals(
                 path=what,
                 value=",".join(f"{v:g}" for v in vals),
             )
+    size = problem.space.cardinality
+    if n >= 4 and size > 200_000:
+        err.print(
+            f"note: {n} parties on {size:,} packages: the frontier can take minutes"
+            + ("; --points labels uses fewer packages" if problem.reference is not None else "")
+        )
     chosen = (
         [s.value for s in solution] if solution else ["nash", "ks", "egalitarian", "utilitarian"]
     )
