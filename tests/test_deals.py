@@ -445,3 +445,36 @@ def test_three_party_sweep_equals_survivor_elimination_on_large_frontiers() -> N
     f = pareto_frontier(u)
     assert f.size > 1000
     assert np.array_equal(f, _frontier_nd(u))
+
+
+def test_additive_frontier_equals_the_matrix_frontier() -> None:
+    from accord.deals.additive import additive_frontier
+
+    rng = np.random.default_rng(12)
+    for _ in range(60):
+        n, sizes = int(rng.integers(2, 6)), rng.integers(1, 5, int(rng.integers(1, 4)))
+        space = OutcomeSpace(
+            tuple(DiscreteIssue(f"i{k}", tuple(range(s))) for k, s in enumerate(sizes))
+        )
+        us = [
+            LinearAdditive(
+                f"p{a}",
+                {f"i{k}": float(rng.integers(1, 3)) for k in range(len(sizes))},
+                {
+                    f"i{k}": TableValue({v: float(rng.integers(0, 3)) / 4 for v in range(s)})
+                    for k, s in enumerate(sizes)
+                },
+            )
+            for a in range(n)
+        ]  # coarse values: many exact ties and duplicate packages
+        m = utility_matrix(space, us)
+        assert np.array_equal(
+            np.sort(additive_frontier(space, us, m.values)), pareto_frontier(m.values)
+        )
+    sc = scenarios.load("ukraine-2024-08")
+    p = from_scenario(sc, list(sc.actor_ids), points="labels")
+    m = utility_matrix(p.space, p.utilities)
+    assert np.array_equal(
+        np.sort(additive_frontier(p.space, p.utilities, m.values)), pareto_frontier(m.values)
+    )
+    assert np.array_equal(analyse(p).frontier, pareto_frontier(m.values))

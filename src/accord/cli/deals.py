@@ -163,8 +163,10 @@ def _deals(
                 path=what,
                 value=",".join(f"{v:g}" for v in vals),
             )
+    from accord.deals.additive import applies
+
     size = problem.space.cardinality
-    if n >= 4 and size > 200_000:
+    if size > 200_000 and (n >= 5 or (n == 4 and not applies(problem.space, problem.utilities))):
         err.print(
             f"note: {n} parties on {size:,} packages: the frontier can take minutes"
             + ("; --points labels uses fewer packages" if problem.reference is not None else "")

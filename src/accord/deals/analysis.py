@@ -1,8 +1,9 @@
 """One call from a problem to its frontier, bargaining solutions and zone of agreement.
 
-:func:`analyse` evaluates the utility matrix once, finds the frontier once, and runs every
-requested solution on it with the same disagreement point; :class:`DealResult` keeps all
-of it and decodes columns back to packages.
+:func:`analyse` evaluates the utility matrix once, finds the frontier once (issue by issue,
+:mod:`accord.deals.additive`, for four or more linear-additive parties on a space without
+constraints), and runs every requested solution on it with the same disagreement point;
+:class:`DealResult` keeps all of it and decodes columns back to packages.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from accord.deals.actors import DealProblem
+from accord.deals.additive import additive_frontier, applies
 from accord.deals.pareto import pareto_frontier
 from accord.deals.solutions import ALIASES, Solution, Zone, solve, zone_of_agreement
 from accord.deals.utility import UtilityMatrix, utility_matrix
@@ -121,7 +123,10 @@ def analyse(
                 path="disagreement",
                 value=np.atleast_1d(d).tolist(),
             )
-    frontier = pareto_frontier(matrix.values)
+    if len(matrix.parties) >= 4 and applies(problem.space, problem.utilities):
+        frontier = np.sort(additive_frontier(problem.space, problem.utilities, matrix.values))
+    else:
+        frontier = pareto_frontier(matrix.values)
     out: dict[str, Solution] = {}
     for name in solutions:
         key = ALIASES.get(name, name)
