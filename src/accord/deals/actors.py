@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from accord.deals.space import DiscreteIssue, OutcomeSpace
-from accord.deals.utility import LinearAdditive, SinglePeakedValue, ValueFunction
+from accord.deals.utility import LinearAdditive, SinglePeakedValue, Utility, ValueFunction
 from accord.errors import ModelError
 from accord.scenario.schema import Scenario
 
@@ -40,7 +40,7 @@ class DealProblem:
     """An outcome space, one utility per party, and where the problem came from."""
 
     space: OutcomeSpace
-    utilities: tuple[LinearAdditive, ...] | tuple[Any, ...]
+    utilities: tuple[Utility, ...]
     source: str = ""
     reference: dict[str, Any] | None = None
     notes: tuple[str, ...] = field(default=())
