@@ -278,3 +278,13 @@ def test_malformed_geniusweb(
     assert result.exit_code == 2, result.output
     assert result.stderr.strip() == f"error: {path}: {message}"
     assert "Traceback" not in result.output and result.stdout == ""
+
+
+def test_ktab_xml_importer_refuses_dtds_too(tmp_path: Path) -> None:
+    path = tmp_path / "evil.xml"
+    path.write_text('<?xml version="1.0"?>\n<!DOCTYPE s [<!ENTITY x "y">]>\n<Scenario/>\n')
+    result = CliRunner().invoke(app, ["import", str(path), "--from", "ktab-xml"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: {path}: DTDs and entity declarations are refused (got '<!DOCTYPE')"
+    )

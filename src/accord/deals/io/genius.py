@@ -92,6 +92,16 @@ def _space_root(root: ET.Element, ctx: _Ctx) -> tuple[ET.Element, str] | None:
     return (obj, f"{path}/objective") if obj is not None else (us, path)
 
 
+def _open(path: str | Path) -> tuple[_Ctx, ET.Element, ET.Element, str]:
+    """The parsed file: problem collector, root, the element holding the issues, its path."""
+    ctx = _Ctx(str(path))
+    root = parse_xml(read_text(path), str(path))
+    found = _space_root(root, ctx)
+    ctx.raise_if_any()
+    assert found is not None
+    return ctx, root, found[0], found[1]
+
+
 def _kind(el: ET.Element) -> str:
     for attr in ("etype", "type", "vtype"):
         v = el.get(attr)
@@ -105,12 +115,7 @@ def read_domain(
 ) -> tuple[OutcomeSpace, dict[str, str]]:
     """The outcome space of a GENIUS domain file, and GENIUS issue index -> issue name."""
     file = str(path)
-    ctx = _Ctx(file)
-    root = parse_xml(read_text(path), file)
-    found = _space_root(root, ctx)
-    ctx.raise_if_any()
-    assert found is not None
-    obj, base = found
+    ctx, _, obj, base = _open(path)
     issues: list[Issue] = []
     index: dict[str, str] = {}
     for k, el in enumerate(obj.findall("issue")):
@@ -168,12 +173,7 @@ def read_profile(
 ) -> tuple[Utility, list[str]]:
     """One party's utility from a GENIUS profile on ``space``; notes on what was read."""
     file = str(path)
-    ctx = _Ctx(file)
-    root = parse_xml(read_text(path), file)
-    found = _space_root(root, ctx)
-    ctx.raise_if_any()
-    assert found is not None
-    obj, base = found
+    ctx, root, obj, base = _open(path)
     us = root if root.tag == "utility_space" else root.find("utility_space")
     assert us is not None
     party = name or Path(path).stem
