@@ -146,7 +146,8 @@ def _print_war_overview(sc: Scenario) -> None:
     u, r = view["belligerents"]
     issue = view["issue"]
     out.print(
-        f"war layer, {u} vs {r} on {issue} (details: accord war range|screen|fight|commit|brink)"
+        f"war layer, {u} vs {r} on {issue} (details: accord war range|screen|fight|commit|brink|"
+        "swap|mediate|durability)"
     )
     low, high = view["range"]
     line = f"  bargaining range (Fearon): {issue} {low:.1f} to {high:.1f}"
@@ -167,6 +168,28 @@ def _print_war_overview(sc: Scenario) -> None:
         )
         out.print(
             f"  commitment window: {u} needs g >= {g_u:.2f}, {r} accepts g <= {g_r:.2f}: {verdict}"
+        )
+    _print_war_overview_m5_m6_m9(view)
+
+
+def _print_war_overview_m5_m6_m9(view: dict[str, Any]) -> None:
+    """Land for land, mediators and durability lines (accord war swap|mediate|durability)."""
+    if "swap" in view:
+        chip, holder, owner, first, bare = view["swap"]
+        never = f"never within the horizon; without {owner}'s reputational cost from month {bare}"
+        text = f"from month {first}" if first >= 0 else never
+        out.print(f"  land for land ({holder} holds {owner}'s {chip}): {text}")
+    if "mediators" in view:
+        u, r = view["belligerents"]
+        parts = []
+        for name, _toward, cred_u, cred_r in view["mediators"]:
+            to = [who for who, ok in ((u, cred_u), (r, cred_r)) if ok]
+            parts.append(f"{name} credible to {' and '.join(to) if to else 'neither side'}")
+        out.print("  mediators (Kydd): " + "; ".join(parts))
+    if "durability" in view:
+        p_relapse, horizon = view["durability"]
+        out.print(
+            f"  agreement on the table (Fortna): P(relapse within {horizon} months) {p_relapse:.2f}"
         )
 
 
@@ -271,7 +294,8 @@ def show(
 
         u, r = sc.war.belligerents
         table = Table(
-            title=f"war: {u} (pie side) vs {r} on issue {sc.war.issue}", title_justify="left"
+            title=f"war: {u} (side A, the pie) vs {r} (side B) on issue {sc.war.issue}",
+            title_justify="left",
         )
         table.add_column("war.", no_wrap=True)
         table.add_column("value", justify="right")

@@ -129,7 +129,8 @@ class Sourced(_Frozen):
         if not self.source and not self.judgement and self.note is None:
             return self.value
         out: dict[str, Any] = handler(self)
-        return {k: v for k, v in out.items() if v not in ((), False, None)}
+        # drop empty provenance fields, never the value (0 == False in Python)
+        return {k: v for k, v in out.items() if k == "value" or v not in ((), False, None)}
 
     @property
     def has_provenance(self) -> bool:
@@ -412,7 +413,10 @@ def _restricted_war(war: War | None, issues: set[str], actors: set[str]) -> War 
     """The war section survives a restriction only if its issue and belligerents do."""
     if war is None or war.issue not in issues or not set(war.belligerents) <= actors:
         return None
-    return war
+    if set(war.mediators) <= actors:
+        return war
+    mediators = {k: m for k, m in war.mediators.items() if k in actors}
+    return war.model_copy(update={"mediators": mediators})
 
 
 def _build_arrays(sc: Scenario) -> ScenarioArrays:
