@@ -478,3 +478,17 @@ def test_additive_frontier_equals_the_matrix_frontier() -> None:
         np.sort(additive_frontier(p.space, p.utilities, m.values)), pareto_frontier(m.values)
     )
     assert np.array_equal(analyse(p).frontier, pareto_frontier(m.values))
+
+
+def test_trade_condition_agrees_with_the_war_layers_m5() -> None:
+    from accord.war.linkage import linkage_gain
+
+    rng = np.random.default_rng(9)
+    for s in np.round(rng.random((200, 2, 2)), 1):
+        ours = trade_condition(s)
+        toward_a_on_0 = bool(linkage_gain(s[0, 0], s[0, 1], s[1, 0], s[1, 1], 1, 1).linkable)
+        toward_a_on_1 = bool(linkage_gain(s[0, 1], s[0, 0], s[1, 1], s[1, 0], 1, 1).linkable)
+        if ours["gain"]:
+            assert (ours["A"] == 0) == toward_a_on_0 and (ours["A"] == 1) == toward_a_on_1
+        else:
+            assert not toward_a_on_0 and not toward_a_on_1

@@ -5,7 +5,9 @@ issue: a trade (one party yields on the issue it cares less about, relatively, i
 for the other) makes both better off iff their salience ratios differ,
 ``s_A,X / s_A,Y != s_B,X / s_B,Y`` (the logrolling condition: Tollison & Willett 1979;
 Sebenius 1983; Stokman & Van Oosten 1994 build the exchange model on it). Party A then
-gets its way on the issue where its ratio is higher. :func:`trade_condition` states it.
+gets its way on the issue where its ratio is higher. :func:`trade_condition` states it; the
+war layer's M5 (:func:`accord.war.linkage.linkage_gain`, ``best_trade``) is the same
+condition for continuous moves between two sides' ideals, and the tests check the two agree.
 
 For any utilities and any number of issues, :func:`linkage` compares, for every pair of
 issues and for all issues at once (derived here):
