@@ -77,13 +77,15 @@ ANAC_DIR = os.environ.get("ACCORD_ANAC_DIR")
 
 
 @pytest.mark.skipif(ANAC_DIR is None, reason="set ACCORD_ANAC_DIR to GENIUS 10.4's templates")
-@pytest.mark.parametrize(
-    "row",
-    FIXTURE.get("anac", []),
-    ids=[f"{r['domain']}:{'+'.join(r['profiles'])}" for r in FIXTURE.get("anac", [])],
-)
-def test_anac_domains_against_negmas(row: dict[str, Any]) -> None:
+def test_anac_domains_against_negmas() -> None:
     """ANAC domains are GPL-3.0 and not shipped: read them from ACCORD_ANAC_DIR."""
+    rows = FIXTURE["anac"]
+    assert len(rows) >= 20
+    for row in rows:
+        _check_anac(row)
+
+
+def _check_anac(row: dict[str, Any]) -> None:
     from accord.deals.io import read_genius
     from accord.deals.io.genius import profile_paths
 
@@ -102,7 +104,7 @@ def test_anac_domains_against_negmas(row: dict[str, Any]) -> None:
 
     ours = sorted(m.outcomes[f].tolist())
     # accord keeps every package of an exactly tied utility vector, NegMAS one of them
-    assert utils(ours) == utils(row["frontier_negmas_packages"])
+    assert utils(ours) == utils(row["frontier_negmas_packages"]), row["domain"]
     assert set(row["frontier_negmas_packages"]) <= set(ours)
     d = np.maximum(r, u.min(axis=1))
     s = nash(u, d, frontier=f)
@@ -112,6 +114,6 @@ def test_anac_domains_against_negmas(row: dict[str, Any]) -> None:
         if sol.column is None:
             # the one convention that differs: NegMAS accepts a package where some party
             # gains nothing over the disagreement point; accord requires every party to gain
-            assert all(np.any(u[:, col[o]] <= d) for o in theirs)
+            assert all(np.any(u[:, col[o]] <= d) for o in theirs), row["domain"]
         else:
-            assert utils([int(m.outcomes[sol.column])]) <= utils(theirs)
+            assert utils([int(m.outcomes[sol.column])]) <= utils(theirs), row["domain"]
