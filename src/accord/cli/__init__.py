@@ -512,6 +512,10 @@ from accord.cli.baserate import baserate  # noqa: E402
 
 app.command("baserate")(baserate)
 
+from accord.cli.deals import deals  # noqa: E402
+
+app.command()(deals)
+
 from accord.cli.timeline import diff as _diff  # noqa: E402
 from accord.cli.timeline import timeline as _timeline  # noqa: E402
 
