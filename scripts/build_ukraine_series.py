@@ -239,9 +239,9 @@ DATES: list[dict[str, Any]] = [
     {
         "id": "ukraine-2024-11",
         "base": "ukraine-2024-08",
-        "as_of": dt.date(2024, 11, 20),
+        "as_of": dt.date(2024, 11, 24),
         "title": "Russia-Ukraine, November 2024: the US election and the nuclear doctrine",
-        "description": "Russia-Ukraine war in late November 2024: Donald Trump has won the US election (5 "
+        "description": "Russia-Ukraine war on 24 November 2024: Donald Trump has won the US election (5 "
         "November) promising a quick end to the war; Russia advances at its fastest pace since 2022 around "
         "Pokrovsk and Kurakhove; Ukraine still holds part of Kursk oblast; Russia publishes a nuclear "
         "doctrine that lowers its threshold (19 November) after the US lets Ukraine strike Russia with "
@@ -256,9 +256,9 @@ DATES: list[dict[str, Any]] = [
             },
             "kursk_nov2024": {
                 "citation": "Ukrainian General Staff source (Reuters): Ukraine, at most ≈1,376 km² of Kursk "
-                "oblast, now controls ≈800 km² (early November 2024)",
-                "url": "https://nenka.info/en/ukrayina-vtratyla-40-terytoriyi-v-kurskij-oblasti",
-                "date": dt.date(2024, 11, 4),
+                "oblast, now controls ≈800 km², having lost over 40% (23 November 2024, RBC-Ukraine)",
+                "url": "https://newsukraine.rbc.ua/news/ukraine-loses-40-of-territory-it-controlled-1732396167.html",
+                "date": dt.date(2024, 11, 23),
             },
             "doctrine2024": {
                 "citation": "Putin signs the updated nuclear deterrence doctrine: nuclear use possible against "
@@ -284,7 +284,7 @@ DATES: list[dict[str, Any]] = [
         "kursk": sourced(
             800,
             ("kursk_nov2024",),
-            note="km² of Kursk oblast held by Ukraine in early November 2024 (Ukrainian General Staff)",
+            note="km² of Kursk oblast held by Ukraine in late November 2024 (Ukrainian General Staff)",
         ),
         "stances": {
             ("RUS", "K"): (
