@@ -515,3 +515,11 @@ app.command("baserate")(baserate)
 from accord.cli.deals import deals  # noqa: E402
 
 app.command()(deals)
+
+from accord.cli.report import report  # noqa: E402
+
+app.command()(report)
+
+from accord.cli.dashboard import app_command  # noqa: E402
+
+app.command("app")(app_command)
