@@ -214,4 +214,3 @@ def test_report_offline_sections_and_numbers(brief_file: Path, browser: Any) -> 
         want = [f["value"] for f in by_model[model].values()]
         assert values == pytest.approx(want, nan_ok=True), model
     page.close()
-

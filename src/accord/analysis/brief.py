@@ -162,9 +162,7 @@ def brief(sc: Scenario, *, seed: int = 0, runs: int = 10_000, months: int = 24) 
     """Compute the briefing's parts (see the module docstring)."""
     names = [n for n in registry.available() if not registry.get(n)().unavailable(sc)]
     skipped = [
-        f"{n} ({registry.get(n)().unavailable(sc)})"
-        for n in registry.available()
-        if n not in names
+        f"{n} ({registry.get(n)().unavailable(sc)})" for n in registry.available() if n not in names
     ]
     results = run_models(sc, names, seed=seed)
     edges, events = who_moved_whom(results)
@@ -212,9 +210,14 @@ def narrative(b: Brief) -> list[str]:
             if col.size == 0:
                 continue
             issue = sc.issues[k]
+            spread = (
+                f"all {col.size} models forecast {np.median(col):.3g}"
+                if f"{col.min():.3g}" == f"{col.max():.3g}"
+                else f"the {col.size} models forecast {np.median(col):.3g} (median; range "
+                f"{col.min():.3g} to {col.max():.3g})"
+            )
             lines.append(
-                f"On {iid} ({issue.name}) the {col.size} models forecast "
-                f"{np.median(col):.3g} (range {col.min():.3g} to {col.max():.3g}) on a "
+                f"On {iid} ({issue.name}) {spread} on a "
                 f"{issue.scale.min:g}-{issue.scale.max:g} scale"
                 + (
                     f"; the status quo is {float(issue.status_quo.value):g}."
@@ -259,5 +262,7 @@ def narrative(b: Brief) -> list[str]:
                 )
     if b.edges:
         a, c, kind, n = b.edges[0]
-        lines.append(f"The most frequent move in the models' event logs: {a} {kind} with {c} ({n}x).")
+        lines.append(
+            f"The most frequent move in the models' event logs: {a} {kind} with {c} ({n}x)."
+        )
     return lines

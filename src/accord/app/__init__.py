@@ -31,7 +31,7 @@ def _table() -> Any:
         warnings.simplefilter("ignore", DeprecationWarning)
         from dash import dash_table
 
-        return dash_table.DataTable(
+        return dash_table.DataTable(  # type: ignore[attr-defined]
             id="stances",
             columns=[
                 {"name": c, "id": c, "editable": c in cb.EDITABLE, "type": "any"}
@@ -108,8 +108,14 @@ def create_app(max_upload: int = cb.DEFAULT_MAX_UPLOAD) -> dash.Dash:
         State("scenario", "data"),
         prevent_initial_call=True,
     )
-    def _load(pick: str, contents: str | None, _ts: Any, filename: str | None,
-              rows: list[dict[str, Any]], current: str) -> tuple[Any, Any]:  # fmt: skip
+    def _load(
+        pick: str,
+        contents: str | None,
+        _ts: Any,
+        filename: str | None,
+        rows: list[dict[str, Any]],
+        current: str,
+    ) -> tuple[Any, Any]:
         trig = dash.ctx.triggered_id
         try:
             if trig == "upload":
@@ -135,13 +141,17 @@ def create_app(max_upload: int = cb.DEFAULT_MAX_UPLOAD) -> dash.Dash:
                 children=[
                     html.Label(lv.label, style={"fontSize": 13}),
                     dcc.Slider(
-                        lv.lo, lv.hi, lv.step, value=lv.value,
-                        id={"type": "lever", "key": lv.key}, marks=None,
+                        lv.lo,
+                        lv.hi,
+                        lv.step,
+                        value=lv.value,
+                        id={"type": "lever", "key": lv.key},
+                        marks=None,
                         tooltip={"placement": "bottom", "always_visible": False},
                         updatemode="mouseup",
                     ),
                 ],
-            )  # fmt: skip
+            )
             for lv in cb.lever_list(text)
         ]
         sid = cb._scenario(text).id

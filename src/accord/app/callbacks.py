@@ -28,8 +28,8 @@ __all__ = [
     "apply_rows",
     "bundled",
     "forecast",
-    "lever_list",
     "lever_dom_id",
+    "lever_list",
     "settle_panel",
     "table_rows",
     "upload",
@@ -128,9 +128,8 @@ def _cell(v: Any) -> Any:
 
 def forecast(text: str, names: Sequence[str], seed: int = 0) -> Any:
     """The chosen models' forecasts (figure) on the stored scenario."""
-    from accord.report.views import forecasts_view
-
     from accord import models as registry
+    from accord.report.views import forecasts_view
 
     sc = _scenario(text)
     runnable = [n for n in names if not registry.get(n)().unavailable(sc)]

@@ -24,9 +24,9 @@ def report(
         str | None,
         typer.Argument(help="Scenario file, or a bundled id (default: ukraine-2024-08)."),
     ] = None,
-    output: Annotated[
-        Path, typer.Option("-o", "--output", help="The HTML file to write.")
-    ] = Path("brief.html"),
+    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")] = Path(
+        "brief.html"
+    ),
     runs: Annotated[int, typer.Option(help="Settlement Monte Carlo runs (wars).")] = 10_000,
     months: Annotated[int, typer.Option(help="Settlement horizon in months (wars).")] = 24,
     seed: Annotated[int, typer.Option(help="Seed (same seed, same numbers as the CLI).")] = 0,
@@ -43,7 +43,9 @@ def report(
     if months < 0:
         raise ModelError("must be >= 0", path="--months", value=months)
     if output.suffix.lower() not in (".html", ".htm"):
-        raise ModelError("the briefing is HTML: use a .html name", path="--output", value=str(output))
+        raise ModelError(
+            "the briefing is HTML: use a .html name", path="--output", value=str(output)
+        )
     browser = None
     if pdf is not None:
         browser = next((shutil.which(c) for c in CHROMIUM if shutil.which(c)), None)

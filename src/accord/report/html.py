@@ -237,9 +237,7 @@ def _sections(b: Brief) -> dict[str, str]:
         )
     if b.deals is not None:
         d = b.deals
-        sol_rows = [
-            [_e(name), _e(d.package(name) or "no agreement")] for name in d.solutions
-        ]
+        sol_rows = [[_e(name), _e(d.package(name) or "no agreement")] for name in d.solutions]
         s["deals"] = _fig(frontier_view(d), "fig-deals") + _table(["solution", "package"], sol_rows)
     if b.edges:
         ev = b.events[:300]

@@ -199,11 +199,8 @@ def frontier_view(result: DealResult, *, x: int = 0, y: int = 1, seed: int = 0) 
         )
     )
     d = result.disagreement
-    fig.add_trace(
-        go.Scatter(
-            x=[d[x]], y=[d[y]], mode="markers", marker={"symbol": "x", "size": 12}, name="disagreement"
-        )
-    )  # fmt: skip
+    cross = {"symbol": "x", "size": 12}
+    fig.add_trace(go.Scatter(x=[d[x]], y=[d[y]], mode="markers", marker=cross, name="disagreement"))
     for name, sol in result.solutions.items():
         if sol.column is None:
             continue
