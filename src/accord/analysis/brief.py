@@ -49,6 +49,7 @@ class Brief:
     settle_json: dict[str, Any] = field(default_factory=dict)
     base_rates: list[dict[str, Any]] = field(default_factory=list)
     deals: Any = None  # DealResult
+    settle_inputs: list[Any] = field(default_factory=list)  # Derived, with origins
     narrative: list[str] = field(default_factory=list)
 
 
@@ -181,8 +182,9 @@ def brief(sc: Scenario, *, seed: int = 0, runs: int = 10_000, months: int = 24) 
     if sc.war is not None:
         from accord.analysis.settle import run_settle
 
-        res, _ = run_settle(sc, months=months, runs=runs, seed=seed)
+        res, derived = run_settle(sc, months=months, runs=runs, seed=seed)
         out.settle = res
+        out.settle_inputs = derived
         out.settle_json = _settle_json(sc, res)
         out.base_rates = base_rates(sc, res)
         try:

@@ -201,6 +201,14 @@ def _sections(b: Brief) -> dict[str, str]:
                 num={1, 2, 3},
             )
             + _fig(settle_view(b.settle, title=sc.id), "fig-settle")
+            + f"<details><summary>the engine's {len(b.settle_inputs)} inputs, each with its "
+            "origin (scenario field and source, rule, or shared default)</summary>"
+            "<div class='scroll'>"
+            + _table(
+                ["input", "value", "origin", "from"],
+                [[_e(d.name), _e(d.value), _e(d.origin), _e(d.inputs)] for d in b.settle_inputs],
+            )
+            + "</div></details>"
         )
         if b.base_rates:
             s["baserate"] = _table(
@@ -237,7 +245,7 @@ def _sections(b: Brief) -> dict[str, str]:
         )
     if b.deals is not None:
         d = b.deals
-        sol_rows = [[_e(name), _e(d.package(name) or "no agreement")] for name in d.solutions]
+        sol_rows = [[_e(n.replace("_", " ")), _e(_package(d.package(n)))] for n in d.solutions]
         s["deals"] = _fig(frontier_view(d), "fig-deals") + _table(["solution", "package"], sol_rows)
     if b.edges:
         ev = b.events[:300]
@@ -286,6 +294,12 @@ def render_html(b: Brief) -> str:
         f'<script type="application/json" id="accord-numbers">{data}</script>'
         "</body></html>"
     )
+
+
+def _package(p: dict[str, Any] | None) -> str:
+    if p is None:
+        return "no agreement (nothing beats the disagreement point)"
+    return ", ".join(f"{k} {_n(v)}" for k, v in p.items())
 
 
 def _num(x: Any) -> Any:
