@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright import sync_api
 
 from accord import scenarios
 from accord.app import callbacks as cb
@@ -37,8 +38,6 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts" / "browser"
 UPLOAD_LIMIT = 20_000
 LINE = re.compile(r"median settled line on \w+ = ([-0-9.]+)")
-
-sync_api = pytest.importorskip("playwright.sync_api")
 
 
 def _free_port() -> int:

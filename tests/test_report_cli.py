@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from accord.cli import app
@@ -43,3 +44,25 @@ def test_report_and_app_bad_options(tmp_path: Path) -> None:
     assert "--port" in r.output
     r = runner.invoke(app, ["app", "--max-upload", "0"])
     assert r.exit_code == 2
+
+
+def test_app_binds_loopback_and_warns_for_other_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
+    import accord.app
+
+    calls: list[dict[str, object]] = []
+
+    class Fake:
+        def run(self, **kw: object) -> None:
+            calls.append(kw)
+
+    monkeypatch.setattr(accord.app, "create_app", lambda max_upload: Fake())
+    r = runner.invoke(app, ["app"])
+    assert r.exit_code == 0, r.output
+    assert calls[-1]["host"] == "127.0.0.1"
+    assert calls[-1]["port"] == 8050
+    assert "warning" not in r.output
+    r = runner.invoke(app, ["app", "--host", "0.0.0.0", "--port", "9000"])
+    assert r.exit_code == 0, r.output
+    assert calls[-1]["host"] == "0.0.0.0"
+    assert "warning" in r.output
+    assert "no authentication" in r.output
