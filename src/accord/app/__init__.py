@@ -21,6 +21,8 @@ from accord.errors import AccordError
 
 __all__ = ["create_app"]
 
+_BLANK = {"layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}, "height": 40}}
+
 
 def _error(exc: AccordError) -> list[Any]:
     return [html.Div(line, className="error-line") for line in str(exc).splitlines()]
@@ -170,7 +172,7 @@ def create_app(max_upload: int = cb.DEFAULT_MAX_UPLOAD) -> dash.Dash:
                 text, {i["key"]: float(v) for i, v in zip(ids, values, strict=True)}
             )
         except AccordError as exc:
-            return {}, str(exc)
+            return _BLANK, str(exc)
         return fig, line
 
     @app.callback(
@@ -182,6 +184,6 @@ def create_app(max_upload: int = cb.DEFAULT_MAX_UPLOAD) -> dash.Dash:
         try:
             return cb.forecast(text, chosen or [])
         except AccordError:
-            return {}
+            return _BLANK
 
     return app
