@@ -134,6 +134,16 @@ def test_app_default_slider_upload(server: str, browser: Any) -> None:
     assert _line(page) == pytest.approx(moved["median_line"], abs=0.005)
     page.screenshot(path=str(ARTIFACTS / "2-slider.png"), full_page=True)
 
+    # 2b. a bad cell in the table: the CLI's message, the scenario unchanged
+    page.click("summary")
+    page.locator('#stances td[data-dash-column="salience"]').first.click()
+    page.keyboard.type("-7")
+    page.keyboard.press("Enter")
+    expect(page.locator("#errors")).to_contain_text("table: actors[0].positions.T.salience")
+    expect(page.locator("#errors")).to_contain_text("-7")
+    page.screenshot(path=str(ARTIFACTS / "2b-table-edit.png"), full_page=True)
+    page.click("summary")
+
     # 3. a malformed upload: the error line names file, path and value; the app keeps working
     data = json.loads(cb.bundled("iran-2013"))
     data["actors"][0]["capability"] = -3
