@@ -516,6 +516,14 @@ from accord.cli.deals import deals  # noqa: E402
 
 app.command()(deals)
 
+from accord.cli.report import report  # noqa: E402
+
+app.command()(report)
+
+from accord.cli.dashboard import app_command  # noqa: E402
+
+app.command("app")(app_command)
+
 from accord.cli.timeline import diff as _diff  # noqa: E402
 from accord.cli.timeline import timeline as _timeline  # noqa: E402
 
