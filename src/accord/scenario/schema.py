@@ -293,6 +293,11 @@ class Scenario(_Frozen):
     actors: tuple[Actor, ...]
     spaces: tuple[Space, ...] = ()
     war: War | None = Field(default=None, description="Two-actor war-model parameters.")
+    game: dict[str, Any] | None = Field(
+        default=None,
+        description="An extensive-form game in accord.games' YAML format; its formulas may "
+        "use the war section's numbers (war.costs.RUS, ...). Checked by accord.games.",
+    )
     attributes: Attributes = Field(default_factory=dict)
 
     @field_validator("salience_scale", mode="before")
