@@ -120,6 +120,7 @@ def _profile(game: gbt.Game, prof: object) -> list[dict[str, object]]:
                     {
                         "player": player.label,
                         "infoset": infoset.label,
+                        "number": infoset.number,
                         "action": action.label,
                         "prob": float(val),
                         "exact": str(val),

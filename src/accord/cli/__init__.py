@@ -424,3 +424,7 @@ app.add_typer(backtest_app, name="backtest")
 from accord.cli.war import war_app  # noqa: E402
 
 app.add_typer(war_app, name="war")
+
+from accord.cli.game import game_app  # noqa: E402
+
+app.add_typer(game_app, name="game")

@@ -32,7 +32,7 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -151,7 +151,8 @@ class GameTemplate:
     ``payoff_terms[t][p]`` are the (incremental) terms summed into terminal ``t``'s payoff
     of player ``p``; ``prob_exprs[c]`` is chance move ``c`` (Game.chance_moves order);
     ``parameters`` are the file's named numbers (value and whether they carry a source or a
-    judgement mark); ``where`` locates each terminal and chance move for messages.
+    judgement mark), ``numbers`` the outside numbers (a scenario's war section) at their
+    values; ``where`` locates each terminal and chance move for messages.
     """
 
     skeleton: Game
@@ -160,9 +161,12 @@ class GameTemplate:
     payoff_where: tuple[str, ...]
     prob_where: tuple[str, ...]
     parameters: Mapping[str, tuple[float, bool]]
+    numbers: Mapping[str, float] = field(default_factory=dict)
 
     def env(self, numbers: Env | None = None) -> dict[str, Any]:
-        out: dict[str, Any] = {k: v for k, (v, _) in self.parameters.items()}
+        """Names -> values: the outside numbers, the parameters, then ``numbers``."""
+        out: dict[str, Any] = dict(self.numbers)
+        out.update({k: v for k, (v, _) in self.parameters.items()})
         out.update(numbers or {})
         return out
 
