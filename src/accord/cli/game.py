@@ -145,7 +145,13 @@ def solve(
     if plot is not None:
         figure_format(plot)
     game = load_game(game_ref)
-    results = _solve(game, method, _lambdas(lam or []), all_spe)
+    try:
+        results = _solve(game, method, _lambdas(lam or []), all_spe)
+    except ModelError as exc:
+        where = exc.problem.path
+        if game_ref and (where.startswith("line ") or where.startswith("root")):
+            raise ScenarioError([exc.problem], file=game_ref) from None
+        raise
     if as_json:
         data = [r.to_dict() for r in results]
         out.print(json.dumps(data[0] if len(data) == 1 else data, indent=1))

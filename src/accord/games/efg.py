@@ -182,7 +182,11 @@ def loads_efg(text: str, file: str | None = None) -> Game:
             start = r.peek()
             pays = tuple(r.numbers("a payoff"))
             if len(pays) != n_pl:
-                raise r.fail(f"outcome {number} needs {n_pl} payoffs, found {len(pays)}", start)
+                raise ScenarioError.single(
+                    f"line {start.line if start else line}",
+                    f"outcome {number} needs {n_pl} payoffs, found {len(pays)}",
+                    file=file,
+                )
             if number in outcomes and outcomes[number] != (name, pays):
                 raise r.fail(f"outcome {number} redeclared differently", start)
             outcomes[number] = (name, pays)
@@ -377,6 +381,7 @@ def loads_nfg(text: str, file: str | None = None) -> Game:
     tok = r.peek()
     if tok is not None and tok.kind == "brace":  # outcome list, then one outcome per cell
         outs: list[tuple[float, ...]] = [(0.0,) * n_pl]
+        r.brace("{")
         while (t := r.peek()) is not None and t.kind == "brace" and t.text == "{":
             r.brace("{")
             r.string("an outcome name")
@@ -386,8 +391,13 @@ def loads_nfg(text: str, file: str | None = None) -> Game:
                 pays.append(r.number("a payoff")[0])
             r.brace("}")
             if len(pays) != n_pl:
-                raise r.fail(f"an outcome needs {n_pl} payoffs, found {len(pays)}", start)
+                raise ScenarioError.single(
+                    f"line {start.line if start else 1}",
+                    f"an outcome needs {n_pl} payoffs, found {len(pays)}",
+                    file=file,
+                )
             outs.append(tuple(pays))
+        r.brace("}")
         for c in range(cells):
             t2 = r.peek()
             k = r.integer("an outcome number")

@@ -77,6 +77,7 @@ def dumps_yaml(game: Game) -> str:
     """A game as accord's YAML text."""
     y = YAML(typ="safe", pure=True)
     y.default_flow_style = None
+    y.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
     y.width = 100
     buf = io.StringIO()
     y.dump(game_to_data(game), buf)

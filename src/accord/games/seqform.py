@@ -128,7 +128,8 @@ def _chance_weights(game: Game) -> FloatArray:
 
 def _require_recall(game: Game) -> None:
     if not game.perfect_recall:
-        raise ModelError(game.recall_problems[0].render(), path="game")
+        first = game.recall_problems[0]
+        raise ModelError(first.message, path=first.path)
 
 
 def sequence_form(game: Game) -> SequenceForm:

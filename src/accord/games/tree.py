@@ -124,8 +124,8 @@ class Game:
                         Problem(
                             self.nodes[m].where or f"nodes[{m}]",
                             f"no perfect recall: information set {name!r} of "
-                            f"{self.players[player]} holds nodes with different histories "
-                            f"of {self.players[player]}'s own moves "
+                            f"{self.players[player]!r} holds nodes with different histories "
+                            "of its own moves "
                             f"({_hist(first)} at {self.nodes[members[0]].where or members[0]}, "
                             f"{_hist(history[m][player])} here)",
                         )
@@ -219,6 +219,13 @@ def _replace(n: Node, **kw: object) -> Node:
     from dataclasses import replace
 
     return replace(n, **kw)  # type: ignore[arg-type]
+
+
+def sub(where: str, field: str) -> str:
+    """A field inside a node's location: ``root.probs`` (YAML) or ``line 7 (probs)`` (.efg)."""
+    if where.startswith("line "):
+        return f"{where} ({field})"
+    return f"{where}.{field}"
 
 
 def _hist(h: tuple[tuple[str, str], ...]) -> str:
@@ -354,7 +361,7 @@ def game_problems(game: Game) -> list[Problem]:
             if len(n.payoffs) != n_pl:
                 out.append(
                     Problem(
-                        f"{at}.payoffs",
+                        sub(at, "payoffs"),
                         f"needs one payoff per player ({n_pl}: {', '.join(game.players)})",
                         list(n.payoffs),
                     )
@@ -362,30 +369,30 @@ def game_problems(game: Game) -> list[Problem]:
             for k, x in enumerate(n.payoffs):
                 if not np.isfinite(x):
                     who = game.players[k] if k < n_pl else k
-                    out.append(Problem(f"{at}.payoffs.{who}", "must be a finite number", x))
+                    out.append(Problem(sub(at, f"payoffs.{who}"), "must be a finite number", x))
             continue
         if not n.actions:
-            out.append(Problem(f"{at}.moves", "a decision or chance node needs at least one move"))
+            out.append(Problem(sub(at, "moves"), "a decision or chance node needs at least one move"))
         if len(n.actions) != len(n.children):
-            out.append(Problem(f"{at}.moves", "one child per action needed", len(n.children)))
+            out.append(Problem(sub(at, "moves"), "one child per action needed", len(n.children)))
         if len(set(n.actions)) != len(n.actions):
             dup = next(a for a in n.actions if n.actions.count(a) > 1)
-            out.append(Problem(f"{at}.moves", "duplicate action label", dup))
+            out.append(Problem(sub(at, "moves"), "duplicate action label", dup))
         if n.kind == "chance":
             if len(n.probs) != len(n.actions):
                 out.append(
-                    Problem(f"{at}.probs", "one probability per action needed", list(n.probs))
+                    Problem(sub(at, "probs"), "one probability per action needed", list(n.probs))
                 )
             bad = False
             for a, p in zip(n.actions, n.probs, strict=False):
                 if not (np.isfinite(p) and 0.0 <= p <= 1.0):
-                    out.append(Problem(f"{at}.probs.{a}", "must be a probability in [0, 1]", p))
+                    out.append(Problem(sub(at, f"probs.{a}"), "must be a probability in [0, 1]", p))
                     bad = True
             total = float(sum(n.probs))
             if not bad and n.probs and abs(total - 1.0) > PROB_TOL:
-                out.append(Problem(f"{at}.probs", "must sum to 1", round(total, 12)))
+                out.append(Problem(sub(at, "probs"), "must sum to 1", round(total, 12)))
         elif not (0 <= n.player < n_pl):
-            out.append(Problem(f"{at}.player", "unknown player", n.player))
+            out.append(Problem(sub(at, "player"), "unknown player", n.player))
     if any(not s for s in seen_child[1:]):
         i = seen_child.index(False, 1)
         out.append(Problem(game.nodes[i].where or f"nodes[{i}]", "node not reachable from the root"))
@@ -398,7 +405,7 @@ def game_problems(game: Game) -> list[Problem]:
             if node.actions != first.actions:
                 out.append(
                     Problem(
-                        f"{node.where or f'nodes[{m}]'}.moves",
+                        sub(node.where or f"nodes[{m}]", "moves"),
                         f"information set {name!r} of {game.players[player]} has actions "
                         f"{list(first.actions)} at {first.where or members[0]}",
                         list(node.actions),

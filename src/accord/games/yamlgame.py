@@ -39,7 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from accord.errors import Problem, ScenarioError
-from accord.games.tree import CHANCE, PROB_TOL, Game, Node, make_game_from_nodes
+from accord.games.tree import CHANCE, PROB_TOL, Game, Node, make_game_from_nodes, sub
 
 __all__ = ["Expr", "GameTemplate", "game_to_data", "template_from_data"]
 
@@ -219,8 +219,8 @@ class GameTemplate:
                 total = flat[:, start : start + k].sum(axis=1)
                 off = np.abs(total - 1) > PROB_TOL
                 if off.any():
-                    where = self.skeleton.nodes[i].where
-                    problems.append(Problem(f"{where}.probs", "must sum to 1", round(float(total[off][0]), 12)))
+                    where = sub(self.skeleton.nodes[i].where, "probs")
+                    problems.append(Problem(where, "must sum to 1", round(float(total[off][0]), 12)))
                 start += k
         if problems:
             raise ScenarioError(problems)
@@ -340,9 +340,13 @@ def _template(data: Any, at: Any, names: frozenset[str]) -> GameTemplate:
         if not isinstance(spec, Mapping):
             problems.append(Problem(where, "a node must be a mapping", spec))
             return
-        for k in spec:
-            if k not in _KEYS:
-                problems.append(Problem(f"{where}.{k}", "unknown field"))
+        unknown = [k for k in spec if k not in _KEYS]
+        if unknown:
+            problems.extend(
+                Problem(f"{where}.{k}", f"unknown field (a node has {', '.join(sorted(_KEYS))})")
+                for k in unknown
+            )
+            return
         label = str(spec.get("label", ""))
         here = [list(a) for a in acc]
         if "payoffs" in spec:
