@@ -41,7 +41,9 @@ def entry():
             "Entrant",
             {
                 "out": terminal(0, 2),
-                "in": decision("Incumbent", {"fight": terminal(-1, -1), "accommodate": terminal(1, 1)}),
+                "in": decision(
+                    "Incumbent", {"fight": terminal(-1, -1), "accommodate": terminal(1, 1)}
+                ),
             },
         ),
         "entry deterrence (Selten 1978)",
@@ -63,7 +65,10 @@ def investment():
         ["Investor", "Partner"],
         decision(
             "Investor",
-            {"keep": terminal(1, 1), "invest": chance({"success": (0.3, terminal(10, 2)), "failure": (0.7, failure)})},
+            {
+                "keep": terminal(1, 1),
+                "invest": chance({"success": (0.3, terminal(10, 2)), "failure": (0.7, failure)}),
+            },
         ),
     )
 
@@ -174,7 +179,10 @@ def test_qre_lambda_path_batch_equals_the_loop():
 
 def test_perfect_information_solvers_refuse_information_sets():
     g = loads_efg((DATA / "matching_pennies.efg").read_text())
-    with pytest.raises(ModelError, match="spe needs perfect information; information set 'guess' of Player 2 has 2 nodes"):
+    with pytest.raises(
+        ModelError,
+        match="spe needs perfect information; information set 'guess' of Player 2 has 2 nodes",
+    ):
         spe_solve(g)
     with pytest.raises(ModelError, match="qre needs perfect information"):
         qre_solve(g, 1.0)
@@ -195,13 +203,23 @@ def test_kuhn_poker_value_and_equilibrium_family():
     for res in (lcp_solve(g), lp_solve(g)):
         np.testing.assert_allclose(res.value, [-1 / 18, 1 / 18], atol=1e-10)
         np.testing.assert_allclose(res.extra["regret"], 0.0, atol=1e-10)
-        p = {(g.nodes[i].infoset, g.nodes[i].actions[k]): res.behaviour[m] for m, (i, k) in enumerate(g.moves)}
+        p = {
+            (g.nodes[i].infoset, g.nodes[i].actions[k]): res.behaviour[m]
+            for m, (i, k) in enumerate(g.moves)
+        }
         alpha = p[("J", "bet")]
         assert -1e-10 <= alpha <= 1 / 3 + 1e-10
         assert p[("Qcb", "call")] == pytest.approx(alpha + 1 / 3, abs=1e-9)
         if alpha > 1e-9:  # a king checks with probability 1 - 3 alpha
             assert p[("K", "bet")] == pytest.approx(3 * alpha, abs=1e-9)
-        for key, want in {("Kb", "call"): 1, ("Kc", "bet"): 1, ("Qc", "check"): 1, ("Qb", "call"): 1 / 3, ("Jb", "fold"): 1, ("Jc", "bet"): 1 / 3}.items():
+        for key, want in {
+            ("Kb", "call"): 1,
+            ("Kc", "bet"): 1,
+            ("Qc", "check"): 1,
+            ("Qb", "call"): 1 / 3,
+            ("Jb", "fold"): 1,
+            ("Jc", "bet"): 1 / 3,
+        }.items():
             assert p[key] == pytest.approx(want, abs=1e-9), key
 
 
@@ -211,7 +229,9 @@ def test_one_card_poker_unique_equilibrium():
     g = loads_efg((DATA / "myerson1991_fig2_1.efg").read_text())
     res = lcp_solve(g)
     # moves in prefix order: red (raise, fold), Alice (meet, pass), black, Alice again
-    np.testing.assert_allclose(res.behaviour, [1, 0, 2 / 3, 1 / 3, 1 / 3, 2 / 3, 2 / 3, 1 / 3], atol=1e-12)
+    np.testing.assert_allclose(
+        res.behaviour, [1, 0, 2 / 3, 1 / 3, 1 / 3, 2 / 3, 2 / 3, 1 / 3], atol=1e-12
+    )
     np.testing.assert_allclose(res.value, [1 / 3, -1 / 3], atol=1e-12)
     np.testing.assert_allclose(lp_solve(g).value, [1 / 3, -1 / 3], atol=1e-10)
 
@@ -237,7 +257,12 @@ def test_selten_horse_regret_and_solver_limits():
 
 
 def test_lcp_on_general_sum_games_finds_equilibria():
-    for name in ("myerson1991_fig4_2.efg", "selten1975_fig2.efg", "two_stage_matching_pennies.efg", "bayes2a.efg"):
+    for name in (
+        "myerson1991_fig4_2.efg",
+        "selten1975_fig2.efg",
+        "two_stage_matching_pennies.efg",
+        "bayes2a.efg",
+    ):
         g = loads_efg((DATA / name).read_text())
         res = lcp_solve(g)
         scale = np.abs(g.payoff_array).max()
@@ -278,7 +303,9 @@ def random_signal_game(rng, signals=3, actions=2):
             second = {}
             for b in range(actions):
                 second[f"b{b}"] = decision(
-                    "1", {f"c{c}": terminal(*rng.integers(-5, 6, 2)) for c in range(actions)}, infoset=f"s{s}a{a}b{b}"
+                    "1",
+                    {f"c{c}": terminal(*rng.integers(-5, 6, 2)) for c in range(actions)},
+                    infoset=f"s{s}a{a}b{b}",
                 )
             first[f"a{a}"] = decision("2", second, infoset=f"saw{a}")
         moves[f"t{s}"] = (1 / signals, decision("1", first, infoset=f"type{s}"))

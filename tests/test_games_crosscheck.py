@@ -34,7 +34,9 @@ def _gambit_behaviour(game: Game, profile: list[dict]) -> np.ndarray:
         actions = game.nodes[game.infosets[key][0]].actions
         k = actions.index(entry["action"])
         for node in game.infosets[key]:
-            beh[move_of[(node, k)]] = float(Fraction(entry["exact"])) if "/" in entry["exact"] else entry["prob"]
+            beh[move_of[(node, k)]] = (
+                float(Fraction(entry["exact"])) if "/" in entry["exact"] else entry["prob"]
+            )
     assert not np.isnan(beh).any()
     return beh
 
@@ -54,7 +56,9 @@ def test_qre_equals_pygambit_logit_solve_lambda(case):
         np.testing.assert_allclose(ours.behaviour[k], want, atol=1e-9, rtol=0)
 
 
-@pytest.mark.parametrize("case", QRE["cases"][:6], ids=[f"seed{c['seed']}" for c in QRE["cases"][:6]])
+@pytest.mark.parametrize(
+    "case", QRE["cases"][:6], ids=[f"seed{c['seed']}" for c in QRE["cases"][:6]]
+)
 def test_random_trees_spe_has_no_regret(case):
     from accord.games import regret
 
@@ -94,4 +98,6 @@ def test_lcp_equals_pygambit_lcp_solve(case):
         assert (ours.extra["regret"] <= 1e-9).all()
     if "lp" in case:
         lp = lp_solve(game)
-        np.testing.assert_allclose(lp.value, [float(Fraction(v)) for v in case["lp"][0]["payoffs"]], atol=1e-9)
+        np.testing.assert_allclose(
+            lp.value, [float(Fraction(v)) for v in case["lp"][0]["payoffs"]], atol=1e-9
+        )

@@ -62,14 +62,18 @@ def _lambdas(items: list[str]) -> list[float]:
             try:
                 v = float(part)
             except ValueError:
-                raise ModelError("must be a number >= 0 or inf", path="--lambda", value=part) from None
+                raise ModelError(
+                    "must be a number >= 0 or inf", path="--lambda", value=part
+                ) from None
             if math.isnan(v) or v < 0:
                 raise ModelError("must be a number >= 0 or inf", path="--lambda", value=part)
             out_.append(v)
     return out_
 
 
-def _solve(game: Game, method: Method | None, lambdas: list[float], all_spe: bool) -> list[GameResult]:
+def _solve(
+    game: Game, method: Method | None, lambdas: list[float], all_spe: bool
+) -> list[GameResult]:
     from accord import games
 
     if method is None:
@@ -101,7 +105,13 @@ def _print(game: Game, res: GameResult) -> None:
         if res.reach[i] > 1e-3:
             n = game.nodes[i]
             name = n.infoset if not n.infoset.startswith("_") else "-"
-            t.add_row(n.where or str(i), game.players[n.player], name, f"{res.reach[i]:.3g}", ", ".join(acts))
+            t.add_row(
+                n.where or str(i),
+                game.players[n.player],
+                name,
+                f"{res.reach[i]:.3g}",
+                ", ".join(acts),
+            )
     out.print(t)
     for note in res.notes:
         out.print(f"note: {note}")
@@ -109,7 +119,9 @@ def _print(game: Game, res: GameResult) -> None:
         eqs = res.extra["equilibria"]
         out.print(f"{len(eqs)} pure subgame-perfect equilibria; root values:")
         for _, v in eqs:
-            out.print("  " + ", ".join(f"{p} {x:.4g}" for p, x in zip(game.players, v, strict=True)))
+            out.print(
+                "  " + ", ".join(f"{p} {x:.4g}" for p, x in zip(game.players, v, strict=True))
+            )
 
 
 @game_app.command("solve")

@@ -27,7 +27,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from accord.errors import Problem, ScenarioError
+from accord.errors import ScenarioError
 from accord.games.tree import Game, Node, make_game_from_nodes
 
 __all__ = ["dumps_efg", "dumps_nfg", "loads_efg", "loads_nfg", "strategic_form"]
@@ -242,9 +242,7 @@ def loads_efg(text: str, file: str | None = None) -> Game:
             return i
         player = r.integer("a player number", 1)
         if player > n_pl:
-            raise ScenarioError.single(
-                where, f"player number must be 1..{n_pl}", player, file=file
-            )
+            raise ScenarioError.single(where, f"player number must be 1..{n_pl}", player, file=file)
         iset = r.integer("an information set number", 1)
         key = (player, iset)
         nxt = r.peek()

@@ -49,7 +49,7 @@ def lemke(
 
     Returns the values of all variables and the number of pivots.
     """
-    rows, n_var = t_mat.shape
+    n_var = t_mat.shape[1]
     b0 = np.asarray(basis, dtype=int)
     try:
         inv = np.linalg.inv(t_mat[:, b0])

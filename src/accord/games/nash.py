@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import linprog
+from scipy.optimize import linprog  # type: ignore[import-untyped]
 
 from accord.errors import ModelError
 from accord.games.lemke import lemke
@@ -263,5 +263,3 @@ def lp_solve(game: Game, *, tol: float = 1e-7) -> GameResult:
         "lp", game, sf, x, y, {"tol": tol}, {"lp_value": value1, "lp_value_dual": float(r2.fun)}
     )
     return res
-
-

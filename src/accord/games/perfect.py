@@ -95,7 +95,9 @@ def _batch(
             value=float(pr[~((pr >= 0) & (pr <= 1))].ravel()[0]),
         )
     if np.isnan(lm).any() or (lm < 0).any():
-        raise ModelError("lambda must be >= 0", path="lambda", value=float(lm[~(lm >= 0)].ravel()[0]))
+        raise ModelError(
+            "lambda must be >= 0", path="lambda", value=float(lm[~(lm >= 0)].ravel()[0])
+        )
     shape = np.broadcast_shapes(pay.shape[:-2], pr.shape[:-1], lm.shape)
     k = int(np.prod(shape))
     pay = np.broadcast_to(pay, (*shape, n_t, n_p)).reshape(k, n_t, n_p)

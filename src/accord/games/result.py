@@ -152,7 +152,9 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def reach_probabilities(game: Game, behaviour: FloatArray, probs: FloatArray | None = None) -> FloatArray:
+def reach_probabilities(
+    game: Game, behaviour: FloatArray, probs: FloatArray | None = None
+) -> FloatArray:
     """P(play reaches each node), shape (..., nodes), for a behaviour profile (..., moves)
     and chance probabilities (..., chance moves; default the game's)."""
     beh = np.asarray(behaviour, dtype=float)

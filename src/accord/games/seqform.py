@@ -93,7 +93,9 @@ def _player_sequences(game: Game, player: int) -> PlayerSequences:
     parent = [last(game.own_history[game.infosets[k][0]][player]) for k in keys]
     leaf_seq = [last(game.own_history[t][player]) for t in game.terminals]
     del index
-    return PlayerSequences(tuple(keys), tuple(first), tuple(n_actions), tuple(parent), tuple(leaf_seq))
+    return PlayerSequences(
+        tuple(keys), tuple(first), tuple(n_actions), tuple(parent), tuple(leaf_seq)
+    )
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,9 @@ def sequence_form(game: Game) -> SequenceForm:
     return SequenceForm(game, players, _chance_weights(game))
 
 
-def behaviour_from_plan(game: Game, seqs: PlayerSequences, x: FloatArray, into: FloatArray) -> list[str]:
+def behaviour_from_plan(
+    game: Game, seqs: PlayerSequences, x: FloatArray, into: FloatArray
+) -> list[str]:
     """Write a realization plan's behaviour into ``into`` (moves); returns the names of the
     player's information sets that the plan does not reach (uniform there)."""
     unreached: list[str] = []

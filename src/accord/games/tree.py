@@ -158,9 +158,9 @@ class Game:
     @cached_property
     def payoff_array(self) -> NDArray[np.float64]:
         """(terminals, players): the payoffs of the terminal nodes in prefix order."""
-        return np.array(
-            [self.nodes[t].payoffs for t in self.terminals], dtype=float
-        ).reshape(len(self.terminals), len(self.players))
+        return np.array([self.nodes[t].payoffs for t in self.terminals], dtype=float).reshape(
+            len(self.terminals), len(self.players)
+        )
 
     @cached_property
     def chance_moves(self) -> tuple[tuple[int, int], ...]:
@@ -261,9 +261,7 @@ def decision(
     return Spec("decision", player, infoset, tuple(moves.items()), label=label, where=where)
 
 
-def chance(
-    moves: Mapping[str, tuple[float, Spec]], *, label: str = "", where: str = ""
-) -> Spec:
+def chance(moves: Mapping[str, tuple[float, Spec]], *, label: str = "", where: str = "") -> Spec:
     """A chance node: ``{action: (probability, child)}``."""
     return Spec(
         "chance",
@@ -307,9 +305,7 @@ def make_game(players: Sequence[str], root: Spec, title: str = "") -> Game:
                 name = f"_{auto[p]}"
             else:
                 name = spec.infoset
-            nodes[i] = Node(
-                "decision", p, name, actions, tuple(kids), label=spec.label, where=loc
-            )
+            nodes[i] = Node("decision", p, name, actions, tuple(kids), label=spec.label, where=loc)
         elif spec.kind == "chance":
             nodes[i] = Node(
                 "chance", -1, "", actions, tuple(kids), spec.probs, label=spec.label, where=loc
@@ -372,7 +368,9 @@ def game_problems(game: Game) -> list[Problem]:
                     out.append(Problem(sub(at, f"payoffs.{who}"), "must be a finite number", x))
             continue
         if not n.actions:
-            out.append(Problem(sub(at, "moves"), "a decision or chance node needs at least one move"))
+            out.append(
+                Problem(sub(at, "moves"), "a decision or chance node needs at least one move")
+            )
         if len(n.actions) != len(n.children):
             out.append(Problem(sub(at, "moves"), "one child per action needed", len(n.children)))
         if len(set(n.actions)) != len(n.actions):
@@ -395,7 +393,9 @@ def game_problems(game: Game) -> list[Problem]:
             out.append(Problem(sub(at, "player"), "unknown player", n.player))
     if any(not s for s in seen_child[1:]):
         i = seen_child.index(False, 1)
-        out.append(Problem(game.nodes[i].where or f"nodes[{i}]", "node not reachable from the root"))
+        out.append(
+            Problem(game.nodes[i].where or f"nodes[{i}]", "node not reachable from the root")
+        )
     if out:
         return out
     for (player, name), members in game.infosets.items():
@@ -413,17 +413,17 @@ def game_problems(game: Game) -> list[Problem]:
                 )
         on_path = set(members)
         for m in members:
-            a = game.parent[m]
-            while a >= 0:
-                if a in on_path:
+            anc = game.parent[m]
+            while anc >= 0:
+                if anc in on_path:
                     out.append(
                         Problem(
                             game.nodes[m].where or f"nodes[{m}]",
                             f"information set {name!r} of {game.players[player]} contains "
-                            f"this node and its ancestor {game.nodes[a].where or a} "
+                            f"this node and its ancestor {game.nodes[anc].where or anc} "
                             "(absent-mindedness is not supported)",
                         )
                     )
                     break
-                a = game.parent[a]
+                anc = game.parent[anc]
     return out

@@ -46,6 +46,7 @@ __all__ = ["Expr", "GameTemplate", "game_to_data", "template_from_data"]
 Expr = float | str
 Env = Mapping[str, Any]
 _KEYS = {"player", "infoset", "label", "outcome", "payoffs", "probs", "moves"}
+_MAX_PROBLEMS = 20
 _FUNCS: dict[str, Any] = {"min": np.minimum, "max": np.maximum}
 
 
@@ -64,14 +65,14 @@ def _check_expr(text: str, names: frozenset[str], where: str) -> list[Problem]:
     except SyntaxError:
         return [Problem(where, "not a number or a formula", text)]
     out: list[Problem] = []
-    for sub in ast.walk(tree):
-        if isinstance(sub, ast.Name | ast.Attribute):
-            name = _dotted(sub)
-            if isinstance(sub, ast.Attribute) and name is None:
+    for node_ in ast.walk(tree):
+        if isinstance(node_, ast.Name | ast.Attribute):
+            name = _dotted(node_)
+            if isinstance(node_, ast.Attribute) and name is None:
                 out.append(Problem(where, "only numbers, names and + - * / ** are allowed", text))
             continue
         ok = isinstance(
-            sub,
+            node_,
             ast.Expression
             | ast.BinOp
             | ast.UnaryOp
@@ -86,25 +87,25 @@ def _check_expr(text: str, names: frozenset[str], where: str) -> list[Problem]:
             | ast.Load
             | ast.Call,
         )
-        if isinstance(sub, ast.Constant) and not isinstance(sub.value, int | float):
+        if isinstance(node_, ast.Constant) and not isinstance(node_.value, int | float):
             ok = False
-        if isinstance(sub, ast.Call) and not (
-            isinstance(sub.func, ast.Name) and sub.func.id in _FUNCS and not sub.keywords
+        if isinstance(node_, ast.Call) and not (
+            isinstance(node_.func, ast.Name) and node_.func.id in _FUNCS and not node_.keywords
         ):
             ok = False
         if not ok:
             out.append(Problem(where, "only numbers, names and + - * / ** are allowed", text))
             return out
-    for sub in ast.walk(tree):
-        if isinstance(sub, ast.Call):
+    for node_ in ast.walk(tree):
+        if isinstance(node_, ast.Call):
             continue
-        if isinstance(sub, ast.Name | ast.Attribute):
-            name = _dotted(sub)
+        if isinstance(node_, ast.Name | ast.Attribute):
+            name = _dotted(node_)
             parent_is_attr = False
             if name is not None and name not in names and name not in _FUNCS:
                 # report only the longest dotted name, not its prefixes
                 parent_is_attr = any(
-                    isinstance(p, ast.Attribute) and p.value is sub for p in ast.walk(tree)
+                    isinstance(p, ast.Attribute) and p.value is node_ for p in ast.walk(tree)
                 )
                 if not parent_is_attr:
                     out.append(Problem(where, f"unknown name {name!r} in formula", text))
@@ -116,7 +117,7 @@ def _evaluate(text: str, env: Env) -> Any:
 
     def ev(n: ast.expr) -> Any:
         if isinstance(n, ast.Constant):
-            return float(n.value)
+            return float(n.value)  # type: ignore[arg-type]
         if isinstance(n, ast.Name | ast.Attribute):
             return env[_dotted(n) or ""]
         if isinstance(n, ast.UnaryOp):
@@ -170,9 +171,7 @@ class GameTemplate:
         out.update(numbers or {})
         return out
 
-    def arrays(
-        self, numbers: Env | None = None
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    def arrays(self, numbers: Env | None = None) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Payoffs (..., terminals, players) and chance probabilities (..., chance moves).
 
         ``numbers`` maps names to scalars or arrays of draws (broadcast together); the
@@ -180,7 +179,9 @@ class GameTemplate:
         (each in [0, 1], each chance node's summing to 1), naming the first bad draw.
         """
         env = self.env(numbers)
-        vals = [[sum((_value(e, env) for e in terms), 0.0) for terms in t] for t in self.payoff_terms]
+        vals = [
+            [sum((_value(e, env) for e in terms), 0.0) for terms in t] for t in self.payoff_terms
+        ]
         probs = [_value(e, env) for e in self.prob_exprs]
         flat = [np.asarray(x, dtype=float) for row in vals for x in row] + [
             np.asarray(p, dtype=float) for p in probs
@@ -200,7 +201,9 @@ class GameTemplate:
     def _check(self, pay: NDArray[np.float64], pr: NDArray[np.float64]) -> None:
         problems: list[Problem] = []
         if not np.isfinite(pay).all():
-            t = int(np.argwhere(~np.isfinite(pay).reshape(-1, *pay.shape[-2:]).any(axis=(0, 2)))[0, 0])
+            t = int(
+                np.argwhere(~np.isfinite(pay).reshape(-1, *pay.shape[-2:]).any(axis=(0, 2)))[0, 0]
+            )
             problems.append(Problem(self.payoff_where[t], "payoff is not a finite number"))
         flat = pr.reshape(-1, pr.shape[-1]) if pr.size else pr.reshape(0, 0)
         for c in range(pr.shape[-1]):
@@ -208,7 +211,9 @@ class GameTemplate:
             bad = ~(np.isfinite(col) & (col >= 0) & (col <= 1))
             if bad.any():
                 problems.append(
-                    Problem(self.prob_where[c], "must be a probability in [0, 1]", float(col[bad][0]))
+                    Problem(
+                        self.prob_where[c], "must be a probability in [0, 1]", float(col[bad][0])
+                    )
                 )
         if not problems:
             start = 0
@@ -220,7 +225,9 @@ class GameTemplate:
                 off = np.abs(total - 1) > PROB_TOL
                 if off.any():
                     where = sub(self.skeleton.nodes[i].where, "probs")
-                    problems.append(Problem(where, "must sum to 1", round(float(total[off][0]), 12)))
+                    problems.append(
+                        Problem(where, "must sum to 1", round(float(total[off][0]), 12))
+                    )
                 start += k
         if problems:
             raise ScenarioError(problems)
@@ -234,7 +241,9 @@ class GameTemplate:
 
 
 def _problem(where: str, message: str, value: Any = ...) -> ScenarioError:
-    return ScenarioError([Problem(where, message) if value is ... else Problem(where, message, value)])
+    return ScenarioError(
+        [Problem(where, message) if value is ... else Problem(where, message, value)]
+    )
 
 
 def _parameters(data: Any, where: str) -> tuple[dict[str, tuple[float, bool]], list[Problem]]:
@@ -317,7 +326,11 @@ def _template(data: Any, at: Any, names: frozenset[str]) -> GameTemplate:
         if isinstance(v, list):
             if len(v) != len(players):
                 problems.append(
-                    Problem(where, f"needs one payoff per player ({len(players)}: {', '.join(players)})", v)
+                    Problem(
+                        where,
+                        f"needs one payoff per player ({len(players)}: {', '.join(players)})",
+                        v,
+                    )
                 )
                 return [0.0] * len(players)
             return [expr(x, f"{where}[{k}]") for k, x in enumerate(v)]
@@ -357,14 +370,23 @@ def _template(data: Any, at: Any, names: frozenset[str]) -> GameTemplate:
             if "player" in spec or "probs" in spec:
                 problems.append(Problem(f"{where}.moves", "a decision or chance node needs moves"))
             if "payoffs" not in spec:
-                problems.append(Problem(f"{where}.payoffs", "missing: a terminal node needs payoffs"))
+                problems.append(
+                    Problem(f"{where}.payoffs", "missing: a terminal node needs payoffs")
+                )
             payoff_terms.append(tuple(tuple(a) for a in here))
             payoff_where.append(f"{where}.payoffs")
-            nodes[i] = Node("terminal", payoffs=(0.0,) * len(players), label=label,
-                            outcome=str(spec.get("outcome", "")), where=where)
+            nodes[i] = Node(
+                "terminal",
+                payoffs=(0.0,) * len(players),
+                label=label,
+                outcome=str(spec.get("outcome", "")),
+                where=where,
+            )
             return
         if not isinstance(moves, Mapping) or not moves:
-            problems.append(Problem(f"{where}.moves", "must be a non-empty mapping of action: node", moves))
+            problems.append(
+                Problem(f"{where}.moves", "must be a non-empty mapping of action: node", moves)
+            )
             return
         actions = tuple(str(a) for a in moves)
         player = spec.get("player")
@@ -372,7 +394,9 @@ def _template(data: Any, at: Any, names: frozenset[str]) -> GameTemplate:
         if player == CHANCE:
             probs = spec.get("probs")
             if not isinstance(probs, Mapping):
-                problems.append(Problem(f"{where}.probs", "a chance node needs probs: {action: p}", probs))
+                problems.append(
+                    Problem(f"{where}.probs", "a chance node needs probs: {action: p}", probs)
+                )
                 probs = {}
             for a in probs:
                 if str(a) not in actions:
@@ -385,14 +409,27 @@ def _template(data: Any, at: Any, names: frozenset[str]) -> GameTemplate:
             for a, child in moves.items():
                 kids.append(len(nodes))
                 visit(child, f"{where}.moves.{a}", here, depth + 1)
-            nodes[i] = Node("chance", -1, str(spec.get("infoset", "") or ""), actions, tuple(kids),
-                            (0.5,) * 0 + tuple(1.0 / len(actions) for _ in actions),
-                            label=label, where=where)
+            nodes[i] = Node(
+                "chance",
+                -1,
+                str(spec.get("infoset", "") or ""),
+                actions,
+                tuple(kids),
+                (0.5,) * 0 + tuple(1.0 / len(actions) for _ in actions),
+                label=label,
+                where=where,
+            )
             return
         if "probs" in spec:
             problems.append(Problem(f"{where}.probs", "only chance nodes have probabilities"))
         if player not in index:
-            problems.append(Problem(f"{where}.player", f"unknown player (players: {', '.join(players)}, chance)", player))
+            problems.append(
+                Problem(
+                    f"{where}.player",
+                    f"unknown player (players: {', '.join(players)}, chance)",
+                    player,
+                )
+            )
             p = 0
         else:
             p = index[player]
@@ -406,6 +443,9 @@ def _template(data: Any, at: Any, names: frozenset[str]) -> GameTemplate:
         nodes[i] = Node("decision", p, str(name), actions, tuple(kids), label=label, where=where)
 
     visit(data["root"], at("root"), [[] for _ in players], 0)
+    if len(problems) > _MAX_PROBLEMS:
+        more = len(problems) - _MAX_PROBLEMS
+        problems[_MAX_PROBLEMS:] = [Problem(at(), f"... and {more} more problems")]
     if problems:
         raise ScenarioError(problems)
     skeleton = make_game_from_nodes(players, nodes, str(data.get("title", "")))

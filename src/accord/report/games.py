@@ -130,25 +130,52 @@ def tree_figure(
         if n.kind == "terminal":
             ax.scatter([x0], [y0], marker="s", s=18, color="black", zorder=2)
             pays = ", ".join(_fmt(p) for p in n.payoffs)
-            ax.annotate(f"({pays})", (x0, y0), xytext=(6, 0), textcoords="offset points",
-                        fontsize=7, va="center")
+            ax.annotate(
+                f"({pays})",
+                (x0, y0),
+                xytext=(6, 0),
+                textcoords="offset points",
+                fontsize=7,
+                va="center",
+            )
         elif depth_of[i] == limit:
             ax.scatter([x0], [y0], marker=">", s=50, color="0.4", zorder=2)
             info = f"+{sizes[i] - 1} nodes"
             if result is not None:
                 info += " (" + ", ".join(_fmt(v) for v in result.values[i]) + ")"
-            ax.annotate(info, (x0, y0), xytext=(7, 0), textcoords="offset points",
-                        fontsize=7, va="center", color="0.3")
+            ax.annotate(
+                info,
+                (x0, y0),
+                xytext=(7, 0),
+                textcoords="offset points",
+                fontsize=7,
+                va="center",
+                color="0.3",
+            )
         elif n.kind == "chance":
             ax.scatter([x0], [y0], marker="D", s=45, color="0.55", zorder=2)
             if n.label:
-                ax.annotate(n.label, (x0, y0), xytext=(0, 7), textcoords="offset points",
-                            fontsize=6, ha="center", color="0.35")
+                ax.annotate(
+                    n.label,
+                    (x0, y0),
+                    xytext=(0, 7),
+                    textcoords="offset points",
+                    fontsize=6,
+                    ha="center",
+                    color="0.35",
+                )
         else:
             ax.scatter([x0], [y0], marker="o", s=90, color=colours[n.player], zorder=2)
-            ax.annotate(game.players[n.player], (x0, y0), xytext=(0, 8),
-                        textcoords="offset points", fontsize=7, ha="center",
-                        color=colours[n.player], weight="bold")
+            ax.annotate(
+                game.players[n.player],
+                (x0, y0),
+                xytext=(0, 8),
+                textcoords="offset points",
+                fontsize=7,
+                ha="center",
+                color=colours[n.player],
+                weight="bold",
+            )
     shared = {k for k, v in game.infosets.items() if len(v) > 1}
     for key in shared:
         pts = [(depth_of[m], y[m]) for m in game.infosets[key] if m in y and depth_of[m] < limit]
@@ -159,9 +186,11 @@ def tree_figure(
     ax.set_ylim(-row + 0.3, 0.9)
     head = title or game.title or "game tree"
     if result is not None:
-        head += f"  [{result.method}: value " + ", ".join(
-            f"{p} {_fmt(v)}" for p, v in zip(game.players, result.value, strict=True)
-        ) + "]"
+        head += (
+            f"  [{result.method}: value "
+            + ", ".join(f"{p} {_fmt(v)}" for p, v in zip(game.players, result.value, strict=True))
+            + "]"
+        )
     if limit < max(depth_of):
         head += f"  (collapsed past depth {limit})"
     ax.set_title(head, fontsize=9, loc="left")
