@@ -34,6 +34,9 @@ import numpy as np
 import pygambit as gbt
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _trees import BENCH_LAMBDAS, binary_tree_efg  # noqa: E402  (no accord import)
+
 DATA = ROOT / "tests" / "data" / "games"
 LAMBDAS = [0.1, 0.5, 1.0, 2.0, 5.0]
 LCP_GAMES = [
@@ -80,30 +83,6 @@ def random_tree_efg(seed: int) -> str:
     node(0)
     players = " ".join(f'"P{p + 1}"' for p in range(n_pl))
     return f'EFG 2 R "random {seed}" {{ {players} }}\n""\n\n' + "\n".join(lines) + "\n"
-
-
-def binary_tree_efg(depth: int, seed: int) -> str:
-    """A full binary tree, 3 players in rotation, payoffs uniform in [-10, 10] (the design
-    note's scaling study); 2**(depth+1) - 1 nodes."""
-    rng = np.random.default_rng(seed)
-    lines: list[str] = []
-    counts = [0, 0, 0]
-    outcome = [0]
-
-    def node(d: int) -> None:
-        if d == depth:
-            outcome[0] += 1
-            pays = ", ".join(repr(float(x)) for x in rng.uniform(-10, 10, 3))
-            lines.append(f't "" {outcome[0]} "" {{ {pays} }}')
-            return
-        p = d % 3
-        counts[p] += 1
-        lines.append(f'p "" {p + 1} {counts[p]} "" {{ "L" "R" }} 0')
-        node(d + 1)
-        node(d + 1)
-
-    node(0)
-    return 'EFG 2 R "binary" { "P1" "P2" "P3" }\n""\n\n' + "\n".join(lines) + "\n"
 
 
 def _profile(game: gbt.Game, prof: object) -> list[dict[str, object]]:
@@ -192,7 +171,7 @@ def bench() -> None:
     tmp = Path("/tmp/accord_bench_255.efg")
     tmp.write_text(text)
     g = gbt.read_efg(str(tmp))
-    lams = [float(x) for x in np.linspace(0.02, 2.0, 100)]
+    lams = [float(x) for x in BENCH_LAMBDAS]
     t0 = time.perf_counter()
     gbt.qre.logit_solve_lambda(g, lams)
     dt = time.perf_counter() - t0

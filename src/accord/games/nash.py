@@ -109,6 +109,19 @@ def _result(
     )
 
 
+def _prior(game: Game, seed: int) -> FloatArray:
+    rng = np.random.default_rng(seed)
+    prior = np.zeros(len(game.moves))
+    move_of = {m: k for k, m in enumerate(game.moves)}
+    for key, members in game.infosets.items():
+        k = len(game.nodes[members[0]].actions)
+        draw = rng.dirichlet(np.ones(k))
+        for node in members:
+            for a in range(k):
+                prior[move_of[(node, a)]] = draw[a]
+    return prior
+
+
 def _br_duals(seqs: PlayerSequences, payoff: FloatArray) -> tuple[FloatArray, list[int]]:
     """Duals (values) of the best response to a payoff vector over sequences, and the
     best-response sequence at each information set."""
@@ -132,13 +145,16 @@ def lcp_solve(
     game: Game,
     *,
     start: ArrayLike | None = None,
+    seed: int = 0,
     tol: float = 1e-7,
     max_pivots: int = 100_000,
 ) -> GameResult:
     """A Nash equilibrium in behaviour strategies of a 2-player game with perfect recall.
 
-    ``start`` is the prior behaviour profile (moves array) the path starts from (default:
-    uniform). The result's ``extra`` holds the realization plans ``x``, ``y``, the
+    ``start`` is the prior behaviour profile (moves array) the path starts from. The
+    default is a random interior profile drawn from ``seed`` (a Dirichlet(1) distribution
+    per information set): a generic prior has unique best responses, so the path cannot
+    return to its start, which a uniform prior (ties) allows. The result's ``extra`` holds the realization plans ``x``, ``y``, the
     ``regret`` per player (≈ 0) and the number of ``pivots``.
     """
     sf = _two_players(game, "lcp")
@@ -146,12 +162,7 @@ def lcp_solve(
     a, b = sf.payoff_matrices()
     e_mat, e_rhs = s1.constraints
     f_mat, f_rhs = s2.constraints
-    if start is None:
-        prior = np.zeros(len(game.moves))
-        for m, (i, _) in enumerate(game.moves):
-            prior[m] = 1.0 / len(game.nodes[i].actions)
-    else:
-        prior = np.asarray(start, dtype=float)
+    prior = _prior(game, seed) if start is None else np.asarray(start, dtype=float)
     x0 = plan_from_behaviour(game, s1, prior)
     y0 = plan_from_behaviour(game, s2, prior)
     n1, n2 = s1.size, s2.size
@@ -202,7 +213,7 @@ def lcp_solve(
         sf,
         x,
         y,
-        {"start": "uniform" if start is None else "given", "tol": tol},
+        {"start": f"random interior (seed {seed})" if start is None else "given", "tol": tol},
         {"pivots": pivots},
     )
     scale = max(1.0, float(np.abs(game.payoff_array).max()))
