@@ -61,10 +61,9 @@ class GameResult:
             return n.probs[k]
         return self.behaviour[..., self.game.moves.index((node, k))]
 
-    def path(self, threshold: float = 0.5) -> list[tuple[int, str]]:
-        """The most likely play (unbatched results): from the root, at each node the action
-        of highest probability, while the node's reach probability is at least
-        ``threshold`` times... simply the modal path."""
+    def path(self) -> list[tuple[int, str]]:
+        """The modal play (unbatched results): from the root, at each node the action of
+        highest probability (chance's or the solution's), down to a terminal node."""
         if self.behaviour.ndim != 1:
             raise ValueError("path() needs an unbatched result")
         out: list[tuple[int, str]] = []
