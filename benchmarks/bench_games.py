@@ -84,7 +84,7 @@ def main() -> None:
         "war.brinkmanship.partners.IND.curtail": rng.uniform(0.1, 0.5, n),
         "war.brinkmanship.r_use": rng.uniform(0.02, 0.2, n),
         "war.brinkmanship.gain": rng.uniform(50, 400, n),
-        "h_recapture": rng.uniform(0.3, 0.9, n),
+        "war.swap.recapture": rng.uniform(0.05, 0.2, n),
     }
 
     def escalation_spe() -> None:

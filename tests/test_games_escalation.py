@@ -54,7 +54,13 @@ def test_use_branch_reproduces_the_m7_escalation_condition():
     assert res.values[_use_node(g), 0] == pytest.approx(float(m7.margin), rel=1e-12)
     assert not bool(m7.escalate)
     assert next(a for _, a in res.path()) == "counteroffensive"
-    np.testing.assert_allclose(res.value, [10.0, -18.0, -9.0])
+    # the counteroffensive in closed form from M5's numbers (pie units times pie_bn)
+    swap, kursk = SC.war.swap, SC.war.parcels["KURSK"]
+    pie_bn, horizon = 2000.0, 6.0
+    h = 1 - (1 - swap.recapture.value) ** horizon
+    rus = -swap.cost.value * horizon * pie_bn + h * kursk.value["RUS"].value * pie_bn
+    ukr = -h * kursk.value["UKR"].value * pie_bn
+    np.testing.assert_allclose(res.value, [rus, ukr, 0.5 * ukr], rtol=1e-12)
 
 
 def test_batch_of_draws_equals_the_loop_and_moves_with_the_numbers():
@@ -63,7 +69,7 @@ def test_batch_of_draws_equals_the_loop_and_moves_with_the_numbers():
     draws = {
         "war.brinkmanship.partners.CHN.curtail": rng.uniform(0, 1, n),
         "war.brinkmanship.gain": rng.uniform(0, 3000, n),
-        "h_recapture": rng.uniform(0, 1, n),
+        "war.swap.recapture": rng.uniform(0, 0.3, n),
     }
     game, pay, pr = scenario_arrays(SC, draws)
     assert pay.shape == (n, len(game.terminals), 3) and pr.shape == (n, len(game.chance_moves))
@@ -113,16 +119,17 @@ def test_game_section_errors_name_the_path():
 def test_probability_draws_are_checked():
     with pytest.raises(
         ScenarioError,
-        match=r"game.root.moves.counteroffensive.probs.retaken: must be a probability in \[0, 1\] \(got 1.5\)",
+        match=r"\.probs\.catastrophe: must be a probability in \[0, 1\] \(got 1\.5\)",
     ):
-        scenario_arrays(SC, {"h_recapture": np.array([0.5, 1.5])})
+        scenario_arrays(SC, {"war.brinkmanship.r_use": np.array([0.5, 1.5])})
 
 
 def test_cli_solve_json_and_plot(tmp_path):
     r = CliRunner().invoke(app, ["game", "solve", "--json"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
-    assert data["method"] == "spe" and data["value"] == [10.0, -18.0, -9.0]
+    assert data["method"] == "spe"
+    np.testing.assert_allclose(data["value"], [8.13576, -21.42385, -10.71192], atol=1e-4)
     assert data["path"][0] == {"node": 0, "action": "counteroffensive"}
     png = tmp_path / "tree.png"
     r = CliRunner().invoke(
