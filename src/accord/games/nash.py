@@ -113,7 +113,7 @@ def _prior(game: Game, seed: int) -> FloatArray:
     rng = np.random.default_rng(seed)
     prior = np.zeros(len(game.moves))
     move_of = {m: k for k, m in enumerate(game.moves)}
-    for key, members in game.infosets.items():
+    for members in game.infosets.values():
         k = len(game.nodes[members[0]].actions)
         draw = rng.dirichlet(np.ones(k))
         for node in members:
@@ -154,8 +154,9 @@ def lcp_solve(
     ``start`` is the prior behaviour profile (moves array) the path starts from. The
     default is a random interior profile drawn from ``seed`` (a Dirichlet(1) distribution
     per information set): a generic prior has unique best responses, so the path cannot
-    return to its start, which a uniform prior (ties) allows. The result's ``extra`` holds the realization plans ``x``, ``y``, the
-    ``regret`` per player (≈ 0) and the number of ``pivots``.
+    return to its start, which a uniform prior (ties) allows. The result's ``extra``
+    holds the realization plans ``x``, ``y``, the ``regret`` per player (≈ 0) and the
+    number of ``pivots``.
     """
     sf = _two_players(game, "lcp")
     s1, s2 = sf.players
