@@ -171,3 +171,20 @@ def test_tree_figure_collapses_big_trees():
     assert "collapsed past depth" in fig.axes[0].get_title(loc="left")
     full = tree_figure(g, max_depth=max(g.depth))
     assert "collapsed" not in full.axes[0].get_title(loc="left")
+
+
+def test_validate_checks_the_game_section(tmp_path):
+    from accord.scenario.io import dumps
+
+    text = dumps(SC).replace("value: 2000, judgement: true", "value: 2000")
+    assert "pie_bn" in text
+    path = tmp_path / "sc.yaml"
+    path.write_text(text)
+    r = CliRunner().invoke(app, ["validate", str(path), "--strict"])
+    assert r.exit_code == 1
+    assert "unsourced: game.parameters.pie_bn" in r.stderr
+    bad = text.replace("war.brinkmanship.r_use", "war.brinkmanship.r_us")
+    path.write_text(bad)
+    r = CliRunner().invoke(app, ["validate", str(path)])
+    assert r.exit_code == 2
+    assert "unknown name 'war.brinkmanship.r_us' in formula" in r.stderr
