@@ -20,7 +20,8 @@ A game is a mapping (standalone file, or a scenario's ``game:`` section)::
 A chance node is ``{player: chance, probs: {action: p, ...}, moves: {action: node, ...}}``.
 Any node may carry ``payoffs`` (Gambit's incremental outcomes: a terminal payoff is the sum
 of those on its path), so a repeated subtree can be written once with a YAML anchor
-(``&name``) and reused (``*name``). Numbers are numbers or formulas (``+ - * / **``,
+(``&name``) and reused (``*name``); an alias copies the subtree's ``infoset`` names too,
+so name sets only where the copies are meant to be indistinguishable. Numbers are numbers or formulas (``+ - * / **``,
 parentheses, ``min``/``max``) over the parameters and, in a scenario, the scenario's war
 numbers by field path (``war.brinkmanship.partners.CHN.curtail``). Formulas are evaluated
 with NumPy, so arrays of draws give a batch of payoffs and probabilities in one pass
