@@ -21,9 +21,11 @@ A chance node is ``{player: chance, probs: {action: p, ...}, moves: {action: nod
 Any node may carry ``payoffs`` (Gambit's incremental outcomes: a terminal payoff is the sum
 of those on its path), so a repeated subtree can be written once with a YAML anchor
 (``&name``) and reused (``*name``); an alias copies the subtree's ``infoset`` names too,
-so name sets only where the copies are meant to be indistinguishable. Numbers are numbers or formulas (``+ - * / **``,
-parentheses, ``min``/``max``) over the parameters and, in a scenario, the scenario's war
-numbers by field path (``war.brinkmanship.partners.CHN.curtail``). Formulas are evaluated
+so name sets only where the copies are meant to be indistinguishable. Numbers are numbers
+or formulas (``+ - * / **``, parentheses, ``min``/``max``) over the parameters and, in a
+scenario, the scenario's war numbers by field path (``war.brinkmanship.partners.CHN.curtail``);
+a parameter may itself be a formula over the war numbers and the parameters before it
+(a derived number: its provenance is that of its inputs). Formulas are evaluated
 with NumPy, so arrays of draws give a batch of payoffs and probabilities in one pass
 (:meth:`GameTemplate.arrays`). Errors name the field path (``game.root.moves.in.probs``).
 """
@@ -162,14 +164,17 @@ class GameTemplate:
     prob_exprs: tuple[Expr, ...]
     payoff_where: tuple[str, ...]
     prob_where: tuple[str, ...]
-    parameters: Mapping[str, tuple[float, bool]]
+    parameters: Mapping[str, tuple[Expr, bool]]
     numbers: Mapping[str, float] = field(default_factory=dict)
 
     def env(self, numbers: Env | None = None) -> dict[str, Any]:
-        """Names -> values: the outside numbers, the parameters, then ``numbers``."""
+        """Names -> values: the outside numbers, then the parameters in file order (a
+        formula parameter sees the values before it), ``numbers`` overriding either."""
+        given = dict(numbers or {})
         out: dict[str, Any] = dict(self.numbers)
-        out.update({k: v for k, (v, _) in self.parameters.items()})
-        out.update(numbers or {})
+        out.update({k: v for k, v in given.items() if k not in self.parameters})
+        for k, (v, _) in self.parameters.items():
+            out[k] = given[k] if k in given else _value(v, out)
         return out
 
     def arrays(self, numbers: Env | None = None) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -247,8 +252,10 @@ def _problem(where: str, message: str, value: Any = ...) -> ScenarioError:
     )
 
 
-def _parameters(data: Any, where: str) -> tuple[dict[str, tuple[float, bool]], list[Problem]]:
-    out: dict[str, tuple[float, bool]] = {}
+def _parameters(
+    data: Any, where: str, names: frozenset[str]
+) -> tuple[dict[str, tuple[Expr, bool]], list[Problem]]:
+    out: dict[str, tuple[Expr, bool]] = {}
     problems: list[Problem] = []
     if data is None:
         return out, problems
@@ -268,8 +275,14 @@ def _parameters(data: Any, where: str) -> tuple[dict[str, tuple[float, bool]], l
             v = v.get("value")
         else:
             prov = False
+        if isinstance(v, str):  # a derived number: a formula over what is known so far
+            found = _check_expr(v, names | frozenset(out), f"{at}.value")
+            problems.extend(found)
+            if not found:
+                out[name] = (v, True)
+            continue
         if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-            problems.append(Problem(at, "must be a finite number", v))
+            problems.append(Problem(at, "must be a finite number or a formula", v))
             continue
         out[name] = (float(v), prov)
     return out, problems
@@ -300,7 +313,7 @@ def _template(data: Any, at: Any, names: frozenset[str]) -> GameTemplate:
         raise _problem(at("players"), "must be a list of player names", players)
     if "root" not in data:
         raise _problem(at("root"), "missing: the root node")
-    params, problems = _parameters(data.get("parameters"), at("parameters"))
+    params, problems = _parameters(data.get("parameters"), at("parameters"), names)
     known = names | frozenset(params)
     index = {p: i for i, p in enumerate(players)}
     nodes: list[Node] = []
