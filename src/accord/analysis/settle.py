@@ -43,10 +43,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from accord.errors import ModelError
 from accord.scenario.schema import Scenario, Sourced
@@ -65,9 +66,12 @@ from accord.war.settle import (
 )
 
 __all__ = [
+    "ESCALATION_MODES",
+    "GAME_LAMBDA",
     "SHARED",
     "Derived",
     "crosscheck",
+    "escalation_game",
     "headline_lines",
     "parse_params",
     "run_settle",
@@ -711,6 +715,71 @@ def settle_inputs(
     return inp, derived
 
 
+GAME_LAMBDA = 0.05
+"""λ of the agent logit QRE when ``escalation="game"`` (per $bn-equivalent, the unit of the
+flagships' games): a $20bn edge makes an action e ≈ 2.7 times likelier than the other, so
+near-ties stay mixed while a $100bn+ difference is all but decided (the issue-17 note's
+λ; the SPE is the λ → ∞ limit, ``escalation="game-spe"``)."""
+
+ESCALATION_MODES = ("threshold", "game", "game-spe")
+
+
+def escalation_game(sc: Scenario, inp: SettleInputs, mode: str = "game") -> SettleInputs:
+    """The inputs with side B's escalation decided by the scenario's ``game:`` section.
+
+    ``mode`` is ``threshold`` (M7's rule, unchanged), ``game`` (agent logit QRE at
+    :data:`GAME_LAMBDA`) or ``game-spe`` (subgame-perfect). The engine calls the game once,
+    batched over its runs' gains (``war.brinkmanship.gain`` per run); the other M7 numbers
+    (``r_use``, ``D_use``, ``Y``, each partner's ``tau``/``phi``, overrides included) are
+    passed to the game at their war-section paths, so a ``--param phi.CHN=...`` sweep moves
+    the game too. A run's P(escalation) is the game's P(nuclear use), at the root or after
+    a signal (actions ``nuclear_use`` and ``use``).
+    """
+    if mode not in ESCALATION_MODES:
+        raise ModelError(
+            f"must be one of {', '.join(ESCALATION_MODES)}", path="--escalation", value=mode
+        )
+    esc = inp.escalation
+    if mode == "threshold":
+        return inp
+    if esc is None:
+        raise ModelError(
+            "the game escalation needs the war section's brinkmanship numbers",
+            path="war.brinkmanship",
+        )
+    if sc.game is None:
+        raise ModelError("escalation=game needs the scenario's game: section", path="game")
+    from accord.games.escalation import escalation_step
+
+    fixed: dict[str, float] = {
+        "war.brinkmanship.r_use": esc.r_use,
+        "war.brinkmanship.D_use": esc.D,
+        "war.brinkmanship.trade_total": esc.Y,
+    }
+    for k, t, f in zip(esc.partners, esc.tau, esc.phi, strict=True):
+        fixed[f"war.brinkmanship.partners.{k}.trade_share"] = t
+        fixed[f"war.brinkmanship.partners.{k}.curtail"] = f
+    step = escalation_step(sc, method="qre", lam=GAME_LAMBDA, draws=fixed)
+    first = step.result.game
+    who = first.nodes[0].player
+    if who is None or first.players[who] != inp.sides[esc.side]:
+        raise ModelError(
+            f"the game's first mover must be the escalating side {inp.sides[esc.side]}",
+            path="game.root.player",
+            value=first.players[who] if who is not None else "chance",
+        )
+    method: Any = "spe" if mode == "game-spe" else "qre"
+
+    def decide(gains: NDArray[np.float64]) -> NDArray[np.float64]:
+        res = escalation_step(
+            sc, method=method, lam=GAME_LAMBDA, draws={**fixed, "war.brinkmanship.gain": gains}
+        )
+        p = res.action_probability("nuclear_use") + res.action_probability("use")
+        return np.asarray(p, dtype=float)
+
+    return replace(inp, escalation=replace(esc, decide=decide))
+
+
 def run_settle(
     sc: Scenario,
     overrides: Mapping[str, float] | None = None,
@@ -719,9 +788,11 @@ def run_settle(
     months: int = 24,
     runs: int = 10_000,
     seed: int = 0,
+    escalation: str = "threshold",
 ) -> tuple[SettleResult, list[Derived]]:
-    """Derive the inputs and run the engine."""
+    """Derive the inputs and run the engine (``escalation``: see :func:`escalation_game`)."""
     inp, derived = settle_inputs(sc, overrides, mediators)
+    inp = escalation_game(sc, inp, escalation)
     return settle(inp, months=months, runs=runs, seed=seed), derived
 
 
@@ -735,6 +806,7 @@ def vary(
     months: int = 24,
     runs: int = 10_000,
     seed: int = 0,
+    escalation: str = "threshold",
 ) -> list[tuple[float, SettleResult]]:
     """One run of the engine per value of ``name``, all with the same seed (common random
     numbers: every value meets the same battles, recaptures, partner draws)."""
@@ -747,6 +819,7 @@ def vary(
             months=months,
             runs=runs,
             seed=seed,
+            escalation=escalation,
         )
         out.append((float(v), res))
     return out

@@ -59,6 +59,14 @@ def settle(
             "--mediator", help="A scenario actor that mediates, e.g. --mediator CHN (repeatable)."
         ),
     ] = None,
+    escalation: Annotated[
+        str,
+        typer.Option(
+            "--escalation",
+            help="Side B's escalation step: threshold (M7's rule), game (the scenario's game: "
+            "section, logit QRE) or game-spe (its subgame-perfect play).",
+        ),
+    ] = "threshold",
     json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write a figure: .png, .svg, .pdf or .html.")
@@ -92,12 +100,13 @@ def settle(
     sc = load_scenario(scenario)
     over = parse_params(param or [])
     meds = tuple(mediator or ())
-    res, derived = run_settle(sc, over, mediators=meds, months=months, runs=runs, seed=seed)
+    kw: dict[str, Any] = {"months": months, "runs": runs, "seed": seed, "escalation": escalation}
+    res, derived = run_settle(sc, over, mediators=meds, **kw)
     warnings = crosscheck(sc)
     varied: list[tuple[float, Any]] = []
     if vary_ is not None:
         name, values = _values(vary_)
-        varied = vary(sc, name, values, over, mediators=meds, months=months, runs=runs, seed=seed)
+        varied = vary(sc, name, values, over, mediators=meds, **kw)
     inp = res.inputs
     lo, width = inp.meta["scale"]
     head = res.headline()

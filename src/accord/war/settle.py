@@ -22,7 +22,8 @@ as-of date; in every month of every run still at war, in this order:
    escalates iff its gain exceeds catastrophe risk plus the partners' expected trade
    curtailment, ``gain > r_use·D + Y·Σ τ_j φ_j`` (:func:`accord.war.escalation`). After
    escalation each partner curtails with probability ``φ_j``, the odds of battle shift,
-   and both sides' costs rise.
+   and both sides' costs rise. With ``Escalation.decide`` (the scenario's escalation
+   game) a decision model gives each run's probability of escalating instead.
 5. **Land-for-land swap** (M5): a held parcel is exchanged for land of equal value to the
    holder when the owner's largest price exceeds the holder's smallest.
 
@@ -83,6 +84,7 @@ References
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -229,6 +231,12 @@ class Escalation:
     ``cost_other`` (pie units), and each curtailing partner j adds
     ``Y·τ_j / money_per_pie`` to the escalating side's cost (``Y`` per year, costs per
     month: ``money_per_pie`` is the money value of one pie unit per month times 12).
+
+    ``decide`` replaces the threshold rule by a decision model (e.g. the scenario's
+    escalation game, :func:`accord.analysis.settle.settle_inputs` with ``escalation="game"``):
+    it maps the runs' gains to each run's probability of escalating, and a run escalates at
+    its first month as a candidate iff a uniform draw (after the gains, from the same
+    stream) falls below it. ``None`` keeps the threshold rule and its numbers.
     """
 
     side: int
@@ -244,6 +252,9 @@ class Escalation:
     cost_self: float = 0.0
     cost_other: float = 0.02
     spread: float = 1.0
+    decide: Callable[[NDArray[np.float64]], NDArray[np.float64]] | None = field(
+        default=None, compare=False
+    )
 
 
 @dataclass(frozen=True)
@@ -805,6 +816,9 @@ def settle(
         gam_b = com.gamma[1] * np.exp(sp * z[7])
     esc = inp.escalation
     esc_z = rs["escalation"].standard_normal(runs)
+    if esc is not None and esc.decide is not None:  # the escalation game: P(go) per run
+        p_go = np.broadcast_to(esc.decide(esc.gain * np.exp(esc.spread * esc_z)), (runs,))
+        will_go = rs["escalation"].random(runs) < p_go
     partner_u = rs["partners"].random((runs, len(esc.partners) if esc else 0))
 
     # value tables: discounted expected line by (theta node, state); beliefs by (n, k)
@@ -1069,7 +1083,7 @@ def settle(
             tau, phi = np.asarray(esc.tau), np.asarray(esc.phi)
             threshold = esc.r_use * esc.D + esc.Y * float((tau * phi).sum())
             gain = esc.gain * np.exp(esc.spread * esc_z)
-            go = cand & (gain > threshold)
+            go = cand & (will_go if esc.decide is not None else gain > threshold)
             if go.any():
                 escalated[go] = t + 1
                 cut = go[:, None] & (partner_u < phi[None, :])
