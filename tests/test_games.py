@@ -310,3 +310,21 @@ def random_signal_game(rng, signals=3, actions=2):
             first[f"a{a}"] = decision("2", second, infoset=f"saw{a}")
         moves[f"t{s}"] = (1 / signals, decision("1", first, infoset=f"type{s}"))
     return make_game(["1", "2"], chance(moves))
+
+
+@pytest.mark.parametrize("warm", [0, 5, 200])
+def test_lcp_warm_start_ends_at_equilibria(warm):
+    """The default start (random prior moved by fictitious play) and the plain random
+    prior (warm=0) both end at zero regret on seeded random games."""
+    rng = np.random.default_rng(23)
+    for seed in range(10):
+        g = random_signal_game(rng, signals=2 + seed % 4, actions=2 + seed % 2)
+        res = lcp_solve(g, seed=seed, warm=warm)
+        assert (res.extra["regret"] <= 1e-9 * np.abs(g.payoff_array).max()).all()
+        assert res.parameters["start"].endswith(f"{warm} rounds of fictitious play")
+
+
+def test_lcp_warm_must_be_non_negative():
+    g = loads_efg((DATA / "myerson1991_fig4_2.efg").read_text())
+    with pytest.raises(ModelError, match="must be >= 0"):
+        lcp_solve(g, warm=-1)

@@ -55,24 +55,33 @@ def lemke(
     recomputed from ``t_mat`` every ``refactor_every`` pivots.
     """
     n_var = t_mat.shape[1]
+    free_var = np.asarray(free, dtype=bool)
     b0 = np.asarray(basis, dtype=int)
+    # Free variables never leave, so they never enter again: their columns are dropped
+    # from the tableau (their B⁻¹B₀ columns are unit vectors in free rows, which the
+    # ratio test never compares). ``keep`` maps tableau columns to variables.
+    keep = np.flatnonzero(~free_var)
+    col_of = np.full(n_var, -1)
+    col_of[keep] = np.arange(keep.size)
+    t_kept = np.hstack([t_mat[:, keep], rhs[:, None]])
     try:
         inv = np.linalg.inv(t_mat[:, b0])
     except np.linalg.LinAlgError:
         raise ModelError("singular starting basis", path="lemke") from None
-    tab = np.hstack([inv @ t_mat, (inv @ rhs)[:, None]])
+    tab = inv @ t_kept
     tab[np.abs(tab) < zero_tol] = 0.0
-    lex_cols = np.concatenate([[n_var], b0])  # value column, then B^-1 B0 (= identity now)
+    value_col = keep.size
+    b0_kept = col_of[b0[~free_var[b0]]]
+    lex_cols = np.concatenate([[value_col], b0_kept])  # value, then B^-1 B0 (identity now)
     cur = b0.copy()
-    free_arr = np.asarray(free, dtype=bool)
     scale = max(1.0, float(np.abs(t_mat).max()))
     since_refactor = 0
     for step in range(max_pivots):
         if since_refactor >= refactor_every:
-            tab = _refactor(t_mat, rhs, cur)
+            tab = _refactor(t_mat, t_kept, cur)
             since_refactor = 0
-        col = tab[:, enter]
-        ok = (col > eps * scale) & ~free_arr[cur]
+        col = tab[:, col_of[enter]]
+        ok = (col > eps * scale) & ~free_var[cur]
         cand = np.flatnonzero(ok)
         if cand.size == 0:
             raise ModelError(
@@ -81,7 +90,7 @@ def lemke(
                 value=step,
             )
         r = _lex_min_row(tab, col, cand, lex_cols)
-        piv = tab[r] / tab[r, enter]
+        piv = tab[r] / col[r]
         piv[np.abs(piv) < zero_tol] = 0.0
         rows = np.flatnonzero(col)
         rows = rows[rows != r]
@@ -97,7 +106,7 @@ def lemke(
         cur[r] = enter
         if leaving == z0:
             values = np.zeros(n_var)
-            values[cur] = tab[:, n_var]
+            values[cur] = tab[:, value_col]
             return values, step + 1
         enter = int(complement[leaving])
         if enter < 0:
@@ -105,10 +114,10 @@ def lemke(
     raise ModelError("Lemke's algorithm did not finish", path="max_pivots", value=max_pivots)
 
 
-def _refactor(t_mat: FloatArray, rhs: FloatArray, basis: NDArray[np.int_]) -> FloatArray:
+def _refactor(t_mat: FloatArray, t_kept: FloatArray, basis: NDArray[np.int_]) -> FloatArray:
     """The tableau of ``basis`` computed afresh (bounds round-off growth)."""
     try:
-        tab = np.linalg.solve(t_mat[:, basis], np.hstack([t_mat, rhs[:, None]]))
+        tab = np.linalg.solve(t_mat[:, basis], t_kept)
     except np.linalg.LinAlgError:
         raise ModelError("singular basis during Lemke's algorithm", path="lemke") from None
     tab[np.abs(tab) < 1e-12] = 0.0

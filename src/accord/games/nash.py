@@ -141,29 +141,78 @@ def _br_duals(seqs: PlayerSequences, payoff: FloatArray) -> tuple[FloatArray, li
     return np.concatenate([[u0], value]), best
 
 
+def _pure_plan(seqs: PlayerSequences, best: list[int]) -> FloatArray:
+    """The realization plan that plays sequence ``best[h]`` at every information set h."""
+    x = np.zeros(seqs.size)
+    x[0] = 1.0
+    for h, par in enumerate(seqs.parent):
+        x[best[h]] = x[par]
+    return x
+
+
+def _warm_prior(
+    game: Game,
+    sf: SequenceForm,
+    a: FloatArray,
+    b: FloatArray,
+    prior: FloatArray,
+    iterations: int,
+    mix: float,
+) -> FloatArray:
+    """A prior near equilibrium play: ``iterations`` rounds of simultaneous fictitious play
+    (Brown 1951) on the sequence form from ``prior`` (realization plans are averaged,
+    which averages mixed strategies: Kuhn's theorem), its behaviour mixed back with
+    weight ``mix`` toward the random interior ``prior`` so that it stays interior and
+    generic. *Derived here* as a start for the tracing procedure: the path from a prior
+    whose best responses are near an equilibrium's is short (measured in
+    benchmarks/README.md: 57 459 pivots -> about 1 300 on the 100/100 signalling game)."""
+    s1, s2 = sf.players
+    xs = plan_from_behaviour(game, s1, prior)
+    ys = plan_from_behaviour(game, s2, prior)
+    for k in range(iterations):
+        bx = _pure_plan(s1, _br_duals(s1, a @ ys)[1])
+        by = _pure_plan(s2, _br_duals(s2, b.T @ xs)[1])
+        xs += (bx - xs) / (k + 2)
+        ys += (by - ys) / (k + 2)
+    beh = np.zeros(len(game.moves))
+    behaviour_from_plan(game, s1, xs, beh)
+    behaviour_from_plan(game, s2, ys, beh)
+    return np.asarray((1.0 - mix) * beh + mix * prior)
+
+
 def lcp_solve(
     game: Game,
     *,
     start: ArrayLike | None = None,
     seed: int = 0,
+    warm: int = 200,
     tol: float = 1e-7,
     max_pivots: int = 100_000,
 ) -> GameResult:
     """A Nash equilibrium in behaviour strategies of a 2-player game with perfect recall.
 
     ``start`` is the prior behaviour profile (moves array) the path starts from. The
-    default is a random interior profile drawn from ``seed`` (a Dirichlet(1) distribution
-    per information set): a generic prior has unique best responses, so the path cannot
-    return to its start, which a uniform prior (ties) allows. The result's ``extra``
-    holds the realization plans ``x``, ``y``, the ``regret`` per player (≈ 0) and the
-    number of ``pivots``.
+    default draws a random interior profile from ``seed`` (a Dirichlet(1) distribution
+    per information set: a generic prior has unique best responses, so the path cannot
+    return to its start, which a uniform prior (ties) allows) and moves it toward
+    equilibrium play by ``warm`` rounds of fictitious play, keeping weight 0.2 on the
+    random profile (:func:`_warm_prior`; ``warm=0``: the random profile itself). The
+    result's ``extra`` holds the realization plans ``x``, ``y``, the ``regret`` per player
+    (≈ 0) and the number of ``pivots``.
     """
+    if warm < 0:
+        raise ModelError("must be >= 0", path="warm", value=warm)
     sf = _two_players(game, "lcp")
     s1, s2 = sf.players
     a, b = sf.payoff_matrices()
     e_mat, e_rhs = s1.constraints
     f_mat, f_rhs = s2.constraints
-    prior = _prior(game, seed) if start is None else np.asarray(start, dtype=float)
+    if start is None:
+        prior = _prior(game, seed)
+        if warm:
+            prior = _warm_prior(game, sf, a, b, prior, warm, 0.2)
+    else:
+        prior = np.asarray(start, dtype=float)
     x0 = plan_from_behaviour(game, s1, prior)
     y0 = plan_from_behaviour(game, s2, prior)
     n1, n2 = s1.size, s2.size
@@ -214,7 +263,14 @@ def lcp_solve(
         sf,
         x,
         y,
-        {"start": f"random interior (seed {seed})" if start is None else "given", "tol": tol},
+        {
+            "start": (
+                f"random interior (seed {seed}), {warm} rounds of fictitious play"
+                if start is None
+                else "given"
+            ),
+            "tol": tol,
+        },
         {"pivots": pivots},
     )
     scale = max(1.0, float(np.abs(game.payoff_array).max()))
