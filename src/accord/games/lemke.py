@@ -94,12 +94,14 @@ def lemke(
         piv[np.abs(piv) < zero_tol] = 0.0
         rows = np.flatnonzero(col)
         rows = rows[rows != r]
-        # only the rows with a nonzero in the entering column change
-        block = tab[rows] - np.outer(col[rows], piv)
+        # only the entries in a row with a nonzero in the entering column and a column with
+        # a nonzero in the pivot row change (a sparse rank-one update of the dense tableau)
+        at = np.ix_(rows, np.flatnonzero(piv))
+        block = tab[at] - np.outer(col[rows], piv[at[1][0]])
         # keep exact zeros exact: degenerate ties are decided by the lexicographic rule,
         # not by round-off
         block[np.abs(block) < zero_tol] = 0.0
-        tab[rows] = block
+        tab[at] = block
         tab[r] = piv
         since_refactor += 1
         leaving = int(cur[r])
