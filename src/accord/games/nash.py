@@ -141,13 +141,46 @@ def _br_duals(seqs: PlayerSequences, payoff: FloatArray) -> tuple[FloatArray, li
     return np.concatenate([[u0], value]), best
 
 
-def _pure_plan(seqs: PlayerSequences, best: list[int]) -> FloatArray:
-    """The realization plan that plays sequence ``best[h]`` at every information set h."""
-    x = np.zeros(seqs.size)
-    x[0] = 1.0
-    for h, par in enumerate(seqs.parent):
-        x[best[h]] = x[par]
-    return x
+class _Levels:
+    """A player's information sets grouped by depth (number of own earlier sequences), for
+    best responses over all information sets of a depth at once."""
+
+    def __init__(self, seqs: PlayerSequences) -> None:
+        parent = np.asarray(seqs.parent, dtype=int)
+        first = np.asarray(seqs.first, dtype=int)
+        k = np.asarray(seqs.n_actions, dtype=int)
+        owner = np.zeros(seqs.size, dtype=int)  # information set of each sequence (-1: ∅)
+        owner[0] = -1
+        for h, (f, n) in enumerate(zip(first, k, strict=True)):
+            owner[f : f + n] = h
+        depth = np.zeros(len(parent), dtype=int)
+        for h, par in enumerate(parent):  # parents come first in prefix order
+            depth[h] = 0 if par == 0 else depth[owner[par]] + 1
+        self.size = seqs.size
+        self.levels: list[tuple[NDArray[np.int_], ...]] = []
+        for d in range(int(depth.max(initial=-1)) + 1):
+            hs = np.flatnonzero(depth == d)
+            seq = np.concatenate([np.arange(first[h], first[h] + k[h]) for h in hs])
+            offs = np.concatenate([[0], np.cumsum(k[hs])[:-1]])
+            seg = np.repeat(np.arange(hs.size), k[hs])
+            self.levels.append((hs, seq, offs, seg, parent[hs]))
+
+    def best_plan(self, payoff: FloatArray) -> FloatArray:
+        """The pure realization plan of a best response to ``payoff`` over sequences."""
+        cand = payoff.copy()
+        best: list[NDArray[np.int_]] = []
+        for _hs, seq, offs, seg, par in reversed(self.levels):
+            vals = cand[seq]
+            top = np.maximum.reduceat(vals, offs)
+            at = np.flatnonzero(vals == top[seg])
+            first = at[np.unique(seg[at], return_index=True)[1]]
+            best.append(seq[first])
+            np.add.at(cand, par, top)
+        x = np.zeros(self.size)
+        x[0] = 1.0
+        for (_hs, _seq, _offs, _seg, par), b in zip(self.levels, reversed(best), strict=True):
+            x[b] = x[par]
+        return x
 
 
 def _warm_prior(
@@ -167,11 +200,13 @@ def _warm_prior(
     whose best responses are near an equilibrium's is short (measured in
     benchmarks/README.md: 57 459 pivots -> about 1 300 on the 100/100 signalling game)."""
     s1, s2 = sf.players
+    l1, l2 = _Levels(s1), _Levels(s2)
     xs = plan_from_behaviour(game, s1, prior)
     ys = plan_from_behaviour(game, s2, prior)
+    bt = np.ascontiguousarray(b.T)
     for k in range(iterations):
-        bx = _pure_plan(s1, _br_duals(s1, a @ ys)[1])
-        by = _pure_plan(s2, _br_duals(s2, b.T @ xs)[1])
+        bx = l1.best_plan(a @ ys)
+        by = l2.best_plan(bt @ xs)
         xs += (bx - xs) / (k + 2)
         ys += (by - ys) / (k + 2)
     beh = np.zeros(len(game.moves))
