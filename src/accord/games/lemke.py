@@ -65,11 +65,9 @@ def lemke(
     col_of[keep] = np.arange(keep.size)
     t_kept = np.hstack([t_mat[:, keep], rhs[:, None]])
     try:
-        inv = np.linalg.inv(t_mat[:, b0])
-    except np.linalg.LinAlgError:
+        tab = _refactor(t_mat, t_kept, b0, col_of)
+    except ModelError:
         raise ModelError("singular starting basis", path="lemke") from None
-    tab = inv @ t_kept
-    tab[np.abs(tab) < zero_tol] = 0.0
     value_col = keep.size
     b0_kept = col_of[b0[~free_var[b0]]]
     lex_cols = np.concatenate([[value_col], b0_kept])  # value, then B^-1 B0 (identity now)
@@ -78,7 +76,7 @@ def lemke(
     since_refactor = 0
     for step in range(max_pivots):
         if since_refactor >= refactor_every:
-            tab = _refactor(t_mat, t_kept, cur)
+            tab = _refactor(t_mat, t_kept, cur, col_of)
             since_refactor = 0
         col = tab[:, col_of[enter]]
         ok = (col > eps * scale) & ~free_var[cur]
@@ -116,14 +114,23 @@ def lemke(
     raise ModelError("Lemke's algorithm did not finish", path="max_pivots", value=max_pivots)
 
 
-def _refactor(t_mat: FloatArray, t_kept: FloatArray, basis: NDArray[np.int_]) -> FloatArray:
-    """The tableau of ``basis`` computed afresh (bounds round-off growth)."""
+def _refactor(
+    t_mat: FloatArray, t_kept: FloatArray, basis: NDArray[np.int_], col_of: NDArray[np.int_]
+) -> FloatArray:
+    """The tableau of ``basis`` computed afresh (bounds round-off growth): B⁻¹ times the
+    non-basic columns; a basic variable's column is the unit vector of its row."""
+    rows = np.flatnonzero(col_of[basis] >= 0)
+    unit = col_of[basis[rows]]
+    other = np.setdiff1d(np.arange(t_kept.shape[1]), unit)
     try:
-        tab = np.linalg.solve(t_mat[:, basis], t_kept)
+        part = np.linalg.solve(t_mat[:, basis], t_kept[:, other])
     except np.linalg.LinAlgError:
         raise ModelError("singular basis during Lemke's algorithm", path="lemke") from None
-    tab[np.abs(tab) < 1e-12] = 0.0
-    return np.asarray(tab)
+    part[np.abs(part) < 1e-12] = 0.0
+    tab = np.zeros_like(t_kept)
+    tab[:, other] = part
+    tab[rows, unit] = 1.0
+    return tab
 
 
 def _lex_min_row(
