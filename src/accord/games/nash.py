@@ -12,7 +12,8 @@ and y (Fy = f) and free dual variables p, q, a Nash equilibrium solves
     E x + e z_0 = e, \\qquad F y + f z_0 = f,
 
 at :math:`z_0 = 0`. At :math:`z_0 = 1` the point x = y = 0 with p, q the values of the
-best responses to the starting plans (x₀, y₀) (uniform behaviour by default) is an
+best responses to the starting plans (x₀, y₀) (by default a random interior profile
+moved toward equilibrium by fictitious play, :func:`_warm_prior`) is an
 almost-complementary basis (*derived here* for the explicit basis: the best-response
 sequences are tight and their x, y basic at zero; z₀ basic in E's first row, x_∅ the
 first to enter). Lemke's pivoting (:mod:`accord.games.lemke`) then traces the
