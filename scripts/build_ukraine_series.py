@@ -533,6 +533,9 @@ def build(spec: dict[str, Any]) -> CommentedMap:
         " " + tail[tail.index("Capability") :] if "Capability" in tail else ""
     )
     doc["as_of"] = as_of
+    # the base's escalation game is a game of its own date (August 2024's Kursk crisis);
+    # a dated scenario gets one only when written for that date
+    doc.pop("game", None)
     drop_later_sources(doc, as_of)
     for key, src in spec["sources"].items():
         doc["sources"][key] = CommentedMap(src)
