@@ -25,6 +25,7 @@ Conventions
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -37,6 +38,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainValidator,
     field_validator,
     model_serializer,
     model_validator,
@@ -76,12 +78,16 @@ def _as_keys(value: Any) -> Any:
         return ()
     if isinstance(value, str):
         return (value,)
+    if isinstance(value, list):
+        return tuple(value)  # validated as Python data in strict mode: tuple, not list
     return value
 
 
 def _check_id(value: str) -> str:
     if not value or value != value.strip():
         raise ValueError("an id must be a non-empty text without leading or trailing spaces")
+    if any(ch in value for ch in "\t\n\r"):
+        raise ValueError("an id must be one line without tabs")
     return value
 
 
@@ -90,7 +96,14 @@ SourceKeys = Annotated[tuple[str, ...], BeforeValidator(_as_keys)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Base of every scenario model: unknown fields refused, immutable, floats finite.
+
+    Files are validated in strict mode (:func:`accord.scenario.io.scenario_from_data`), so
+    a field added to any subclass refuses strings, booleans and timestamps for numbers
+    without opting in; ``allow_inf_nan=False`` makes every float field finite.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Source(_Frozen):
@@ -167,7 +180,16 @@ class DecisionRule(_Frozen):
     note: str | None = None
 
 
-Attributes = dict[str, str | int | float | bool]
+def _attribute(value: Any) -> Any:
+    """An attribute is text, a finite number or true/false: one message for anything else."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    if not isinstance(value, str | int | float | bool):
+        raise ValueError("must be text, a number or true/false")
+    return value
+
+
+Attributes = dict[str, Annotated[str | int | float | bool, PlainValidator(_attribute)]]
 
 
 class Issue(_Frozen):
@@ -298,6 +320,8 @@ class Scenario(_Frozen):
     @field_validator("salience_scale", mode="before")
     @classmethod
     def _salience_scale(cls, v: Any) -> Any:
+        if isinstance(v, bool):
+            raise ValueError("must be 1 (saliences on 0-1) or 100 (saliences on 0-100)")
         if isinstance(v, float) and v in (1.0, 100.0):
             return int(v)
         return v
@@ -432,6 +456,15 @@ def _semantic_problems(sc: Scenario) -> list[Problem]:
             continue
         issue_index[issue.id] = k
         sc_ = issue.scale
+        if not math.isfinite(sc_.max - sc_.min):
+            out.append(
+                Problem(
+                    format_path((*loc, "scale")),
+                    "scale.max - scale.min overflows: use a scale of a sensible unit",
+                    f"{_fmt(sc_.min)}..{_fmt(sc_.max)}",
+                )
+            )
+            continue
         if not sc_.min < sc_.max:
             out.append(
                 Problem(
