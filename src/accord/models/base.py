@@ -247,13 +247,34 @@ class Model(ABC):
         try:
             self.options = self.options_type.model_validate(options)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            path = format_path(("options", self.name, *err["loc"]))
-            message = "unknown option" if err["type"] == "extra_forbidden" else err["msg"]
-            known = ", ".join(self.options_type.model_fields)
-            if err["type"] == "extra_forbidden":
-                message += f"; {self.name} takes: {known}"
-            raise ModelError(message, path=path, value=err.get("input")) from None
+            raise self.options_error(exc) from None
+
+    @classmethod
+    def options_error(cls, exc: ValidationError) -> ModelError:
+        """The first problem of an options validation as a located :class:`ModelError`."""
+        err = exc.errors()[0]
+        path = format_path(("options", cls.name, *err["loc"]))
+        message = "unknown option" if err["type"] == "extra_forbidden" else err["msg"]
+        known = ", ".join(cls.options_type.model_fields)
+        if err["type"] == "extra_forbidden":
+            message += f"; {cls.name} takes: {known}"
+        return ModelError(message, path=path, value=err.get("input"))
+
+    @classmethod
+    def check_options_strictly(cls, options: Mapping[str, Any]) -> None:
+        """Refuse options given as text from the command line that only fit by coercion.
+
+        ``--set eum.q=true`` must not become ``q = 1.0``: the values are validated in
+        pydantic's strict JSON mode (no bool/str/number conversions) before the model runs.
+        """
+        import json
+
+        try:
+            cls.options_type.model_validate_json(json.dumps(dict(options)), strict=True)
+        except ValidationError as exc:
+            raise cls.options_error(exc) from None
+        except (TypeError, ValueError):
+            raise ModelError("options must be plain numbers, text or true/false") from None
 
     def __repr__(self) -> str:
         opts = ", ".join(f"{k}={v!r}" for k, v in self.options.model_dump().items())
