@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from accord.errors import Problem, ScenarioError
-from accord.scenario.importers._common import fmt_num, parse_num, read_text
+from accord.scenario.importers._common import csv_rows, fmt_num, parse_num, read_text, write_text
 from accord.scenario.io import scenario_from_data
 from accord.scenario.schema import Scenario
 
@@ -84,7 +84,7 @@ def _date(text: str) -> dt.date | None:
 def read(path: str | Path, *, capability: Capability = "nice") -> list[Scenario]:
     """One scenario per DEU issue, in file order."""
     file = str(path)
-    rows = list(csv.reader(io.StringIO(read_text(path)), delimiter="\t"))
+    rows = csv_rows(read_text(path), file, delimiter="\t")
     if len(rows) < 3:
         raise ScenarioError.single("", "expected a header, a GDP line and issue lines", file=file)
     header = rows[0]
@@ -94,8 +94,11 @@ def read(path: str | Path, *, capability: Capability = "nice") -> list[Scenario]
     if missing:
         raise ScenarioError.single("line 1", "missing columns", ", ".join(missing), file=file)
     problems: list[Problem] = []
-    gdp_row = rows[1]
-    gdp = {c: parse_num(gdp_row[col[f"p{c}"]], f"line 2, p{c} (GDP)", problems) for c in ACTORS}
+    gdp_row = rows[1] + [""] * (len(header) - len(rows[1]))
+    gdp: dict[str, float | None] = {}
+    for c in ACTORS:  # an empty GDP cell (an export of a subset) is unknown, not an error
+        text = gdp_row[col[f"p{c}"]].strip()
+        gdp[c] = parse_num(text, f"line 2, p{c} (GDP)", problems) if text else None
     if problems:
         raise ScenarioError(problems, file=file)
     scenarios = []
@@ -118,14 +121,22 @@ def read(path: str | Path, *, capability: Capability = "nice") -> list[Scenario]
             else:
                 stance["salience"] = 0.0
                 stance["note"] = "salience missing in DEU III; 0 used"
+            if capability == "gdp" and gdp[code] is None:
+                problems.append(
+                    Problem(f"line 2, p{code} (GDP)", "--capability gdp needs a GDP value here")
+                )
+                continue
             cap = {"nice": NICE_VOTES[code], "gdp": gdp[code], "equal": 1.0}[capability]
+            attributes: dict[str, float] = {"nice_votes": NICE_VOTES[code]}
+            if gdp[code] is not None:
+                attributes["gdp"] = gdp[code]  # type: ignore[assignment]
             actors.append(
                 {
                     "id": code,
                     "name": name,
                     "capability": cap,
                     "positions": {"x": stance},
-                    "attributes": {"nice_votes": NICE_VOTES[code], "gdp": gdp[code]},
+                    "attributes": attributes,
                 }
             )
         issue: dict[str, Any] = {
@@ -195,4 +206,4 @@ def write(scenarios: list[Scenario], path: str | Path) -> None:
     w.writerow(header)
     w.writerow(gdp_line)
     w.writerows(rows)
-    Path(path).write_text(buf.getvalue(), encoding="utf-8")
+    write_text(path, buf.getvalue())
