@@ -19,11 +19,12 @@ limit                  environment variable        default     what it bounds
 ``RUNS``               ``ACCORD_MAX_RUNS``         10,000,000  Monte Carlo runs
 ``DRAWS``              ``ACCORD_MAX_DRAWS``        2e9         runs x battles simulated
 ``ROUNDS``             ``ACCORD_MAX_ROUNDS``       100,000     rounds of a model
-``CELLS``              ``ACCORD_MAX_CELLS``        2e8         a model's working array
+``CELLS``              ``ACCORD_MAX_CELLS``        1e8         a model's working array
 =====================  ==========================  ==========  ===========================
 
 ``CELLS`` is compared with each model's :meth:`~accord.models.base.Model.footprint`
-(``actors^a x issues^b`` for the model's own exponents): 2e8 float64 cells are 1.6 GB.
+(``actors^a x issues^b`` for the model's own exponents); EUM needs about 16 bytes per
+cell, so the default stops it near 1.6 GB (300 actors x 5 issues: 2.2 GB, 60 s, measured).
 """
 
 from __future__ import annotations
@@ -100,6 +101,6 @@ BATTLES = Limit("battles per run", "ACCORD_MAX_BATTLES", 100_000, "battles")
 RUNS = Limit("Monte Carlo runs", "ACCORD_MAX_RUNS", 10_000_000, "runs")
 DRAWS = Limit("simulated battles", "ACCORD_MAX_DRAWS", 2_000_000_000, "battle draws")
 ROUNDS = Limit("model rounds", "ACCORD_MAX_ROUNDS", 100_000, "rounds")
-CELLS = Limit("model working cells", "ACCORD_MAX_CELLS", 200_000_000, "cells")
+CELLS = Limit("model working cells", "ACCORD_MAX_CELLS", 100_000_000, "cells")
 
 LIMITS = (FILE_BYTES, DEPTH, VALUES, TEXT, DIGITS, STATES, BATTLES, RUNS, DRAWS, ROUNDS, CELLS)

@@ -402,6 +402,7 @@ class _Round:
 
 class Exchange(Model):
     name = "exchange"
+    footprint_exponents = (2, 2)
     links_issues = True
     summary = "Stokman's exchange model: vote trading across issue pairs (equal gain, random rate)"
     references = (
