@@ -18,7 +18,7 @@ import typer
 from rich.table import Table
 
 from accord import __version__
-from accord.cli.common import err, guarded, load_scenario, out, parse_sets
+from accord.cli.common import OutputFolder, err, guarded, load_scenario, out, parse_sets
 from accord.errors import ModelError, ScenarioError
 from accord.scenario.schema import Scenario
 
@@ -61,7 +61,7 @@ def run(
         list[str] | None,
         typer.Option("--set", help="A model option, e.g. --set eum.preset=scholz_paper."),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed for stochastic models.")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed for stochastic models.", min=0)] = 0,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     csv_: Annotated[
         bool, typer.Option("--csv", help="Print CSV (issue, model, forecast).")
@@ -85,11 +85,18 @@ def run(
     if json_ and csv_:
         raise ModelError("choose one of --json and --csv", path="--json/--csv")
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        folder = OutputFolder(out_dir, "--out")
         for r in results:
-            r.to_frame().to_csv(out_dir / f"{sc.id}-{r.model}-forecast.csv")
-            r.trajectory_frame().to_csv(out_dir / f"{sc.id}-{r.model}-trajectory.csv", index=False)
-            r.events_frame().to_csv(out_dir / f"{sc.id}-{r.model}-events.csv", index=False)
+            folder.write(f"{sc.id}-{r.model}-forecast.csv", r.to_frame().to_csv)
+            folder.write(
+                f"{sc.id}-{r.model}-trajectory.csv",
+                lambda p, r=r: r.trajectory_frame().to_csv(p, index=False),
+            )
+            folder.write(
+                f"{sc.id}-{r.model}-events.csv",
+                lambda p, r=r: r.events_frame().to_csv(p, index=False),
+            )
+        folder.report_renames()
         err.print(
             f"wrote forecast, trajectory and events CSVs for {len(results)} models to {out_dir}/"
         )
@@ -336,10 +343,12 @@ def import_(
         sys.stdout.write(dumps(scenarios[0]))
         return
     if len(scenarios) > 1:
-        output.mkdir(parents=True, exist_ok=True)
+        folder = OutputFolder(output, "-o")
         for sc in scenarios:
-            dump(sc, output / f"{sc.id}.yaml")
-        err.print(f"wrote {len(scenarios)} scenarios to {output}/")
+            folder.write_text(f"{sc.id}.yaml", dumps(sc))
+        folder.report_renames()
+        renamed = f" ({len(folder.renamed)} renamed, see the notes)" if folder.renamed else ""
+        err.print(f"wrote {len(folder.written)} scenarios to {output}/{renamed}")
     else:
         dump(scenarios[0], output)
         err.print(f"wrote {output}")
@@ -355,7 +364,10 @@ def export(
     """Export scenarios to a KTAB, decide, BDM or DEU file."""
     from accord.scenario import importers
 
-    importers.export(to.value, [load_scenario(s) for s in scenario], output)
+    notes: list[str] = []
+    importers.export(to.value, [load_scenario(s) for s in scenario], output, notes=notes)
+    for note in notes:
+        err.print(f"note: {note}")
     err.print(f"wrote {output}")
 
 

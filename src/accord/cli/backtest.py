@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from accord.cli.common import err, guarded, out, parse_sets
+from accord.cli.common import OutputFolder, err, guarded, out, parse_sets
 
 backtest_app = typer.Typer(help="Back-test models against real outcomes.", no_args_is_help=True)
 
@@ -23,7 +23,7 @@ def deu(
         list[str] | None, typer.Option("--set", help="A model option, e.g. --set eum.q=0.5.")
     ] = None,
     folds: Annotated[int, typer.Option(help="Cross-validation folds (fixed).", min=2)] = 5,
-    seed: Annotated[int, typer.Option(help="Seed of the folds and the bootstrap.")] = 2021,
+    seed: Annotated[int, typer.Option(help="Seed of the folds and the bootstrap.", min=0)] = 2021,
     resamples: Annotated[int, typer.Option(help="Bootstrap resamples.", min=100)] = 2000,
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Folder for the table, CSVs and plot.")
@@ -73,11 +73,12 @@ def deu(
         out.print(f"{name}: chosen per fold: {', '.join(chosen)}")
     markdown = result.to_markdown()
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "deu.md").write_text(markdown, encoding="utf-8")
-        result.predictions.to_csv(out_dir / "deu-predictions.csv", index=False)
-        result.summary.to_csv(out_dir / "deu-summary.csv")
-        save_figure(error_figure(result, "DEU III: absolute errors"), out_dir / "deu-errors.png")
+        folder = OutputFolder(out_dir, "--out")
+        folder.write_text("deu.md", markdown)
+        folder.write("deu-predictions.csv", lambda p: result.predictions.to_csv(p, index=False))
+        folder.write("deu-summary.csv", result.summary.to_csv)
+        figure = error_figure(result, "DEU III: absolute errors")
+        folder.write("deu-errors.png", lambda p: save_figure(figure, p))
         err.print(f"wrote {out_dir}/deu.md, deu-predictions.csv, deu-summary.csv, deu-errors.png")
     if readme is not None:
         replace_between_markers(readme, "backtest-deu", markdown)
