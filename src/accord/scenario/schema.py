@@ -12,7 +12,9 @@ Conventions
 * Saliences are on the scale the file declares with ``salience_scale``: ``1`` (0-1) or
   ``100`` (0-100). Nothing is guessed: a salience above the declared scale is an error.
   :meth:`Scenario.arrays` always hands models saliences on 0-1.
-* Capability is any finite number >= 0; models use only ratios of capabilities.
+* Capability is any finite number >= 0; models use only ratios of capabilities
+  (:meth:`Scenario.arrays` rescales them by a power of two when they are far from 1, so
+  that 1e300 does not overflow).
   ``issue_capability`` overrides it on named issues (e.g. on territory only those with
   coercive power count).
 * A number may carry its provenance: ``{value: 85, source: [D30], judgement: true,
@@ -391,6 +393,26 @@ def _restricted_war(war: War | None, issues: set[str], actors: set[str]) -> War 
     return war
 
 
+#: Largest magnitude of an issue scale's ends: squares and weighted sums of positions stay
+#: far from float overflow (1e15 squared is 1e30).
+SCALE_BOUND = 1e15
+
+
+def _normalised(c: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Capabilities rescaled by a power of two when their largest is far from 1.
+
+    Models use only ratios of capabilities, and multiplying by a power of two changes no
+    ratio (it is exact in floating point), but products and sums of capabilities near
+    1e308 overflow and those near 1e-320 lose digits; beyond 2**±64 the array is brought
+    to [0.5, 1). Ordinary capabilities (every bundled scenario) are left as they are.
+    """
+    top = float(c.max()) if c.size else 0.0
+    if top > 0 and not 2.0**-64 <= top <= 2.0**64:
+        _, exponent = np.frexp(top)
+        return np.ldexp(c, -int(exponent))
+    return c
+
+
 def _build_arrays(sc: Scenario) -> ScenarioArrays:
     n, m = len(sc.actors), len(sc.issues)
     col = {iid: k for k, iid in enumerate(sc.issue_ids)}
@@ -407,6 +429,7 @@ def _build_arrays(sc: Scenario) -> ScenarioArrays:
             x[i, k] = stance.position
             s[i, k] = stance.salience / sc.salience_scale
             present[i, k] = True
+    c = _normalised(c)
     lo = np.array([i.scale.min for i in sc.issues], dtype=float)
     hi = np.array([i.scale.max for i in sc.issues], dtype=float)
     sq = np.array(
@@ -456,11 +479,12 @@ def _semantic_problems(sc: Scenario) -> list[Problem]:
             continue
         issue_index[issue.id] = k
         sc_ = issue.scale
-        if not math.isfinite(sc_.max - sc_.min):
+        if max(abs(sc_.min), abs(sc_.max)) > SCALE_BOUND:
             out.append(
                 Problem(
                     format_path((*loc, "scale")),
-                    "scale.max - scale.min overflows: use a scale of a sensible unit",
+                    f"scale ends must lie within ±{SCALE_BOUND:g} (models square distances "
+                    "on it): use a larger unit",
                     f"{_fmt(sc_.min)}..{_fmt(sc_.max)}",
                 )
             )
