@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest bench backtest clean
+.PHONY: run test lint typecheck pytest bench backtest fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ bench: $(VENV)/.installed-test
 # Regenerate the back-test table in README.md and the files in docs/backtest/.
 backtest: $(VENV)/.installed-test
 	$(BIN)/accord backtest deu --by-proposal --out docs/backtest --readme README.md
+
+# The long fuzz (issue 16): >= 1e5 generated hostile inputs, a time and memory limit per
+# case, a JSON report of every distinct failure with its smallest reproducer.
+FUZZ_CASES ?= 100000
+fuzz: $(VENV)/.installed-test
+	$(BIN)/python tests/fuzzing.py --cases $(FUZZ_CASES) --report fuzz-report.json
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

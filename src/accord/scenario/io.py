@@ -27,6 +27,7 @@ import json
 import re
 import types
 import typing
+import warnings
 from collections.abc import Mapping
 from datetime import date, datetime
 from difflib import get_close_matches
@@ -35,6 +36,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import ReusedAnchorWarning
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -143,7 +145,10 @@ def read_data(text: str, fmt: str, file: str | None = None) -> Any:
         check_tree(data, file)
         return data
     try:
-        data = _yaml().load(text)
+        with warnings.catch_warnings():
+            # A re-defined anchor is valid YAML (the later one counts); no raw warning.
+            warnings.simplefilter("ignore", ReusedAnchorWarning)
+            data = _yaml().load(text)
     except _Refused as exc:
         raise ScenarioError.single(exc.where, exc.message, file=file) from None
     except MarkedYAMLError as exc:

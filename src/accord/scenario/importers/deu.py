@@ -177,7 +177,11 @@ def read(path: str | Path, *, capability: Capability = "nice") -> list[Scenario]
 
 
 def write(scenarios: list[Scenario], path: str | Path) -> None:
-    """Write DEU scenarios back to the wide format (GDP line from actor attributes)."""
+    """Write DEU scenarios back to the wide format (GDP line from actor attributes).
+
+    Positions, reference points and outcomes are written on DEU's 0-100 scale (an issue
+    on another scale is mapped linearly); a GDP cell stays empty where it is unknown.
+    """
     header = [*META_COLUMNS, *(f"p{c}" for c in ACTORS), *(f"s{c}" for c in ACTORS), "rp", "out"]
     gdp: dict[str, str] = {}
     rows = []
@@ -185,20 +189,26 @@ def write(scenarios: list[Scenario], path: str | Path) -> None:
         if len(sc.issues) != 1:
             raise ScenarioError.single("issues", "a DEU row holds one issue", len(sc.issues))
         issue = sc.issues[0]
+        lo, width = issue.scale.min, issue.scale.width
+
+        def on_100(x: float, lo: float = lo, width: float = width) -> str:
+            """DEU positions are on 0-100: another scale is mapped linearly (as for KTAB)."""
+            return fmt_num(x if (lo, width) == (0, 100) else (x - lo) / width * 100)
+
         cells = {name: str(issue.attributes.get(name, "")) for name in META_COLUMNS}
         for a in sc.actors:
             if a.id not in ACTORS:
                 raise ScenarioError.single("actors", "not a DEU actor code", a.id)
             st = a.positions[issue.id]
-            cells[f"p{a.id}"] = fmt_num(st.position)
+            cells[f"p{a.id}"] = on_100(st.position)
             if not (st.note and st.note.startswith("salience missing")):
                 cells[f"s{a.id}"] = fmt_num(st.salience * 100 / sc.salience_scale)
             if "gdp" in a.attributes:
                 gdp[a.id] = fmt_num(float(a.attributes["gdp"]))
         if issue.status_quo is not None:
-            cells["rp"] = fmt_num(issue.status_quo.value)
+            cells["rp"] = on_100(issue.status_quo.value)
         if issue.outcome is not None:
-            cells["out"] = fmt_num(issue.outcome.value)
+            cells["out"] = on_100(issue.outcome.value)
         rows.append([cells.get(h, "") for h in header])
     gdp_line = [gdp.get(h[1:], "") if h[0] == "p" and h[1:] in ACTORS else "" for h in header]
     buf = io.StringIO()
