@@ -342,7 +342,7 @@ def import_(
             raise ScenarioError.single("-o", "this file holds several scenarios: give a folder")
         sys.stdout.write(dumps(scenarios[0]))
         return
-    if len(scenarios) > 1:
+    if len(scenarios) > 1 or from_ is Format.deu or output.is_dir():
         folder = OutputFolder(output, "-o")
         for sc in scenarios:
             folder.write_text(f"{sc.id}.yaml", dumps(sc))

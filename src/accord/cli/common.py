@@ -131,7 +131,7 @@ class OutputFolder:
     def __init__(self, folder: Path, option: str) -> None:
         self.folder = folder
         self.option = option
-        self.renamed: list[tuple[str, str]] = []
+        self.renamed: list[tuple[str, str, str]] = []
         self.written: list[Path] = []
         self._taken: set[str] = set()
         shown = show_value(str(folder), 200)
@@ -157,7 +157,8 @@ class OutputFolder:
             candidate = f"{stem}-{n}.{suffix}" if suffix else f"{stem}-{n}"
         self._taken.add(candidate.lower())
         if candidate != name:
-            self.renamed.append((name, candidate))
+            why = "a file of that name was already written" if n > 1 else "a safe file name"
+            self.renamed.append((name, candidate, why))
         p = self.folder / candidate
         if p.resolve().parent != self._root:  # cannot happen after safe_file_name; kept as a guard
             raise AccordError(f"{self.option}: refusing to write outside {self.folder}: {name!r}")
@@ -180,8 +181,8 @@ class OutputFolder:
 
     def report_renames(self) -> None:
         """Say which names were changed to stay in the folder or to avoid an overwrite."""
-        for old, new in self.renamed:
-            err.print(f"note: {show_value(old)} written as {new}")
+        for old, new, why in self.renamed:
+            err.print(f"note: {show_value(old)} written as {new} ({why})")
 
 
 def load_scenario(ref: str | None) -> Scenario:

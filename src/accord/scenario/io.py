@@ -39,6 +39,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.composer import ReusedAnchorWarning
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from accord import limits
 from accord.errors import AccordError, Problem, ScenarioError, format_path, show_value
@@ -158,6 +159,13 @@ def read_data(text: str, fmt: str, file: str | None = None) -> Any:
         if "duplicate key" in str(exc):
             what = "duplicate key"
         raise ScenarioError.single(where, f"invalid YAML: {what}", file=file) from None
+    except ReaderError as exc:  # a character YAML does not allow in a file
+        before = text[: exc.position]
+        where = f"line {before.count(chr(10)) + 1}, column {len(before) - before.rfind(chr(10))}"
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
+        raise ScenarioError.single(
+            where, f"invalid YAML: the control character U+{char:04X} is not allowed", file=file
+        ) from None
     except YAMLError as exc:
         raise ScenarioError.single("", f"invalid YAML: {exc}", file=file) from None
     except RecursionError:
@@ -202,7 +210,8 @@ def check_tree(data: Any, file: str | None = None) -> list[tuple[str | int, ...]
             raise refuse(loc[:max_depth], limits.DEPTH.message(len(loc), "the data's nesting"))
         if isinstance(value, str):
             if len(value) > max_text:
-                raise refuse(loc, limits.TEXT.message(len(value), f"a text of {len(value):,}"))
+                what = f"a text of {len(value):,} characters"
+                raise refuse(loc, limits.TEXT.message(len(value), what))
             bad = _BAD_CHAR.search(value)
             if bad:
                 raise refuse(
@@ -212,7 +221,8 @@ def check_tree(data: Any, file: str | None = None) -> list[tuple[str | int, ...]
             for key, item in value.items():
                 if isinstance(key, str):
                     if len(key) > max_text:
-                        raise refuse(loc, limits.TEXT.message(len(key), "a key"))
+                        what = f"a key of {len(key):,} characters"
+                        raise refuse(loc, limits.TEXT.message(len(key), what))
                     bad = _BAD_KEY_CHAR.search(key)
                     if bad:
                         raise refuse(

@@ -122,9 +122,9 @@ def read(path: str | Path, *, capability: Capability = "nice") -> list[Scenario]
                 stance["salience"] = 0.0
                 stance["note"] = "salience missing in DEU III; 0 used"
             if capability == "gdp" and gdp[code] is None:
-                problems.append(
-                    Problem(f"line 2, p{code} (GDP)", "--capability gdp needs a GDP value here")
-                )
+                where = f"line 2, p{code} (GDP)"
+                if all(p.path != where for p in problems):
+                    problems.append(Problem(where, "--capability gdp needs a GDP value here"))
                 continue
             cap = {"nice": NICE_VOTES[code], "gdp": gdp[code], "equal": 1.0}[capability]
             attributes: dict[str, float] = {"nice_votes": NICE_VOTES[code]}
