@@ -169,7 +169,7 @@ def _importer_seeds() -> dict[str, list[str]]:
         seeds["ktab"].append(p.read_text(encoding="utf-8"))
     for p in sorted((DATA / "ktab").glob("*.xml")):
         seeds["ktab-xml"].append(p.read_text(encoding="utf-8"))
-    for p in sorted((DATA / "decide").glob("*.csv")) + [DATA / "decide" / "sample_data.txt"]:
+    for p in [*sorted((DATA / "decide").glob("*.csv")), DATA / "decide" / "sample_data.txt"]:
         seeds["decide"].append(p.read_text(encoding="utf-8"))
     seeds["bdm"].append((DATA / "bdm" / "ec-emissions.csv").read_text(encoding="utf-8"))
     deu = (PACKAGE / "datasets" / "data" / "deu3.csv").read_text(encoding="utf-8")
@@ -212,7 +212,11 @@ def _mutate_text(text: str, rng: random.Random, pool: list[str]) -> str:
         k = rng.randrange(len(lines))
         if op == 0 and text:  # replace one character
             i = rng.randrange(len(text))
-            text = text[:i] + rng.choice(["\x00", "\x1b", "'", '"', ":", "[", "{", "#", "\t"]) + text[i + 1 :]
+            text = (
+                text[:i]
+                + rng.choice(["\x00", "\x1b", "'", '"', ":", "[", "{", "#", "\t"])
+                + text[i + 1 :]
+            )
         elif op == 1:  # insert a hostile snippet
             i = rng.randrange(len(text) + 1)
             text = text[:i] + rng.choice(pool) + text[i:]
@@ -331,17 +335,14 @@ def generate(category: str, seed: int, seeds: Seeds) -> Case:
     if category in ("yaml", "json"):
         fmt = category
         if rng.random() < 0.5:
-            text = rng.choice(seeds.texts)
-            if fmt == "json":
-                text = json.dumps(_yaml_load(text), default=str, indent=1)
+            k = rng.randrange(len(seeds.texts))
+            text = seeds.texts[k] if fmt == "yaml" else json.dumps(seeds.data[k], indent=1)
             if rng.random() < 0.05:
                 text = ALIAS_BOMB if fmt == "yaml" else "[" * 100_000 + "]" * 100_000
             return Case(category, seed, "text", _mutate_text(text, rng, HOSTILE_TEXT), fmt)
         data = _mutate_data(rng.choice(seeds.data), rng)
-        try:
-            text = _yaml_dump(data) if fmt == "yaml" else json.dumps(data, indent=1)
-        except Exception:  # a value the dumper cannot write: fall back to the seed
-            text = rng.choice(seeds.texts)
+        # JSON is YAML 1.2 (flow style): the YAML parser reads it, no slow YAML dump needed
+        text = json.dumps(data, indent=None if fmt == "yaml" else 1)
         return Case(category, seed, "text", text, fmt)
     if category == "war":
         data = _mutate_data(seeds.war, rng, under=("war",))
@@ -403,9 +404,7 @@ def _random_scenario(rng: random.Random) -> dict[str, Any]:
         "id": rng.choice(_IDS) + "-sc",
         "title": rng.choice(["T", "a, b", "x\ny"]),
         "salience_scale": scale100,
-        "issues": [
-            {"id": iid, "name": iid, "scale": {"min": lo, "max": hi}} for iid in issue_ids
-        ],
+        "issues": [{"id": iid, "name": iid, "scale": {"min": lo, "max": hi}} for iid in issue_ids],
         "actors": actors,
     }
 
@@ -460,8 +459,16 @@ def _random_argv(rng: random.Random) -> list[str]:
         flags = {
             "range": ["--p", "--c-u", "--c-r", "--rho-u", "--feasible", "--side-payment"],
             "screen": ["--p", "--c-u", "--c-bar", "--mu", "--p-w", "--p-s"],
-            "fight": ["--states", "--start", "--theta", "--runs", "--max-battles", "--seed",
-                      "--weight", "--alpha-u"],  # fmt: skip
+            "fight": [
+                "--states",
+                "--start",
+                "--theta",
+                "--runs",
+                "--max-battles",
+                "--seed",
+                "--weight",
+                "--alpha-u",
+            ],
             "commit": ["--p", "--q-u0", "--delta", "--d-u", "--gamma-u", "--rho-bar"],
             "brink": ["--pi-bar", "--a", "--b", "--v", "--phi-d", "--y"],
         }[verb]
@@ -470,7 +477,10 @@ def _random_argv(rng: random.Random) -> list[str]:
         if verb == "fight" and "--runs" not in argv:
             argv += ["--runs", "200"]
         if rng.random() < 0.05 and verb in ("range", "fight", "commit"):
-            argv += ["--plot", rng.choice(["x.png", "x.gif", "/dev/full", "dir/x.svg", "[/b].html"])]
+            argv += [
+                "--plot",
+                rng.choice(["x.png", "x.gif", "/dev/full", "dir/x.svg", "[/b].html"]),
+            ]
         return argv
     if cmd == 5:
         fmt = rng.choice(["ktab", "decide", "bdm", "deu", "ktab-xml", "nope"])
@@ -705,15 +715,34 @@ def _roundtrip(case: Case, work: Path) -> None:
         try:
             importers.read(fmt, out)
         except AccordError as exc:
-            raise Failure(f"roundtrip: {fmt} export refused by its importer", str(exc)[:500]) from None
+            raise Failure(
+                f"roundtrip: {fmt} export refused by its importer", str(exc)[:500]
+            ) from None
         except Exception as exc:
             raise _crash(f"roundtrip {fmt} import", exc) from None
 
 
+_COMMAND: Any = None
+
+
+def _cached_command(app: Any) -> Any:
+    """typer builds the click command from the app on every invoke (80 ms): build it once."""
+    global _COMMAND
+    if _COMMAND is None:
+        from typer.main import get_command
+
+        _COMMAND = get_command(app)
+    return _COMMAND
+
+
 def _cli(case: Case, argv: list[str], work: Path) -> None:
+    import typer.testing
     from typer.testing import CliRunner
 
     from accord.cli import app
+
+    cached = _cached_command(app)
+    typer.testing._get_command = lambda _app: cached  # type: ignore[attr-defined]
 
     files = _materialise(work)
     argv = [files.get(a, a) for a in argv]
@@ -734,7 +763,7 @@ def _cli(case: Case, argv: list[str], work: Path) -> None:
         raise Failure(f"{case.category}: traceback printed ({argv[0]})", text[-2000:])
     if "internal error" in text:
         raise Failure(f"{case.category}: internal error ({argv[0]})", text[-2000:])
-    targets = [work / a for a in _targets(argv)]
+    targets = [Path(os.path.normpath(work / a)) for a in _targets(argv)]
     for p in _listing(work.parent) - before:
         if not any(p == t or t in p.parents for t in targets):
             raise Failure(f"{case.category}: wrote outside the named path ({argv[0]})", str(p))
@@ -760,26 +789,29 @@ def _listing(root: Path) -> set[Path]:
 
 
 def _materialise(work: Path) -> dict[str, str]:
-    """Stand-in files for the names the argv grammar uses (made once per work folder)."""
-    marker = work / ".made"
+    """Stand-in files for the names the argv grammar uses (made once, beside the case folder;
+    ``dir`` and ``existing.txt`` in every case folder)."""
+    (work / "dir").mkdir(exist_ok=True)
+    (work / "existing.txt").write_text("x", encoding="utf-8")
+    fixed = work.parent.parent / "fixed"
+    fixed.mkdir(exist_ok=True)
+    marker = fixed / ".made"
     names = {
-        "MINIMAL": work / "minimal.yaml",
-        "WAR": work / "war-seed.yaml",
-        "KTAB": work / "k.csv",
-        "DECIDE": work / "d.csv",
-        "BDM": work / "b.csv",
-        "DEU": work / "deu.csv",
-        "XML": work / "k.xml",
+        "MINIMAL": fixed / "minimal.yaml",
+        "WAR": fixed / "war-seed.json",
+        "KTAB": fixed / "k.csv",
+        "DECIDE": fixed / "d.csv",
+        "BDM": fixed / "b.csv",
+        "DEU": fixed / "deu.csv",
+        "XML": fixed / "k.xml",
     }
     if not marker.exists():
         seeds = _SEEDS_CACHE or Seeds.build()
         names["MINIMAL"].write_text(_minimal(), encoding="utf-8")
-        names["WAR"].write_text(_yaml_dump(seeds.war), encoding="utf-8")
+        names["WAR"].write_text(json.dumps(seeds.war), encoding="utf-8")
         for key, fmt in (("KTAB", "ktab"), ("DECIDE", "decide"), ("BDM", "bdm"), ("DEU", "deu")):
             names[key].write_text(seeds.files[fmt][0], encoding="utf-8")
         names["XML"].write_text(seeds.files["ktab-xml"][0], encoding="utf-8")
-        (work / "dir").mkdir(exist_ok=True)
-        (work / "existing.txt").write_text("x", encoding="utf-8")
         marker.write_text("", encoding="utf-8")
     return {k: str(v) for k, v in names.items()}
 
@@ -829,9 +861,24 @@ def run_cases(
 
     global _SEEDS_CACHE
     _SEEDS_CACHE = seeds
-    warnings.simplefilter("error")  # a raw warning that would reach the user is a failure
     report = Report()
     start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a raw warning that would reach the user is a failure
+        _run_all(cases, seeds, work, timeout, report, on_case)
+    report.seconds = time.perf_counter() - start
+    report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return report
+
+
+def _run_all(
+    cases: Iterator[tuple[str, int]],
+    seeds: Seeds,
+    work: Path,
+    timeout: float,
+    report: Report,
+    on_case: Callable[[Case, Failure | None, float], None] | None,
+) -> None:
     for category, seed in cases:
         case = generate(category, seed, seeds)
         case_dir = work / "case"
@@ -849,9 +896,6 @@ def run_cases(
         report.add(case, failure, dt)
         if on_case is not None:
             on_case(case, failure, dt)
-    report.seconds = time.perf_counter() - start
-    report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return report
 
 
 def schedule(n: int, start: int = 0) -> list[tuple[str, int]]:

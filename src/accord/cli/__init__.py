@@ -7,6 +7,7 @@ exit code 2, never a traceback.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import sys
@@ -87,15 +88,16 @@ def run(
     if out_dir is not None:
         folder = OutputFolder(out_dir, "--out")
         for r in results:
-            folder.write(f"{sc.id}-{r.model}-forecast.csv", r.to_frame().to_csv)
-            folder.write(
-                f"{sc.id}-{r.model}-trajectory.csv",
-                lambda p, r=r: r.trajectory_frame().to_csv(p, index=False),
-            )
-            folder.write(
-                f"{sc.id}-{r.model}-events.csv",
-                lambda p, r=r: r.events_frame().to_csv(p, index=False),
-            )
+            tables = {
+                "forecast": (r.to_frame(), True),
+                "trajectory": (r.trajectory_frame(), False),
+                "events": (r.events_frame(), False),
+            }
+            for kind, (frame, index) in tables.items():
+                folder.write(
+                    f"{sc.id}-{r.model}-{kind}.csv",
+                    functools.partial(frame.to_csv, index=index),
+                )
         folder.report_renames()
         err.print(
             f"wrote forecast, trajectory and events CSVs for {len(results)} models to {out_dir}/"

@@ -263,7 +263,8 @@ class Model(ABC):
     def footprint(cls, n_actors: int, n_issues: int) -> int:
         """Cells of the model's largest working array for a scenario of this size."""
         a, b = cls.footprint_exponents
-        return int(n_actors) ** a * int(n_issues) ** b
+        cells: int = int(n_actors) ** a * int(n_issues) ** b
+        return cells
 
     def check_size(self, scenario: Scenario) -> None:
         """Refuse, before allocating, a scenario or a round count above :mod:`accord.limits`."""

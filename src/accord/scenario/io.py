@@ -36,9 +36,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.composer import ReusedAnchorWarning
 from ruamel.yaml.constructor import SafeConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from accord import limits
@@ -75,16 +74,14 @@ class _Refused(Exception):
 _INT_TEXT = re.compile(r"[-+]?(0[box])?[0-9a-fA-F_]*\Z")
 
 
-class _Constructor(SafeConstructor):  # type: ignore[misc]
+class _Constructor(SafeConstructor):
     """ruamel's safe constructor with the input policy: bounded integers, no smuggled types."""
 
     def construct_yaml_int(self, node: Any) -> Any:
         text = str(node.value)
         digits = sum(ch.isalnum() for ch in text)
         if digits > limits.DIGITS.value:
-            raise _Refused(
-                limits.DIGITS.message(digits, f"an integer of {digits:,} digits"), node
-            )
+            raise _Refused(limits.DIGITS.message(digits, f"an integer of {digits:,} digits"), node)
         return super().construct_yaml_int(node)
 
     def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
@@ -162,7 +159,9 @@ def read_data(text: str, fmt: str, file: str | None = None) -> Any:
     except ReaderError as exc:  # a character YAML does not allow in a file
         before = text[: exc.position]
         where = f"line {before.count(chr(10)) + 1}, column {len(before) - before.rfind(chr(10))}"
-        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
+        char = (
+            exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
+        )
         raise ScenarioError.single(
             where, f"invalid YAML: the control character U+{char:04X} is not allowed", file=file
         ) from None
@@ -207,7 +206,7 @@ def check_tree(data: Any, file: str | None = None) -> list[tuple[str | int, ...]
         if count > max_values:
             raise refuse((), limits.VALUES.message(count, "the data (with YAML aliases expanded)"))
         if len(loc) > max_depth:
-            raise refuse(loc[:max_depth], limits.DEPTH.message(len(loc), "the data's nesting"))
+            raise refuse(loc[:3], limits.DEPTH.message(len(loc), "the data's nesting"))
         if isinstance(value, str):
             if len(value) > max_text:
                 what = f"a text of {len(value):,} characters"
@@ -247,11 +246,14 @@ def check_tree(data: Any, file: str | None = None) -> list[tuple[str | int, ...]
 def read_file_text(path: str | Path, encoding: str = "utf-8") -> str:
     """A file's text within the size limit, or a one-line located error (never an OSError)."""
     p = Path(path)
+    limit = limits.FILE_BYTES.value
     try:
-        size = p.stat().st_size
-        if size > limits.FILE_BYTES.value:
-            raise ScenarioError.single("", limits.FILE_BYTES.message(size), file=str(p))
-        return p.read_text(encoding=encoding)
+        with p.open("rb") as fh:  # bounded read: /dev/zero or a pipe cannot exhaust memory
+            raw = fh.read(limit + 1)
+        if len(raw) > limit:
+            what = "the file"
+            raise ScenarioError.single("", limits.FILE_BYTES.message(len(raw), what), file=str(p))
+        return raw.decode(encoding)
     except FileNotFoundError:
         raise ScenarioError.single("", "no such file", file=str(p)) from None
     except IsADirectoryError:
@@ -380,9 +382,9 @@ def _data_loc(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     out: list[str | int] = []
     current = data
     for n, part in enumerate(loc):
-        if isinstance(current, Mapping) and part in current:
-            current = current[part]
-        elif isinstance(current, list | tuple) and isinstance(part, int) and part < len(current):
+        in_map = isinstance(current, Mapping) and part in current
+        in_list = isinstance(current, list | tuple) and isinstance(part, int)
+        if in_map or (in_list and int(part) < len(current)):
             current = current[part]
         elif not (n == len(loc) - 1 and isinstance(current, Mapping)):
             continue  # a union member's tag
@@ -454,6 +456,8 @@ def scenario_from_data(data: Any, file: str | None = None) -> Scenario:
         raise ScenarioError.single("", f"a scenario file must hold a mapping, not {got}", file=file)
     numeric_keys = check_tree(data, file)
     problems = [p for loc in numeric_keys for p in _key_problems(data, loc)]
+    if problems:  # a key the schema would read as text: nothing further is meaningful there
+        raise ScenarioError(problems, file=file)
     try:
         text = json.dumps(data, ensure_ascii=False, default=_json_default)
     except (TypeError, ValueError) as exc:

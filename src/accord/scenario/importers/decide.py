@@ -98,7 +98,7 @@ def read(path: str | Path) -> Scenario:
             sal = parse_num(cells[3], f"{where}, salience", problems)
             power = parse_num(cells[4], f"{where}, power", problems)
             for name, value in (("salience", sal), ("power", power)):
-                if not 0 <= value <= 1:
+                if value == value and not 0 <= value <= 1:  # NaN: already reported
                     problems.append(Problem(f"{where}, {name}", "must lie in [0, 1]", value))
             if actor not in actors:
                 problems.append(
