@@ -976,6 +976,8 @@ def main(argv: list[str] | None = None) -> int:
             for k, v in part["cases"].items():
                 merged.cases[k] = merged.cases.get(k, 0) + v
             for sig, entry in part["failures"].items():
+                if sig not in merged.failures:
+                    print(f"new failure: {sig} ({entry['category']}:{entry['seed']})", flush=True)
                 old = merged.failures.get(sig)
                 if old is None or entry.get("size", 0) < old.get("size", 0):
                     entry["count"] += old["count"] if old else 0
