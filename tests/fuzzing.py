@@ -765,7 +765,8 @@ def _cli(case: Case, argv: list[str], work: Path) -> None:
         raise Failure(f"{case.category}: internal error ({argv[0]})", text[-2000:])
     targets = [Path(os.path.normpath(work / a)) for a in _targets(argv)]
     for p in _listing(work.parent) - before:
-        if not any(p == t or t in p.parents for t in targets):
+        # inside a named path, or a folder on the way to one (``--out a/b`` makes ``a``)
+        if not any(p == t or t in p.parents or p in t.parents for t in targets):
             raise Failure(f"{case.category}: wrote outside the named path ({argv[0]})", str(p))
 
 
