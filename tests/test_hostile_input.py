@@ -328,7 +328,7 @@ CLI_CASES = [
     (
         ["backtest", "deu", "-m", "median", "--resamples", "100", "--readme", "missing.md"],
         2,
-        "error: 'missing.md': No such file or directory",
+        "error: --readme: 'missing.md': no such file",
     ),
 ]
 

@@ -10,6 +10,14 @@ import typer
 from rich.table import Table
 
 from accord.cli.common import OutputFolder, err, guarded, out, parse_sets
+from accord.errors import AccordError, show_value
+
+
+def _check_readme(readme: Path | None) -> None:
+    """A --readme that cannot be updated fails before the back-test runs, not after."""
+    if readme is not None and not readme.is_file():
+        raise AccordError(f"--readme: {show_value(str(readme), 200)}: no such file")
+
 
 backtest_app = typer.Typer(help="Back-test models against real outcomes.", no_args_is_help=True)
 
@@ -48,6 +56,7 @@ def deu(
     from accord.report.backtest import error_figure, replace_between_markers
     from accord.report.save import save_figure
 
+    _check_readme(readme)
     names = model or list(models.available())
     options = parse_sets(set_ or [], names)
     result = backtest(
@@ -117,6 +126,7 @@ def wars(
     from accord.report.baserate import baserate_figure, reliability_figure
     from accord.report.save import save_figure
 
+    _check_readme(readme)
     result = war_backtest(resamples=resamples, seed=seed)
     table = Table(
         title="War-termination back-test: P(end within 12 months | lasted d), UCDP episodes",
