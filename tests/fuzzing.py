@@ -771,13 +771,12 @@ def _cli(case: Case, argv: list[str], work: Path) -> None:
 
 
 def _targets(argv: list[str]) -> list[str]:
-    out = []
-    for flag in ("--out", "-o", "--plot"):
-        if flag in argv:
-            i = argv.index(flag)
-            if i + 1 < len(argv):
-                out.append(argv[i + 1])
-    return out
+    """Every path given to an output option (a repeated option: each of them)."""
+    return [
+        argv[i + 1]
+        for i, flag in enumerate(argv[:-1])
+        if flag in ("--out", "-o", "--output", "--plot")
+    ]
 
 
 def _listing(root: Path) -> set[Path]:
