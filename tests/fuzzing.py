@@ -560,6 +560,8 @@ def coercions(given: Any, validated: Any, loc: str = "") -> list[str]:
     kind_in, kind_out = _kind(given), _kind(validated)
     if kind_in == "text" and isinstance(validated, tuple) and validated == (given,):
         return []
+    if given is None and validated in ((), []):  # `source: null`: no source keys
+        return []
     if kind_in == "text" and hasattr(validated, "isoformat") and validated.isoformat() == given:
         return []
     if kind_in != kind_out:

@@ -143,6 +143,11 @@ FILE_CASES = [
         "as_of: must be a date (YYYY-MM-DD) (got 1724544000)",
     ),
     (
+        "timestamp_as_text",
+        _edit("date: 2024-06-14}", "date: '1718323200'}"),
+        "sources.s1.date: must be a date (YYYY-MM-DD) (got '1718323200')",
+    ),
+    (
         "binary_tag",
         _edit("title: T", "title: !!binary aGVsbG8="),
         "line 2, column 8: the YAML tag tag:yaml.org,2002:binary is not allowed in a scenario file",

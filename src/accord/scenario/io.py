@@ -469,9 +469,35 @@ def scenario_from_data(data: Any, file: str | None = None) -> Scenario:
         raise ScenarioError(problems, file=file) from None
     except ScenarioError as exc:
         raise ScenarioError(problems + list(exc.problems), file=file) from None
+    problems = _date_problems(scenario.model_dump(mode="python"), data, ())
     if problems:
         raise ScenarioError(problems, file=file)
     return scenario
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+def _date_problems(dumped: Any, given: Any, loc: tuple[str | int, ...]) -> list[Problem]:
+    """Every date the scenario holds must have been written YYYY-MM-DD.
+
+    pydantic's strict mode still reads a text of digits (``"1724544000"``) as a Unix
+    timestamp; this walk over the validated scenario catches that for every date field,
+    present or future, where the file gave anything but an ISO date (or an importer a date).
+    """
+    if isinstance(dumped, date):
+        if isinstance(given, date) or (isinstance(given, str) and _ISO_DATE.match(given)):
+            return []
+        return [Problem(format_path(loc), _MESSAGES["date_parsing"], given)]
+    out: list[Problem] = []
+    if isinstance(dumped, Mapping) and isinstance(given, Mapping):
+        for key, value in given.items():
+            if key in dumped:
+                out += _date_problems(dumped[key], value, (*loc, key))
+    elif isinstance(dumped, list | tuple) and isinstance(given, list | tuple):
+        for i, (a, b) in enumerate(zip(dumped, given, strict=False)):
+            out += _date_problems(a, b, (*loc, i))
+    return out
 
 
 def _key_problems(data: Any, loc: tuple[str | int, ...]) -> list[Problem]:
