@@ -6,13 +6,25 @@ import csv
 import io
 import math
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 from accord.errors import Problem, ScenarioError
 from accord.scenario.io import read_file_text, write_text
 
-__all__ = ["csv_rows", "fmt_num", "parse_count", "parse_num", "read_text", "slug", "write_text"]
+__all__ = [
+    "csv_rows",
+    "fmt_num",
+    "parse_count",
+    "parse_num",
+    "parse_xml",
+    "read_text",
+    "slug",
+    "write_text",
+]
+
+_UNSAFE_XML = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 def read_text(path: str | Path) -> str:
@@ -47,6 +59,20 @@ def parse_count(text: str, where: str, problems: list[Problem]) -> int:
         problems.append(Problem(where, "must be a whole number >= 0", text))
         return 0
     return int(value)
+
+
+def parse_xml(text: str, file: str) -> ET.Element:
+    """The root element; refuses document type declarations and entity definitions
+    (which could expand without bound or read other files) and malformed XML."""
+    m = _UNSAFE_XML.search(text)
+    if m:
+        raise ScenarioError.single(
+            "", "DTDs and entity declarations are refused", m.group(0), file=file
+        )
+    try:
+        return ET.fromstring(text)
+    except ET.ParseError as exc:
+        raise ScenarioError.single("", f"not well-formed XML: {exc}", file=file) from None
 
 
 def parse_num(text: str, where: str, problems: list[Problem]) -> float:
