@@ -128,7 +128,8 @@ class Sourced(_Frozen):
         if not self.source and not self.judgement and self.note is None:
             return self.value
         out: dict[str, Any] = handler(self)
-        return {k: v for k, v in out.items() if v not in ((), False, None)}
+        # `value` always stays (a judgement-marked 0 is still a number: 0 == False in Python)
+        return {k: v for k, v in out.items() if k == "value" or v not in ((), False, None)}
 
     @property
     def has_provenance(self) -> bool:
@@ -268,6 +269,7 @@ class ScenarioArrays:
 
 
 from accord.scenario.war import War, war_problems  # noqa: E402  (war.py builds on the above)
+from accord.scenario.uncertainty import Uncertainty, uncertainty_problems  # noqa: E402
 
 
 class Scenario(_Frozen):
@@ -293,6 +295,9 @@ class Scenario(_Frozen):
     actors: tuple[Actor, ...]
     spaces: tuple[Space, ...] = ()
     war: War | None = Field(default=None, description="Two-actor war-model parameters.")
+    uncertainty: Uncertainty | None = Field(
+        default=None, description="Distributions on the scenario's numbers, for sweeps."
+    )
     attributes: Attributes = Field(default_factory=dict)
 
     @field_validator("salience_scale", mode="before")
@@ -356,6 +361,7 @@ class Scenario(_Frozen):
                 "actors": tuple(new_actors),
                 "spaces": spaces,
                 "war": _restricted_war(self.war, keep, {a.id for a in new_actors}),
+                "uncertainty": None,  # its paths may name what the restriction dropped
             }
         )
 
@@ -559,4 +565,6 @@ def _semantic_problems(sc: Scenario) -> list[Problem]:
         if not space.issues:
             out.append(Problem(format_path(("spaces", s, "issues")), "a space needs an issue"))
     out.extend(war_problems(sc))
+    if sc.uncertainty is not None and not out:
+        out.extend(uncertainty_problems(sc, sc.uncertainty))
     return out
