@@ -123,17 +123,20 @@ class SweepJob:
         return start, min(start + self.batch_size, self.total)
 
 
-def design_matrix(sampler: Sampler, design: Design) -> NDArray[np.float64] | None:
+def design_matrix(
+    names: Sequence[str], design: Design, *, correlated: bool = False
+) -> NDArray[np.float64] | None:
     """The unit-cube rows of a Sobol or Morris design (None for Monte Carlo)."""
     if design.kind == "mc":
         return None
-    if sampler.groups and any(abs(rho) > 0 for _, rho in sampler.groups):
+    if correlated:
         raise ModelError(
             "Sobol and Morris designs assume independent numbers: drop the correlated groups",
             path="--design",
             value=design.kind,
         )
-    problem = {"num_vars": sampler.k, "names": sampler.names, "bounds": [[0.0, 1.0]] * sampler.k}
+    k = len(names)
+    problem = {"num_vars": k, "names": list(names), "bounds": [[0.0, 1.0]] * k}
     if design.kind == "sobol":
         from SALib.sample import sobol
 
@@ -231,7 +234,8 @@ def sweep(
     sampler = job.sampler()
     for name, opts in frozen:
         make_target(name, scenario, dict(opts))  # unknown names and options fail here
-    rows = design_matrix(sampler, design)
+    correlated = any(abs(rho) > 0 for _, rho in sampler.groups)
+    rows = design_matrix(sampler.names, design, correlated=correlated)
     executor = "dask" if dask is not None else (executor or default_executor())
     n_workers = 1 if executor == "sequential" else (workers or os.cpu_count() or 1)
     manifest: dict[str, Any] = {

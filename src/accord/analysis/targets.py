@@ -155,12 +155,19 @@ def _stacked(inputs: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> dict[s
     return {k: np.array([float(d[k]) for d in inputs]) for k in keys}
 
 
-def _frame(prefix: str, result: Any, rename: Mapping[str, str] | None = None) -> Outputs:
+def _frame(
+    prefix: str,
+    result: Any,
+    inputs: Mapping[str, Any],
+    rename: Mapping[str, str] | None = None,
+) -> Outputs:
+    """The result's table as outputs, without the inputs it echoes."""
     frame = result.to_frame()
     rename = rename or {}
     return {
         f"{prefix}_{rename.get(str(c), str(c))}": frame[c].to_numpy(dtype=float)
         for c in frame.columns
+        if c not in inputs
     }
 
 
@@ -171,7 +178,7 @@ def _war_range(scenario: Scenario, **options: Any) -> BatchFn:
     def batch(scenarios: Sequence[Scenario], rngs: Sequence[np.random.Generator]) -> Outputs:
         ins = _stacked([merge(range_inputs(sc), {}) for sc in scenarios], ("p", "c_U", "c_R"))
         r = war.bargaining_range(ins["p"], ins["c_U"], ins["c_R"], **options)
-        out = _frame("range", r)
+        out = _frame("range", r, ins)
         sq = []
         for sc, lo, hi in zip(scenarios, out["range_low"], out["range_high"], strict=True):
             issue = sc.issue(sc.war.issue) if sc.war is not None else None
@@ -194,7 +201,8 @@ def _war_screen(scenario: Scenario, **options: Any) -> BatchFn:
         ins = _stacked([merge(screen_inputs(sc), {}) for sc in scenarios], keys)
         cont = war.screen_continuous(ins["p"], ins["c_U"], ins["c_bar"])
         two = war.screen_two_types(ins["p_w"], ins["p_s"], ins["c_U"], ins["c_R"], ins["mu"])
-        return {**_frame("screen", cont), **_frame("screen_two", two)}
+        echo = {**ins, "c_A": 0, "c_B": 0}
+        return {**_frame("screen", cont, echo), **_frame("screen_two", two, echo)}
 
     _sides(scenario)
     return batch
@@ -211,9 +219,12 @@ def _war_commit(scenario: Scenario, **options: Any) -> BatchFn:
     def batch(scenarios: Sequence[Scenario], rngs: Sequence[np.random.Generator]) -> Outputs:
         ins = _stacked([merge(commit_inputs(sc), {}) for sc in scenarios], keys)
         w = war.commitment_window(**ins)
-        rename = {f"{k}_U": f"{k}_{a}" for k in ("bound", "absolute", "L", "war")}
-        rename |= {f"{k}_R": f"{k}_{b}" for k in ("bound", "absolute", "H", "war")}
-        return _frame("commit", w, rename)
+        out = _frame("commit", w, ins)
+        for side, who in (("U", a), ("R", b)):
+            out[f"commit_bound_{who}"] = np.broadcast_to(
+                np.asarray(w[f"bound_{side}"], dtype=float), (len(scenarios),)
+            ).copy()
+        return out
 
     return batch
 
@@ -230,7 +241,7 @@ def _war_brink(scenario: Scenario, **options: Any) -> BatchFn:
         ins = _stacked(params, keys)
         k = war.optimal_power(*(ins[n] for n in keys[:-1]))
         cap = war.optimal_power(*(ins[n] for n in keys[:-1]), phi_D=ins["phi_D"])
-        out = {**_frame("brink", k), **_frame("brink_capped", cap)}
+        out = {**_frame("brink", k, ins), **_frame("brink_capped", cap, ins)}
         if params[0]["partners"]:
             tau = np.array([[t for t, _ in p["partners"].values()] for p in params])
             phi = np.array([[f for _, f in p["partners"].values()] for p in params])

@@ -424,3 +424,10 @@ app.add_typer(backtest_app, name="backtest")
 from accord.cli.war import war_app  # noqa: E402
 
 app.add_typer(war_app, name="war")
+
+from accord.cli.sweep import discover, results_app, sensitivity, sweep  # noqa: E402
+
+app.command()(sweep)
+app.command()(sensitivity)
+app.command()(discover)
+app.add_typer(results_app, name="results")

@@ -7,6 +7,7 @@ YAML is read with ruamel.yaml's safe loader in YAML 1.2 mode, so ``NO`` stays th
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import types
@@ -24,7 +25,11 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from accord.errors import Problem, ScenarioError, format_path
 from accord.scenario.schema import Scenario
 
+if typing.TYPE_CHECKING:
+    from accord.scenario.uncertainty import Uncertainty
+
 __all__ = [
+    "load_uncertainty",
     "dump",
     "dumps",
     "load",
@@ -139,8 +144,23 @@ _MESSAGES = {
 }
 
 
-def _problem_from_pydantic(err: Mapping[str, Any], data: Any) -> Problem:
-    loc: tuple[str | int, ...] = tuple(err["loc"])
+_DIST_TAGS = {"uniform", "triangular", "normal", "truncnormal", "beta", "discrete"}
+
+
+def _drop_tags(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Leave out the tag pydantic adds after an uncertainty parameter's path."""
+    out: list[str | int] = []
+    for i, part in enumerate(loc):
+        if i >= 2 and loc[i - 2] == "parameters" and part in _DIST_TAGS:
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _problem_from_pydantic(
+    err: Mapping[str, Any], data: Any, root: type[BaseModel] | None = None
+) -> Problem:
+    loc: tuple[str | int, ...] = _drop_tags(tuple(err["loc"]))
     kind = err["type"]
     # A bare number stands for {value: n}: report the number's own path.
     if loc and loc[-1] == "value" and not isinstance(_input_at(data, loc[:-1]), Mapping):
@@ -148,7 +168,7 @@ def _problem_from_pydantic(err: Mapping[str, Any], data: Any) -> Problem:
     path = format_path(loc)
     if kind == "extra_forbidden":
         message = "unknown field"
-        model = _model_at(loc[:-1])
+        model = _model_at(loc[:-1]) if root is None else None
         if model is not None:
             close = get_close_matches(str(loc[-1]), list(model.model_fields), n=1)
             if close:
@@ -160,6 +180,11 @@ def _problem_from_pydantic(err: Mapping[str, Any], data: Any) -> Problem:
         message = str(err.get("ctx", {}).get("error", err["msg"]))
     elif kind == "literal_error" and loc == ("salience_scale",):
         message = "must be 1 (saliences on 0-1) or 100 (saliences on 0-100)"
+    elif kind == "union_tag_invalid":
+        ctx = err["ctx"]
+        return Problem(path, f"unknown dist; one of {ctx['expected_tags']}", ctx["tag"])
+    elif kind == "union_tag_not_found":
+        return Problem(path, "needs dist: uniform, triangular, normal, truncnormal, beta or discrete")
     elif kind == "greater_than_equal":
         message = f"must be >= {err['ctx']['ge']:g}"
     else:
@@ -250,3 +275,34 @@ def dump(scenario: Scenario, path: str | Path) -> None:
     """Write a scenario file; the suffix chooses YAML or JSON."""
     p = Path(path)
     p.write_text(dumps(scenario, _format_of(p)), encoding="utf-8")
+
+
+def load_uncertainty(path: str | Path) -> Uncertainty:
+    """An uncertainty section from a file of its own (with or without the top key)."""
+    from accord.scenario.uncertainty import Uncertainty
+
+    p = Path(path)
+    fmt = _format_of(p)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError.single("", "no such file", file=str(p)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError.single("", f"cannot read the file: {exc}", file=str(p)) from None
+    data = read_data(text, fmt, str(p))
+    if isinstance(data, Mapping) and set(data) == {"uncertainty"}:
+        data = data["uncertainty"]
+    if not isinstance(data, Mapping):
+        got = "an empty file" if data is None else type(data).__name__
+        raise ScenarioError.single(
+            "uncertainty", f"must hold a mapping, not {got}", file=str(p)
+        )
+    try:
+        return Uncertainty.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            dataclasses.replace(prob, path=f"uncertainty.{prob.path}")
+            for e in exc.errors()
+            if (prob := _problem_from_pydantic(e, data, root=Uncertainty))
+        ]
+        raise ScenarioError(problems, file=str(p)) from None
