@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ Progress = Callable[[int, int], None]
 TASK_SECONDS = 0.5
 MAX_BATCH = 10_000
 MORRIS_LEVELS = 4
+_LOCK = threading.Lock()  # threads of one Dask worker share a job's caches
 _MORRIS_EDGE = 0.005  # Morris's end levels map to these quantiles (unbounded laws stay finite)
 
 
@@ -89,16 +91,18 @@ class SweepJob:
     _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def sampler(self) -> Sampler:
-        if "sampler" not in self._cache:
-            self._cache["sampler"] = Sampler(self.scenario, self.uncertainty)
+        with _LOCK:
+            if "sampler" not in self._cache:
+                self._cache["sampler"] = Sampler(self.scenario, self.uncertainty)
         s: Sampler = self._cache["sampler"]
         return s
 
     def functions(self) -> list[Any]:
-        if "targets" not in self._cache:
-            self._cache["targets"] = [
-                make_target(name, self.scenario, dict(opts)) for name, opts in self.targets
-            ]
+        with _LOCK:
+            if "targets" not in self._cache:
+                self._cache["targets"] = [
+                    make_target(name, self.scenario, dict(opts)) for name, opts in self.targets
+                ]
         fns: list[Any] = self._cache["targets"]
         return fns
 

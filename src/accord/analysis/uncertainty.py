@@ -24,6 +24,7 @@ in three steps, the same for every design:
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -209,6 +210,7 @@ class Sampler:
         self._template = self.scenario.model_dump(mode="python")
         self._template["uncertainty"] = None
         self._setters = [_setter(self._template, p.info.loc) for p in params]
+        self._lock = threading.Lock()
 
     @property
     def names(self) -> list[str]:
@@ -243,15 +245,17 @@ class Sampler:
     # -- step 3: scenarios -------------------------------------------------------------------
 
     def build(self, x: Sequence[float]) -> Scenario | list[Problem]:
-        """The scenario with these values, or the rules it breaks."""
-        for setter, value in zip(self._setters, x, strict=True):
-            setter(float(value))
-        try:
-            return Scenario.model_validate(self._template)
-        except ScenarioError as exc:
-            return list(exc.problems)
-        except ValidationError as exc:  # pragma: no cover - ranges are enforced above
-            return [Problem(".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors()]
+        """The scenario with these values, or the rules it breaks (thread-safe: the
+        template is written under a lock, as threads of one Dask worker share a sampler)."""
+        with self._lock:
+            for setter, value in zip(self._setters, x, strict=True):
+                setter(float(value))
+            try:
+                return Scenario.model_validate(self._template)
+            except ScenarioError as exc:
+                return list(exc.problems)
+            except ValidationError as exc:  # pragma: no cover - ranges are enforced above
+                return [Problem(".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors()]
 
     def draws(self, seed: int, indices: Sequence[int]) -> list[tuple[Scenario, Arr, int, int]]:
         """Monte Carlo draws: per draw its scenario, values, clipped count and redraws."""
