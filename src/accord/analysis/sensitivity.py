@@ -153,7 +153,7 @@ def sobol_of_store(store: Store, output: str, **kw: int | float) -> pd.DataFrame
 
 
 def morris_of_store(store: Store, output: str, **kw: int | float) -> pd.DataFrame:
-    from accord.analysis.sweep import _MORRIS_EDGE, MORRIS_LEVELS, Design, design_matrix
+    from accord.analysis.sweep import MORRIS_LEVELS, Design, design_matrix
 
     store.check_output(output)
     _design_of(store, "morris")
@@ -162,8 +162,7 @@ def morris_of_store(store: Store, output: str, **kw: int | float) -> pd.DataFram
     y = store.columns([output])[output].to_numpy()
     u = design_matrix(names, Design("morris", int(d["n"]), int(d["seed"])))
     assert u is not None
-    x = (u - _MORRIS_EDGE) / (1 - 2 * _MORRIS_EDGE)
-    return morris(names, x, y, levels=MORRIS_LEVELS, seed=int(d["seed"]), **kw)  # type: ignore[arg-type]
+    return morris(names, u, y, levels=MORRIS_LEVELS, seed=int(d["seed"]), **kw)  # type: ignore[arg-type]
 
 
 def tornado(x: pd.DataFrame, y: ArrayLike, *, q: float = 0.1) -> pd.DataFrame:

@@ -60,7 +60,6 @@ TASK_SECONDS = 0.5
 MAX_BATCH = 10_000
 MORRIS_LEVELS = 4
 _LOCK = threading.Lock()  # threads of one Dask worker share a job's caches
-_MORRIS_EDGE = 0.005  # Morris's end levels map to these quantiles (unbounded laws stay finite)
 
 
 @dataclass(frozen=True)
@@ -151,7 +150,7 @@ def design_matrix(
     from SALib.sample import morris
 
     u = morris.sample(problem, design.n, num_levels=MORRIS_LEVELS, seed=design.seed)
-    return _MORRIS_EDGE + (1 - 2 * _MORRIS_EDGE) * np.asarray(u, dtype=float)
+    return np.asarray(u, dtype=float)
 
 
 def run_batch(job: SweepJob, batch: int, rows: NDArray[np.float64] | None = None) -> pa.Table:

@@ -58,6 +58,7 @@ __all__ = ["Param", "Sampler", "draw_rng", "model_rng"]
 
 Arr = NDArray[np.float64]
 MAX_REDRAWS = 100
+EDGE = 0.005
 
 
 def draw_rng(seed: int, draw: int) -> np.random.Generator:
@@ -211,6 +212,8 @@ class Sampler:
         self._template["uncertainty"] = None
         self._setters = [_setter(self._template, p.info.loc) for p in params]
         self._lock = threading.Lock()
+        ends = [p.quantile(np.array([0.0, 1.0]))[0] for p in params]
+        self._unbounded = np.array([not np.isfinite(e).all() for e in ends])
 
     @property
     def names(self) -> list[str]:
@@ -281,7 +284,10 @@ class Sampler:
         return out
 
     def design_draw(self, u: Arr, draw: int) -> tuple[Scenario, Arr, int, int]:
-        """The scenario of one row of a Sobol or Morris design (never redrawn)."""
+        """The scenario of one row of a Sobol or Morris design (never redrawn). A number
+        whose law is unbounded takes its 0.5 % and 99.5 % quantiles at the cube's faces
+        (Morris's end levels), so that every value is finite."""
+        u = np.where(self._unbounded, np.clip(u, EDGE, 1 - EDGE), u)
         x, clipped = self.values(u[None, :])
         built = self.build(x[0])
         if isinstance(built, Scenario):
