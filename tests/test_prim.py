@@ -28,7 +28,9 @@ def test_prim_finds_a_planted_box() -> None:
     res = prim(x, y, threshold=0.9)
     b = res.boxes[0]
     assert set(b.restricted) == {"a", "b"}
-    assert b.lower["a"] == pytest.approx(0.6, abs=0.04) and b.upper["b"] == pytest.approx(0.3, abs=0.04)
+    assert b.lower["a"] == pytest.approx(0.6, abs=0.04) and b.upper["b"] == pytest.approx(
+        0.3, abs=0.04
+    )
     true_cov = y[box].sum() / y.sum()
     assert b.coverage == pytest.approx(true_cov, abs=0.08)
     assert b.density >= 0.9 and b.density == pytest.approx(y[box].mean(), abs=0.05)

@@ -26,7 +26,9 @@ X = [f"actors[{a}].positions.X.position" for a in "ABC"]
 
 def test_ishigami_sobol_through_a_sweep(tmp_path: Path) -> None:
     sc = ishigami_scenario()
-    res = sweep(sc, [("test.ishigami", {})], Design("sobol", 1024, 3), tmp_path / "s", executor="sequential")
+    res = sweep(
+        sc, [("test.ishigami", {})], Design("sobol", 1024, 3), tmp_path / "s", executor="sequential"
+    )
     assert res.rows == 1024 * 5
     si = sobol_of_store(res.store, "ishigami").loc[X]
     # SALib's regression test (tests/test_regression.py::test_regression_sobol), the same
@@ -43,7 +45,13 @@ def test_ishigami_sobol_through_a_sweep(tmp_path: Path) -> None:
 
 def test_ishigami_morris_through_a_sweep(tmp_path: Path) -> None:
     sc = ishigami_scenario()
-    res = sweep(sc, [("test.ishigami", {})], Design("morris", 1000, 5), tmp_path / "m", executor="sequential")
+    res = sweep(
+        sc,
+        [("test.ishigami", {})],
+        Design("morris", 1000, 5),
+        tmp_path / "m",
+        executor="sequential",
+    )
     mi = morris_of_store(res.store, "ishigami").loc[X]
     # SALib's regression test (test_regression_morris_vanilla, N = 10000, 4 levels):
     # mu* = 7.682808, 7.875, 6.256295. For x2 every elementary effect is ±7·0.75/(2/3).
@@ -90,7 +98,9 @@ def test_event_probability_interval() -> None:
 
 def test_event_and_tornado_from_a_store(tmp_path: Path) -> None:
     sc = ishigami_scenario()
-    store = sweep(sc, [("test.ishigami", {})], Design("mc", 2000, 1), tmp_path / "e", executor="sequential").store
+    store = sweep(
+        sc, [("test.ishigami", {})], Design("mc", 2000, 1), tmp_path / "e", executor="sequential"
+    ).store
     df = store.columns([*X, "ishigami"])
     ev = event_of_store(store, "ishigami > 5")
     assert ev.hits == int((df["ishigami"] > 5).sum()) and ev.n == 2000

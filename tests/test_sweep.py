@@ -37,14 +37,27 @@ def test_same_numbers_on_every_executor_and_split(flagship, tmp_path: Path) -> N
     from distributed import Client, LocalCluster
 
     design = Design("mc", 120, 11)
-    seq = frame(sweep(flagship, TARGETS, design, tmp_path / "seq", executor="sequential", batch_size=50).store)
-    other = frame(sweep(flagship, TARGETS, design, tmp_path / "seq7", executor="sequential", batch_size=7).store)
+    seq = frame(
+        sweep(
+            flagship, TARGETS, design, tmp_path / "seq", executor="sequential", batch_size=50
+        ).store
+    )
+    other = frame(
+        sweep(
+            flagship, TARGETS, design, tmp_path / "seq7", executor="sequential", batch_size=7
+        ).store
+    )
     pd.testing.assert_frame_equal(seq, other)
-    jl = sweep(flagship, TARGETS, design, tmp_path / "jl", executor="joblib", workers=2, batch_size=30)
+    jl = sweep(
+        flagship, TARGETS, design, tmp_path / "jl", executor="joblib", workers=2, batch_size=30
+    )
     pd.testing.assert_frame_equal(seq, frame(jl.store))
-    with LocalCluster(
-        n_workers=1, processes=False, threads_per_worker=2, dashboard_address=None
-    ) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=1, processes=False, threads_per_worker=2, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         dk = sweep(flagship, TARGETS, design, tmp_path / "dask", dask=client, batch_size=40)
     assert dk.executor == "dask"
     pd.testing.assert_frame_equal(seq, frame(dk.store))
@@ -64,8 +77,14 @@ def test_dask_local_cluster_has_the_malloc_fix() -> None:
 def test_stochastic_model_gets_one_generator_per_draw(tmp_path: Path) -> None:
     sc = minimal_uncertain()
     t = [("test.slow", {})]
-    a = frame(sweep(sc, t, Design("mc", 20, 4), tmp_path / "a", executor="sequential", batch_size=20).store)
-    b = frame(sweep(sc, t, Design("mc", 20, 4), tmp_path / "b", executor="sequential", batch_size=3).store)
+    a = frame(
+        sweep(
+            sc, t, Design("mc", 20, 4), tmp_path / "a", executor="sequential", batch_size=20
+        ).store
+    )
+    b = frame(
+        sweep(sc, t, Design("mc", 20, 4), tmp_path / "b", executor="sequential", batch_size=3).store
+    )
     pd.testing.assert_frame_equal(a, b)
     assert a["noise"].nunique() == 20
 
@@ -100,21 +119,41 @@ def test_killed_sweep_resumes_exactly_once(tmp_path: Path) -> None:
         sweep(sc, [("test.slow", {})], Design("mc", n, 5), out, executor="sequential")
     with pytest.raises(StoreError, match="different design"):
         sweep(sc, [("test.slow", {})], Design("mc", n, 6), out, resume=True)
-    res = sweep(sc, [("test.slow", {})], Design("mc", n, 5), out, executor="sequential", resume=True)
+    res = sweep(
+        sc, [("test.slow", {})], Design("mc", n, 5), out, executor="sequential", resume=True
+    )
     assert res.batches_run == n // size - done_before
     store = res.store
-    counts = store.query("SELECT count(*) AS n, count(DISTINCT draw) AS d, min(draw) AS lo, max(draw) AS hi FROM results")
+    counts = store.query(
+        "SELECT count(*) AS n, count(DISTINCT draw) AS d, min(draw) AS lo, max(draw) AS hi FROM results"
+    )
     assert counts.iloc[0].tolist() == [n, n, 0, n - 1]
     assert not list(parts.glob("*.tmp"))
-    whole = frame(sweep(sc, [("test.slow", {})], Design("mc", n, 5), tmp_path / "whole", executor="sequential", batch_size=64).store)
+    whole = frame(
+        sweep(
+            sc,
+            [("test.slow", {})],
+            Design("mc", n, 5),
+            tmp_path / "whole",
+            executor="sequential",
+            batch_size=64,
+        ).store
+    )
     pd.testing.assert_frame_equal(frame(store), whole)
     assert store.manifest["finished"] is not None
 
 
 def test_duckdb_query_equals_pandas(flagship, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    store = sweep(flagship, TARGETS, Design("mc", 150, 2), tmp_path / "q", executor="sequential", batch_size=16).store
+    store = sweep(
+        flagship,
+        TARGETS,
+        Design("mc", 150, 2),
+        tmp_path / "q",
+        executor="sequential",
+        batch_size=16,
+    ).store
     sql = (
-        'SELECT commit_nonempty AS g, count(*) AS n, avg(compromise_T) AS m, '
+        "SELECT commit_nonempty AS g, count(*) AS n, avg(compromise_T) AS m, "
         'max("actors[RUS].positions.G.salience") AS mx FROM results '
         "WHERE median_T > 10 GROUP BY 1 ORDER BY 1"
     )
@@ -123,7 +162,11 @@ def test_duckdb_query_equals_pandas(flagship, tmp_path: Path) -> None:  # type: 
     df = df[df["median_T"] > 10]
     want = (
         df.groupby("commit_nonempty")
-        .agg(n=("draw", "size"), m=("compromise_T", "mean"), mx=("actors[RUS].positions.G.salience", "max"))
+        .agg(
+            n=("draw", "size"),
+            m=("compromise_T", "mean"),
+            mx=("actors[RUS].positions.G.salience", "max"),
+        )
         .reset_index()
         .rename(columns={"commit_nonempty": "g"})
     )

@@ -53,7 +53,9 @@ class Box:
     step: int  # its step on the peeling trajectory
 
     def describe(self) -> str:
-        limits = "; ".join(f"{d} in [{self.lower[d]:.4g}, {self.upper[d]:.4g}]" for d in self.restricted)
+        limits = "; ".join(
+            f"{d} in [{self.lower[d]:.4g}, {self.upper[d]:.4g}]" for d in self.restricted
+        )
         return (
             f"coverage {self.coverage:.3f}, density {self.density:.3f}, mass {self.mass:.3f}"
             f": {limits or 'no restriction'}"
@@ -107,7 +109,9 @@ def peel(
     def record() -> None:
         k = int(inside.sum())
         h = int(hit[inside].sum())
-        restricted = [x.columns[j] for j in range(v.shape[1]) if lo[j] > full_lo[j] or hi[j] < full_hi[j]]
+        restricted = [
+            x.columns[j] for j in range(v.shape[1]) if lo[j] > full_lo[j] or hi[j] < full_hi[j]
+        ]
         rows.append(
             {
                 "coverage": h / hits_all if hits_all else np.nan,
@@ -177,9 +181,11 @@ def prim(
             sub, hit[remaining], alpha=alpha, mass_min=mass_min, total_hits=total, total_n=len(v)
         )
         ok = traj.index[traj["density"] >= threshold]
-        step = int(traj.loc[ok, "coverage"].idxmax()) if len(ok) else int(traj["density"].idxmax())
+        col = traj.loc[ok, "coverage"] if len(ok) else traj["density"]
+        step = int(np.argmax(col.to_numpy()))
+        step = int(col.index[step])
         lo, hi = limits[step]
-        row = traj.loc[step]
+        row = traj.iloc[step]
         restricted = tuple(str(d) for d in row["dimensions"].split(", ") if d)
         found.append(
             Box(

@@ -89,9 +89,13 @@ def sobol(
     st, stc = np.asarray(res["ST"]), np.asarray(res["ST_conf"])
     out = pd.DataFrame(
         {
-            "S1": s1, "S1_low": s1 - s1c, "S1_high": s1 + s1c,
-            "ST": st, "ST_low": st - stc, "ST_high": st + stc,
-        },  # fmt: skip
+            "S1": s1,
+            "S1_low": s1 - s1c,
+            "S1_high": s1 + s1c,
+            "ST": st,
+            "ST_low": st - stc,
+            "ST_high": st + stc,
+        },
         index=pd.Index(list(names), name="number"),
     )
     return out.sort_values("ST", ascending=False)
@@ -200,7 +204,9 @@ class EventProbability:
         )
 
 
-def event_probability(hits: int, n: int, *, event: str = "event", level: float = 0.95) -> EventProbability:
+def event_probability(
+    hits: int, n: int, *, event: str = "event", level: float = 0.95
+) -> EventProbability:
     """P(event) with the Jeffreys interval."""
     if n < 1:
         raise ModelError("no draws", path="draws", value=n)
@@ -211,7 +217,5 @@ def event_probability(hits: int, n: int, *, event: str = "event", level: float =
 
 
 def event_of_store(store: Store, where: str, *, level: float = 0.95) -> EventProbability:
-    df = store.query(
-        f"SELECT count(*) FILTER (WHERE ({where})) AS k, count(*) AS n FROM results"
-    )
+    df = store.query(f"SELECT count(*) FILTER (WHERE ({where})) AS k, count(*) AS n FROM results")
     return event_probability(int(df["k"].iloc[0]), int(df["n"].iloc[0]), event=where, level=level)

@@ -38,8 +38,8 @@ __all__ = ["Store", "StoreError", "package_versions", "scenario_hash"]
 
 MANIFEST = "manifest.json"
 PARTS = "parts"
-_PACKAGES = ("accord", "numpy", "scipy", "pandas", "pydantic", "pyarrow", "duckdb", "SALib")
-_PACKAGES += ("joblib", "dask", "distributed")
+_PACKAGES: tuple[str, ...] = ("accord", "numpy", "scipy", "pandas", "pydantic", "pyarrow")
+_PACKAGES += ("duckdb", "SALib", "joblib", "dask", "distributed")
 
 
 class StoreError(AccordError):
@@ -166,7 +166,8 @@ class Store:
         con = duckdb.connect()
         try:
             con.execute(f"CREATE VIEW results AS SELECT * FROM read_parquet('{self._glob()}')")
-            return con.sql(sql).df()
+            frame: pd.DataFrame = con.sql(sql).df()
+            return frame
         except duckdb.Error as exc:
             first = str(exc).splitlines()[0]
             raise ModelError(f"query failed: {first}", path="query", value=sql) from None

@@ -146,11 +146,13 @@ def design_matrix(
         if design.n < 2 or design.n & (design.n - 1):
             raise ModelError("a Sobol design needs N a power of 2", path="--draws", value=design.n)
         u = sobol.sample(problem, design.n, calc_second_order=False, seed=design.seed)
-        return np.clip(np.asarray(u, dtype=float), 1e-12, 1 - 1e-12)
+        unit: NDArray[np.float64] = np.clip(np.asarray(u, dtype=float), 1e-12, 1 - 1e-12)
+        return unit
     from SALib.sample import morris
 
     u = morris.sample(problem, design.n, num_levels=MORRIS_LEVELS, seed=design.seed)
-    return np.asarray(u, dtype=float)
+    out: NDArray[np.float64] = np.asarray(u, dtype=float)
+    return out
 
 
 def run_batch(job: SweepJob, batch: int, rows: NDArray[np.float64] | None = None) -> pa.Table:
@@ -285,9 +287,7 @@ def sweep(
         return rows[start:stop]
 
     if executor == "sequential":
-        results: Iterator[tuple[int, pa.Table]] = (
-            _task(job, b, slice_rows(b)) for b in pending
-        )
+        results: Iterator[tuple[int, pa.Table]] = (_task(job, b, slice_rows(b)) for b in pending)
     elif executor == "joblib":
         results = _joblib(job, pending, slice_rows, n_workers)
     elif executor == "dask":
@@ -300,9 +300,7 @@ def sweep(
         if progress:
             progress(done_rows, job.total)
     store.touch(finished=_iso_now() if store.complete else None)
-    return SweepOutcome(
-        store, job.total, len(pending), time.perf_counter() - t_start, executor
-    )
+    return SweepOutcome(store, job.total, len(pending), time.perf_counter() - t_start, executor)
 
 
 def _iso_now() -> str:
@@ -371,7 +369,9 @@ def _dask(
             b, table = fut.result()
             fut.release()
             if nxt < len(todo):
-                futures.add(client.submit(_task, job_future, todo[nxt], rows(todo[nxt]), pure=False))
+                futures.add(
+                    client.submit(_task, job_future, todo[nxt], rows(todo[nxt]), pure=False)
+                )
                 nxt += 1
             yield b, table
     finally:

@@ -93,7 +93,9 @@ def get_target(name: str) -> Target:
         return _TARGETS[name]
     except KeyError:
         known = ", ".join(_TARGETS)
-        raise ModelError(f"unknown sweep target; available: {known}", path="target", value=name)
+        raise ModelError(
+            f"unknown sweep target; available: {known}", path="target", value=name
+        ) from None
 
 
 def make_target(name: str, scenario: Scenario, options: Mapping[str, Any]) -> BatchFn:
@@ -213,7 +215,7 @@ def _war_commit(scenario: Scenario, **options: Any) -> BatchFn:
     from accord.analysis.war import commit_inputs, merge
 
     a, b = _sides(scenario)
-    keys = ("p", "q_U0", "q_R0", "gamma_U", "gamma_R", "delta", "d_U", "d_R")
+    keys: tuple[str, ...] = ("p", "q_U0", "q_R0", "gamma_U", "gamma_R", "delta", "d_U", "d_R")
     keys += ("rho_U", "rho_R", "rho_bar")
 
     def batch(scenarios: Sequence[Scenario], rngs: Sequence[np.random.Generator]) -> Outputs:

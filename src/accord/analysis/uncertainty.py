@@ -87,7 +87,9 @@ class Param:
     def describe(self) -> str:
         d = self.dist
         fields = {k: v for k, v in d.model_dump().items() if v is not None and k != "dist"}
-        text = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in fields.items())
+        text = ", ".join(
+            f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in fields.items()
+        )
         return f"{d.dist}({text})"
 
     # -- the distribution ----------------------------------------------------------------

@@ -92,7 +92,8 @@ def summary_table(store: Any, names: list[str], title: str) -> Table:
 @guarded
 def sweep(
     scenario: Annotated[
-        str | None, typer.Argument(help="Scenario file, or a bundled id (default: ukraine-2024-08).")
+        str | None,
+        typer.Argument(help="Scenario file, or a bundled id (default: ukraine-2024-08)."),
     ] = None,
     model: Annotated[
         list[str] | None, typer.Option("--model", "-m", help="Model to sweep; repeat for several.")
@@ -104,7 +105,9 @@ def sweep(
     draws: Annotated[
         int,
         typer.Option(
-            "--draws", "-n", help="Draws (mc); base N for sobol (runs N·(k+2)) or morris (N·(k+1)).",
+            "--draws",
+            "-n",
+            help="Draws (mc); base N for sobol (runs N·(k+2)) or morris (N·(k+1)).",
         ),
     ] = 1000,
     design: Annotated[DesignOpt, typer.Option(help="Monte Carlo, Sobol or Morris design.")] = (
@@ -128,7 +131,8 @@ def sweep(
         typer.Option(help="Dask scheduler tcp://HOST:8786, or 'local' (LocalCluster, 127.0.0.1)."),
     ] = None,
     executor: Annotated[
-        Executor | None, typer.Option(help="Without --dask: sequential or joblib (default 2+ cores).")
+        Executor | None,
+        typer.Option(help="Without --dask: sequential or joblib (default 2+ cores)."),
     ] = None,
     workers: Annotated[int | None, typer.Option(help="Processes or local Dask workers.", min=1)] = (
         None
@@ -277,8 +281,7 @@ def discover(
     ev = event_of_store(store, where)
     out.print(ev.describe())
     frame = store.query(
-        "SELECT * EXCLUDE (clipped, redraws), (" + where + ") AS __event FROM results "
-        "ORDER BY draw"
+        "SELECT * EXCLUDE (clipped, redraws), (" + where + ") AS __event FROM results ORDER BY draw"
     )
     x = frame[store.inputs]
     x = x.loc[:, x.nunique() > 1]

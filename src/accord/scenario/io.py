@@ -29,10 +29,10 @@ if typing.TYPE_CHECKING:
     from accord.scenario.uncertainty import Uncertainty
 
 __all__ = [
-    "load_uncertainty",
     "dump",
     "dumps",
     "load",
+    "load_uncertainty",
     "loads",
     "read_data",
     "scenario_from_data",
@@ -184,7 +184,9 @@ def _problem_from_pydantic(
         ctx = err["ctx"]
         return Problem(path, f"unknown dist; one of {ctx['expected_tags']}", ctx["tag"])
     elif kind == "union_tag_not_found":
-        return Problem(path, "needs dist: uniform, triangular, normal, truncnormal, beta or discrete")
+        return Problem(
+            path, "needs dist: uniform, triangular, normal, truncnormal, beta or discrete"
+        )
     elif kind == "greater_than_equal":
         message = f"must be >= {err['ctx']['ge']:g}"
     else:
@@ -294,9 +296,7 @@ def load_uncertainty(path: str | Path) -> Uncertainty:
         data = data["uncertainty"]
     if not isinstance(data, Mapping):
         got = "an empty file" if data is None else type(data).__name__
-        raise ScenarioError.single(
-            "uncertainty", f"must hold a mapping, not {got}", file=str(p)
-        )
+        raise ScenarioError.single("uncertainty", f"must hold a mapping, not {got}", file=str(p))
     try:
         return Uncertainty.model_validate(data)
     except ValidationError as exc:

@@ -268,8 +268,8 @@ class ScenarioArrays:
         return np.where(self.present, self.capability * self.salience, 0.0)
 
 
-from accord.scenario.war import War, war_problems  # noqa: E402  (war.py builds on the above)
 from accord.scenario.uncertainty import Uncertainty, uncertainty_problems  # noqa: E402
+from accord.scenario.war import War, war_problems  # noqa: E402  (war.py builds on the above)
 
 
 class Scenario(_Frozen):

@@ -310,7 +310,9 @@ def reaches_outside(lo: float, hi: float, info: NumberInfo) -> bool:
     return below or above
 
 
-def uncertainty_problems(sc: Scenario, unc: Uncertainty, root: str = "uncertainty") -> list[Problem]:
+def uncertainty_problems(
+    sc: Scenario, unc: Uncertainty, root: str = "uncertainty"
+) -> list[Problem]:
     """Paths, distributions, bounds and groups of an uncertainty section, checked."""
     out: list[Problem] = []
     known = numbers(sc)
@@ -345,9 +347,7 @@ def uncertainty_problems(sc: Scenario, unc: Uncertainty, root: str = "uncertaint
                     )
                 )
             elif d.bounds == "reject" and (hi < info.low or lo > info.high):
-                out.append(
-                    Problem(where, f"no value inside the valid range {info.range_text()}")
-                )
+                out.append(Problem(where, f"no value inside the valid range {info.range_text()}"))
     in_group: dict[str, int] = {}
     for g, group in enumerate(unc.groups):
         where = format_path((root, "groups", g))
