@@ -52,8 +52,11 @@ def test_trajectory_matches_ema_workbench() -> None:
     x, y, _ = planted(ref["n"], ref["seed"])
     traj, _ = peel(x, y, alpha=ref["peel_alpha"], mass_min=ref["mass_min"])
     ema = pd.DataFrame(ref["trajectory"])
-    k = min(len(ema), len(traj))
-    assert k >= 0.9 * len(ema)
-    np.testing.assert_allclose(traj["coverage"][:k], ema["coverage"][:k], atol=0.02)
-    np.testing.assert_allclose(traj["density"][:k], ema["density"][:k], atol=0.02)
-    np.testing.assert_allclose(traj["mass"][:k], ema["mass"][:k], atol=0.02)
+    # EMA pastes after peeling: its trajectory is accord's peeling steps, then pasting steps
+    k = len(traj)
+    assert 40 < k <= len(ema) and ema["mass"][k] > ema["mass"][k - 1]
+    # the quantile rules differ a little (EMA's sdtoolkit quantile vs numpy's linear one)
+    np.testing.assert_allclose(traj["coverage"], ema["coverage"][:k], atol=0.005)
+    np.testing.assert_allclose(traj["density"], ema["density"][:k], atol=0.005)
+    np.testing.assert_allclose(traj["mass"], ema["mass"][:k], atol=0.001)
+    np.testing.assert_array_equal(traj["restricted"], ema["restricted"][:k])
