@@ -190,3 +190,10 @@ def test_discrete_and_beta() -> None:
     assert set(np.unique(x[:, 0])) == {10.0, 20.0}
     assert np.mean(x[:, 0] == 20) == pytest.approx(0.75, abs=0.03)
     assert x[:, 1].mean() == pytest.approx(100 * 2 / 7, abs=1.0)
+
+
+def test_flagship_round_trips_with_its_judgement_marked_zeros(flagship) -> None:  # type: ignore[no-untyped-def]
+    # issue_capability 0 with a judgement mark used to lose its value when dumped
+    from accord.scenario.io import dumps
+
+    assert loads(dumps(flagship)) == flagship
