@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest bench backtest clean
+.PHONY: run test lint typecheck pytest bench backtest uncertainty clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ bench: $(VENV)/.installed-test
 # Regenerate the back-test table in README.md and the files in docs/backtest/.
 backtest: $(VENV)/.installed-test
 	$(BIN)/accord backtest deu --by-proposal --out docs/backtest --readme README.md
+
+# Sobol sweeps of both flagships under default judgement uncertainty: README table, docs/uncertainty/.
+uncertainty: $(VENV)/.installed-test
+	$(BIN)/python scripts/flagship_uncertainty.py 256
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
