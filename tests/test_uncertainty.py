@@ -197,3 +197,15 @@ def test_flagship_round_trips_with_its_judgement_marked_zeros(flagship) -> None:
     from accord.scenario.io import dumps
 
     assert loads(dumps(flagship)) == flagship
+
+
+def test_fast_build_equals_full_validation(flagship) -> None:  # type: ignore[no-untyped-def]
+    s = Sampler(flagship)
+    rng = np.random.default_rng(4)
+    x, _ = s.values(np.stack([s.unit(rng) for _ in range(25)]))
+    for row in x:
+        fast, ref = s.build(row), s.build_validated(row)
+        assert not isinstance(fast, list) and not isinstance(ref, list)
+        assert fast.model_dump() == ref.model_dump()
+        np.testing.assert_array_equal(fast.arrays().weight, ref.arrays().weight)
+    assert flagship.arrays().weight[0, 0] != s.build(x[0]).arrays().weight[0, 0]  # type: ignore[union-attr]

@@ -36,7 +36,7 @@ from pydantic import ValidationError
 from scipy import special, stats
 
 from accord.errors import Problem, ScenarioError
-from accord.scenario.schema import Scenario
+from accord.scenario.schema import Scenario, _semantic_problems
 from accord.scenario.uncertainty import (
     Beta,
     Defaults,
@@ -213,6 +213,7 @@ class Sampler:
         self._template = self.scenario.model_dump(mode="python")
         self._template["uncertainty"] = None
         self._setters = [_setter(self._template, p.info.loc) for p in params]
+        self._tree = _tree(self.scenario, [p.info.loc for p in params])
         self._lock = threading.Lock()
         ends = [p.quantile(np.array([0.0, 1.0]))[0] for p in params]
         self._unbounded = np.array([not np.isfinite(e).all() for e in ends])
@@ -250,8 +251,23 @@ class Sampler:
     # -- step 3: scenarios -------------------------------------------------------------------
 
     def build(self, x: Sequence[float]) -> Scenario | list[Problem]:
-        """The scenario with these values, or the rules it breaks (thread-safe: the
-        template is written under a lock, as threads of one Dask worker share a sampler)."""
+        """The scenario with these values, or the rules it breaks.
+
+        Only the objects on the way from the scenario to each changed number are copied
+        (``model_copy``), then the scenario's own checks run on the result, as on a file;
+        field-level rules (types, finiteness, salience >= 0) hold by construction, because
+        every value is a finite float inside the number's valid range. Equal to validating
+        the whole dumped scenario (:meth:`build_validated`, tested), several times faster.
+        """
+        values = [float(v) for v in x]
+        new = _rebuild(self.scenario, self._tree, values)
+        for key in _CACHED:
+            new.__dict__.pop(key, None)
+        problems = _semantic_problems(new)
+        return problems if problems else new
+
+    def build_validated(self, x: Sequence[float]) -> Scenario | list[Problem]:
+        """The same scenario by validating the whole dumped scenario (the reference path)."""
         with self._lock:
             for setter, value in zip(self._setters, x, strict=True):
                 setter(float(value))
@@ -352,3 +368,46 @@ def _setter(data: dict[str, Any], loc: tuple[str | int, ...]) -> Any:
         container[key] = value
 
     return set_plain
+
+
+_CACHED = ("_arrays",)  # Scenario's cached views that depend on the numbers
+Tree = dict[str | int, Any]
+
+
+def _tree(sc: Scenario, locs: Sequence[tuple[str | int, ...]]) -> Tree:
+    """The changed numbers as a tree of locations; a leaf is the value's column."""
+    from pydantic import BaseModel
+
+    from accord.scenario.schema import Sourced
+
+    root: Tree = {}
+    for col, loc in enumerate(locs):
+        obj: Any = sc
+        for part in loc:
+            obj = getattr(obj, part) if isinstance(obj, BaseModel) else obj[part]
+        full = (*loc, "value") if isinstance(obj, Sourced) else loc
+        node = root
+        for part in full[:-1]:
+            node = node.setdefault(part, {})
+        node[full[-1]] = col
+    return root
+
+
+def _rebuild(obj: Any, tree: Tree, values: Sequence[float]) -> Any:
+    """A copy of ``obj`` with the numbers of ``tree`` replaced (shared elsewhere)."""
+    from pydantic import BaseModel
+
+    def new(child: Any, sub: Any) -> Any:
+        return values[sub] if isinstance(sub, int) else _rebuild(child, sub, values)
+
+    if isinstance(obj, BaseModel):
+        return obj.model_copy(update={k: new(getattr(obj, str(k)), sub) for k, sub in tree.items()})
+    if isinstance(obj, tuple):
+        items = list(obj)
+        for k, sub in tree.items():
+            items[int(k)] = new(items[int(k)], sub)
+        return tuple(items)
+    out = dict(obj)
+    for k, sub in tree.items():
+        out[k] = new(out[k], sub)
+    return out
