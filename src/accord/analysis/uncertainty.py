@@ -384,7 +384,7 @@ def _tree(sc: Scenario, locs: Sequence[tuple[str | int, ...]]) -> Tree:
     for col, loc in enumerate(locs):
         obj: Any = sc
         for part in loc:
-            obj = getattr(obj, part) if isinstance(obj, BaseModel) else obj[part]
+            obj = getattr(obj, str(part)) if isinstance(obj, BaseModel) else obj[part]
         full = (*loc, "value") if isinstance(obj, Sourced) else loc
         node = root
         for part in full[:-1]:
@@ -401,7 +401,9 @@ def _rebuild(obj: Any, tree: Tree, values: Sequence[float]) -> Any:
         return values[sub] if isinstance(sub, int) else _rebuild(child, sub, values)
 
     if isinstance(obj, BaseModel):
-        return obj.model_copy(update={k: new(getattr(obj, str(k)), sub) for k, sub in tree.items()})
+        return obj.model_copy(
+            update={str(k): new(getattr(obj, str(k)), sub) for k, sub in tree.items()}
+        )
     if isinstance(obj, tuple):
         items = list(obj)
         for k, sub in tree.items():
