@@ -171,3 +171,18 @@ def test_duckdb_query_equals_pandas(flagship, tmp_path: Path) -> None:  # type: 
     m = store.manifest
     assert m["scenario"]["sha256"] and m["versions"]["duckdb"] and m["design"]["seed"] == 2
     assert m["uncertainty"]["numbers"][0]["from"] == "defaults"
+
+
+def test_batched_models_equal_one_run_per_draw(flagship) -> None:  # type: ignore[no-untyped-def]
+    from accord import models
+    from accord.analysis.targets import make_target
+    from accord.analysis.uncertainty import Sampler, model_rng
+
+    drawn = [d[0] for d in Sampler(flagship).draws(8, range(4))]
+    rngs = [model_rng(8, b) for b in range(4)]
+    for name in ("eum", "smp"):  # run_many batches draws of equal shape through the kernel
+        got = make_target(name, flagship, {})(drawn, rngs)
+        for b, sc in enumerate(drawn):
+            want = models.run(name, sc).forecast
+            for k, iid in enumerate(flagship.issue_ids):
+                assert got[f"{name}_{iid}"][b] == pytest.approx(want[k], abs=1e-9)

@@ -102,6 +102,12 @@ def sweep(
         list[str] | None,
         typer.Option("--war", help="War verb to sweep: range, screen, fight, commit, brink."),
     ] = None,
+    target: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--target", help="Any registered sweep target by name (accord.analysis.targets)."
+        ),
+    ] = None,
     draws: Annotated[
         int,
         typer.Option(
@@ -154,11 +160,12 @@ def sweep(
     for verb in war or []:
         if verb not in WAR_VERBS:
             raise ModelError(f"unknown war verb ({', '.join(WAR_VERBS)})", path="--war", value=verb)
-    if not names and not war:
+    if not names and not war and not target:
         raise ModelError("give a model (-m NAME) or a war verb (--war VERB)", path="--model")
     options = parse_sets(set_ or [], names)
     targets: list[tuple[str, dict[str, Any]]] = [(n, options[n]) for n in names]
     targets += [(f"war.{v}", {"runs": runs} if v == "fight" else {}) for v in war or []]
+    targets += [(t, {}) for t in target or []]
     spec = load_uncertainty(uncertainty) if uncertainty is not None else None
     sampler = Sampler(sc, spec, file=str(uncertainty) if uncertainty else None)
     d = Design(design.value, draws, seed)
