@@ -42,16 +42,16 @@ TARGETS += [("war.commit", {})]
 
 def run(sid: str, n: int, out: Path) -> str:
     sc = scenarios.load(sid)
-    if out.exists():
-        import shutil
-
-        shutil.rmtree(out)
-    res = sweep(sc, TARGETS, Design("sobol", n, 2026), out, workers=2)
+    design = Design("sobol", n, 2026)
+    resume = (out / "manifest.json").exists()  # a finished or killed run of the same sweep
+    res = sweep(sc, TARGETS, design, out, workers=2, resume=resume)
     store = res.store
+    seconds = store.manifest.get("seconds", res.seconds) if resume else res.seconds
+    store.touch(seconds=seconds)
     k = len(store.inputs)
     lines = [
         f"**{sid}** (as of {sc.as_of}): {k} judgement-marked numbers, Sobol base N = {n}, "
-        f"{res.rows:,} runs ({res.seconds:.0f} s on 2 processes).",
+        f"{res.rows:,} runs ({seconds:.0f} s on 2 processes of a shared machine).",
         "",
         "| output | as filed | mean | 5% | 50% | 95% |",
         "|---|---|---|---|---|---|",
@@ -73,7 +73,10 @@ def run(sid: str, n: int, out: Path) -> str:
     lines += ["| output | 1 | 2 | 3 | 4 | 5 |", "|---|---|---|---|---|---|"]
     for name in SOBOL:
         si = sobol_of_store(store, name).head(5)
-        cells = [f"`{i}` {r.ST:.2f} [{r.ST_low:.2f}, {r.ST_high:.2f}]" for i, r in si.iterrows()]
+        cells = [
+            f"`{i}` {r.ST:.2f} [{r.ST_low:.2f}, {r.ST_high:.2f}]" if r.ST >= 0.005 else "(≈ 0)"
+            for i, r in si.iterrows()
+        ]
         lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
         fig = indices_figure(sobol_of_store(store, name).head(12), "sobol", title=f"{sid}: {name}")
         save_figure(fig, DOCS / f"{sid}-{name}-sobol.png")
