@@ -37,9 +37,10 @@ test: lint typecheck pytest
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run_all.py
 
-# Regenerate the back-test table in README.md and the files in docs/backtest/.
+# Regenerate the back-test tables in README.md and the files in docs/backtest/.
 backtest: $(VENV)/.installed-test
 	$(BIN)/accord backtest deu --by-proposal --out docs/backtest --readme README.md
+	$(BIN)/accord backtest wars --out docs/backtest --readme README.md
 
 # Sobol sweeps of both flagships under default judgement uncertainty: README table, docs/uncertainty/.
 uncertainty: $(VENV)/.installed-test

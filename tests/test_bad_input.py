@@ -198,7 +198,8 @@ def test_the_good_file_is_good(tmp_path: Path) -> None:
         ),
         (
             ["run", "iran-2013", "-m", "nope"],
-            "error: model: unknown model; available: compromise, median, eum, smp, exchange (got 'nope')",
+            "error: model: unknown model; available: compromise, median, eum, smp, exchange, "
+            "council_pivot, agenda_setter, codecision, costly_compromise (got 'nope')",
         ),
         (
             ["run", "iran-2013", "-m", "eum", "--set", "eum.q=2"],
@@ -206,7 +207,8 @@ def test_the_good_file_is_good(tmp_path: Path) -> None:
         ),
         (
             ["run", "iran-2013", "-m", "eum", "--set", "eum.qq=1"],
-            "error: options.eum.qq: unknown option; eum takes: preset, rounds, q, t, improvement, "
+            "error: options.eum.qq: unknown option; eum takes: decision_rules, preset, rounds, q, "
+            "t, improvement, "
             "probability_denominator, capitulation, offer_choice, vote_risk, perception, "
             "no_challenge_term, median, position_range, forecast, cycle_tolerance (got 1)",
         ),

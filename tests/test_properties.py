@@ -142,6 +142,8 @@ def test_forecasts_stay_within_the_actors_range(data: dict[str, Any]) -> None:
     sc = scenario_from_data(data)
     a = sc.arrays()
     for name in MODELS:
+        if models.get(name)().unavailable(sc):
+            continue  # e.g. the agenda setter without a setter
         f = _run(name, sc)
         lo = np.nanmin(a.position, axis=0)
         hi = np.nanmax(a.position, axis=0)

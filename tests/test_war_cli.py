@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import builtins
+import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -29,20 +31,20 @@ def cells(text: str, name: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("sid", "p", "c_u", "c_r", "mu", "start"),
+    ("sid", "p", "c_a", "c_b", "mu", "start"),
     [("ukraine-2023-03", 0.35, 0.15, 0.10, 0.6, 5), ("ukraine-2024-08", 0.20, 0.20, 0.12, 0.7, 4)],
 )
 def test_flagship_war_sections_match_the_design_table(
-    sid: str, p: float, c_u: float, c_r: float, mu: float, start: int
+    sid: str, p: float, c_a: float, c_b: float, mu: float, start: int
 ) -> None:
     sc = scenarios.load(sid)
     assert sc.war is not None
     assert sc.war.belligerents == ("UKR", "RUS") and sc.war.issue == "T"
-    assert range_inputs(sc) == {"p": p, "c_U": c_u, "c_R": c_r}
+    assert range_inputs(sc) == {"p": p, "c_A": c_a, "c_B": c_b}
     assert screen_inputs(sc)["mu"] == mu
     assert sc.war.delta is not None and sc.war.delta.value == 0.98
     c = commit_inputs(sc)
-    assert c["q_U0"] == pytest.approx(p - 0.15)  # commitment shift 0.15, Ukraine's view
+    assert c["q_A0"] == pytest.approx(p - 0.15)  # commitment shift 0.15, Ukraine's view
     f = fight_inputs(sc)
     assert f["start"] == start  # the front state nearest the status quo of T
     assert sc.war.brinkmanship is not None
@@ -64,14 +66,14 @@ def test_war_range_default_scenario() -> None:
     result = runner.invoke(app, ["war", "range"])
     assert result.exit_code == 0, result.output
     assert "ukraine-2024-08" in result.stdout
-    assert "T 32.0 (92,335 km²)" in result.stdout  # high = p + c_R = 0.32
+    assert "T 32.0 (92,335 km²)" in result.stdout  # high = p + c_B = 0.32
     assert "status quo T 20.4 is inside the range" in result.stdout
 
 
 def test_war_range_overrides_and_indivisibility() -> None:
     result = runner.invoke(
         app,
-        ["war", "range", "ukraine-2023-03", "--p", "0.3", "--c-u", "0.15", "--c-r", "0.1",
+        ["war", "range", "ukraine-2023-03", "--p", "0.3", "--c-a", "0.15", "--c-b", "0.1",
          "--feasible", "0,1"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -84,8 +86,8 @@ def test_war_range_overrides_and_indivisibility() -> None:
 
 def test_war_screen_closed_form() -> None:
     result = runner.invoke(
-        app, ["war", "screen", "--p", "0.5", "--c-u", "0.1", "--c-bar", "0.3", "--p-w", "0.7",
-              "--p-s", "0.4", "--c-r", "0.1", "--mu", "0.5"],
+        app, ["war", "screen", "--p", "0.5", "--c-a", "0.1", "--c-bar", "0.3", "--p-w", "0.7",
+              "--p-s", "0.4", "--c-b", "0.1", "--mu", "0.5"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     out = result.stdout
@@ -102,7 +104,7 @@ def test_war_fight_is_seeded() -> None:
     assert a.stdout == b.stdout
     assert "P(settled)" in a.stdout and "mean battles" in a.stdout
     common = runner.invoke(
-        app, ["war", "fight", "--alpha-u", "3", "--beta-u", "7", "--alpha-r", "3", "--beta-r", "7",
+        app, ["war", "fight", "--alpha-a", "3", "--beta-a", "7", "--alpha-b", "3", "--beta-b", "7",
               "--runs", "100"],
     )  # fmt: skip
     assert cells(common.stdout, "P(settled)")[0] == "1.000"
@@ -114,8 +116,8 @@ def test_war_commit_and_brink() -> None:
     assert result.exit_code == 0, result.output
     assert "war persists whatever the split" in result.stdout
     opened = runner.invoke(
-        app, ["war", "commit", "--p", "0.4", "--q-u0", "0.35", "--q-r0", "0.59", "--gamma-u", "0.2",
-              "--gamma-r", "0.1", "--delta", "0.95", "--d-u", "0.02", "--d-r", "0.02"],
+        app, ["war", "commit", "--p", "0.4", "--q-a0", "0.35", "--q-b0", "0.59", "--gamma-a", "0.2",
+              "--gamma-b", "0.1", "--delta", "0.95", "--d-a", "0.02", "--d-b", "0.02"],
     )  # fmt: skip
     assert cells(opened.stdout, "window")[0] == "[0.087, 0.121]"
     brink = runner.invoke(app, ["war", "brink"])
@@ -187,13 +189,13 @@ def test_war_bad_command_lines(
 
 
 def test_parameter_table_says_where_each_number_comes_from() -> None:
-    res = runner.invoke(app, ["war", "range", "ukraine-2024-08", "--c-r", "0.3"])
+    res = runner.invoke(app, ["war", "range", "ukraine-2024-08", "--c-b", "0.3"])
     assert res.exit_code == 0, res.output
     assert cells(res.output, "p")[1] == "scenario [design, D42, D2] (judgement)"
-    assert cells(res.output, "c_R") == ["0.3", "command line"]
-    assert cells(res.output, "c_U")[1] == "scenario [design, D30] (judgement)"  # UKR's, not RUS's
+    assert cells(res.output, "c_B") == ["0.3", "command line"]
+    assert cells(res.output, "c_A")[1] == "scenario [design, D30] (judgement)"  # UKR's, not RUS's
     res = runner.invoke(app, ["war", "commit", "ukraine-2024-08"])
-    assert cells(res.output, "q_U0")[1].startswith("p - shift; shift from scenario")
+    assert cells(res.output, "q_A0")[1].startswith("p - shift; shift from scenario")
     assert cells(res.output, "rho_bar")[1] == "default"
     res = runner.invoke(app, ["war", "fight", "ukraine-2024-08", "--runs", "100"])
     assert cells(res.output, "start")[1] == "status quo of T"
@@ -203,11 +205,11 @@ def test_default_run_prints_the_war_layer_from_closed_forms() -> None:
     sc = scenarios.load("ukraine-2024-08")
     res = runner.invoke(app, ["run", "-m", "compromise"])
     assert res.exit_code == 0, res.output
-    p, c_u, c_r = (range_inputs(sc)[k] for k in ("p", "c_U", "c_R"))
-    low, high = max(p - c_u, 0.0), min(p + c_r, 1.0)  # Fearon's range, clipped to the pie
+    p, c_a, c_b = (range_inputs(sc)[k] for k in ("p", "c_A", "c_B"))
+    low, high = max(p - c_a, 0.0), min(p + c_b, 1.0)  # Fearon's range, clipped to the pie
     assert f"T {100 * low:.1f} to {100 * high:.1f}; status quo 20.4 is inside it" in res.output
     s = screen_inputs(sc)
-    x_star = s["p"] + (s["c_bar"] - s["c_U"]) / 2  # uniform cost on [0, c_bar]
+    x_star = s["p"] + (s["c_bar"] - s["c_A"]) / 2  # uniform cost on [0, c_bar]
     p_war = (x_star - s["p"]) / s["c_bar"]
     assert (
         f"offer under private information: T {100 * x_star:.1f}, P(war) {p_war:.2f}" in res.output
@@ -222,7 +224,7 @@ def test_default_run_prints_the_war_layer_from_closed_forms() -> None:
 def test_show_lists_every_war_number_with_its_source() -> None:
     res = runner.invoke(app, ["show", "ukraine-2024-08"], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
-    assert "war: UKR (pie side) vs RUS on issue T" in res.output
+    assert "war: UKR (side A, the pie) vs RUS (side B) on issue T" in res.output
     assert cells(res.output, "p")[:2] == ["0.2", "design, D42, D2 (judgement)"]
     assert cells(res.output, "brinkmanship.partners.CHN.trade_share")[:2] == ["0.338", "D16"]
 
@@ -249,3 +251,158 @@ def test_bad_flags_fail_before_any_work(args: list[str], message: str) -> None:
     assert res.exit_code == 2
     assert message in res.output
     assert "parameters" not in res.output and "Traceback" not in res.output
+
+
+# -- M5 swap, M6 mediate, M9 durability; --json on every verb ---------------------------
+
+
+def test_war_swap_flagship_is_blocked_by_the_reputational_cost() -> None:
+    res = runner.invoke(app, ["war", "swap"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "land for land: RUS's KURSK, held by UKR" in res.stdout
+    assert cells(res.stdout, "first feasible month")[0] == "never"
+    # without psi the depreciating chip meets OCC_1000 (0.0074 to UKR) once
+    # U_swap = 0.02·0.88^t <= 0.0074, i.e. t >= ln(0.37)/ln(0.88) = 7.8: month 8
+    assert cells(res.stdout, "without ψ")[0] == "8"
+    assert cells(res.stdout, "psi")[:2] == ["0.5", "scenario [design] (judgement)"]
+    assert "the reputational cost blocks the swap" in res.stdout
+    # psi = 0 on the command line opens it
+    opened = runner.invoke(app, ["war", "swap", "--psi", "0", "--json"])
+    data = json.loads(opened.stdout)
+    assert data["results"]["first_feasible"] == 8
+    assert data["parameters"]["psi"] == {"value": 0.0, "from": "command line"}
+    assert data["results"]["holder"] == "UKR" and data["results"]["owner"] == "RUS"
+    assert data["results"]["months"]["feasible"][8] is True
+
+
+def test_war_swap_on_a_scenario_without_one_is_refused() -> None:
+    res = runner.invoke(app, ["war", "swap", "ukraine-2023-03"])
+    assert res.exit_code == 2
+    assert res.stderr.strip() == (
+        "error: war.swap: the scenario has no land-for-land swap (no parcel held by the "
+        "belligerent that does not own it)"
+    )
+
+
+def test_war_mediate_flagship() -> None:
+    res = runner.invoke(app, ["war", "mediate", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    rows = {r["mediator"]: r for r in data["results"]["mediators"]}
+    # Kydd: China, biased toward Russia, is believed advising Russia to concede, not Ukraine
+    assert rows["CHN"]["credible_RUS"] and not rows["CHN"]["credible_UKR"]
+    # credibility margin for RUS: b·[(1 - r_L)·x_risky + r_L·w - x_safe] - r_L·k with B's
+    # safe/risky shares 1 - p_w + c_A = 0.9, 1 - p_s + c_A = 1.1 and war share 1 - p = 0.8
+    assert rows["CHN"]["margin_RUS"] == pytest.approx(0.6 * (0.8 * 1.1 + 0.2 * 0.8 - 0.9) - 0.02)
+    # Favretto: P(settle | 0.6) on the shared default shape
+    assert rows["CHN"]["p_settle"] == pytest.approx(0.1 + 0.9 * (0.5 * 0.4**2 + 0.6 * 0.6**2))
+    # Beardsley: a deal bought with leverage relapses more than the natural one
+    assert rows["CHN"]["p_relapse_RUS"] > data["results"]["p_relapse_natural"]
+    assert data["results"]["least_effective_bias"] == pytest.approx(1 / (1 + 0.6 / 0.5))
+    table = runner.invoke(app, ["war", "mediate"], env={"COLUMNS": "200"})
+    assert cells(table.stdout, "CHN")[:2] == ["0.6 toward RUS", "scenario [P1, P4] (judgement)"]
+
+
+def test_war_durability_flagship() -> None:
+    res = runner.invoke(app, ["war", "durability", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["parameters"]["guarantees"]["value"] == 0.5
+    # constant hazard: 1 - exp(-120·λ0·exp(-β_g·0.5)), λ0 = ln 2 / 120
+    want = 1 - math.exp(-math.log(2) * math.exp(-0.4 * 0.5))
+    assert data["results"]["agreement"]["p_relapse"] == pytest.approx(want)
+    assert data["results"]["none"]["p_relapse"] == pytest.approx(0.5)
+    p = [data["results"][k]["p_relapse"] for k in ("none", "agreement", "all")]
+    assert p[0] > p[1] > p[2]
+    bought = runner.invoke(
+        app, ["war", "durability", "--gap", "0.05", "--l0", "0.05", "--lam", "0.9", "--json"]
+    )
+    assert json.loads(bought.stdout)["results"]["agreement"]["p_relapse"] > want
+
+
+@pytest.mark.parametrize(
+    ("cmd", "suffix"), [("swap", ".png"), ("mediate", ".svg"), ("durability", ".html")]
+)
+def test_new_war_plots(tmp_path: Path, cmd: str, suffix: str) -> None:
+    path = tmp_path / f"{cmd}{suffix}"
+    result = runner.invoke(app, ["war", cmd, "--plot", str(path)])
+    assert result.exit_code == 0, result.output
+    assert path.stat().st_size > 1000
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["range"], ["screen"], ["fight", "--runs", "200"], ["commit"], ["brink"], ["swap"],
+        ["mediate"], ["durability"],
+    ],
+)  # fmt: skip
+def test_every_war_verb_prints_json(args: list[str]) -> None:
+    res = runner.invoke(app, ["war", *args, "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)  # nothing but the JSON object on stdout
+    assert data["scenario"] == {"id": "ukraine-2024-08", "as_of": "2024-08-25"}
+    assert data["sides"] == {"A": "UKR", "B": "RUS"}
+    assert data["results"] and all(
+        "value" in v and "from" in v for v in data["parameters"].values()
+    )
+
+
+def test_json_numbers_match_the_tables() -> None:
+    data = json.loads(runner.invoke(app, ["war", "range", "--json"]).stdout)
+    assert data["results"]["high"] == pytest.approx(0.32)
+    assert data["results"]["on_scale"]["high"] == pytest.approx(32.0)
+    assert data["results"]["status_quo"]["inside"] is True
+    assert data["parameters"]["c_A"]["from"] == "scenario [design, D30] (judgement)"
+    fight = json.loads(runner.invoke(app, ["war", "fight", "--runs", "500", "--json"]).stdout)
+    assert set(fight["results"]["p_outcome"]) == {"settled", "UKR won", "RUS won", "fighting"}
+    assert sum(fight["results"]["p_outcome"].values()) == pytest.approx(1.0)
+    commit = json.loads(runner.invoke(app, ["war", "commit", "--json"]).stdout)
+    assert commit["results"]["nonempty"] is False and commit["results"]["low"] is None  # NaN
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["swap", "--h", "1.5"], "error: h: must be in [0, 1] (got 1.5)"),
+        (["swap", "--psi", "-1"], "error: psi: must be in [0, inf] (got -1.0)"),
+        (["swap", "--months", "-2"], "error: months: must be an integer >= 0 (got -2)"),
+        (["mediate", "--kappa", "1"], "error: kappa: must be in (1, inf] (got 1.0)"),
+        (["mediate", "--r-l", "2"], "error: r_L: must be in [0, 1] (got 2.0)"),
+        (
+            ["mediate", "ec-emissions-1994"],
+            "error: p: no value: give --p or a scenario whose war section sets it",
+        ),
+        (["durability", "--dmz", "1.5"], "error: dmz: must be in [0, 1] (got 1.5)"),
+        (
+            ["durability", "--horizon", "-1"],
+            "error: horizon: must be an integer >= 0 (months) (got -1)",
+        ),
+        (
+            ["durability", "--plot", "h.jpg"],
+            "error: h.jpg: unknown plot format '.jpg'; use .png, .svg, .pdf, .html",
+        ),
+    ],
+)
+def test_new_war_verbs_refuse_bad_input(args: list[str], message: str) -> None:
+    res = runner.invoke(app, ["war", *args])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.strip() == message
+    assert "Traceback" not in res.output
+
+
+def test_default_run_summarises_swap_mediators_and_durability() -> None:
+    res = runner.invoke(app, ["run", "-m", "compromise"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert (
+        "land for land (UKR holds RUS's KURSK): never within the horizon; without RUS's "
+        "reputational cost from month 8"
+    ) in res.output
+    assert (
+        "mediators (Kydd): CHN credible to RUS; IND credible to RUS; TUR credible to neither"
+        in (res.output)
+    )
+    want = 1 - math.exp(-math.log(2) * math.exp(-0.4 * 0.5))
+    assert f"P(relapse within 120 months) {want:.2f}" in res.output
+    march = runner.invoke(app, ["run", "ukraine-2023-03", "-m", "compromise"])
+    assert "land for land" not in march.output  # no Ukrainian-held Russian land in March 2023

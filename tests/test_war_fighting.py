@@ -61,7 +61,7 @@ def test_a_common_priors_settle_at_t0() -> None:
     assert r.gap0 == pytest.approx(0, abs=1e-15)
     assert r.p_outcome["settled"] == 1.0
     assert (r.time == 0).all()
-    # the midpoint of [E[W] - c_U, E[W] + c_R] is E[W] when costs are equal
+    # the midpoint of [E[W] - c_A, E[W] + c_B] is E[W] when costs are equal
     assert r.point == pytest.approx(np.full(500, war.expected_win(3, 7, 4, 20)))
     assert (r.paths == 4).all()
 
@@ -109,7 +109,7 @@ def test_d_frozen_beliefs_match_gamblers_ruin_duration(theta: float, s: int, N: 
     assert abs(r.mean_time - want) < 3 * r.se_time
     # and Ukraine's share of victories matches the ruin probability (3 standard errors)
     p = war.ruin_probability(theta, s, N)
-    assert abs(r.p_outcome["ukraine_won"] - p) < 3 * np.sqrt(p * (1 - p) / 20_000)
+    assert abs(r.p_outcome["a_won"] - p) < 3 * np.sqrt(p * (1 - p) / 20_000)
 
 
 def test_seeded_determinism() -> None:
@@ -200,15 +200,15 @@ def test_per_run_theta() -> None:
     [
         ({"N": 0}, "N: must be an integer >= 1 (got 0)"),
         ({"start": 30}, "start: must be <= N = 20 (got 30)"),
-        ({"alpha_U": 0.0}, "alpha_U: must be in (0, inf] (got 0.0)"),
+        ({"alpha_A": 0.0}, "alpha_A: must be in (0, inf] (got 0.0)"),
         ({"theta": [0.5, 0.5]}, "theta: must be a number or one value per run (10) (got (2,))"),
         ({"runs": 2.5}, "runs: must be an integer >= 1 (got 2.5)"),
     ],
 )
 def test_fight_bad_parameters(kwargs: dict[str, object], message: str) -> None:
     base: dict[str, object] = {
-        "N": 20, "start": 4, "theta": 0.4, "alpha_U": 2.0, "beta_U": 3.0,
-        "alpha_R": 3.0, "beta_R": 2.0, "c_U": 0.1, "c_R": 0.1, "runs": 10,
+        "N": 20, "start": 4, "theta": 0.4, "alpha_A": 2.0, "beta_A": 3.0,
+        "alpha_B": 3.0, "beta_B": 2.0, "c_A": 0.1, "c_B": 0.1, "runs": 10,
     }  # fmt: skip
     base.update(kwargs)
     with pytest.raises(ModelError) as exc:

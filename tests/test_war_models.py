@@ -43,14 +43,14 @@ def test_m1_width_is_joint_cost_for_any_p(p: float, cu: float, cr: float) -> Non
 @given(p=st.floats(0.05, 0.95), cu=cost, cr=cost, rho=st.floats(0.2, 0.99))
 def test_m1_risk_aversion_widens_the_range(p: float, cu: float, cr: float, rho: float) -> None:
     neutral = war.bargaining_range(p, cu, cr)
-    averse = war.bargaining_range(p, cu, cr, rho_U=rho, rho_R=rho)
+    averse = war.bargaining_range(p, cu, cr, rho_A=rho, rho_B=rho)
     assert averse.low <= neutral.low + 1e-12
     assert averse.high >= neutral.high - 1e-12
 
 
 def test_m1_concave_utilities_closed_form() -> None:
-    # u(x) = sqrt(x): Ukraine needs x >= (p - c_U)^2, Russia gives up to 1 - (1 - p - c_R)^2
-    r = war.bargaining_range(0.5, 0.1, 0.1, rho_U=0.5, rho_R=0.5)
+    # u(x) = sqrt(x): Ukraine needs x >= (p - c_A)^2, Russia gives up to 1 - (1 - p - c_B)^2
+    r = war.bargaining_range(0.5, 0.1, 0.1, rho_A=0.5, rho_B=0.5)
     assert r.low == pytest.approx(0.16)
     assert r.high == pytest.approx(0.84)
 
@@ -193,7 +193,7 @@ def _grid_window(*args: float, n: int = 200_001) -> tuple[bool, float, float]:
 def test_m4_window_closed_form_matches_grid_search(
     p: float, qu0: float, qr0: float, gu: float, gr: float, delta: float, du: float, dr: float
 ) -> None:
-    # keep q_U(g), q_R(g) inside [0, 1] so the grid's power_shift needs no clipping
+    # keep q_A(g), q_B(g) inside [0, 1] so the grid's power_shift needs no clipping
     gu = min(gu, 1 - qu0)
     gr = min(gr, qr0)
     r = war.commitment_window(p, qu0, qr0, gu, gr, delta, du, dr)
@@ -225,9 +225,9 @@ def test_m4_reiter_collapses_the_acceptable_set() -> None:
     assert base.nonempty and base.high < 1
     # Ukraine expects Russia to renege (86.7% expect a new attack): only g = 1 will do
     absolute = war.commitment_window(
-        0.4, 0.35, 0.59, 0.2, 0.1, 0.95, 0.02, 0.02, rho_U=0.867, rho_bar=0.5
+        0.4, 0.35, 0.59, 0.2, 0.1, 0.95, 0.02, 0.02, rho_A=0.867, rho_bar=0.5
     )
-    assert absolute.absolute_U and not absolute.nonempty
+    assert absolute.absolute_A and not absolute.nonempty
     s = war.acceptable_set(0.2, 0.8, 1.0, [0.3, 0.9], 0.5)
     assert s.low.tolist() == [0.2, 1.0] and s.high.tolist() == [0.8, 1.0]
 
@@ -281,8 +281,8 @@ def test_m7_escalation_with_default_partners() -> None:
     ("call", "message"),
     [
         (lambda: war.bargaining_range(1.2, 0.1, 0.1), "p: must be in [0, 1] (got 1.2)"),
-        (lambda: war.bargaining_range(0.5, -0.1, 0.1), "c_U: must be in [0, inf] (got -0.1)"),
-        (lambda: war.bargaining_range(0.5, np.nan, 0.1), "c_U: must be finite (got nan)"),
+        (lambda: war.bargaining_range(0.5, -0.1, 0.1), "c_A: must be in [0, inf] (got -0.1)"),
+        (lambda: war.bargaining_range(0.5, np.nan, 0.1), "c_A: must be finite (got nan)"),
         (
             lambda: war.screen_continuous(0.5, 0.1, "x"),
             "c_bar: must be a number or an array of numbers (got 'x')",
@@ -329,8 +329,8 @@ def test_vectorised_equals_loop(data: st.DataObject) -> None:
         return np.array(data.draw(st.lists(st.floats(lo, hi), min_size=n, max_size=n)))
 
     p, cu, cr, rho = arr(0, 1), arr(0, 0.5), arr(0, 0.5), arr(0.1, 1)
-    vec = war.bargaining_range(p, cu, cr, rho_U=rho)
-    loop = [war.bargaining_range(*a[:3], rho_U=a[3]) for a in zip(p, cu, cr, rho, strict=True)]
+    vec = war.bargaining_range(p, cu, cr, rho_A=rho)
+    loop = [war.bargaining_range(*a[:3], rho_A=a[3]) for a in zip(p, cu, cr, rho, strict=True)]
     _same(vec, loop, ("low", "high", "width", "empty", "midpoint"))
 
     vec = war.indivisible_settlement(p, cu, cr, [0, 0.5, 1], side_payment=cr)
@@ -356,14 +356,14 @@ def test_vectorised_equals_loop(data: st.DataObject) -> None:
     loop = [war.power_shift(*a) for a in zip(p, q, delta, cu, strict=True)]
     _same(vec, loop, ("lhs", "rhs", "margin", "war", "critical_shift"))
 
-    qr, gu, gr, rho_u = arr(0, 1), arr(0, 0.5), arr(0, 0.5), arr(0, 1)
+    qr, gu, gr, rho_a = arr(0, 1), arr(0, 0.5), arr(0, 0.5), arr(0, 1)
     args = (p, q, qr, gu, gr, delta, cu, cr)
-    vec = war.commitment_window(*args, rho_U=rho_u, rho_bar=0.6)
+    vec = war.commitment_window(*args, rho_A=rho_a, rho_bar=0.6)
     loop = [
-        war.commitment_window(*a[:8], rho_U=a[8], rho_bar=0.6)
-        for a in zip(*args, rho_u, strict=True)
+        war.commitment_window(*a[:8], rho_A=a[8], rho_bar=0.6)
+        for a in zip(*args, rho_a, strict=True)
     ]
-    _same(vec, loop, ("low", "high", "nonempty", "bound_U", "bound_R"))
+    _same(vec, loop, ("low", "high", "nonempty", "bound_A", "bound_B"))
 
     a_, extra = arr(0.2, 2), arr(0.1, 3)
     v, d, phi = arr(0, 10), arr(0, 10), arr(0, 1)
@@ -403,4 +403,4 @@ def test_to_frame_has_one_row_per_parameter_combination() -> None:
     r = war.bargaining_range(np.array([0.2, 0.5])[:, None], 0.1, np.array([0.05, 0.1, 0.2]))
     frame = r.to_frame()
     assert frame.shape == (6, 8)
-    np.testing.assert_allclose(frame["width"], frame["c_U"] + frame["c_R"])
+    np.testing.assert_allclose(frame["width"], frame["c_A"] + frame["c_B"])

@@ -13,6 +13,11 @@ from texts import MINIMAL, assert_refused
 GOOD = (
     MINIMAL
     + """\
+  - id: CHN
+    name: China
+    capability: 70
+    positions:
+      T: {position: 35, salience: 40, source: s1}
 war:
   belligerents: [UKR, RUS]
   issue: T
@@ -30,15 +35,43 @@ war:
   front: {states: 20, theta: {value: 0.4, judgement: true}}
   commitment:
     shift: {value: 0.15, judgement: true}
-    gamma_U: {value: 0.15, judgement: true}
-    gamma_R: {value: 0.1, judgement: true}
-    d_U: {value: 0.02, judgement: true}
-    d_R: {value: 0.01, judgement: true}
+    gamma_A: {value: 0.15, judgement: true}
+    gamma_B: {value: 0.1, judgement: true}
+    d_A: {value: 0.02, judgement: true}
+    d_B: {value: 0.01, judgement: true}
   brinkmanship:
     a: {value: 1, judgement: true}
     b: {value: 2, judgement: true}
     partners:
       CHN: {trade_share: {value: 0.338, source: s1}, curtail: {value: 0.5, judgement: true}}
+  parcels:
+    KURSK:
+      owner: RUS
+      holder: UKR
+      area: {value: 1000, source: s1}
+      value: {UKR: {value: 0.02, judgement: true}, RUS: {value: 0.03, judgement: true}}
+    OCC:
+      owner: UKR
+      holder: RUS
+      area: {value: 1000, judgement: true}
+      value: {UKR: {value: 0.0074, judgement: true}, RUS: {value: 0.01, judgement: true}}
+  swap:
+    chip: KURSK
+    recapture: {value: 0.12, judgement: true}
+    cost: {value: 0.002, judgement: true}
+    pressure: {value: 1.0e-6, judgement: true}
+    reputation: {value: 0.5, judgement: true}
+    months: 24
+  mediators:
+    CHN:
+      toward: RUS
+      bias: {value: 0.6, source: s1}
+      leverage: {RUS: {value: 0.03, judgement: true}}
+      decay: {value: 0.98, judgement: true}
+  agreement:
+    guarantees: {value: 0.5, source: s1}
+    dmz: {value: 0, judgement: true}
+    peacekeepers: {value: 0, judgement: true}
 """
 )
 
@@ -122,6 +155,122 @@ CASES = [
         "war.brinkmanship.partners: trade shares sum above 1 (got 1.038)",
     ),
     ("missing_p", ("  p: {value: 0.2, source: s1}\n", ""), "war.p: required field is missing"),
+    # M5 parcels and the swap
+    (
+        "parcel_owner_not_belligerent",
+        ("      owner: RUS\n      holder: UKR", "      owner: CHN\n      holder: UKR"),
+        "war.parcels.KURSK.owner: not one of the belligerents (got 'CHN')",
+    ),
+    (
+        "parcel_negative_area",
+        ("area: {value: 1000, source: s1}", "area: {value: -5, source: s1}"),
+        "war.parcels.KURSK.area: must be in [0, inf] (got -5.0)",
+    ),
+    (
+        "parcel_value_missing_side",
+        (
+            "value: {UKR: {value: 0.02, judgement: true}, RUS: {value: 0.03, judgement: true}}",
+            "value: {UKR: {value: 0.02, judgement: true}}",
+        ),
+        "war.parcels.KURSK.value: missing an entry for belligerent RUS",
+    ),
+    (
+        "parcel_value_text",
+        ("UKR: {value: 0.0074, judgement: true}", "UKR: much"),
+        "war.parcels.OCC.value.UKR: must be a number (got 'much')",
+    ),
+    (
+        "swap_unknown_chip",
+        ("chip: KURSK", "chip: CRIMEA"),
+        "war.swap.chip: unknown parcel (got 'CRIMEA')",
+    ),
+    (
+        "swap_chip_not_held_by_the_other_side",
+        ("      owner: RUS\n      holder: UKR", "      owner: RUS\n      holder: RUS"),
+        "war.swap.chip: must be held by the belligerent that does not own it (got 'KURSK')",
+    ),
+    (
+        "swap_nothing_to_swap_for",
+        ("      owner: UKR\n      holder: RUS", "      owner: UKR\n      holder: UKR"),
+        "war.swap.chip: no parcel of UKR's land held by RUS to swap it for (got 'KURSK')",
+    ),
+    (
+        "swap_hazard_above_one",
+        ("recapture: {value: 0.12", "recapture: {value: 1.2"),
+        "war.swap.recapture: must be in [0, 1] (got 1.2)",
+    ),
+    (
+        "swap_negative_reputation",
+        ("reputation: {value: 0.5", "reputation: {value: -0.5"),
+        "war.swap.reputation: must be in [0, inf] (got -0.5)",
+    ),
+    (
+        "swap_missing_pressure",
+        ("    pressure: {value: 1.0e-6, judgement: true}\n", ""),
+        "war.swap.pressure: required field is missing",
+    ),
+    (
+        "swap_negative_months",
+        ("months: 24", "months: -1"),
+        "war.swap.months: must be an integer >= 0 (got -1)",
+    ),
+    # M6 mediators
+    (
+        "mediator_unknown_actor",
+        ("  mediators:\n    CHN:", "  mediators:\n    XXX:"),
+        "war.mediators.XXX: unknown actor id (got 'XXX')",
+    ),
+    (
+        "mediator_is_a_belligerent",
+        ("  mediators:\n    CHN:", "  mediators:\n    RUS:"),
+        "war.mediators.RUS: a belligerent cannot mediate (got 'RUS')",
+    ),
+    (
+        "mediator_toward_a_third_party",
+        ("toward: RUS", "toward: CHN"),
+        "war.mediators.CHN.toward: not one of the belligerents (got 'CHN')",
+    ),
+    (
+        "mediator_bias_above_one",
+        ("bias: {value: 0.6", "bias: {value: 1.6"),
+        "war.mediators.CHN.bias: must be in [0, 1] (got 1.6)",
+    ),
+    (
+        "mediator_leverage_on_a_third_party",
+        ("leverage: {RUS: {value: 0.03", "leverage: {CHN: {value: 0.03"),
+        "war.mediators.CHN.leverage.CHN: not one of the belligerents (got 'CHN')",
+    ),
+    (
+        "mediator_negative_leverage",
+        ("leverage: {RUS: {value: 0.03", "leverage: {RUS: {value: -0.03"),
+        "war.mediators.CHN.leverage.RUS: must be in [0, inf] (got -0.03)",
+    ),
+    (
+        "mediator_decay_above_one",
+        ("decay: {value: 0.98", "decay: {value: 1.02"),
+        "war.mediators.CHN.decay: must be in [0, 1] (got 1.02)",
+    ),
+    (
+        "mediator_misspelt_field",
+        ("      toward: RUS", "      towards: RUS"),
+        "war.mediators.CHN.towards: unknown field (did you mean 'toward'?)",
+    ),
+    (
+        "mediator_unknown_source",
+        ("bias: {value: 0.6, source: s1}", "bias: {value: 0.6, source: s7}"),
+        "war.mediators.CHN.bias.source: unknown source key (got 's7')",
+    ),
+    # M9 agreement features
+    (
+        "agreement_feature_above_one",
+        ("dmz: {value: 0,", "dmz: {value: 2,"),
+        "war.agreement.dmz: must be in [0, 1] (got 2.0)",
+    ),
+    (
+        "agreement_unknown_feature",
+        ("    peacekeepers: {value: 0", "    peacekeeper: {value: 0"),
+        "war.agreement.peacekeeper: unknown field (did you mean 'peacekeepers'?)",
+    ),
 ]
 
 
@@ -156,6 +305,22 @@ def test_round_trip_keeps_the_war_section() -> None:
     sc = loads(GOOD)
     again = loads(dumps(sc))
     assert again.war == sc.war
+
+
+def test_the_new_war_fields_load_and_are_sourced() -> None:
+    sc = loads(GOOD)
+    w = sc.war
+    assert w is not None and w.swap is not None and w.swap.chip == "KURSK"
+    assert w.parcels["OCC"].value["RUS"].value == 0.01 and w.mediators["CHN"].toward == "RUS"
+    unsourced_ = loads(GOOD.replace("recapture: {value: 0.12, judgement: true}", "recapture: 0.12"))
+    assert [u for u in unsourced(unsourced_) if u.startswith("war")] == ["war.swap.recapture"]
+
+
+def test_restrict_drops_mediators_whose_actor_goes() -> None:
+    sc = loads(GOOD)
+    no_china = sc.model_copy(update={"actors": sc.actors[:2]}).restrict(["T"])
+    assert no_china.war is not None and no_china.war.mediators == {}
+    assert sc.restrict(["T"]).war == sc.war
 
 
 def test_restrict_keeps_the_war_section_only_with_its_issue() -> None:

@@ -40,8 +40,10 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from accord import models
-from accord.analysis.scoring import bootstrap_interval
+from accord.analysis.ensemble import names_with_weight, simplex_lad
+from accord.analysis.scoring import bootstrap_interval, crps_samples
 from accord.datasets.deu import Case
+from accord.models.procedural import ProceduralModel
 from accord.scenario.combine import combine
 
 __all__ = [
@@ -50,15 +52,24 @@ __all__ = [
     "ModelPredictor",
     "Predictor",
     "ProposalPredictor",
+    "Stacked",
     "Tuned",
     "assign_folds",
     "backtest",
     "baselines",
+    "conformal_quantile",
     "default_predictors",
+    "intervals",
 ]
 
 Arr = NDArray[np.float64]
 Prediction = tuple[Arr, list[str]]
+COST_GRID = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
+"""Reference-point costs (share of the scale at salience 0) the back-test chooses among."""
+REFERENCE = "compromise[decision_rules=False]"
+"""The benchmark of the paired comparison: the compromise model as published."""
+LEVEL = 0.9
+"""Nominal coverage of the split-conformal intervals."""
 GROUPS = (("procedure", "COD"), ("procedure", "CNS"), ("rule", "QMV"), ("rule", "unanimity"))
 
 
@@ -91,17 +102,17 @@ class ModelPredictor(Predictor):
         self.name = name or (f"{model}[{opts}]" if opts else model)
         self.description = f"{self.model.summary}; capability {capability}"
         self.capability = capability
+        self._cache: dict[str, tuple[float, str]] = {}  # models never read outcomes
 
     def predict(self, cases: Sequence[Case], folds: NDArray[np.int64]) -> Prediction:
-        values = np.full(len(cases), np.nan)
-        notes: list[str] = []
-        results = self.model.run_many([case.scenario(self.capability) for case in cases])
-        for k, res in enumerate(results):
-            values[k] = res.forecast[0]
+        todo = [case for case in cases if case.id not in self._cache]
+        results = self.model.run_many([case.scenario(self.capability) for case in todo])
+        for case, res in zip(todo, results, strict=True):
             note: list[str] = [] if res.status[0] == "static" else [str(res.status[0])]
             note += [d.message for d in res.diagnostics if d.code not in ("cycle", "not_converged")]
-            notes.append("; ".join(note))
-        return values, notes
+            self._cache[case.id] = (float(res.forecast[0]), "; ".join(note))
+        pairs = [self._cache[case.id] for case in cases]
+        return np.array([p[0] for p in pairs], dtype=float), [p[1] for p in pairs]
 
 
 class ProposalPredictor(ModelPredictor):
@@ -113,9 +124,16 @@ class ProposalPredictor(ModelPredictor):
     """
 
     def __init__(
-        self, model: str, options: Mapping[str, Any] | None = None, *, capability: str = "nice"
+        self,
+        model: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        capability: str = "nice",
+        name: str | None = None,
     ) -> None:
-        super().__init__(model, options, capability=capability, name=f"{model}[by proposal]")
+        super().__init__(
+            model, options, capability=capability, name=name or f"{model}[by proposal]"
+        )
         self.description += "; the issues of one proposal run together"
 
     def predict(self, cases: Sequence[Case], folds: NDArray[np.int64]) -> Prediction:
@@ -189,6 +207,42 @@ class Tuned(Predictor):
         return values, notes
 
 
+class Stacked(Predictor):
+    """A convex combination of base predictors, its weights fitted per fold on the other
+    folds only (:func:`accord.analysis.ensemble.simplex_lad`); predicts out of fold.
+
+    ``fits`` records, per fold, the training cases (by id) and the weights fitted on them.
+    """
+
+    fitted = True
+
+    def __init__(self, name: str, description: str, base: Sequence[Predictor]) -> None:
+        if len({b.name for b in base}) != len(base):
+            raise ValueError("base predictor names must differ")
+        self.name, self.description, self.base = name, description, tuple(base)
+        self.choices: list[str] = []
+        self.fits: dict[int, tuple[frozenset[str], Arr]] = {}
+
+    def predict(self, cases: Sequence[Case], folds: NDArray[np.int64]) -> Prediction:
+        outcomes = np.array([c.outcome for c in cases])
+        preds = np.stack([b.predict(cases, folds)[0] for b in self.base], axis=1)
+        fallback = np.nanmean(preds, axis=1, keepdims=True)
+        preds = np.where(np.isnan(preds), np.where(np.isnan(fallback), 50.0, fallback), preds)
+        values = np.full(len(cases), np.nan)
+        notes = [""] * len(cases)
+        self.choices, self.fits = [], {}
+        names = [b.name for b in self.base]
+        for f in np.unique(folds):
+            train, test = folds != f, folds == f
+            w = simplex_lad(preds[train], outcomes[train])
+            self.fits[int(f)] = (frozenset(c.id for c, t in zip(cases, train, strict=True) if t), w)
+            values[test] = preds[test] @ w
+            self.choices.append(names_with_weight(names, w))
+            for k in np.flatnonzero(test):
+                notes[k] = f"fold {f}: {self.choices[-1]}"
+        return values, notes
+
+
 def _worst_errors(cases: Sequence[Case]) -> Arr:
     lo = np.array([c.scenario().issues[0].scale.min for c in cases])
     hi = np.array([c.scenario().issues[0].scale.max for c in cases])
@@ -200,6 +254,51 @@ def _worst_errors(cases: Sequence[Case]) -> Arr:
 def _scored_errors(values: Arr, outcomes: Arr, worst: Arr) -> Arr:
     out: Arr = np.where(np.isnan(values), worst, np.abs(values - outcomes))
     return out
+
+
+def conformal_quantile(residuals: Arr, level: float = LEVEL) -> float:
+    """Split-conformal half-width: the ``ceil((n + 1) level)``-th smallest ``|residual|``
+    (Vovk et al. 2005; Lei et al. 2018); infinite when there are too few residuals."""
+    r = np.sort(np.abs(residuals[~np.isnan(residuals)]))
+    k = int(np.ceil((r.size + 1) * level))
+    return float(r[k - 1]) if 0 < k <= r.size else float("inf")
+
+
+def intervals(
+    p: Predictor, cases: Sequence[Case], folds: NDArray[np.int64], values: Arr
+) -> tuple[Arr, Arr, Arr]:
+    """Out-of-fold split-conformal intervals and CRPS of one predictor's forecasts.
+
+    For each fold, the residuals ``y - forecast`` of the other folds calibrate the fold:
+    the interval is the forecast plus or minus :func:`conformal_quantile` of them, and the
+    predictive distribution is the forecast plus each of them (its CRPS is scored). A
+    fitted predictor's calibration residuals come from cross-validation inside the other
+    folds, so no outcome of the fold enters its own interval. Returns ``lower``, ``upper``
+    and ``crps`` per case (NaN bounds where the forecast is NaN; CRPS then the worst
+    error). Bounds are clipped to the scale.
+    """
+    y = np.array([c.outcome for c in cases])
+    lo_s = np.array([c.scenario().issues[0].scale.min for c in cases])
+    hi_s = np.array([c.scenario().issues[0].scale.max for c in cases])
+    lower, upper = np.full(len(cases), np.nan), np.full(len(cases), np.nan)
+    crps = _worst_errors(cases).copy()
+    for f in np.unique(folds):
+        train, test = np.flatnonzero(folds != f), np.flatnonzero(folds == f)
+        if p.fitted:
+            sub = [cases[int(k)] for k in train]
+            inner, _ = p.predict(sub, folds[train])
+            resid = y[train] - inner
+        else:
+            resid = y[train] - values[train]
+        resid = resid[~np.isnan(resid)]
+        h = conformal_quantile(resid)
+        ok = test[~np.isnan(values[test])]
+        lower[ok] = np.maximum(values[ok] - h, lo_s[ok])
+        upper[ok] = np.minimum(values[ok] + h, hi_s[ok])
+        if resid.size and ok.size:
+            samples = np.clip(values[ok, None] + resid[None, :], lo_s[ok, None], hi_s[ok, None])
+            crps[ok] = crps_samples(samples, y[ok])
+    return lower, upper, crps
 
 
 def _mean_position(case: Case) -> float:
@@ -251,8 +350,12 @@ def default_predictors(
     options: Mapping[str, Mapping[str, Any]] | None = None,
     *,
     by_proposal: bool = False,
+    stacked: bool = True,
 ) -> list[Predictor]:
-    """Every registered model (or the named ones), one fitted variant, and the baselines.
+    """Every registered model (or the named ones) with its defaults (decision rules bind),
+    each bargaining model also as published (``decision_rules=False``), the fitted
+    variants (capability set, reference-point cost), the baselines and, with ``stacked``,
+    the stacked ensemble of every unfitted predictor defined on all issues.
 
     With ``by_proposal``, also every model that links issues run per proposal
     (:class:`ProposalPredictor`; the exchange model's trades make it the slow one).
@@ -260,21 +363,60 @@ def default_predictors(
     names = list(model_names) if model_names is not None else list(models.available())
     options = options or {}
     out: list[Predictor] = [ModelPredictor(n, options.get(n)) for n in names]
+    for n in names:  # the bargaining models as published: decision rules not applied
+        if not issubclass(models.get(n), ProceduralModel):
+            opts = {**(options.get(n) or {}), "decision_rules": False}
+            out.append(ModelPredictor(n, opts))
     if by_proposal:
         linked = [n for n in names if models.get(n).links_issues]
-        out += [ProposalPredictor(n, options.get(n)) for n in linked]
+        for n in linked:
+            out.append(ProposalPredictor(n, options.get(n)))
+            unbound = {**(options.get(n) or {}), "decision_rules": False}
+            out.append(
+                ProposalPredictor(n, unbound, name=f"{n}[by proposal, decision_rules=False]")
+            )
     if "compromise" in names:
         out.append(
             Tuned(
                 "compromise+cv-capability",
-                "compromise model, capability set (nice/gdp/equal) chosen by cross-validation",
+                "compromise model (decision rules not applied), capability set "
+                "(nice/gdp/equal) chosen by cross-validation",
                 [
-                    ModelPredictor("compromise", capability=cap, name=f"compromise[{cap}]")
+                    ModelPredictor(
+                        "compromise",
+                        {"decision_rules": False},
+                        capability=cap,
+                        name=f"compromise[{cap}]",
+                    )
                     for cap in ("nice", "gdp", "equal")
                 ],
             )
         )
-    return out + baselines()
+    if "costly_compromise" in names:
+        out.append(
+            Tuned(
+                "costly_compromise+cv-cost",
+                "compromise with a costly reference point, cost chosen by cross-validation",
+                [
+                    ModelPredictor(
+                        "costly_compromise", {"cost": g}, name=f"costly_compromise[cost={g:g}]"
+                    )
+                    for g in COST_GRID
+                ],
+            )
+        )
+    out += baselines()
+    base = [p for p in out if not p.fitted and p.domain == "all"]
+    if stacked and len(base) >= 2:
+        out.append(
+            Stacked(
+                "stacked-ensemble",
+                "convex combination of every unfitted predictor above except the status quo, "
+                "weights fitted on the training folds (least absolute error)",
+                base,
+            )
+        )
+    return out
 
 
 def assign_folds(cases: Sequence[Case], k: int = 5, seed: int = 2021) -> NDArray[np.int64]:
@@ -303,18 +445,30 @@ class BacktestResult:
         """The summary as a Markdown table, best mean absolute error first."""
         s = self.summary.sort_values("mae")
         groups = [f"{v}" for _, v in GROUPS]
+        has_ref = "dmae" in s.columns
         head = (
-            "| predictor | N | failed | MAE [95% CI] | median AE [95% CI] | "
-            f"within {self.tolerance:g} | " + " | ".join(f"MAE {g}" for g in groups) + " |"
+            "| predictor | N | failed | MAE [95% CI] | "
+            + (f"ΔMAE vs `{REFERENCE}` [95% CI] | " if has_ref else "")
+            + "median AE [95% CI] | "
+            f"within {self.tolerance:g} | {100 * LEVEL:g}% coverage | CRPS | "
+            + " | ".join(f"MAE {g}" for g in groups)
+            + " |"
         )
-        lines = [head, "|" + "---|" * (6 + len(groups))]
+        lines = [head, "|" + "---|" * (8 + has_ref + len(groups))]
         for name, r in s.iterrows():
             fitted = " (CV)" if r["fitted"] else ""
+            d = (
+                [round(float(r[c]), 2) + 0.0 for c in ("dmae", "dmae_lo", "dmae_hi")]
+                if has_ref
+                else []
+            )
+            delta = f"{d[0]:+.2f} [{d[1]:+.2f}, {d[2]:+.2f}] | " if has_ref else ""
             lines.append(
                 f"| `{name}`{fitted} | {r['n']} | {r['failed']} | "
                 f"{r['mae']:.2f} [{r['mae_lo']:.2f}, {r['mae_hi']:.2f}] | "
-                f"{r['median_ae']:.2f} [{r['median_ae_lo']:.2f}, {r['median_ae_hi']:.2f}] | "
-                f"{100 * r['hit_rate']:.1f}% | "
+                + delta
+                + f"{r['median_ae']:.2f} [{r['median_ae_lo']:.2f}, {r['median_ae_hi']:.2f}] | "
+                f"{100 * r['hit_rate']:.1f}% | {100 * r['coverage']:.1f}% | {r['crps']:.2f} | "
                 + " | ".join(
                     f"{r[f'mae_{g}']:.1f} [{r[f'mae_{g}_lo']:.1f}, {r[f'mae_{g}_hi']:.1f}]"
                     for g in groups
@@ -352,10 +506,22 @@ def backtest(
         }
     )
     frames, rows, choices = [], [], {}
+    predicted = {}
     for p in predictors:
         values, notes = p.predict(cases, fold)
+        if isinstance(p, Tuned | Stacked):
+            choices[p.name] = list(p.choices)
+        predicted[p.name] = (values, notes)
+    ref_errors = (
+        _scored_errors(predicted[REFERENCE][0], outcomes, worst) if REFERENCE in predicted else None
+    )
+    for p in predictors:
+        values, notes = predicted[p.name]
         scored = _scored_errors(values, outcomes, worst)
         mask = has_ref if p.domain == "reference" else np.ones(len(cases), dtype=bool)
+        sel = np.flatnonzero(mask)
+        lower, upper, crps = intervals(p, [cases[int(k)] for k in sel], fold[sel], values[sel])
+        inside = (lower <= outcomes[sel]) & (outcomes[sel] <= upper)
         frames.append(
             meta.assign(
                 predictor=p.name,
@@ -363,7 +529,7 @@ def backtest(
                 abs_error=np.abs(values - outcomes),
                 scored_error=scored,
                 note=notes,
-            )[mask]
+            )[mask].assign(lower=lower, upper=upper, crps=crps)
         )
         e = scored[mask]
         row: dict[str, Any] = {
@@ -376,7 +542,18 @@ def backtest(
             "median_ae": float(np.median(e)),
             "hit_rate": float(np.mean(e <= tolerance)),
             "rmse": float(np.sqrt(np.mean(e**2))),
+            "coverage": float(np.mean(inside)),
+            "crps": float(crps.mean()),
         }
+        row["coverage_lo"], row["coverage_hi"] = bootstrap_interval(
+            inside.astype(float), resamples=resamples, seed=seed
+        )
+        if ref_errors is not None:
+            diff = e - ref_errors[mask]
+            row["dmae"] = float(diff.mean())
+            row["dmae_lo"], row["dmae_hi"] = bootstrap_interval(
+                diff, resamples=resamples, seed=seed
+            )
         for stat, fn in (
             ("mae", lambda a: a.mean(axis=-1)),
             ("median_ae", lambda a: np.median(a, axis=-1)),
@@ -395,8 +572,6 @@ def backtest(
                 else (np.nan, np.nan)
             )
         rows.append(row)
-        if isinstance(p, Tuned):
-            choices[p.name] = list(p.choices)
     predictions = pd.concat(frames, ignore_index=True)
     summary = pd.DataFrame(rows).set_index("predictor")
     return BacktestResult(predictions, summary, folds, seed, resamples, tolerance, choices)

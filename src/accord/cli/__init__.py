@@ -81,6 +81,12 @@ def run(
     sc = load_scenario(scenario)
     names = model or list(registry.available())
     options = parse_sets(set_ or [], names)
+    if not model:  # by default, the models that can forecast this scenario
+        reasons = {n: registry.get(n)(**options.get(n, {})).unavailable(sc) for n in names}
+        skipped = [f"{n} ({why})" for n, why in reasons.items() if why]
+        names = [n for n in names if not reasons[n]]
+        if skipped:
+            err.print("not run here: " + "; ".join(skipped))
     results = run_models(sc, names, options, rounds=rounds, seed=seed)
     if json_ and csv_:
         raise ModelError("choose one of --json and --csv", path="--json/--csv")
@@ -140,7 +146,8 @@ def _print_war_overview(sc: Scenario) -> None:
     u, r = view["belligerents"]
     issue = view["issue"]
     out.print(
-        f"war layer, {u} vs {r} on {issue} (details: accord war range|screen|fight|commit|brink)"
+        f"war layer, {u} vs {r} on {issue} (details: accord war range|screen|fight|commit|brink|"
+        "swap|mediate|durability)"
     )
     low, high = view["range"]
     line = f"  bargaining range (Fearon): {issue} {low:.1f} to {high:.1f}"
@@ -161,6 +168,28 @@ def _print_war_overview(sc: Scenario) -> None:
         )
         out.print(
             f"  commitment window: {u} needs g >= {g_u:.2f}, {r} accepts g <= {g_r:.2f}: {verdict}"
+        )
+    _print_war_overview_m5_m6_m9(view)
+
+
+def _print_war_overview_m5_m6_m9(view: dict[str, Any]) -> None:
+    """Land for land, mediators and durability lines (accord war swap|mediate|durability)."""
+    if "swap" in view:
+        chip, holder, owner, first, bare = view["swap"]
+        never = f"never within the horizon; without {owner}'s reputational cost from month {bare}"
+        text = f"from month {first}" if first >= 0 else never
+        out.print(f"  land for land ({holder} holds {owner}'s {chip}): {text}")
+    if "mediators" in view:
+        u, r = view["belligerents"]
+        parts = []
+        for name, _toward, cred_u, cred_r in view["mediators"]:
+            to = [who for who, ok in ((u, cred_u), (r, cred_r)) if ok]
+            parts.append(f"{name} credible to {' and '.join(to) if to else 'neither side'}")
+        out.print("  mediators (Kydd): " + "; ".join(parts))
+    if "durability" in view:
+        p_relapse, horizon = view["durability"]
+        out.print(
+            f"  agreement on the table (Fortna): P(relapse within {horizon} months) {p_relapse:.2f}"
         )
 
 
@@ -197,11 +226,24 @@ def _print_table(sc: Scenario, results: list[Any]) -> None:
             notes.append(f"{issue.id} as {q.name} ({q.unit}): " + ", ".join(parts))
     for r in results:
         for d in r.diagnostics:
+            if d.code == "decision_rule":
+                continue  # summarised by _print_rules
             notes.append(f"{r.model}{' ' + d.issue if d.issue else ''}: {d.message}")
     if notes:
         out.print("↻ cycle (mean over the cycle)  * no convergence within the rounds  ? undefined")
         for note in notes:
             out.print(f"  {note}")
+    _print_rules(sc, results)
+
+
+def _print_rules(sc: Scenario, results: list[Any]) -> None:
+    from accord.analysis.forecast import rule_summary
+
+    lines = rule_summary(sc, results)
+    if lines:
+        out.print("decision rules (each model's forecast bound to what the rule lets through)")
+        for line in lines:
+            out.print(f"  {line}")
 
 
 @app.command()
@@ -252,7 +294,8 @@ def show(
 
         u, r = sc.war.belligerents
         table = Table(
-            title=f"war: {u} (pie side) vs {r} on issue {sc.war.issue}", title_justify="left"
+            title=f"war: {u} (side A, the pie) vs {r} (side B) on issue {sc.war.issue}",
+            title_justify="left",
         )
         table.add_column("war.", no_wrap=True)
         table.add_column("value", justify="right")
@@ -262,6 +305,20 @@ def show(
             src = ", ".join(val.source) + (" (judgement)" if val.judgement else "")
             table.add_row(path.removeprefix("war."), f"{val.value:g}", src.strip(), val.note or "")
         out.print(table)
+    if sc.reference_class is not None:
+        rc = sc.reference_class
+        kind = ", ".join(
+            f"{k} {v}"
+            for k, v in rc.model_dump(
+                include={"type", "incompatibility", "intensity", "region"}
+            ).items()
+            if v is not None
+        )
+        src = ", ".join(rc.source) + (" (judgement)" if rc.judgement else "")
+        out.print(
+            f"reference class: {kind or 'any war'}, began {rc.start.isoformat()} [{src}]"
+            " (accord baserate --scenario)"
+        )
 
 
 @app.command()
@@ -424,6 +481,10 @@ app.add_typer(backtest_app, name="backtest")
 from accord.cli.war import war_app  # noqa: E402
 
 app.add_typer(war_app, name="war")
+
+from accord.cli.baserate import baserate  # noqa: E402
+
+app.command("baserate")(baserate)
 
 from accord.cli.sweep import discover, results_app, sensitivity, sweep  # noqa: E402
 

@@ -57,20 +57,30 @@ def deu(
         resamples=resamples,
     )
     table = Table(title="DEU III back-test (353 issues; Nice votes)", title_justify="left")
-    for col in ("predictor", "N", "failed", "MAE [95% CI]", "median AE", "within 10"):
+    cols = ("predictor", "N", "failed", "MAE [95% CI]", "ΔMAE vs compromise", "median AE")
+    for col in (*cols, "within 10", "90% coverage", "CRPS"):
         table.add_column(col, justify="left" if col == "predictor" else "right")
     for name, r in result.summary.sort_values("mae").iterrows():
+        delta = r.get("dmae", float("nan"))
         table.add_row(
             f"{name}{' (CV)' if r['fitted'] else ''}",
             str(r["n"]),
             str(r["failed"]),
             f"{r['mae']:.2f} [{r['mae_lo']:.2f}, {r['mae_hi']:.2f}]",
+            "-" if delta != delta else f"{delta:+.2f} [{r['dmae_lo']:+.2f}, {r['dmae_hi']:+.2f}]",
             f"{r['median_ae']:.2f}",
             f"{100 * r['hit_rate']:.1f}%",
+            f"{100 * r['coverage']:.1f}%",
+            f"{r['crps']:.2f}",
         )
     out.print(table)
+    if "dmae" in result.summary.columns:
+        out.print(
+            "ΔMAE: paired bootstrap difference in MAE against the compromise model as published "
+            "(decision_rules=False); negative is better"
+        )
     for name, chosen in result.choices.items():
-        out.print(f"{name}: chosen per fold: {', '.join(chosen)}")
+        out.print(f"{name}: chosen per fold: {'; '.join(chosen)}")
     markdown = result.to_markdown()
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -82,3 +92,77 @@ def deu(
     if readme is not None:
         replace_between_markers(readme, "backtest-deu", markdown)
         err.print(f"updated the back-test table in {readme}")
+
+
+@backtest_app.command("wars")
+@guarded
+def wars(
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 2024,
+    resamples: Annotated[int, typer.Option(help="Bootstrap resamples.", min=100)] = 1000,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the table, CSVs and figures.")
+    ] = None,
+    readme: Annotated[
+        Path | None,
+        typer.Option(help="Also replace the table between <!-- backtest-wars --> markers here."),
+    ] = None,
+) -> None:
+    """UCDP conflict episodes: P(end within 12 months | lasted so far), out of sample."""
+    from accord import scenarios
+    from accord.analysis.baserate import base_rate_for
+    from accord.analysis.war_backtest import war_backtest
+    from accord.report.backtest import replace_between_markers
+    from accord.report.baserate import baserate_figure, reliability_figure
+    from accord.report.save import save_figure
+
+    result = war_backtest(resamples=resamples, seed=seed)
+    table = Table(
+        title="War-termination back-test: P(end within 12 months | lasted d), UCDP episodes",
+        title_justify="left",
+    )
+    for col in (
+        "design",
+        "predictor",
+        "windows",
+        "Brier [95% CI]",
+        "vs constant",
+        "log loss",
+        "IBS",
+        "C",
+    ):
+        table.add_column(col, justify="left" if col in ("design", "predictor") else "right")
+    for r in result.records():
+        name = r["predictor"]
+        table.add_row(
+            str(r["design"]),
+            str(name),
+            str(r["windows"]),
+            f"{r['brier']:.3f} [{r['brier_lo']:.3f}, {r['brier_hi']:.3f}]",
+            "-" if name == "constant" else f"{r['brier_vs_constant']:+.3f}",
+            f"{r['log_loss']:.3f}",
+            f"{r['ibs']:.3f}",
+            f"{r['c_index']:.3f}",
+        )
+    out.print(table)
+    verdicts = [result.verdict(d) for d in result.predictions]
+    for v in verdicts:
+        out.print(v)
+    markdown = result.to_markdown() + "\n" + "\n".join(f"- {v}." for v in verdicts) + "\n"
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "wars.md").write_text(markdown, encoding="utf-8")
+        result.summary.to_csv(out_dir / "wars-summary.csv", float_format="%.17g")
+        for design, preds in result.predictions.items():
+            preds.drop(columns=["s_curve"]).to_csv(
+                out_dir / f"wars-predictions-{design}.csv", index=False, float_format="%.6g"
+            )
+        save_figure(reliability_figure(result), out_dir / "wars-reliability.png")
+        flagship = base_rate_for(scenarios.load(scenarios.DEFAULT))
+        save_figure(baserate_figure(flagship), out_dir / f"baserate-{scenarios.DEFAULT}.png")
+        err.print(
+            f"wrote {out_dir}/wars.md, wars-summary.csv, wars-predictions-*.csv, "
+            f"wars-reliability.png, baserate-{scenarios.DEFAULT}.png"
+        )
+    if readme is not None:
+        replace_between_markers(readme, "backtest-wars", markdown)
+        err.print(f"updated the war back-test table in {readme}")

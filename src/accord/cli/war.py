@@ -1,6 +1,6 @@
 """``accord war``: the war-termination models on a scenario's ``war:`` section.
 
-Every parameter can be set or overridden on the command line (``--p 0.3 --c-u 0.1``);
+Every parameter can be set or overridden on the command line (``--p 0.3 --c-a 0.1``);
 without a scenario argument the flagship scenario is used. ``--plot FILE`` writes a figure
 (.png, .svg, .pdf or .html). Parsing and printing only: the numbers come from
 :mod:`accord.analysis.war` and :mod:`accord.war`.
@@ -8,6 +8,8 @@ without a scenario argument the flagship scenario is used. ``--plot FILE`` write
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,7 +23,8 @@ from accord.scenario.schema import Scenario
 
 war_app = typer.Typer(
     help="War termination: bargaining range, private information, fighting, commitment, "
-    "brinkmanship.",
+    "brinkmanship, land swaps, mediation, durability. Side A is the scenario's first "
+    "belligerent (its share of the issue is the pie), side B the second.",
     no_args_is_help=True,
 )
 
@@ -31,6 +34,9 @@ ScenarioArg = Annotated[
 ]
 PlotOpt = Annotated[
     Path | None, typer.Option("--plot", help="Write a figure: .png, .svg, .pdf or .html.")
+]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print the parameters and results as one JSON object.")
 ]
 
 
@@ -47,8 +53,8 @@ def _header(sc: Scenario, what: str) -> None:
     when = f" (as of {sc.as_of.isoformat()})" if sc.as_of else ""
     pie = ""
     if sc.war is not None:
-        u, r = sc.war.belligerents
-        pie = f"; pie = {u}'s share of issue {sc.war.issue}, opponent {r}"
+        a, b = sc.war.belligerents
+        pie = f"; side A = {a} (the pie is its share of issue {sc.war.issue}), side B = {b}"
     out.print(f"{sc.id}{when}: {what}{pie}")
 
 
@@ -67,6 +73,12 @@ def _params_table(params: dict[str, Any], overridden: set[str], sc: Scenario) ->
             text = f"{v:g}" if isinstance(v, float) else str(v)
         t.add_row(k, text, "command line" if k in overridden else origin.get(k, "default"))
     return t
+
+
+def _origin_text(x: Any) -> str:
+    from accord.analysis.war import origin
+
+    return origin(x) or "-"
 
 
 def _results_table(rows: list[tuple[str, str, str]], title: str = "results") -> Table:
@@ -107,10 +119,81 @@ def _save(fig: Any, path: Path, title: str) -> None:
     err.print(f"wrote {path}")
 
 
-def _notes(*results: Any) -> None:
-    for r in results:
-        for note in r.get("notes", []):
-            out.print(f"note: {note}")
+def _plain(x: Any) -> Any:
+    """A JSON-ready copy: NumPy scalars and arrays as Python numbers and lists; NaN as null,
+    infinities as the strings "inf" and "-inf"."""
+    if isinstance(x, dict):
+        return {str(k): _plain(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_plain(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return [_plain(v) for v in x.tolist()]
+    if isinstance(x, np.generic):
+        x = x.item()
+    if isinstance(x, float):
+        if x != x:
+            return None
+        if x in (float("inf"), float("-inf")):
+            return "inf" if x > 0 else "-inf"
+    return x
+
+
+class _Report:
+    """What a verb prints: tables on the console, or one JSON object with ``--json``.
+
+    The JSON object holds the scenario (id, as-of date), the model, the sides (actor ids
+    of side A and side B), every parameter with its value and origin, the results and the
+    notes.
+    """
+
+    def __init__(self, sc: Scenario, model: str, as_json: bool) -> None:
+        self.sc, self.model, self.as_json = sc, model, as_json
+        self.parameters_: dict[str, dict[str, Any]] = {}
+        self.results: dict[str, Any] = {}
+        self.notes: list[str] = []
+
+    def print(self, obj: Any) -> None:
+        if not self.as_json:
+            out.print(obj)
+
+    def header(self, what: str) -> None:
+        if not self.as_json:
+            _header(self.sc, what)
+
+    def parameters(self, params: dict[str, Any], given: set[str]) -> None:
+        from accord.analysis.war import provenance
+
+        origin = provenance(self.sc)
+        self.parameters_ = {
+            k: {"value": v, "from": "command line" if k in given else origin.get(k, "default")}
+            for k, v in params.items()
+        }
+        self.print(_params_table(params, given, self.sc))
+
+    def note(self, *results: Any) -> None:
+        for r in results:
+            for note in r.get("notes", []):
+                self.notes.append(note)
+                self.print(f"note: {note}")
+
+    def finish(self) -> None:
+        if not self.as_json:
+            return
+        from accord.analysis.war import sides
+
+        a, b = sides(self.sc)
+        payload = {
+            "scenario": {
+                "id": self.sc.id,
+                "as_of": self.sc.as_of and self.sc.as_of.isoformat(),
+            },
+            "model": self.model,
+            "sides": {"A": a, "B": b},
+            "parameters": self.parameters_,
+            "results": self.results,
+            "notes": self.notes,
+        }
+        sys.stdout.write(json.dumps(_plain(payload), indent=2, ensure_ascii=False) + "\n")
 
 
 def _run(inputs: dict[str, Any], overrides: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
@@ -124,13 +207,11 @@ def _run(inputs: dict[str, Any], overrides: dict[str, Any]) -> tuple[dict[str, A
 @guarded
 def range_(
     scenario: ScenarioArg = None,
-    p: Annotated[float | None, _opt("P(the pie side prevails).", "--p")] = None,
-    c_u: Annotated[float | None, _opt("Pie side's cost of war.", "--c-u")] = None,
-    c_r: Annotated[float | None, _opt("Opponent's cost of war.", "--c-r")] = None,
-    rho_u: Annotated[
-        float, _opt("Pie side's utility exponent (1 = risk neutral).", "--rho-u")
-    ] = 1.0,
-    rho_r: Annotated[float, _opt("Opponent's utility exponent.", "--rho-r")] = 1.0,
+    p: Annotated[float | None, _opt("P(side A prevails).", "--p")] = None,
+    c_a: Annotated[float | None, _opt("Side A's cost of war.", "--c-a")] = None,
+    c_b: Annotated[float | None, _opt("Side B's cost of war.", "--c-b")] = None,
+    rho_a: Annotated[float, _opt("Side A's utility exponent (1 = risk neutral).", "--rho-a")] = 1.0,
+    rho_b: Annotated[float, _opt("Side B's utility exponent.", "--rho-b")] = 1.0,
     feasible: Annotated[
         str | None,
         _opt("Only these splits are possible, e.g. '0,1' (indivisibility).", "--feasible"),
@@ -139,10 +220,11 @@ def range_(
         float, _opt("Largest side payment (pie units).", "--side-payment")
     ] = 0.0,
     plot: PlotOpt = None,
+    json_: JsonOpt = False,
 ) -> None:
     """M1 (Fearon 1995): the splits both sides prefer to war."""
     from accord import war
-    from accord.analysis.war import range_inputs, range_sweep
+    from accord.analysis.war import range_inputs, range_sweep, territory_of
 
     _check_plot(plot)
     xs: list[float] = []
@@ -154,20 +236,21 @@ def range_(
                 "expected numbers separated by commas", path="--feasible", value=feasible
             ) from None
     sc = load_scenario(scenario)
-    params, given = _run(range_inputs(sc), {"p": p, "c_U": c_u, "c_R": c_r})
-    r = war.bargaining_range(params["p"], params["c_U"], params["c_R"], rho_U=rho_u, rho_R=rho_r)
-    _header(sc, "bargaining range (Fearon 1995)")
-    out.print(_params_table(params, given, sc))
+    rep = _Report(sc, "bargaining_range", json_)
+    params, given = _run(range_inputs(sc), {"p": p, "c_A": c_a, "c_B": c_b})
+    r = war.bargaining_range(params["p"], params["c_A"], params["c_B"], rho_A=rho_a, rho_B=rho_b)
+    rep.header("bargaining range (Fearon 1995)")
+    rep.parameters(params, given)
     rows = [
-        ("low", _f(r.low), f"the pie side's minimum: {_on_scale(sc, float(r.low))}"),
-        ("high", _f(r.high), f"the opponent's maximum concession: {_on_scale(sc, float(r.high))}"),
-        ("width", _f(r.width), "c_U + c_R under risk neutrality"),
+        ("low", _f(r.low), f"side A's minimum: {_on_scale(sc, float(r.low))}"),
+        ("high", _f(r.high), f"side B's maximum concession: {_on_scale(sc, float(r.high))}"),
+        ("width", _f(r.width), "c_A + c_B under risk neutrality"),
         ("midpoint", _f(r.midpoint), _on_scale(sc, float(r.midpoint))),
         ("empty", str(bool(r.empty)), "no split both prefer to war"),
     ]
     if feasible is not None:
         ind = war.indivisible_settlement(
-            params["p"], params["c_U"], params["c_R"], xs, side_payment=side_payment
+            params["p"], params["c_A"], params["c_B"], xs, side_payment=side_payment
         )
         rows += [
             (
@@ -176,15 +259,25 @@ def range_(
                 f"splits {feasible}, side payment <= {side_payment:g}",
             ),
             ("indivisible: split", _f(ind.split), "feasible split nearest the midpoint"),
-            ("indivisible: transfer", _f(ind.transfer), "payment needed (+: to the pie side)"),
+            ("indivisible: transfer", _f(ind.transfer), "payment needed (+: to side A)"),
             (
                 "indivisible: gap",
                 _f(ind.gap),
                 "distance of the nearest feasible split to the range",
             ),
         ]
-    out.print(_results_table(rows))
-    _notes(r)
+    rep.results.update(
+        {k: r[k] for k in ("low", "high", "width", "midpoint", "empty")},
+        on_scale={k: territory_of(sc, min(max(float(r[k]), 0.0), 1.0))[0] for k in ("low", "high")},
+    )
+    if feasible is not None:
+        rep.results["indivisible"] = {
+            "feasible": xs,
+            "side_payment": side_payment,
+            **{k: ind[k] for k in ("exists", "split", "transfer", "gap")},
+        }
+    rep.print(_results_table(rows))
+    rep.note(r)
     sq = None
     if sc.war is not None and sc.war.issue in sc.issue_ids:
         st = sc.issue(sc.war.issue).status_quo
@@ -193,48 +286,59 @@ def range_(
         inside = float(r.low) * 100 <= sq <= float(r.high) * 100
         where = "inside" if inside else "outside"
         issue = sc.war.issue if sc.war else "T"
-        out.print(f"status quo {issue} {sq:g} is {where} the range")
+        rep.print(f"status quo {issue} {sq:g} is {where} the range")
+        rep.results["status_quo"] = {"value": sq, "inside": inside}
     if plot is not None:
         from accord.report.war import range_figure
 
+        a_id = sc.war.belligerents[0] if sc.war is not None else "side A"
+        issue_id = sc.war.issue if sc.war is not None else "T"
         fig = range_figure(
-            range_sweep(params), params["p"], status_quo=sq, title=f"{sc.id}: bargaining range"
+            range_sweep(params),
+            params["p"],
+            status_quo=sq,
+            side=a_id,
+            issue=issue_id,
+            title=f"{sc.id}: bargaining range",
         )
         _save(fig, plot, f"{sc.id}: bargaining range")
+    rep.finish()
 
 
 @war_app.command("screen")
 @guarded
 def screen(
     scenario: ScenarioArg = None,
-    p: Annotated[float | None, _opt("P(the pie side prevails).", "--p")] = None,
-    c_u: Annotated[float | None, _opt("Offerer's cost of war.", "--c-u")] = None,
-    c_r: Annotated[float | None, _opt("Receiver's cost (two-type model).", "--c-r")] = None,
+    p: Annotated[float | None, _opt("P(side A prevails).", "--p")] = None,
+    c_a: Annotated[float | None, _opt("Offerer's cost of war.", "--c-a")] = None,
+    c_b: Annotated[float | None, _opt("Receiver's cost (two-type model).", "--c-b")] = None,
     c_bar: Annotated[float | None, _opt("Receiver's cost ~ U[0, c_bar].", "--c-bar")] = None,
     p_w: Annotated[float | None, _opt("Offerer's odds against a weak receiver.", "--p-w")] = None,
     p_s: Annotated[float | None, _opt("Offerer's odds against a strong receiver.", "--p-s")] = None,
     mu: Annotated[float | None, _opt("Prior that the receiver is strong.", "--mu")] = None,
+    json_: JsonOpt = False,
 ) -> None:
     """M2 (Fearon 1995; Powell 2004): the risk-return offer and the screening threshold."""
     from accord import war
     from accord.analysis.war import screen_inputs
 
     sc = load_scenario(scenario)
-    over = {"p": p, "c_U": c_u, "c_R": c_r, "c_bar": c_bar, "p_w": p_w, "p_s": p_s, "mu": mu}
+    rep = _Report(sc, "screening", json_)
+    over = {"p": p, "c_A": c_a, "c_B": c_b, "c_bar": c_bar, "p_w": p_w, "p_s": p_s, "mu": mu}
     params, given = _run(screen_inputs(sc), over)
-    cont = war.screen_continuous(params["p"], params["c_U"], params["c_bar"])
+    cont = war.screen_continuous(params["p"], params["c_A"], params["c_bar"])
     two = war.screen_two_types(
-        params["p_w"], params["p_s"], params["c_U"], params["c_R"], params["mu"]
+        params["p_w"], params["p_s"], params["c_A"], params["c_B"], params["mu"]
     )
-    _header(sc, "private information (risk-return and screening)")
-    out.print(_params_table(params, given, sc))
+    rep.header("private information (risk-return and screening)")
+    rep.parameters(params, given)
     rows = [
         (
             "x*",
             _f(cont.x_star),
             f"optimal demand, continuous type: {_on_scale(sc, float(cont.x_star))}",
         ),
-        ("P(war)", _f(cont.p_war), "(c_bar - c_U)/(2 c_bar): the offer is refused"),
+        ("P(war)", _f(cont.p_war), "(c_bar - c_A)/(2 c_bar): the offer is refused"),
         ("mu*", _f(two.mu_star), "two types: risky offer iff mu < mu*"),
         (
             "offer",
@@ -245,8 +349,13 @@ def screen(
     ]
     if bool(cont.capped):
         rows.append(("capped", "True", "the optimal demand hit the whole pie"))
-    out.print(_results_table(rows))
-    _notes(cont, two)
+    rep.results.update(
+        continuous={k: cont[k] for k in ("x_star", "p_war", "expected_utility", "capped")},
+        two_types={k: two[k] for k in ("mu_star", "risky", "offer", "p_war", "expected_utility")},
+    )
+    rep.print(_results_table(rows))
+    rep.note(cont, two)
+    rep.finish()
 
 
 @war_app.command("fight")
@@ -257,21 +366,22 @@ def fight(
     start: Annotated[
         int | None, _opt("Front state now (default: the status quo).", "--start")
     ] = None,
-    theta: Annotated[float | None, _opt("True P(pie side wins a battle).", "--theta")] = None,
-    alpha_u: Annotated[float | None, _opt("Pie side's Beta prior alpha.", "--alpha-u")] = None,
-    beta_u: Annotated[float | None, _opt("Pie side's Beta prior beta.", "--beta-u")] = None,
-    alpha_r: Annotated[float | None, _opt("Opponent's Beta prior alpha.", "--alpha-r")] = None,
-    beta_r: Annotated[float | None, _opt("Opponent's Beta prior beta.", "--beta-r")] = None,
-    c_u: Annotated[float | None, _opt("Pie side's cost of war.", "--c-u")] = None,
-    c_r: Annotated[float | None, _opt("Opponent's cost of war.", "--c-r")] = None,
+    theta: Annotated[float | None, _opt("True P(side A wins a battle).", "--theta")] = None,
+    alpha_a: Annotated[float | None, _opt("Side A's Beta prior alpha.", "--alpha-a")] = None,
+    beta_a: Annotated[float | None, _opt("Side A's Beta prior beta.", "--beta-a")] = None,
+    alpha_b: Annotated[float | None, _opt("Side B's Beta prior alpha.", "--alpha-b")] = None,
+    beta_b: Annotated[float | None, _opt("Side B's Beta prior beta.", "--beta-b")] = None,
+    c_a: Annotated[float | None, _opt("Side A's cost of war.", "--c-a")] = None,
+    c_b: Annotated[float | None, _opt("Side B's cost of war.", "--c-b")] = None,
     max_battles: Annotated[int | None, _opt("Battles simulated at most.", "--max-battles")] = None,
     runs: Annotated[int, _opt("Monte Carlo runs.", "--runs")] = 10_000,
     seed: Annotated[int, _opt("Seed.", "--seed")] = 0,
-    weight: Annotated[float, _opt("Pie side's Nash weight (0.5 = midpoint).", "--weight")] = 0.5,
+    weight: Annotated[float, _opt("Side A's Nash weight (0.5 = midpoint).", "--weight")] = 0.5,
     learn: Annotated[
         bool, typer.Option("--learn/--no-learn", help="Update beliefs by battles.")
     ] = True,
     plot: PlotOpt = None,
+    json_: JsonOpt = False,
 ) -> None:
     """M3 (Wagner 2000; Slantchev 2003): bargaining while fighting, Monte Carlo."""
     from accord import war
@@ -279,26 +389,29 @@ def fight(
 
     _check_plot(plot)
     sc = load_scenario(scenario)
+    rep = _Report(sc, "fight", json_)
     over = {
-        "N": states, "start": start, "theta": theta, "alpha_U": alpha_u, "beta_U": beta_u,
-        "alpha_R": alpha_r, "beta_R": beta_r, "c_U": c_u, "c_R": c_r, "max_battles": max_battles,
+        "N": states, "start": start, "theta": theta, "alpha_A": alpha_a, "beta_A": beta_a,
+        "alpha_B": alpha_b, "beta_B": beta_b, "c_A": c_a, "c_B": c_b, "max_battles": max_battles,
     }  # fmt: skip
     params, given = _run(fight_inputs(sc), over)
     r = war.fight(
-        params["N"], params["start"], params["theta"], params["alpha_U"], params["beta_U"],
-        params["alpha_R"], params["beta_R"], params["c_U"], params["c_R"],
+        params["N"], params["start"], params["theta"], params["alpha_A"], params["beta_A"],
+        params["alpha_B"], params["beta_B"], params["c_A"], params["c_B"],
         runs=runs, max_battles=params["max_battles"], rng=seed, update=learn, weight=weight,
         territory=params["territory"], keep_paths=plot is not None,
     )  # fmt: skip
-    _header(sc, f"bargaining while fighting ({runs:,} runs, seed {seed})")
-    out.print(_params_table(params, given, sc))
+    rep.header(f"bargaining while fighting ({runs:,} runs, seed {seed})")
+    rep.parameters(params, given)
     lo, hi = r.range0
     rows = [
-        ("optimism gap now", _f(r.gap0), "E_U[W] - E_R[W]; settlement iff <= c_U + c_R"),
+        ("optimism gap now", _f(r.gap0), "E_A[W] - E_B[W]; settlement iff <= c_A + c_B"),
         ("settlement range now", f"[{_f(lo)}, {_f(hi)}]", "empty if low > high"),
     ]
+    a_id, b_id = sc.war.belligerents if sc.war is not None else ("side A", "side B")
+    label = {"a_won": f"{a_id} won", "b_won": f"{b_id} won"}
     for name, share in r.p_outcome.items():
-        rows.append((f"P({name})", _f(share), "share of runs"))
+        rows.append((f"P({label.get(name, name)})", _f(share), "share of runs"))
     rows.append(
         (
             "mean battles",
@@ -327,11 +440,25 @@ def fight(
             "settlement, decisive end or the front",
         )
     )
-    out.print(_results_table(rows))
-    _notes(r)
+    rep.results.update(
+        gap0=r.gap0,
+        range0=list(r.range0),
+        p_outcome={label.get(k, k): v for k, v in r.p_outcome.items()},
+        mean_time=r.mean_time,
+        se_time=r.se_time,
+        mean_time_ended=r.mean_time_ended,
+        final_line_quantiles={"10%": fq[0], "50%": fq[1], "90%": fq[2]},
+        runs=runs,
+        seed=seed,
+    )
+    if settled.any():
+        rep.results["settlement_time_quantiles"] = dict(zip(("10%", "50%", "90%"), q, strict=True))
+        rep.results["settlement_line_quantiles"] = dict(zip(("10%", "50%", "90%"), tq, strict=True))
+    rep.print(_results_table(rows))
+    rep.note(r)
     t0, t1 = params["territory"]
     front = t0 + (t1 - t0) * params["start"] / params["N"]
-    out.print(
+    rep.print(
         f"W is the chance the front reaches state {params['N']} ({t1:g}) before 0 ({t0:g}), "
         f"from state {params['start']} ({front:.1f}) now: each side values fighting on by "
         "the war's expected end (Wagner 2000), so a settlement tracks where the war is "
@@ -340,39 +467,35 @@ def fight(
     if plot is not None:
         from accord.report.war import fan_chart
 
-        _save(fan_chart(r, title=f"{sc.id}: front paths"), plot, f"{sc.id}: front paths")
+        sides = sc.war.belligerents if sc.war is not None else ("side A", "side B")
+        fig = fan_chart(r, sides=sides, title=f"{sc.id}: front paths")
+        _save(fig, plot, f"{sc.id}: front paths")
+    rep.finish()
 
 
 @war_app.command("commit")
 @guarded
 def commit(
     scenario: ScenarioArg = None,
-    p: Annotated[float | None, _opt("Pie side's win probability now.", "--p")] = None,
-    q_u0: Annotated[
-        float | None, _opt("Pie side's later odds without guarantees.", "--q-u0")
-    ] = None,
-    q_r0: Annotated[
-        float | None, _opt("Opponent's later odds without guarantees.", "--q-r0")
-    ] = None,
-    gamma_u: Annotated[
-        float | None, _opt("Guarantee's gain to the pie side's q.", "--gamma-u")
-    ] = None,
-    gamma_r: Annotated[
-        float | None, _opt("Guarantee's loss to the opponent's q.", "--gamma-r")
-    ] = None,
+    p: Annotated[float | None, _opt("Side A's win probability now.", "--p")] = None,
+    q_a0: Annotated[float | None, _opt("Side A's later odds without guarantees.", "--q-a0")] = None,
+    q_b0: Annotated[float | None, _opt("Side B's later odds without guarantees.", "--q-b0")] = None,
+    gamma_a: Annotated[float | None, _opt("Guarantee's gain to side A's q.", "--gamma-a")] = None,
+    gamma_b: Annotated[float | None, _opt("Guarantee's loss to side B's q.", "--gamma-b")] = None,
     delta: Annotated[float | None, _opt("Per-period discount factor.", "--delta")] = None,
-    d_u: Annotated[float | None, _opt("Pie side's per-period war cost.", "--d-u")] = None,
-    d_r: Annotated[float | None, _opt("Opponent's per-period war cost.", "--d-r")] = None,
-    rho_u: Annotated[
-        float | None, _opt("Pie side's perceived reneging probability.", "--rho-u")
+    d_a: Annotated[float | None, _opt("Side A's per-period war cost.", "--d-a")] = None,
+    d_b: Annotated[float | None, _opt("Side B's per-period war cost.", "--d-b")] = None,
+    rho_a: Annotated[
+        float | None, _opt("Side A's perceived reneging probability.", "--rho-a")
     ] = None,
-    rho_r: Annotated[
-        float | None, _opt("Opponent's perceived reneging probability.", "--rho-r")
+    rho_b: Annotated[
+        float | None, _opt("Side B's perceived reneging probability.", "--rho-b")
     ] = None,
     rho_bar: Annotated[
         float | None, _opt("Reiter threshold for absolute aims.", "--rho-bar")
     ] = None,
     plot: PlotOpt = None,
+    json_: JsonOpt = False,
 ) -> None:
     """M4 (Powell 2006; Reiter 2009): power shifts, guarantees and the commitment window."""
     from accord import war
@@ -380,48 +503,54 @@ def commit(
 
     _check_plot(plot)
     sc = load_scenario(scenario)
+    rep = _Report(sc, "commitment_window", json_)
     over = {
-        "p": p, "q_U0": q_u0, "q_R0": q_r0, "gamma_U": gamma_u, "gamma_R": gamma_r,
-        "delta": delta, "d_U": d_u, "d_R": d_r, "rho_U": rho_u, "rho_R": rho_r, "rho_bar": rho_bar,
+        "p": p, "q_A0": q_a0, "q_B0": q_b0, "gamma_A": gamma_a, "gamma_B": gamma_b,
+        "delta": delta, "d_A": d_a, "d_B": d_b, "rho_A": rho_a, "rho_B": rho_b, "rho_bar": rho_bar,
     }  # fmt: skip
     params, given = _run(commit_inputs(sc), over)
     w = war.commitment_window(**params)
-    ukr = war.power_shift(params["p"], params["q_U0"], params["delta"], params["d_U"])
-    rus = war.power_shift(1 - params["p"], params["q_R0"], params["delta"], params["d_R"])
-    _header(sc, "commitment problem and guarantees")
-    out.print(_params_table(params, given, sc))
-    u, r_ = sc.war.belligerents if sc.war is not None else ("pie side", "opponent")
+    fight_a = war.power_shift(params["p"], params["q_A0"], params["delta"], params["d_A"])
+    fight_b = war.power_shift(1 - params["p"], params["q_B0"], params["delta"], params["d_B"])
+    rep.header("commitment problem and guarantees")
+    rep.parameters(params, given)
+    u, r_ = sc.war.belligerents if sc.war is not None else ("side A", "side B")
     rows = [
         (
             f"{u} fights now (g = 0)",
-            str(bool(ukr.war)),
-            f"δ(p-q) = {_f(ukr.lhs)} vs (1-δ)(1-p+d) = {_f(ukr.rhs)}",
+            str(bool(fight_a.war)),
+            f"δ(p-q) = {_f(fight_a.lhs)} vs (1-δ)(1-p+d) = {_f(fight_a.rhs)}",
         ),
         (
             f"{r_} fights now (g = 0)",
-            str(bool(rus.war)),
-            f"δ(p-q) = {_f(rus.lhs)} vs (1-δ)(1-p+d) = {_f(rus.rhs)}",
+            str(bool(fight_b.war)),
+            f"δ(p-q) = {_f(fight_b.lhs)} vs (1-δ)(1-p+d) = {_f(fight_b.rhs)}",
         ),
-        (f"{u} needs g >=", _f(w.bound_U), "its no-war condition with guarantees"),
-        (f"{r_} accepts g <=", _f(w.bound_R), "its no-war condition with guarantees"),
+        (f"{u} needs g >=", _f(w.bound_A), "its no-war condition with guarantees"),
+        (f"{r_} accepts g <=", _f(w.bound_B), "its no-war condition with guarantees"),
         (
             "window",
             f"[{_f(w.low)}, {_f(w.high)}]" if w.nonempty else "empty",
             "guarantee strengths both accept",
         ),
     ]
-    if w.absolute_U or w.absolute_R:
+    if w.absolute_A or w.absolute_B:
         rows.append(
             (
                 "absolute aims",
-                f"{u}: {bool(w.absolute_U)}, {r_}: {bool(w.absolute_R)}",
+                f"{u}: {bool(w.absolute_A)}, {r_}: {bool(w.absolute_B)}",
                 "rho > rho_bar (Reiter)",
             )
         )
-    out.print(_results_table(rows))
-    _notes(w)
+    rep.results.update(
+        {k: w[k] for k in ("low", "high", "nonempty", "bound_A", "bound_B")},
+        fights_now={u: bool(fight_a.war), r_: bool(fight_b.war)},
+        absolute_aims={u: bool(w.absolute_A), r_: bool(w.absolute_B)},
+    )
+    rep.print(_results_table(rows))
+    rep.note(w)
     if not w.nonempty:
-        out.print("no guarantee strength satisfies both sides: war persists whatever the split")
+        rep.print("no guarantee strength satisfies both sides: war persists whatever the split")
     if plot is not None:
         from accord.report.war import window_figure
 
@@ -429,6 +558,7 @@ def commit(
             window_curves(params), w, sides=(u, r_), title=f"{sc.id}: commitment window"
         )
         _save(fig, plot, f"{sc.id}: commitment window")
+    rep.finish()
 
 
 @war_app.command("brink")
@@ -448,12 +578,14 @@ def brink(
         float | None, _opt("Cost of catastrophe after use (units of trade).", "--d-use")
     ] = None,
     y: Annotated[float | None, _opt("The escalating side's external trade.", "--y")] = None,
+    json_: JsonOpt = False,
 ) -> None:
     """M7 (Schelling; simplified reading of Powell 2015): power vs risk, and escalation."""
     from accord import war
     from accord.analysis.war import brink_inputs
 
     sc = load_scenario(scenario)
+    rep = _Report(sc, "brinkmanship", json_)
     over = {
         "pi_bar": pi_bar, "a": a, "r_bar": r_bar, "b": b, "V": v, "D": d, "phi_D": phi_d,
         "gain": gain, "r_use": r_use, "D_use": d_use, "Y": y,
@@ -472,13 +604,19 @@ def brink(
         params["D"],
         phi_D=params["phi_D"],
     )
-    _header(sc, "brinkmanship (simplified reading of Powell 2015) and partner repositioning")
-    out.print(_params_table(params, given, sc))
+    rep.header("brinkmanship (simplified reading of Powell 2015) and partner repositioning")
+    rep.parameters(params, given)
     rows = [
         ("k*", _f(k.k_star), "power chosen when resolve favours the challenger"),
         ("k̂(phi_D)", _f(cap.k_star), "power cap when the defender may be more resolute"),
         ("P(prevail), P(catastrophe)", f"{_f(cap.p_prevail)}, {_f(cap.p_catastrophe)}", "at k̂"),
     ]
+    rep.results.update(
+        k_star=k.k_star,
+        k_cap=cap.k_star,
+        p_prevail=cap.p_prevail,
+        p_catastrophe=cap.p_catastrophe,
+    )
     if partners:
         tau = [t for t, _ in partners.values()]
         phi = [f for _, f in partners.values()]
@@ -496,4 +634,344 @@ def brink(
             ),
             ("escalate", str(bool(esc.escalate)), f"gain {params['gain']:g} vs threshold"),
         ]
-    out.print(_results_table(rows))
+        rep.results.update(
+            loss_by_partner=dict(zip(partners, esc.loss_by_partner, strict=True)),
+            E=esc.E,
+            threshold=esc.threshold,
+            escalate=esc.escalate,
+        )
+    rep.print(_results_table(rows))
+    rep.finish()
+
+
+@war_app.command("swap")
+@guarded
+def swap(
+    scenario: ScenarioArg = None,
+    h: Annotated[float | None, _opt("Monthly hazard that the chip is retaken.", "--h")] = None,
+    c: Annotated[float | None, _opt("Chip owner's monthly counter-attack cost.", "--c")] = None,
+    alpha: Annotated[
+        float | None, _opt("Pressure on the chip owner per unit area per month.", "--alpha")
+    ] = None,
+    psi: Annotated[
+        float | None, _opt("Owner's reputational cost of bargaining over its land.", "--psi")
+    ] = None,
+    delta: Annotated[float | None, _opt("Monthly discount factor.", "--delta")] = None,
+    eta: Annotated[
+        float | None, _opt("Decay exponent of the chip's value in its area.", "--eta")
+    ] = None,
+    months: Annotated[int | None, _opt("Horizon in months.", "--months")] = None,
+    plot: PlotOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """M5: land for land. Is a swap of a held parcel for occupied land feasible, month by month?"""
+    from accord.analysis.war import parcels, swap_chip, swap_inputs, swap_table
+
+    _check_plot(plot)
+    sc = load_scenario(scenario)
+    swap_chip(sc)  # a scenario without a swap is refused before anything is printed
+    rep = _Report(sc, "land_swap", json_)
+    over = {
+        "h": h, "c": c, "alpha": alpha, "psi": psi, "delta": delta, "eta": eta, "months": months,
+    }  # fmt: skip
+    params, given = _run(swap_inputs(sc), over)
+    res = swap_table(sc, params)
+    bare = res["without_psi"]
+    a_id, b_id = sc.war.belligerents if sc.war is not None else ("side A", "side B")
+    who = {"A": a_id, "B": b_id}
+    by_name = {p.name: p for p in parcels(sc)}
+    chip = by_name[res["chip"]]
+    holder, owner = who[chip.holder], who[chip.owner]
+    rep.header(f"land for land: {owner}'s {chip.name}, held by {holder}")
+    rep.parameters(params, given)
+    unit = ""
+    if sc.war is not None and sc.war.issue in sc.issue_ids:
+        q = sc.issue(sc.war.issue).quantity
+        unit = f" ({q.unit})" if q is not None else ""
+    pt = Table(title="parcels", title_justify="left")
+    for col in (
+        "parcel",
+        "whose",
+        "held by",
+        f"area{unit}",
+        f"value to {a_id}",
+        f"value to {b_id}",
+    ):
+        pt.add_column(col, justify="left" if col in ("parcel", "whose", "held by") else "right")
+    for p_ in by_name.values():
+        pt.add_row(
+            p_.name,
+            who[p_.owner],
+            who[p_.holder],
+            f"{p_.area:,.0f}",
+            f"{p_.value_A:.4f}",
+            f"{p_.value_B:.4f}",
+        )
+    rep.print(pt)
+    frame = res.to_frame()
+    mt = Table(title="month by month (expected area held, area·(1 - h)^t)", title_justify="left")
+    for col in ("month", f"area{unit}", "R_swap", "U_swap", "feasible", "parcel", "R_swap, ψ = 0"):
+        mt.add_column(col, justify="right")
+    total = len(frame)
+    shown = sorted({0, 1, 2, 3, 6, 9, 12, 18, 24, total - 1} & set(range(total)))
+    for m in shown:
+        row = frame.iloc[m]
+        best = int(row["best"])
+        mt.add_row(
+            f"{m}",
+            f"{row['area']:,.0f}",
+            _f(row["R_swap"], 4),
+            _f(row["U_swap"], 4),
+            str(bool(row["feasible"])),
+            res["candidates"][best] if best >= 0 else "-",
+            _f(bare["R_swap"][m], 4),
+        )
+    rep.print(mt)
+    first, first_bare = res["first_feasible"], bare["first_feasible"]
+    rows = [
+        (
+            "first feasible month",
+            str(first) if first >= 0 else "never",
+            f"within {params['months']} months, with ψ = {params['psi']:g}",
+        ),
+        (
+            "without ψ",
+            str(first_bare) if first_bare >= 0 else "never",
+            f"first feasible month if {owner} bore no reputational cost",
+        ),
+        ("dR_swap/dh", _f(res["dR_dh"], 4), "the chip depreciates as the recapture hazard rises"),
+    ]
+    rep.print(_results_table(rows))
+    rep.results.update(
+        chip=chip.name,
+        holder=holder,
+        owner=owner,
+        candidates=list(res["candidates"]),
+        first_feasible=first,
+        first_feasible_without_psi=first_bare,
+        dR_dh=res["dR_dh"],
+        months=frame.assign(R_swap_without_psi=bare["R_swap"]).to_dict(orient="list"),
+    )
+    if first < 0 and first_bare >= 0:
+        rep.print(
+            f"the reputational cost blocks the swap: without it {holder} and {owner} could agree "
+            f"from month {first_bare} (Peskov-type refusals are ψ > 0)"
+        )
+    if plot is not None:
+        from accord.report.war import swap_figure
+
+        fig = swap_figure(res, sides=(holder, owner), title=sc.id)
+        _save(fig, plot, f"{sc.id}: land for land")
+    rep.finish()
+
+
+@war_app.command("mediate")
+@guarded
+def mediate(
+    scenario: ScenarioArg = None,
+    p: Annotated[float | None, _opt("P(side A prevails).", "--p")] = None,
+    c_a: Annotated[float | None, _opt("Side A's cost of war.", "--c-a")] = None,
+    c_b: Annotated[float | None, _opt("Side B's cost of war.", "--c-b")] = None,
+    p_w: Annotated[float | None, _opt("Side A's odds against a weak B.", "--p-w")] = None,
+    p_s: Annotated[float | None, _opt("Side A's odds against a strong B.", "--p-s")] = None,
+    r_l: Annotated[
+        float | None, _opt("P(opponent resolute) after a low-resolve signal.", "--r-l")
+    ] = None,
+    war_cost: Annotated[
+        float | None, _opt("The mediator's own cost of war (pie units).", "--war-cost")
+    ] = None,
+    p_base: Annotated[float | None, _opt("Favretto: baseline P(settle).", "--p-base")] = None,
+    broker: Annotated[float | None, _opt("Favretto: honest-broker effect.", "--broker")] = None,
+    force: Annotated[float | None, _opt("Favretto: committed-patron effect.", "--force")] = None,
+    kappa: Annotated[float | None, _opt("Favretto: curvature (> 1).", "--kappa")] = None,
+    horizon: Annotated[
+        int | None, _opt("Horizon of the relapse risk, months.", "--horizon")
+    ] = None,
+    plot: PlotOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """M6 (Kydd 2003; Favretto 2009; Beardsley 2008): mediators' credibility, bias, leverage."""
+    from accord.analysis.war import bias_sweep, mediate_inputs, mediation_table
+
+    _check_plot(plot)
+    sc = load_scenario(scenario)
+    rep = _Report(sc, "mediation", json_)
+    over = {
+        "p": p, "c_A": c_a, "c_B": c_b, "p_w": p_w, "p_s": p_s, "r_L": r_l, "war_cost": war_cost,
+        "p_base": p_base, "broker": broker, "force": force, "kappa": kappa, "horizon": horizon,
+    }  # fmt: skip
+    params, given = _run(mediate_inputs(sc), over)
+    table = mediation_table(sc, params)
+    a_id, b_id = sc.war.belligerents if sc.war is not None else ("side A", "side B")
+    rep.header("mediation: credibility (Kydd), bias (Favretto), leverage (Beardsley)")
+    rep.parameters(params, given)
+    meds = sc.war.mediators if sc.war is not None else {}
+    mt = Table(title="mediators", title_justify="left")
+    for col in (
+        "mediator",
+        "bias",
+        "from",
+        "P(settle)",
+        f"credible to {a_id}",
+        f"credible to {b_id}",
+    ):
+        mt.add_column(col, justify="left" if col in ("mediator", "from") else "right")
+    lt = Table(
+        title="leverage (Beardsley): the deal it can buy and its relapse risk", title_justify="left"
+    )
+    for col in (
+        "mediator",
+        "presses",
+        "L0",
+        "decay λ",
+        "deal x",
+        f"P(relapse ≤ {params['horizon']} mo)",
+    ):
+        lt.add_column(col, justify="left" if col in ("mediator", "presses") else "right")
+    for row in table:
+        m = meds[row["mediator"]]
+        toward = f" toward {row['toward']}" if row["toward"] else ""
+        mt.add_row(
+            row["mediator"],
+            f"{row['bias']:g}{toward}",
+            _origin_text(m.bias),
+            _f(row["p_settle"]),
+            str(row[f"credible_{a_id}"]),
+            str(row[f"credible_{b_id}"]),
+        )
+        for who in (a_id, b_id):
+            if row[f"L0_{who}"] > 0:
+                lt.add_row(
+                    row["mediator"],
+                    who,
+                    f"{row[f'L0_{who}']:g}",
+                    f"{row['decay']:g}",
+                    f"{row[f'deal_{who}']:.3f} ({_on_scale(sc, row[f'deal_{who}'])})",
+                    f"{row[f'p_relapse_{who}']:.3f}",
+                )
+    rep.print(mt)
+    rep.print(lt)
+    sweep = bias_sweep(params)
+    natural = next((r["p_relapse_natural"] for r in table if "p_relapse_natural" in r), None)
+    rows = [
+        (
+            "least effective bias",
+            _f(sweep.argmin[0]),
+            f"Favretto's U: P(settle) {float(sweep.p_min[0]):.3f} there, "
+            f"{float(sweep.p_settle[0]):.3f} for an honest broker, "
+            f"{float(sweep.p_settle[-1]):.3f} for a committed patron",
+        ),
+    ]
+    if natural is not None:
+        rows.append(
+            (
+                "P(relapse), natural deal",
+                _f(natural),
+                "a deal inside the range, same horizon: the baseline of the leverage table",
+            )
+        )
+    rep.print(_results_table(rows))
+    rep.print(
+        "credible to X: the mediator's advice that X concede carries information (Kydd: only a "
+        "mediator biased toward X is believed); a deal bought with leverage outside the natural "
+        "range relapses more often as the leverage fades (Beardsley)."
+    )
+    rep.results.update(
+        mediators=table,
+        least_effective_bias=sweep.argmin[0],
+        p_settle_min=sweep.p_min[0],
+        p_relapse_natural=natural,
+    )
+    if plot is not None:
+        from accord.report.war import bias_figure
+
+        fig = bias_figure(sweep, table, title=f"{sc.id}: settlement and mediator bias")
+        _save(fig, plot, f"{sc.id}: mediation")
+    rep.finish()
+
+
+@war_app.command("durability")
+@guarded
+def durability(
+    scenario: ScenarioArg = None,
+    guarantees: Annotated[
+        float | None, _opt("Guarantee strength in [0, 1].", "--guarantees")
+    ] = None,
+    dmz: Annotated[float | None, _opt("Demilitarised zone in [0, 1].", "--dmz")] = None,
+    peacekeepers: Annotated[float | None, _opt("Peacekeepers in [0, 1].", "--peacekeepers")] = None,
+    base_hazard: Annotated[
+        float | None, _opt("lambda_0: relapse hazard per month.", "--base-hazard")
+    ] = None,
+    gap: Annotated[
+        float | None, _opt("Deal's distance outside the natural range (pie).", "--gap")
+    ] = None,
+    l0: Annotated[float | None, _opt("Leverage that bought the deal.", "--l0")] = None,
+    lam: Annotated[float | None, _opt("Monthly decay factor of that leverage.", "--lam")] = None,
+    horizon: Annotated[int | None, _opt("Horizon in months.", "--horizon")] = None,
+    plot: PlotOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """M9 (Fortna 2003): the relapse hazard of the agreement on the table, feature by feature."""
+    from accord.analysis.war import durability_inputs, hazard_curves
+
+    _check_plot(plot)
+    sc = load_scenario(scenario)
+    rep = _Report(sc, "durability", json_)
+    over = {
+        "guarantees": guarantees, "dmz": dmz, "peacekeepers": peacekeepers,
+        "base_hazard": base_hazard, "gap": gap, "L0": l0, "lam": lam, "horizon": horizon,
+    }  # fmt: skip
+    params, given = _run(durability_inputs(sc), over)
+    curves = hazard_curves(params)
+    rep.header("durability of the agreement on the table (Fortna 2003)")
+    rep.parameters(params, given)
+    horizon = int(params["horizon"])
+    checkpoints = [m for m in (12, 60, horizon) if m <= horizon]
+    checkpoints = sorted(set(checkpoints))
+    t = Table(title="P(relapse within ... months)", title_justify="left")
+    t.add_column("agreement")
+    for m in checkpoints:
+        t.add_column(f"{m}", justify="right")
+    t.add_column("hazard factor", justify="right")
+    labels = {
+        "agreement": "as on the table",
+        "none": "no features",
+        "guarantees": "guarantees only (full)",
+        "dmz": "demilitarised zone only (full)",
+        "peacekeepers": "peacekeepers only (full)",
+        "all": "all three (full)",
+    }
+    for name, res in curves.items():
+        s = np.asarray(res["survival"])
+        factor = np.asarray(res["hazard"])[0] / np.asarray(curves["none"]["hazard"])[0]
+        t.add_row(labels[name], *(f"{1 - s[m]:.3f}" for m in checkpoints), f"{factor:.3f}")
+    rep.print(t)
+    agreed = curves["agreement"]
+    rows = [
+        (
+            "P(relapse)",
+            _f(agreed["p_relapse"]),
+            f"within {horizon} months of the agreement as on the table",
+        ),
+        (
+            "hazard now",
+            _f(np.asarray(agreed["hazard"])[0] if horizon else params["base_hazard"], 5),
+            "per month: λ0·exp(-β·features)·leverage term",
+        ),
+    ]
+    rep.print(_results_table(rows))
+    rep.results.update(
+        {
+            name: {
+                "p_relapse": res["p_relapse"],
+                "p_relapse_at": {str(m): 1 - float(res["survival"][m]) for m in checkpoints},
+            }
+            for name, res in curves.items()
+        }
+    )
+    if plot is not None:
+        from accord.report.war import hazard_figure
+
+        fig = hazard_figure(curves, title=f"{sc.id}: relapse hazard of the agreement")
+        _save(fig, plot, f"{sc.id}: durability")
+    rep.finish()

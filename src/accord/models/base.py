@@ -22,7 +22,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from accord.errors import ModelError, format_path
 from accord.scenario.schema import Scenario
@@ -45,9 +45,20 @@ Status = Literal["static", "converged", "cycle", "max_rounds", "undefined"]
 
 
 class Options(BaseModel):
-    """Base class of every model's options: typed, frozen, unknown names refused."""
+    """Base class of every model's options: typed, frozen, unknown names refused.
+
+    ``decision_rules`` (every model, on by default): bind the forecast to what the
+    issue's decision rule lets through (:mod:`accord.models.rules`) where the scenario
+    declares a rule.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    decision_rules: bool = Field(
+        default=True,
+        description="bind forecasts to the outcomes the issue's decision rule lets through "
+        "(veto players, unanimity, voting quotas, veto players' red lines)",
+    )
 
 
 @dataclass(frozen=True)
@@ -155,8 +166,10 @@ class ModelResult:
         return float(self.forecast[self.issue_ids.index(issue)])
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per issue: the forecast and how the run ended."""
-        return pd.DataFrame(
+        """One row per issue: the forecast and how the run ended; where a decision rule
+        bound the forecast, also the forecast without it (``unbound``) and the rule's
+        acceptable set (``acceptable_lo``, ``acceptable_hi``)."""
+        frame = pd.DataFrame(
             {
                 "model": self.model,
                 "forecast": self.forecast,
@@ -164,6 +177,17 @@ class ModelResult:
             },
             index=pd.Index(self.issue_ids, name="issue"),
         )
+        records = self.extra.get("decision_rule")
+        if records:
+            for column, key in (
+                ("unbound", "unbound"),
+                ("acceptable_lo", "lo"),
+                ("acceptable_hi", "hi"),
+            ):
+                frame[column] = [
+                    records[i][key] if i in records else math.nan for i in self.issue_ids
+                ]
+        return frame
 
     def trajectory_frame(self) -> pd.DataFrame:
         """Long table of positions: round, actor, issue, position."""
@@ -264,6 +288,10 @@ class Model(ABC):
         self, scenario: Scenario, *, rng: np.random.Generator | int | None = None
     ) -> ModelResult:
         """Run the model on a scenario."""
+
+    def unavailable(self, scenario: Scenario) -> str | None:
+        """Why the model cannot forecast this scenario at all (``None``: it can)."""
+        return None
 
     def run_many(
         self, scenarios: Sequence[Scenario], *, rng: np.random.Generator | int | None = None

@@ -16,6 +16,11 @@ Where no actor has positive weight on an issue the weighted mean is undefined: b
 the unweighted mean of the positions is used and the result says so; with
 ``if_no_weight="undefined"`` the forecast is NaN.
 
+Decision rules (option ``decision_rules``, on by default): where an issue declares a rule,
+the weighted mean is a constraint-free compromise and is then moved to the nearest outcome
+the rule lets through (:func:`accord.models.rules.bind`; the unbound forecast and the
+shift are in ``extra["decision_rule"]`` and a ``decision_rule`` diagnostic).
+
 References
 ----------
 * Stokman, F. N. & Van Oosten, R. (1994). The exchange of voting positions. In Bueno de
@@ -33,6 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from accord.models.base import Diagnostic, Model, ModelResult, Options, Status
+from accord.models.rules import bind
 from accord.scenario.schema import Scenario
 
 __all__ = ["Compromise", "CompromiseOptions", "weighted_mean"]
@@ -84,7 +90,7 @@ class Compromise(Model):
                 diagnostics.append(Diagnostic("no_weight", message, iid))
             else:
                 status.append("static")
-        return ModelResult(
+        result = ModelResult(
             model=self.name,
             scenario_id=scenario.id,
             options=self.options.model_dump(),
@@ -94,3 +100,4 @@ class Compromise(Model):
             status=tuple(status),
             diagnostics=tuple(diagnostics),
         )
+        return bind(result, scenario, enabled=self.options.decision_rules)

@@ -76,6 +76,12 @@ reproducing its published 10-round EC trajectory; ``scholz_paper`` follows the p
 equations. Every point where they differ is an option of its own, so either preset can be
 changed one switch at a time.
 
+Decision rules (option ``decision_rules``, on by default): where an issue declares a rule,
+the rounds run unconstrained (challenges need no vote) and the final forecast is bound to
+what the rule lets through, as a constraint on the adopted outcome
+(:func:`accord.models.rules.bind`; the unbound forecast and the shift are in
+``extra["decision_rule"]`` and a ``decision_rule`` diagnostic).
+
 References
 ----------
 * Scholz, J. B., Calbert, G. J. & Smith, G. A. (2011). Unravelling Bueno De Mesquita's
@@ -108,6 +114,7 @@ from accord.models.base import (
     Status,
 )
 from accord.models.compromise import weighted_mean
+from accord.models.rules import bind
 from accord.scenario.schema import Scenario, ScenarioArrays
 
 __all__ = ["EUM", "PRESETS", "EUMOptions", "EUMPath", "eum_path"]
@@ -570,7 +577,11 @@ class EUM(Model):
             for b, (i, k) in enumerate(members):
                 paths[i][k] = batch.row(b)
         return [
-            self._assemble(sc, a, [p for p in ps if p is not None])
+            bind(
+                self._assemble(sc, a, [p for p in ps if p is not None]),
+                sc,
+                enabled=self.options.decision_rules,
+            )
             for sc, a, ps in zip(scenarios, arrays, paths, strict=True)
         ]
 

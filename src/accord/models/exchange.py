@@ -107,6 +107,12 @@ by up to 4.7. Where they part:
 * decide drops actor-issue rows with salience 0 and fails on zero power; here actors
   with zero capability x salience on an issue take no part in trades on it.
 
+Decision rules (option ``decision_rules``, on by default): where an issue declares a rule,
+vote trades run unconstrained by the rule but never take a supplier's vote beyond its red
+line (``acceptable`` in its stance); the final NBS is then bound to what the rule lets
+through (:func:`accord.models.rules.bind`; the unbound forecast and the shift are in
+``extra["decision_rule"]`` and a ``decision_rule`` diagnostic).
+
 References
 ----------
 * Stokman, F. N. & Van Oosten, R. (1994). The exchange of voting positions: an
@@ -140,6 +146,7 @@ from accord.models.base import (
     Status,
     as_generator,
 )
+from accord.models.rules import bind
 from accord.scenario.schema import Scenario, ScenarioArrays
 
 __all__ = ["Candidates", "Exchange", "ExchangeOptions", "candidates", "nbs", "trades_frame"]
@@ -270,9 +277,13 @@ class _Round:
         rate: Arr,
         s: Arr,
         view: Literal["decide", "current"],
+        red: tuple[Arr, Arr] | None = None,
     ) -> None:
         i, j, p, q = cand.i, cand.j, cand.p, cand.q
         k, n = len(cand), x.shape[0]
+        # red lines of each supplier on its supply issue (0-100 scale)
+        self.red_i = None if red is None else (red[0][i, q], red[1][i, q])
+        self.red_j = None if red is None else (red[0][j, p], red[1][j, p])
         self.c, self.x, self.w, self.total, self.rate = cand, x, w, total, rate
         self.view = view
         self.x_ip, self.x_jq = x[i, p], x[j, q]  # demand positions (round start)
@@ -289,14 +300,24 @@ class _Round:
         self.move_i, self.move_j = np.zeros(k), np.zeros(k)
         self.d_p, self.g_i, self.g_j = np.zeros(k), np.zeros(k), np.zeros(k)
 
-    def _valid(self, move: Arr, sup: Arr, prev: Arr, first: Arr) -> NDArray[np.bool_]:
-        """decide's ``is_move_valid``: a real move, on the scale, in the first direction."""
+    def _valid(
+        self,
+        move: Arr,
+        sup: Arr,
+        prev: Arr,
+        first: Arr,
+        red: tuple[Arr, Arr] | None = None,
+    ) -> NDArray[np.bool_]:
+        """decide's ``is_move_valid``: a real move, on the scale, in the first direction;
+        and (added here) no vote beyond the supplier's red line."""
         a = np.abs(move)
         new = sup + move
         top = 100 + _SLACK
         ok: NDArray[np.bool_] = (
             (a > _EPS) & (a <= top) & (new >= -_SLACK) & (new <= top) & (np.sign(move) == first)
         )
+        if red is not None:
+            ok &= (new >= red[0] - _SLACK) & (new <= red[1] + _SLACK)
         if self.view == "decide":
             ok &= prev + move <= top  # decide sums the (signed) moves it ever proposed
         return ok
@@ -315,6 +336,8 @@ class _Round:
             sup_i, sup_j = y[i, q], y[j, p]
             nbs_q, nbs_p = outcome[q], outcome[p]
             self.sup_i[idx], self.sup_j[idx] = sup_i, sup_j
+        red_i = None if self.red_i is None else (self.red_i[0][idx], self.red_i[1][idx])
+        red_j = None if self.red_j is None else (self.red_j[0][idx], self.red_j[1][idx])
         sgn_i = np.where(sup_i > x_jq, -1.0, 1.0)
         sgn_j = np.where(sup_j > x_ip, -1.0, 1.0)
         dist_i, dist_j = np.abs(x_jq - sup_i), np.abs(x_ip - sup_j)
@@ -328,8 +351,8 @@ class _Round:
             abs_i = np.minimum(d_p * rate * tot_q / w_iq, dist_i)
             abs_j = np.minimum(d_p * tot_p / w_jp, dist_j)
             ok = (
-                self._valid(sgn_i * abs_i, sup_i, prev_i, first_i)
-                & self._valid(sgn_j * abs_j, sup_j, prev_j, first_j)
+                self._valid(sgn_i * abs_i, sup_i, prev_i, first_i, red_i)
+                & self._valid(sgn_j * abs_j, sup_j, prev_j, first_j, red_j)
                 & (g >= _EPS)
             )
         # neither NBS may shift past the demanding partner's position
@@ -348,8 +371,8 @@ class _Round:
         move_j = sgn_j * np.where(np.abs(abs_j - dist_j) <= _SLACK, dist_j, abs_j)
         g_i = d_p * (self.s_ip[idx] - rate * self.s_iq[idx])
         g_j = d_p * (rate * self.s_jq[idx] - self.s_jp[idx])
-        ok &= self._valid(move_i, sup_i, prev_i, first_i)
-        ok &= self._valid(move_j, sup_j, prev_j, first_j)
+        ok &= self._valid(move_i, sup_i, prev_i, first_i, red_i)
+        ok &= self._valid(move_j, sup_j, prev_j, first_j, red_j)
         ok &= (g_i >= 0) & (g_j >= 0) & (0.5 * (g_i + g_j) > _EPS)
         self.d_p[idx], self.g_i[idx], self.g_j[idx] = d_p, g_i, g_j
         self.move_i[idx], self.move_j[idx] = move_i, move_j
@@ -398,6 +421,26 @@ class _Round:
         delta = np.where(supplier == actor, 0.0, self.w[actor, issue] * (new - base))
         self.other[idx, side] += delta
         self.seen[idx, side, actor] = new
+
+
+def _red_lines(a: ScenarioArrays, scenario: Scenario) -> tuple[Arr, Arr] | None:
+    """Every actor's acceptable range per issue on the 0-100 scale (``None``: no red lines)."""
+    n, m = a.position.shape
+    lo, hi = np.full((n, m), -np.inf), np.full((n, m), np.inf)
+    found = False
+    for i, actor in enumerate(scenario.actors):
+        for k, iid in enumerate(a.issue_ids):
+            stance = actor.positions.get(iid)
+            red = stance.acceptable if stance is not None else None
+            if red is None:
+                continue
+            found = True
+            width = a.scale_max[k] - a.scale_min[k]
+            if red.min is not None:
+                lo[i, k] = (red.min - a.scale_min[k]) / width * 100.0
+            if red.max is not None:
+                hi[i, k] = (red.max - a.scale_min[k]) / width * 100.0
+    return (lo, hi) if found else None
 
 
 class Exchange(Model):
@@ -476,6 +519,7 @@ class Exchange(Model):
             )
             diagnostics.append(Diagnostic("no_exchange", why + "; the forecast is the NBS"))
 
+        red = _red_lines(a, scenario)
         xs = [x0.copy()]
         votes: list[Arr] = []
         pref_nbs = [outcome_of(x0)]
@@ -488,7 +532,7 @@ class Exchange(Model):
         rounds = opts.rounds if trades_possible else 0
         for t in range(1, rounds + 1):
             outcome = pref_nbs[-1]
-            y, n_cand, made = self._round(t, x, outcome, w, total, a, usable, gen, events)
+            y, n_cand, made = self._round(t, x, outcome, w, total, a, usable, gen, events, red)
             counts.append(n_cand)
             realised_counts.append(made)
             votes.append(y)
@@ -535,7 +579,7 @@ class Exchange(Model):
             "candidates": tuple(counts),
             "realised": tuple(realised_counts),
         }
-        return ModelResult(
+        result = ModelResult(
             model=self.name,
             scenario_id=scenario.id,
             options=opts.model_dump(),
@@ -550,6 +594,7 @@ class Exchange(Model):
             extra=extra,
             seed=seed,
         )
+        return bind(result, scenario, enabled=opts.decision_rules)
 
     def _round(
         self,
@@ -562,6 +607,7 @@ class Exchange(Model):
         usable: NDArray[np.bool_],
         gen: np.random.Generator,
         events: list[Event],
+        red: tuple[Arr, Arr] | None = None,
     ) -> tuple[Arr, int, int]:
         """One round: returns the voting positions, the candidate count and the trades made."""
         opts = self.options
@@ -582,7 +628,7 @@ class Exchange(Model):
             lo_rate = s_jp / s_jq  # j gains nothing
             frac = opts.randomness * z
             rate = np.where(u < 0.5, rate + frac * (hi_rate - rate), rate - frac * (rate - lo_rate))
-        rnd = _Round(cand, x, w, total, rate, s, opts.nbs_view)
+        rnd = _Round(cand, x, w, total, rate, s, opts.nbs_view, red)
         out = outcome.copy()
         ok = rnd.evaluate(np.arange(k, dtype=np.intp), y, out)
         live = ok.copy()

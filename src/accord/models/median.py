@@ -19,6 +19,12 @@ its upper end.
 actors' positions under linear-loss utilities and returns the (weak) Condorcet winner;
 where several positions tie, ``tie`` chooses among them.
 
+Decision rules (option ``decision_rules``, on by default): where an issue declares a rule,
+the median is moved to the nearest outcome the rule lets through (with a quota rule this
+is the pivot nearest the median, Krehbiel 1998) (:func:`accord.models.rules.bind`; the
+unbound forecast and the shift are in ``extra["decision_rule"]`` and a ``decision_rule``
+diagnostic).
+
 References
 ----------
 * Black, D. (1948). On the rationale of group decision-making. *J. Political Economy*
@@ -36,6 +42,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from accord.models.base import Diagnostic, Model, ModelResult, Options, Status
+from accord.models.rules import bind
 from accord.scenario.schema import Scenario, ScenarioArrays
 
 __all__ = ["Median", "MedianOptions", "condorcet_winners", "weighted_median"]
@@ -148,7 +155,7 @@ class Median(Model):
                 )
                 forecast[k] = float(pick)
             status.append("static")
-        return ModelResult(
+        result = ModelResult(
             model=self.name,
             scenario_id=scenario.id,
             options=self.options.model_dump(),
@@ -158,3 +165,4 @@ class Median(Model):
             status=tuple(status),
             diagnostics=tuple(diagnostics),
         )
+        return bind(result, scenario, enabled=self.options.decision_rules)

@@ -88,6 +88,12 @@ likely the risk attitudes are undefined and everyone is risk-neutral; an actor w
 salience everywhere in a space is indifferent (distance 0); each case is a
 :class:`~accord.models.base.Diagnostic`.
 
+Decision rules (option ``decision_rules``, on by default): where an issue declares a rule,
+the bargaining runs unconstrained and the final forecast is bound to what the rule lets
+through, as a constraint on the adopted outcome (:func:`accord.models.rules.bind`; the
+unbound forecast and the shift are in ``extra["decision_rule"]`` and a ``decision_rule``
+diagnostic).
+
 References
 ----------
 * KAPSARC, *KTAB: KAPSARC Toolkit for Behavioral Analysis*, source
@@ -120,6 +126,7 @@ from accord.models.base import (
     Status,
     as_generator,
 )
+from accord.models.rules import bind
 from accord.models.smp_batch import batchable, smp_paths
 from accord.models.smp_core import (
     VIEWS,
@@ -167,7 +174,7 @@ class SMPOptions(Options):
 
     def config(self) -> SMPConfig:
         return SMPConfig(
-            **self.model_dump(exclude={"forecast", "events", "min_delta_ratio"}),
+            **self.model_dump(exclude={"forecast", "events", "min_delta_ratio", "decision_rules"}),
             min_delta_ratio=self.min_delta_ratio,
         )
 
@@ -628,7 +635,7 @@ class SMP(Model):
                 risk[steps:, members, k] = path.risk[-1]
                 fpath[:steps, k] = exp[:, d_]
                 fpath[steps:, k] = exp[-1, d_]
-        return ModelResult(
+        result = ModelResult(
             model=self.name,
             scenario_id=scenario.id,
             options=opts.model_dump(),
@@ -651,6 +658,7 @@ class SMP(Model):
             ),
             seed=seed,
         )
+        return bind(result, scenario, enabled=opts.decision_rules)
 
     @staticmethod
     def _degenerate(

@@ -1,4 +1,6 @@
-"""Figures for the war models: bargaining range, front-path fan chart, commitment window."""
+"""Figures for the war models: bargaining range, front-path fan chart, commitment window,
+land-swap feasibility over months (M5), settlement probability against mediator bias (M6)
+and relapse hazard curves (M9)."""
 
 from __future__ import annotations
 
@@ -13,16 +15,30 @@ from accord.war._common import WarResult
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["fan_chart", "range_figure", "window_figure"]
+__all__ = [
+    "bias_figure",
+    "fan_chart",
+    "hazard_figure",
+    "range_figure",
+    "swap_figure",
+    "window_figure",
+]
 
 
 def range_figure(
-    sweep: WarResult, p: float, *, status_quo: float | None = None, title: str = ""
+    sweep: WarResult,
+    p: float,
+    *,
+    status_quo: float | None = None,
+    side: str = "side A",
+    issue: str = "T",
+    title: str = "",
 ) -> Figure:
     """The bargaining range [low, high] against p (a band), the scenario's p marked.
 
     ``sweep`` is :func:`accord.war.bargaining_range` over a grid of p; the axes are in pie
-    units scaled to 0-100 (the territory scale T = 100·x).
+    units scaled to 0-100 (side A's share of the issue, e.g. territory T = 100·x); ``side``
+    names side A (the scenario's first belligerent) on the axes.
     """
     ps = np.asarray(sweep["p"]) * 100
     low = np.clip(np.asarray(sweep["low"]), 0, 1) * 100
@@ -42,8 +58,8 @@ def range_figure(
     )
     if status_quo is not None:
         ax.axhline(status_quo, color="C2", ls="--", lw=1, label=f"status quo {status_quo:g}")
-    ax.set_xlabel("p: Ukraine's expected share from fighting (×100)")
-    ax.set_ylabel("Ukraine's share of the issue (T)")
+    ax.set_xlabel(f"p: {side}'s expected share from fighting (×100)")
+    ax.set_ylabel(f"{side}'s share of the issue ({issue})")
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)
     ax.grid(alpha=0.3)
@@ -53,9 +69,17 @@ def range_figure(
     return fig
 
 
-def fan_chart(result: WarResult, *, samples: int = 12, title: str = "") -> Figure:
+def fan_chart(
+    result: WarResult,
+    *,
+    samples: int = 12,
+    sides: tuple[str, str] = ("side A", "side B"),
+    title: str = "",
+) -> Figure:
     """Front paths of :func:`accord.war.fight` on the territory scale: median, 50% and 90%
-    bands over battles, a few sample paths, and the distribution of final lines."""
+    bands over battles, a few sample paths, and the distribution of final lines.
+
+    ``sides`` names side A and side B (the scenario's belligerents) in the title."""
     paths = result["paths"]
     if paths is None:
         raise AccordError("the fan chart needs front paths: run fight with keep_paths=True")
@@ -84,8 +108,8 @@ def fan_chart(result: WarResult, *, samples: int = 12, title: str = "") -> Figur
     p = result["p_outcome"]
     ax.set_title(
         (title + "\n" if title else "")
-        + f"settled {p['settled']:.0%}, Ukraine won {p['ukraine_won']:.0%}, "
-        f"Russia won {p['russia_won']:.0%}, still fighting {p['fighting']:.0%}",
+        + f"settled {p['settled']:.0%}, {sides[0]} won {p['a_won']:.0%}, "
+        f"{sides[1]} won {p['b_won']:.0%}, still fighting {p['fighting']:.0%}",
         fontsize=9,
     )
     return fig
@@ -95,12 +119,12 @@ def window_figure(
     curves: WarResult,
     window: WarResult,
     *,
-    sides: tuple[str, str] = ("Ukraine", "Russia"),
+    sides: tuple[str, str] = ("side A", "side B"),
     title: str = "",
 ) -> Figure:
     """Each side's no-war margin over guarantee strength g; the commitment window shaded."""
     g = np.asarray(curves["g"])
-    mu, mr = np.asarray(curves["margin_U"]), np.asarray(curves["margin_R"])
+    mu, mr = np.asarray(curves["margin_A"]), np.asarray(curves["margin_B"])
     fig = new_figure(7.0, 4.5)
     ax = fig.add_subplot()
     ax.plot(g, mu, label=f"{sides[0]} keeps the peace above 0")
@@ -118,4 +142,118 @@ def window_figure(
     ax.legend(loc="best", fontsize=8)
     if title:
         ax.set_title(title)
+    return fig
+
+
+def swap_figure(
+    swap: WarResult, *, sides: tuple[str, str] = ("side A", "side B"), title: str = ""
+) -> Figure:
+    """The land-for-land swap over months: the chip owner's R_swap against what each
+    candidate parcel is worth to it, the chip holder's U_swap against what each is worth to
+    it; months in which some parcel meets both are shaded.
+
+    ``swap`` is :func:`accord.war.land_swap` (optionally with ``without_psi``, drawn dashed);
+    ``sides`` = (chip holder, chip owner) actor ids for the labels.
+    """
+    t = np.asarray(swap["month"])
+    names = swap["candidates"]
+    values = swap["candidate_values"]
+    holder, owner = sides
+    fig = new_figure(9.0, 4.5)
+    left, right = fig.subplots(1, 2, sharex=True)
+    left.plot(t, swap["R_swap"], color="C3", lw=2, label=f"R_swap: most {owner} pays")
+    if "without_psi" in swap:
+        left.plot(
+            t, swap["without_psi"]["R_swap"], color="C3", ls="--", lw=1, label="R_swap with ψ = 0"
+        )
+    right.plot(t, swap["U_swap"], color="C0", lw=2, label=f"U_swap: least {holder} takes")
+    for k, name in enumerate(names):
+        left.axhline(
+            values["owner"][k], color=f"C{k + 4}", lw=1, ls=":", label=f"{name} to {owner}"
+        )
+        right.axhline(
+            values["holder"][k], color=f"C{k + 4}", lw=1, ls=":", label=f"{name} to {holder}"
+        )
+    ok = np.asarray(swap["feasible"], dtype=bool)
+    for ax in (left, right):
+        for month in t[ok]:
+            ax.axvspan(month - 0.5, month + 0.5, color="C2", alpha=0.15, lw=0)
+        ax.set_xlabel("months from now")
+        ax.grid(alpha=0.3)
+        ax.legend(loc="best", fontsize=7)
+    left.set_ylabel("pie units")
+    left.set_title(f"{owner} gives up a parcel worth ≤ R_swap", fontsize=9)
+    right.set_title(f"{holder} takes a parcel worth ≥ U_swap", fontsize=9)
+    first = swap["first_feasible"]
+    verdict = f"feasible from month {first}" if first >= 0 else "never feasible on this horizon"
+    fig.suptitle((title + ": " if title else "") + f"swap of {swap['chip']} {verdict}", fontsize=10)
+    return fig
+
+
+def bias_figure(
+    sweep: WarResult, mediators: list[dict[str, object]] | None = None, *, title: str = ""
+) -> Figure:
+    """P(settle | bias) against the mediator's bias |b| (Favretto's U-shape), its argmin
+    marked and each scenario mediator placed on the curve.
+
+    ``sweep`` is :func:`accord.war.settlement_by_bias` over a grid of bias in [0, 1];
+    ``mediators`` are rows of :func:`accord.analysis.war.mediation_table`.
+    """
+    b = np.asarray(sweep["bias"])
+    p = np.asarray(sweep["p_settle"])
+    fig = new_figure(7.0, 4.5)
+    ax = fig.add_subplot()
+    ax.plot(b, p, color="C0", lw=2, label="P(settle | bias)")
+    b_min = float(np.asarray(sweep["argmin"]).ravel()[0])
+    p_min = float(np.asarray(sweep["p_min"]).ravel()[0])
+    ax.axvline(b_min, color="grey", ls=":", lw=1, label=f"least effective bias {b_min:.2f}")
+    for k, row in enumerate(mediators or []):
+        x = abs(float(row["signed_bias"]))  # type: ignore[arg-type]
+        y = float(row["p_settle"])  # type: ignore[arg-type]
+        toward = f" toward {row['toward']}" if row["toward"] else ""
+        ax.plot([x], [y], "o", color=f"C{k + 1}", label=f"{row['mediator']}{toward}: {y:.2f}")
+    ax.set_xlabel("mediator bias |b| (0 = honest broker, 1 = committed patron)")
+    ax.set_ylabel("P(settle)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, max(1.0, float(p.max())))
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best", fontsize=8)
+    ax.set_title((title + "\n" if title else "") + f"min P(settle) {p_min:.2f}", fontsize=9)
+    return fig
+
+
+def hazard_figure(curves: dict[str, WarResult], *, title: str = "") -> Figure:
+    """Relapse hazard (left) and P(no relapse) (right) over months since the agreement, for
+    the agreement as given, none of the features, each feature alone and all of them.
+
+    ``curves`` is :func:`accord.analysis.war.hazard_curves`.
+    """
+    fig = new_figure(9.0, 4.5)
+    left, right = fig.subplots(1, 2, sharex=True)
+    styles = {
+        "agreement": ("C3", "-", 2.5),
+        "none": ("black", "--", 1.0),
+        "guarantees": ("C2", "-", 1.0),
+        "dmz": ("C1", "-", 1.0),
+        "peacekeepers": ("C4", "-", 1.0),
+        "all": ("C5", "-", 1.0),
+    }
+    for k, (name, res) in enumerate(curves.items()):
+        color, ls, lw = styles.get(name, (f"C{k + 6}", "-", 1.0))
+        h = np.asarray(res["hazard"])
+        s = np.asarray(res["survival"])
+        months = np.arange(s.shape[-1])
+        label = f"{name}: P(relapse) {float(res['p_relapse']):.2f}"
+        left.step(months[:-1], h, where="post", color=color, ls=ls, lw=lw, label=name)
+        right.plot(months, s, color=color, ls=ls, lw=lw, label=label)
+    left.set_ylabel("relapse hazard per month")
+    right.set_ylabel("P(no relapse yet)")
+    right.set_ylim(0, 1)
+    for ax in (left, right):
+        ax.set_xlabel("months since the agreement")
+        ax.grid(alpha=0.3)
+    left.legend(loc="best", fontsize=7)
+    right.legend(loc="best", fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=10)
     return fig

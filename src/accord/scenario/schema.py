@@ -49,6 +49,7 @@ __all__ = [
     "DecisionRule",
     "Issue",
     "Quantity",
+    "RedLine",
     "Scale",
     "Scenario",
     "ScenarioArrays",
@@ -128,7 +129,7 @@ class Sourced(_Frozen):
         if not self.source and not self.judgement and self.note is None:
             return self.value
         out: dict[str, Any] = handler(self)
-        # `value` always stays (a judgement-marked 0 is still a number: 0 == False in Python)
+        # drop empty provenance fields, never the value (0 == False in Python)
         return {k: v for k, v in out.items() if k == "value" or v not in ((), False, None)}
 
     @property
@@ -161,10 +162,31 @@ class Quantity(_Frozen):
 
 
 class DecisionRule(_Frozen):
-    """How the issue is decided; veto actors can block any change."""
+    """How the issue is decided; veto actors can block any change.
+
+    ``unanimity`` makes every voter (every actor in ``votes``, or every actor with a
+    position) a veto player, as does ``consensus`` without a ``veto`` list. ``majority``
+    and ``qualified_majority`` pass a change when the actors preferring it to the status
+    quo hold at least ``threshold`` of the ``votes`` (and ``members`` of the voters, if
+    given). How models apply a rule: :mod:`accord.models.rules`.
+    """
 
     rule: Literal["majority", "qualified_majority", "unanimity", "consensus", "other"]
     veto: tuple[str, ...] = ()
+    threshold: Number | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        description="Share of the votes a change needs (majority: 0.5 unless given; "
+        "e.g. 255/345 for Nice QMV).",
+    )
+    members: Number | None = Field(
+        default=None, gt=0, le=1, description="Share of the voters a change also needs."
+    )
+    votes: dict[str, Number] = Field(
+        default_factory=dict,
+        description="Voters and their votes (default: every actor with a position, by capability).",
+    )
     note: str | None = None
 
 
@@ -206,11 +228,30 @@ class Issue(_Frozen):
         return self.scale.min + t * self.scale.width
 
 
+class RedLine(_Frozen):
+    """The outcomes an actor can accept on an issue (``min``..``max`` on the issue's scale)."""
+
+    min: Number | None = None
+    max: Number | None = None
+    source: SourceKeys = ()
+    judgement: bool = False
+    note: str | None = None
+
+    @property
+    def has_provenance(self) -> bool:
+        return bool(self.source) or self.judgement
+
+
 class Stance(_Frozen):
     """An actor's position and salience on one issue, with provenance."""
 
     position: Number
     salience: Number = Field(ge=0)
+    acceptable: RedLine | None = Field(
+        default=None,
+        description="Red lines: the range of outcomes the actor can accept; binding for a "
+        "veto player and for the exchange model's trades.",
+    )
     source: SourceKeys = ()
     judgement: bool = False
     note: str | None = None
@@ -268,6 +309,10 @@ class ScenarioArrays:
         return np.where(self.present, self.capability * self.salience, 0.0)
 
 
+from accord.scenario.reference_class import (  # noqa: E402  (builds on the above)
+    ReferenceClassSpec,
+    reference_class_problems,
+)
 from accord.scenario.uncertainty import Uncertainty, uncertainty_problems  # noqa: E402
 from accord.scenario.war import War, war_problems  # noqa: E402  (war.py builds on the above)
 
@@ -295,6 +340,9 @@ class Scenario(_Frozen):
     actors: tuple[Actor, ...]
     spaces: tuple[Space, ...] = ()
     war: War | None = Field(default=None, description="Two-actor war-model parameters.")
+    reference_class: ReferenceClassSpec | None = Field(
+        default=None, description="The kind of war, in UCDP's terms, and its start date."
+    )
     uncertainty: Uncertainty | None = Field(
         default=None, description="Distributions on the scenario's numbers, for sweeps."
     )
@@ -370,7 +418,10 @@ def _restricted_war(war: War | None, issues: set[str], actors: set[str]) -> War 
     """The war section survives a restriction only if its issue and belligerents do."""
     if war is None or war.issue not in issues or not set(war.belligerents) <= actors:
         return None
-    return war
+    if set(war.mediators) <= actors:
+        return war
+    mediators = {k: m for k, m in war.mediators.items() if k in actors}
+    return war.model_copy(update={"mediators": mediators})
 
 
 def _build_arrays(sc: Scenario) -> ScenarioArrays:
@@ -499,6 +550,23 @@ def _semantic_problems(sc: Scenario) -> list[Problem]:
                         vid,
                     )
                 )
+        if (
+            issue.decision_rule.rule == "qualified_majority"
+            and issue.decision_rule.threshold is None
+        ):
+            out.append(
+                Problem(
+                    format_path(("issues", k, "decision_rule", "threshold")),
+                    "a qualified majority needs a threshold: the share of the votes a change "
+                    "needs (e.g. 0.7391 for 255 of 345 Nice votes)",
+                )
+            )
+        for vid, n_votes in issue.decision_rule.votes.items():
+            rule_loc: tuple[str | int, ...] = ("issues", k, "decision_rule", "votes", vid)
+            if vid not in actor_index:
+                out.append(Problem(format_path(rule_loc), "unknown actor id", vid))
+            if n_votes < 0:
+                out.append(Problem(format_path(rule_loc), "must be >= 0", n_votes))
 
     scale_of = {i.id: i.scale for i in sc.issues}
     taken: set[str] = set()
@@ -543,6 +611,27 @@ def _semantic_problems(sc: Scenario) -> list[Problem]:
                     )
                 )
             check_keys(stance.source, (*here, "source"))
+            red = stance.acceptable
+            if red is not None:
+                check_keys(red.source, (*here, "acceptable", "source"))
+                for end in (red.min, red.max):
+                    if (
+                        end is not None
+                        and scale.min < scale.max
+                        and not scale.min <= end <= scale.max
+                    ):
+                        out.append(
+                            Problem(
+                                format_path((*here, "acceptable")),
+                                f"outside the scale of issue {iid} "
+                                f"[{_fmt(scale.min)}, {_fmt(scale.max)}]",
+                                end,
+                            )
+                        )
+                if red.min is not None and red.max is not None and red.min > red.max:
+                    out.append(
+                        Problem(format_path((*here, "acceptable")), "min above max", red.min)
+                    )
 
     for k, issue in enumerate(sc.issues):
         if not sc.actors:
@@ -565,6 +654,7 @@ def _semantic_problems(sc: Scenario) -> list[Problem]:
         if not space.issues:
             out.append(Problem(format_path(("spaces", s, "issues")), "a space needs an issue"))
     out.extend(war_problems(sc))
+    out.extend(reference_class_problems(sc))
     if sc.uncertainty is not None and not out:
         out.extend(uncertainty_problems(sc, sc.uncertainty))
     return out

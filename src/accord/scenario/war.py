@@ -1,8 +1,8 @@
 """The ``war:`` section of a scenario: the two-actor parameters of accord's war models.
 
-The section is optional. It names the two belligerents (the first is the side whose share
-of the issue is the "pie": Ukraine in the flagship scenarios) and the issue they fight
-over, and holds each model's parameters. Every number is a ``Sourced`` value, so it can
+The section is optional. It names the two belligerents, side A and side B (side A's share
+of the issue is the "pie": Ukraine in the flagship scenarios, Russia side B) and the issue
+they fight over, and holds each model's parameters. Every number is a ``Sourced`` value, so it can
 carry source keys, a judgement mark and a note like the rest of the file::
 
     war:
@@ -14,13 +14,26 @@ carry source keys, a judgement mark and a note like the rest of the file::
       screening: {c_bar: ..., p_weak: ..., p_strong: ..., mu: ...}
       beliefs: {UKR: {alpha: ..., beta: ...}, RUS: {alpha: ..., beta: ...}}
       front: {states: 20, theta: ..., max_battles: 200}
-      commitment: {shift: ..., q_R0: ..., gamma_U: ..., gamma_R: ..., d_U: ..., d_R: ...}
+      commitment: {shift: ..., q_B0: ..., gamma_A: ..., gamma_B: ..., d_A: ..., d_B: ...}
       brinkmanship: {..., trade_total: ..., partners: {CHN: {trade_share: ..., curtail: ...}}}
+      parcels:
+        KURSK: {owner: RUS, holder: UKR, area: ..., value: {UKR: ..., RUS: ...}}
+        OCC_1000: {owner: UKR, holder: RUS, area: ..., value: {UKR: ..., RUS: ...}}
+      swap: {chip: KURSK, recapture: ..., cost: ..., pressure: ..., reputation: ..., months: 24}
+      mediators: {CHN: {toward: RUS, bias: ..., leverage: {RUS: ...}, decay: ...}}
+      agreement: {guarantees: ..., dmz: ..., peacekeepers: ...}
 
 Units: ``p``, costs, probabilities and shares are on 0-1 (pie units: a share of the issue
 scale); ``delta`` is the per-period (monthly) discount factor; escalation gains and costs
-are in the unit of ``trade_total`` (e.g. $bn). ``front.states`` and ``front.max_battles``
-are model resolution, not evidence, so they are plain integers. Field-by-field types are
+are in the unit of ``trade_total`` (e.g. $bn). Parcels (M5) have an area in the war
+issue's quantity unit (km²) and a value to each belligerent in pie units; ``swap`` holds
+the land-for-land parameters of the side whose land is held (monthly recapture hazard,
+monthly cost, pressure per unit area per month, reputational cost); a mediator (M6) is a
+scenario actor with a bias in [0, 1] toward one belligerent, leverage ``L0`` (pie units)
+on the belligerents it can press and its monthly decay factor; ``agreement`` holds the
+features of the deal on the table (M9), each a strength in [0, 1]. ``front.states``,
+``front.max_battles`` and ``swap.months`` are model resolution, not evidence, so they are
+plain integers. Field-by-field types are
 checked by pydantic; ranges and cross-references (actor ids, the issue, source keys) by
 :func:`war_problems`, which the scenario's validation calls, so every error names its path
 (``war.costs.RUS``) and value.
@@ -28,7 +41,7 @@ checked by pydantic; ranges and cross-references (actor ids, the issue, source k
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from pydantic import Field
@@ -40,12 +53,16 @@ if TYPE_CHECKING:
     from accord.scenario.schema import Scenario
 
 __all__ = [
+    "Agreement",
     "Belief",
     "Brinkmanship",
     "Commitment",
     "Front",
+    "Mediator",
+    "Parcel",
     "Partner",
     "Screening",
+    "Swap",
     "War",
     "war_numbers",
     "war_problems",
@@ -60,18 +77,18 @@ class Screening(_Frozen):
         default=None, description="The receiver's cost is uniform on [0, c_bar] (pie units)."
     )
     p_strong: Sourced | None = Field(
-        default=None, description="The pie side's win probability against a resolute opponent."
+        default=None, description="The side A's win probability against a resolute side B."
     )
     p_weak: Sourced | None = Field(
-        default=None, description="Its win probability against an irresolute opponent."
+        default=None, description="Its win probability against an irresolute side B."
     )
     mu: Sourced | None = Field(
-        default=None, description="The pie side's prior that the opponent is resolute."
+        default=None, description="The side A's prior that side B is resolute."
     )
 
 
 class Belief(_Frozen):
-    """M3: a Beta(alpha, beta) belief about the pie side's probability of winning a battle."""
+    """M3: a Beta(alpha, beta) belief about the side A's probability of winning a battle."""
 
     alpha: Sourced
     beta: Sourced
@@ -85,7 +102,7 @@ class Front(_Frozen):
     territory_at_0: float = Field(default=0.0, description="Issue value at front position 0.")
     territory_at_max: float = Field(default=100.0, description="Issue value at position N.")
     theta: Sourced | None = Field(
-        default=None, description="True probability that the pie side wins a battle."
+        default=None, description="True probability that side A wins a battle."
     )
     max_battles: int = 200
     note: str | None = None
@@ -94,18 +111,18 @@ class Front(_Frozen):
 class Commitment(_Frozen):
     """M4: the power shift after a ceasefire and the effects of guarantees."""
 
-    shift: Sourced = Field(description="p - q_U0: the pie side's feared post-ceasefire loss.")
-    q_R0: Sourced | None = Field(
+    shift: Sourced = Field(description="p - q_A0: the side A's feared post-ceasefire loss.")
+    q_B0: Sourced | None = Field(
         default=None,
-        description="The opponent's post-ceasefire win probability without guarantees "
+        description="Side B's post-ceasefire win probability without guarantees "
         "(default 1 - p: no shift in its favour).",
     )
-    gamma_U: Sourced = Field(description="A full guarantee's gain to the pie side's q.")
-    gamma_R: Sourced = Field(description="A full guarantee's loss to the opponent's q.")
-    d_U: Sourced = Field(description="The pie side's per-period war cost.")
-    d_R: Sourced = Field(description="The opponent's per-period war cost.")
-    rho_U: Sourced | None = None
-    rho_R: Sourced | None = None
+    gamma_A: Sourced = Field(description="A full guarantee's gain to the side A's q.")
+    gamma_B: Sourced = Field(description="A full guarantee's loss to side B's q.")
+    d_A: Sourced = Field(description="The side A's per-period war cost.")
+    d_B: Sourced = Field(description="Side B's per-period war cost.")
+    rho_A: Sourced | None = None
+    rho_B: Sourced | None = None
     rho_bar: Sourced | None = None
 
 
@@ -118,7 +135,7 @@ class Partner(_Frozen):
 
 
 class Brinkmanship(_Frozen):
-    """M7: the opponent's power-risk trade-off and its escalation decision."""
+    """M7: side B's power-risk trade-off and its escalation decision."""
 
     pi_bar: Sourced | None = None
     a: Sourced | None = None
@@ -136,14 +153,70 @@ class Brinkmanship(_Frozen):
     partners: dict[str, Partner] = Field(default_factory=dict)
 
 
+class Parcel(_Frozen):
+    """M5: a parcel of contested land: whose it is, who holds it, its area and values."""
+
+    owner: Id = Field(description="The belligerent whose sovereign land it is.")
+    holder: Id = Field(description="The belligerent that holds it now.")
+    area: Sourced = Field(description="Area in the war issue's quantity unit (km²).")
+    value: dict[str, Sourced] = Field(
+        description="Its value to each belligerent, pie units (a share of the war issue)."
+    )
+    note: str | None = None
+
+
+class Swap(_Frozen):
+    """M5: the land-for-land parameters of the side whose land is held (the chip's owner)."""
+
+    chip: Id = Field(description="The parcel held by the belligerent that does not own it.")
+    recapture: Sourced = Field(description="h: monthly hazard that it retakes the parcel.")
+    cost: Sourced = Field(description="c: its monthly cost of the counter-attack (pie units).")
+    pressure: Sourced = Field(
+        description="alpha: domestic pressure per unit area held per month (pie units)."
+    )
+    reputation: Sourced = Field(
+        description="psi: its reputational cost of bargaining over its own sovereign land."
+    )
+    months: int = Field(default=24, description="Horizon of the month-by-month swap table.")
+    note: str | None = None
+
+
+class Mediator(_Frozen):
+    """M6: a scenario actor that mediates, with a bias and leverage (Kydd; Favretto; Beardsley)."""
+
+    toward: Id | None = Field(
+        default=None, description="The belligerent it favours (none: an unbiased mediator)."
+    )
+    bias: Sourced = Field(description="Its bias toward that belligerent, in [0, 1].")
+    leverage: dict[str, Sourced] = Field(
+        default_factory=dict,
+        description="L0 on each belligerent it can press (pie units it can move them by).",
+    )
+    decay: Sourced | None = Field(
+        default=None, description="lambda: the monthly decay factor of its leverage, in [0, 1]."
+    )
+    note: str | None = None
+
+
+class Agreement(_Frozen):
+    """M9: the features of the agreement on the table, each a strength in [0, 1] (Fortna)."""
+
+    guarantees: Sourced | None = Field(
+        default=None, description="Third-party guarantees (1 = Article-5-like and binding)."
+    )
+    dmz: Sourced | None = Field(default=None, description="A demilitarised zone.")
+    peacekeepers: Sourced | None = Field(default=None, description="Peacekeepers deployed.")
+    note: str | None = None
+
+
 class War(_Frozen):
     """The war section: belligerents, the contested issue and each model's parameters."""
 
     belligerents: tuple[Id, Id] = Field(
-        description="The pie side first (its share of the issue is x), then its opponent."
+        description="Side A first (its share of the issue is the pie x), then side B."
     )
     issue: Id = Field(default="T", description="The issue the pie measures.")
-    p: Sourced = Field(description="Probability that the pie side prevails (expected share).")
+    p: Sourced = Field(description="Probability that side A prevails (expected share).")
     costs: dict[str, Sourced] = Field(description="Costs of war per belligerent (pie units).")
     delta: Sourced | None = Field(default=None, description="Per-period discount factor.")
     screening: Screening | None = None
@@ -151,6 +224,10 @@ class War(_Frozen):
     front: Front | None = None
     commitment: Commitment | None = None
     brinkmanship: Brinkmanship | None = None
+    parcels: dict[str, Parcel] = Field(default_factory=dict)
+    swap: Swap | None = None
+    mediators: dict[str, Mediator] = Field(default_factory=dict)
+    agreement: Agreement | None = None
     note: str | None = None
 
 
@@ -185,11 +262,11 @@ def _numbers(war: War) -> Iterator[tuple[tuple[str | int, ...], Sourced, tuple[o
     if war.commitment is not None:
         c = war.commitment
         yield ("commitment", "shift"), c.shift, (-1.0, 1.0, False, False)
-        for name in ("q_R0", "rho_U", "rho_R", "rho_bar"):
+        for name in ("q_B0", "rho_A", "rho_B", "rho_bar"):
             val = getattr(c, name)
             if val is not None:
                 yield ("commitment", name), val, _UNIT
-        for name in ("gamma_U", "gamma_R", "d_U", "d_R"):
+        for name in ("gamma_A", "gamma_B", "d_A", "d_B"):
             yield ("commitment", name), getattr(c, name), _NONNEG
     if war.brinkmanship is not None:
         br = war.brinkmanship
@@ -208,6 +285,25 @@ def _numbers(war: War) -> Iterator[tuple[tuple[str | int, ...], Sourced, tuple[o
         for k, partner in br.partners.items():
             yield ("brinkmanship", "partners", k, "trade_share"), partner.trade_share, _UNIT
             yield ("brinkmanship", "partners", k, "curtail"), partner.curtail, _UNIT
+    for k, parcel in war.parcels.items():
+        yield ("parcels", k, "area"), parcel.area, _NONNEG
+        for side, val in parcel.value.items():
+            yield ("parcels", k, "value", side), val, _NONNEG
+    if war.swap is not None:
+        yield ("swap", "recapture"), war.swap.recapture, _UNIT
+        for name in ("cost", "pressure", "reputation"):
+            yield ("swap", name), getattr(war.swap, name), _NONNEG
+    for k, med in war.mediators.items():
+        yield ("mediators", k, "bias"), med.bias, _UNIT
+        for side, val in med.leverage.items():
+            yield ("mediators", k, "leverage", side), val, _NONNEG
+        if med.decay is not None:
+            yield ("mediators", k, "decay"), med.decay, _UNIT
+    if war.agreement is not None:
+        for name in ("guarantees", "dmz", "peacekeepers"):
+            val = getattr(war.agreement, name)
+            if val is not None:
+                yield ("agreement", name), val, _UNIT
 
 
 def _range_text(lo: object, hi: object, lo_open: object, hi_open: object) -> str:
@@ -288,6 +384,69 @@ def war_problems(sc: Scenario) -> list[Problem]:
         if total > 1 + 1e-9 and all(0 <= s <= 1 for s in shares):
             out.append(
                 Problem(at("brinkmanship", "partners"), "trade shares sum above 1", round(total, 6))
+            )
+    if known:
+        out.extend(_m5_m6_problems(sc, war, at))
+    return out
+
+
+def _m5_m6_problems(sc: Scenario, war: War, at: Callable[..., str]) -> list[Problem]:
+    """Cross-references of parcels, the swap and mediators."""
+    out: list[Problem] = []
+    sides = set(war.belligerents)
+    for k, parcel in war.parcels.items():
+        for field in ("owner", "holder"):
+            who = getattr(parcel, field)
+            if who not in sides:
+                out.append(Problem(at("parcels", k, field), "not one of the belligerents", who))
+        for side in sorted(set(parcel.value) - sides):
+            out.append(
+                Problem(at("parcels", k, "value", side), "not one of the belligerents", side)
+            )
+        for side in war.belligerents:
+            if side not in parcel.value:
+                out.append(
+                    Problem(at("parcels", k, "value"), f"missing an entry for belligerent {side}")
+                )
+    if war.swap is not None:
+        chip = war.parcels.get(war.swap.chip)
+        if chip is None:
+            out.append(Problem(at("swap", "chip"), "unknown parcel", war.swap.chip))
+        elif not {chip.owner, chip.holder} <= sides:
+            pass  # reported at the parcel
+        elif chip.owner == chip.holder:
+            out.append(
+                Problem(
+                    at("swap", "chip"),
+                    "must be held by the belligerent that does not own it",
+                    war.swap.chip,
+                )
+            )
+        elif not any(
+            p.owner == chip.holder and p.holder == chip.owner for p in war.parcels.values()
+        ):
+            out.append(
+                Problem(
+                    at("swap", "chip"),
+                    f"no parcel of {chip.holder}'s land held by {chip.owner} to swap it for",
+                    war.swap.chip,
+                )
+            )
+        if war.swap.months < 0:
+            out.append(Problem(at("swap", "months"), "must be an integer >= 0", war.swap.months))
+    actors = set(sc.actor_ids)
+    for k, med in war.mediators.items():
+        if k not in actors:
+            out.append(Problem(at("mediators", k), "unknown actor id", k))
+        elif k in sides:
+            out.append(Problem(at("mediators", k), "a belligerent cannot mediate", k))
+        if med.toward is not None and med.toward not in sides:
+            out.append(
+                Problem(at("mediators", k, "toward"), "not one of the belligerents", med.toward)
+            )
+        for side in sorted(set(med.leverage) - sides):
+            out.append(
+                Problem(at("mediators", k, "leverage", side), "not one of the belligerents", side)
             )
     return out
 

@@ -1,15 +1,16 @@
 """M1, the bargaining range (Fearon 1995): when a settlement both sides prefer to war exists.
 
-Two belligerents divide a pie measured as Ukraine's share ``x`` in [0, 1] (on territory,
-``x = T/100``). War is a costly lottery: Ukraine prevails with probability ``p`` and pays
-``c_U``, Russia pays ``c_R`` (pie units). With utilities normalised to ``u(0) = 0`` and
-``u(1) = 1``, Ukraine accepts ``x`` iff ``u_U(x) >= p - c_U`` and Russia iff
-``u_R(1 - x) >= 1 - p - c_R`` (Fearon 1995, pp. 386-388).
+Two belligerents, side A and side B, divide a pie measured as side A's share ``x`` in
+[0, 1]. War is a costly lottery: A prevails with probability ``p`` and pays ``c_A``, B pays
+``c_B`` (pie units). With utilities normalised to ``u(0) = 0`` and ``u(1) = 1``, A accepts
+``x`` iff ``u_A(x) >= p - c_A`` and B iff ``u_B(1 - x) >= 1 - p - c_B`` (Fearon 1995,
+pp. 386-388). Worked example: A = Ukraine, B = Russia, the pie is territory,
+``x = T/100``.
 
-* Risk neutrality gives the range :math:`[p - c_U,\\ p + c_R]`: its width is
-  :math:`c_U + c_R > 0` whatever ``p``, so a settlement always exists.
+* Risk neutrality gives the range :math:`[p - c_A,\\ p + c_B]`: its width is
+  :math:`c_A + c_B > 0` whatever ``p``, so a settlement always exists.
 * Concave utilities :math:`u_i(x) = x^{\\rho_i}`, :math:`0 < \\rho_i \\le 1` give
-  :math:`[(p - c_U)^{1/\\rho_U},\\ 1 - (1 - p - c_R)^{1/\\rho_R}]`: risk aversion widens the
+  :math:`[(p - c_A)^{1/\\rho_A},\\ 1 - (1 - p - c_B)^{1/\\rho_B}]`: risk aversion widens the
   range (Fearon 1995, p. 388). Where a war value is negative every split is acceptable to
   that side and the linear bound is reported.
 * Indivisibility: only the splits in a finite set ``X`` are possible. A settlement needs
@@ -44,36 +45,36 @@ def _threshold(value: np.ndarray, rho: np.ndarray) -> np.ndarray:
 
 def bargaining_range(
     p: ArrayLike,
-    c_U: ArrayLike,
-    c_R: ArrayLike,
+    c_A: ArrayLike,
+    c_B: ArrayLike,
     *,
-    rho_U: ArrayLike = 1.0,
-    rho_R: ArrayLike = 1.0,
+    rho_A: ArrayLike = 1.0,
+    rho_B: ArrayLike = 1.0,
 ) -> WarResult:
-    """The set of Ukraine's shares both sides prefer to war.
+    """The set of side A's shares both sides prefer to war.
 
     Parameters
     ----------
-    p : probability that Ukraine prevails (Ukraine's expected share from fighting).
-    c_U, c_R : costs of war in pie units, >= 0.
-    rho_U, rho_R : utility exponents in (0, 1]; 1 is risk neutrality, below 1 risk aversion.
+    p : probability that side A prevails (A's expected share from fighting).
+    c_A, c_B : costs of war in pie units, >= 0.
+    rho_A, rho_B : utility exponents in (0, 1]; 1 is risk neutrality, below 1 risk aversion.
 
     Returns
     -------
-    WarResult with ``low`` (Ukraine's minimum), ``high`` (Russia's maximum concession),
+    WarResult with ``low`` (A's minimum), ``high`` (B's maximum concession),
     ``width``, ``empty`` (no split acceptable to both), ``midpoint`` (the middle of the
-    range's part inside the pie [0, 1]: the split-the-difference settlement), ``war_value_U`` and
-    ``war_value_R`` (``p - c_U`` and ``1 - p - c_R``).
+    range's part inside the pie [0, 1]: the split-the-difference settlement), ``war_value_A`` and
+    ``war_value_B`` (``p - c_A`` and ``1 - p - c_B``).
     """
     p_ = check_range("p", p, 0.0, 1.0)
-    cu = check_range("c_U", c_U, 0.0)
-    cr = check_range("c_R", c_R, 0.0)
-    ru = check_range("rho_U", rho_U, 0.0, 1.0, lo_open=True)
-    rr = check_range("rho_R", rho_R, 0.0, 1.0, lo_open=True)
+    cu = check_range("c_A", c_A, 0.0)
+    cr = check_range("c_B", c_B, 0.0)
+    ru = check_range("rho_A", rho_A, 0.0, 1.0, lo_open=True)
+    rr = check_range("rho_B", rho_B, 0.0, 1.0, lo_open=True)
     p_, cu, cr, ru, rr = np.broadcast_arrays(p_, cu, cr, ru, rr)
     value_u = p_ - cu
     value_r = 1.0 - p_ - cr
-    # risk neutrality in the exact form p - c_U, p + c_R (no rounding through 1 - ...)
+    # risk neutrality in the exact form p - c_A, p + c_B (no rounding through 1 - ...)
     low = np.where(ru == 1, value_u, _threshold(value_u, ru))
     high = np.where(rr == 1, p_ + cr, 1.0 - _threshold(value_r, rr))
     width = high - low
@@ -87,8 +88,8 @@ def bargaining_range(
         "bargaining_range",
         dict(
             p=p_,
-            c_U=cu,
-            c_R=cr,
+            c_A=cu,
+            c_B=cr,
             low=low,
             high=high,
             width=width,
@@ -96,15 +97,15 @@ def bargaining_range(
             midpoint=(np.clip(low, 0, 1) + np.clip(high, 0, 1)) / 2,
         ),
         notes=notes,
-        war_value_U=scalar_or_array(value_u),
-        war_value_R=scalar_or_array(value_r),
+        war_value_A=scalar_or_array(value_u),
+        war_value_B=scalar_or_array(value_r),
     )
 
 
 def indivisible_settlement(
     p: ArrayLike,
-    c_U: ArrayLike,
-    c_R: ArrayLike,
+    c_A: ArrayLike,
+    c_B: ArrayLike,
     feasible: ArrayLike,
     *,
     side_payment: ArrayLike = 0.0,
@@ -113,15 +114,15 @@ def indivisible_settlement(
 
     Parameters
     ----------
-    p, c_U, c_R : as in :func:`bargaining_range`.
-    feasible : the possible splits (1-d, Ukraine's share in [0, 1]).
+    p, c_A, c_B : as in :func:`bargaining_range`.
+    feasible : the possible splits (1-d, side A's share in [0, 1]).
     side_payment : the largest transfer (pie units, either way) that can top up a split.
 
     Returns
     -------
     WarResult with ``exists`` (some split, topped up by at most ``side_payment``, lies in
     the range), ``split`` (the feasible split nearest the range's midpoint among those that
-    work; NaN if none), ``transfer`` (the payment it needs, + from Russia to Ukraine) and
+    work; NaN if none), ``transfer`` (the payment it needs, + from B to A) and
     ``gap`` (the smallest distance from any feasible split to the range; 0 if one is
     inside).
     """
@@ -129,11 +130,11 @@ def indivisible_settlement(
     if xs.ndim != 1 or xs.size == 0:
         raise ModelError("must be a non-empty list of splits", path="feasible", value=xs.tolist())
     s = check_range("side_payment", side_payment, 0.0)
-    rng = bargaining_range(p, c_U, c_R)
+    rng = bargaining_range(p, c_A, c_B)
     low = np.asarray(rng["low"])[..., None]
     high = np.asarray(rng["high"])[..., None]
     sp = s[..., None]
-    # transfer t moves Ukraine's payoff from x to x + t; the least |t| putting x in range
+    # transfer t moves A's payoff from x to x + t; the least |t| putting x in range
     below = low - xs
     above = xs - high
     need = np.where(xs < low, below, np.where(xs > high, -above, 0.0))

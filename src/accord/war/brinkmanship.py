@@ -25,8 +25,9 @@ high-level conflict less likely (:func:`conflict_levels`).
 
 **Partner repositioning** (derived in the design note; the weights are judgement). Nuclear
 use adds an expected economic loss :math:`E = Y_R \\sum_j \\tau_j \\varphi_j` (``Y_R``
-Russia's external trade, ``tau_j`` partner j's share of it, ``phi_j`` the probability that
-j curtails trade after nuclear use). Russia escalates iff
+the challenger's external trade, ``tau_j`` partner j's share of it, ``phi_j`` the
+probability that j curtails trade after nuclear use; worked example: Russia with China,
+India and Brazil). The challenger escalates iff
 
 .. math:: \\Delta V_C > r_{use} D_C + E.
 

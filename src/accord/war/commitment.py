@@ -12,20 +12,21 @@ with ``delta`` the per-period discount factor and ``d_A`` A's per-period war cos
 more likely the larger the shift and the more patient A is.
 
 **Guarantees as shift-reducers** (design note, derived there). Guarantee strength
-``g`` in [0, 1] (the G issue) moves Ukraine's post-ceasefire win probability to
-``q_U(g) = q_U0 + gamma_U·g`` (less fear that Russia rearms) and Russia's to
-``q_R(g) = q_R0 - gamma_R·g`` (more fear of a Western-armed Ukraine, Russia's "root
-causes"). Ukraine now wins with ``p``, Russia with ``1 - p``. Applying the condition to each
-side, Ukraine keeps the peace iff ``gamma_U·g >= L_U`` and Russia iff ``gamma_R·g <= H_R``:
+``g`` in [0, 1] (a guarantee issue) moves side A's post-ceasefire win probability to
+``q_A(g) = q_A0 + gamma_A·g`` (less fear that B rearms) and side B's to
+``q_B(g) = q_B0 - gamma_B·g`` (more fear of an armed and guaranteed A). A now wins with
+``p``, B with ``1 - p``. Applying the condition to each side, A keeps the peace iff
+``gamma_A·g >= L_A`` and B iff ``gamma_B·g <= H_B`` (worked example: A = Ukraine fearing
+that Russia rearms, B = Russia and its "root causes" fear of a Western-armed Ukraine):
 
 .. math::
-    L_U = p - q_{U0} - \\frac{1-\\delta}{\\delta}(1 - p + d_U), \\qquad
-    H_R = \\frac{1-\\delta}{\\delta}(p + d_R) - (1 - p - q_{R0}).
+    L_A = p - q_{U0} - \\frac{1-\\delta}{\\delta}(1 - p + d_A), \\qquad
+    H_B = \\frac{1-\\delta}{\\delta}(p + d_B) - (1 - p - q_{R0}).
 
 The **commitment window** is the set of ``g`` in [0, 1] meeting both: with
-``gamma_U, gamma_R > 0`` it is ``[max(0, L_U/gamma_U), min(1, H_R/gamma_R)]``, non-empty iff
+``gamma_A, gamma_B > 0`` it is ``[max(0, L_A/gamma_A), min(1, H_B/gamma_B)]``, non-empty iff
 
-.. math:: \\max(0, L_U/\\gamma_U) \\le \\min(1, H_R/\\gamma_R).
+.. math:: \\max(0, L_A/\\gamma_A) \\le \\min(1, H_B/\\gamma_B).
 
 (With ``gamma = 0`` a side's condition holds for every ``g`` or for none.) For plausible
 ``gamma`` the window can be empty: then war persists whatever the territorial split.
@@ -33,7 +34,7 @@ The **commitment window** is the set of ``g`` in [0, 1] meeting both: with
 **Reiter extension** (Reiter 2009): when an actor's perceived probability that the other
 side reneges, ``rho``, exceeds a threshold ``rho_bar``, its acceptable set on the alliance
 and guarantee issues collapses to its ideal point ("absolute war aims"). Calibration
-evidence: 86.7% of Ukrainians expect Russia to attack again after a freeze.
+evidence (worked example): 86.7% of Ukrainians expect Russia to attack again after a freeze.
 
 References
 ----------
@@ -96,54 +97,54 @@ def _side_bound(num: np.ndarray, gamma: np.ndarray, lower: bool) -> np.ndarray:
 
 def commitment_window(
     p: ArrayLike,
-    q_U0: ArrayLike,
-    q_R0: ArrayLike,
-    gamma_U: ArrayLike,
-    gamma_R: ArrayLike,
+    q_A0: ArrayLike,
+    q_B0: ArrayLike,
+    gamma_A: ArrayLike,
+    gamma_B: ArrayLike,
     delta: ArrayLike,
-    d_U: ArrayLike,
-    d_R: ArrayLike,
+    d_A: ArrayLike,
+    d_B: ArrayLike,
     *,
-    rho_U: ArrayLike = 0.0,
-    rho_R: ArrayLike = 0.0,
+    rho_A: ArrayLike = 0.0,
+    rho_B: ArrayLike = 0.0,
     rho_bar: ArrayLike = 1.0,
-    ideal_U: ArrayLike = 1.0,
-    ideal_R: ArrayLike = 0.0,
+    ideal_A: ArrayLike = 1.0,
+    ideal_B: ArrayLike = 0.0,
 ) -> WarResult:
     """The guarantee strengths g in [0, 1] at which neither side prefers to fight now.
 
     Parameters
     ----------
-    p : Ukraine's win probability now (Russia's is 1 - p).
-    q_U0, q_R0 : each side's post-ceasefire win probability without guarantees.
-    gamma_U, gamma_R : how much a full guarantee (g = 1) raises Ukraine's and lowers
-        Russia's post-ceasefire win probability (>= 0).
+    p : side A's win probability now (B's is 1 - p).
+    q_A0, q_B0 : each side's post-ceasefire win probability without guarantees.
+    gamma_A, gamma_B : how much a full guarantee (g = 1) raises A's and lowers B's
+        post-ceasefire win probability (>= 0).
     delta : per-period discount factor in (0, 1).
-    d_U, d_R : per-period war costs.
-    rho_U, rho_R, rho_bar : perceived reneging probabilities and the Reiter threshold; a
-        side with ``rho > rho_bar`` accepts only its ideal guarantee (``ideal_U``,
-        ``ideal_R``).
+    d_A, d_B : per-period war costs.
+    rho_A, rho_B, rho_bar : perceived reneging probabilities and the Reiter threshold; a
+        side with ``rho > rho_bar`` accepts only its ideal guarantee (``ideal_A``,
+        ``ideal_B``).
 
     Returns
     -------
     WarResult with ``low`` and ``high`` (the window; NaN when empty), ``nonempty``,
-    ``bound_U = L_U/gamma_U`` and ``bound_R = H_R/gamma_R`` (the unclipped bounds, ±inf
-    where gamma = 0), ``peace_U0``/``peace_R0`` (each side's no-war condition at g = 0)
-    and ``absolute_U``/``absolute_R`` (Reiter collapse).
+    ``bound_A = L_A/gamma_A`` and ``bound_B = H_B/gamma_B`` (the unclipped bounds, ±inf
+    where gamma = 0), ``peace_A0``/``peace_B0`` (each side's no-war condition at g = 0)
+    and ``absolute_A``/``absolute_B`` (Reiter collapse).
     """
     p_ = check_range("p", p, 0.0, 1.0)
-    qu = check_range("q_U0", q_U0, 0.0, 1.0)
-    qr = check_range("q_R0", q_R0, 0.0, 1.0)
-    gu = check_range("gamma_U", gamma_U, 0.0)
-    gr = check_range("gamma_R", gamma_R, 0.0)
+    qu = check_range("q_A0", q_A0, 0.0, 1.0)
+    qr = check_range("q_B0", q_B0, 0.0, 1.0)
+    gu = check_range("gamma_A", gamma_A, 0.0)
+    gr = check_range("gamma_B", gamma_B, 0.0)
     dl = check_range("delta", delta, 0.0, 1.0, lo_open=True, hi_open=True)
-    du = check_range("d_U", d_U, 0.0)
-    dr = check_range("d_R", d_R, 0.0)
-    ru = check_range("rho_U", rho_U, 0.0, 1.0)
-    rr = check_range("rho_R", rho_R, 0.0, 1.0)
+    du = check_range("d_A", d_A, 0.0)
+    dr = check_range("d_B", d_B, 0.0)
+    ru = check_range("rho_A", rho_A, 0.0, 1.0)
+    rr = check_range("rho_B", rho_B, 0.0, 1.0)
     rb = check_range("rho_bar", rho_bar, 0.0, 1.0)
-    iu = check_range("ideal_U", ideal_U, 0.0, 1.0)
-    ir = check_range("ideal_R", ideal_R, 0.0, 1.0)
+    iu = check_range("ideal_A", ideal_A, 0.0, 1.0)
+    ir = check_range("ideal_B", ideal_B, 0.0, 1.0)
     p_, qu, qr, gu, gr, dl, du, dr, ru, rr, rb, iu, ir = np.broadcast_arrays(
         p_, qu, qr, gu, gr, dl, du, dr, ru, rr, rb, iu, ir
     )
@@ -174,22 +175,22 @@ def commitment_window(
         "commitment_window",
         dict(
             p=p_,
-            q_U0=qu,
-            q_R0=qr,
-            gamma_U=gu,
-            gamma_R=gr,
+            q_A0=qu,
+            q_B0=qr,
+            gamma_A=gu,
+            gamma_B=gr,
             delta=dl,
             low=np.where(nonempty, lo, np.nan),
             high=np.where(nonempty, hi, np.nan),
             nonempty=nonempty,
         ),
         notes=notes,
-        bound_U=scalar_or_array(bound_u),
-        bound_R=scalar_or_array(bound_r),
-        peace_U0=scalar_or_array(num_u <= 0),
-        peace_R0=scalar_or_array(num_r >= 0),
-        absolute_U=scalar_or_array(absolute_u),
-        absolute_R=scalar_or_array(absolute_r),
+        bound_A=scalar_or_array(bound_u),
+        bound_B=scalar_or_array(bound_r),
+        peace_A0=scalar_or_array(num_u <= 0),
+        peace_B0=scalar_or_array(num_r >= 0),
+        absolute_A=scalar_or_array(absolute_u),
+        absolute_B=scalar_or_array(absolute_r),
     )
 
 

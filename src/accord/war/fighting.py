@@ -9,19 +9,19 @@ model:
 
 * The front is a state :math:`s \\in \\{0, \\dots, N\\}`, mapped linearly to the territory
   scale (``territory`` gives T at s = 0 and s = N). Each battle moves it +1 with the true
-  probability :math:`\\theta` (Ukraine wins the battle), -1 otherwise; 0 and N are
+  probability :math:`\\theta` (side A wins the battle), -1 otherwise; 0 and N are
   absorbing (total defeat or victory).
 * Actor i believes :math:`\\theta \\sim \\mathrm{Beta}(\\alpha_i, \\beta_i)`; after n
-  battles with k Ukrainian wins its posterior is
+  battles with k wins for A its posterior is
   :math:`\\mathrm{Beta}(\\alpha_i + k, \\beta_i + n - k)` (``update=False`` freezes beliefs).
-* The gambler's-ruin value to Ukraine from s is
+* The gambler's-ruin value to A from s is
   :math:`W(\\theta, s) = (1 - r^s)/(1 - r^N)`, :math:`r = (1-\\theta)/\\theta`
   (:math:`s/N` at :math:`\\theta = 1/2`); each side values the war at
   :math:`E_i[W(\\theta, s)]` under its own belief (Gauss-Legendre quadrature on the
   belief's bulk, :func:`expected_win`).
 * A settlement exists iff the mutual-optimism gap is at most the joint costs,
-  :math:`E_U[W] - E_R[W] \\le c_U + c_R`, i.e. iff Ukraine's minimum
-  :math:`E_U[W] - c_U` is below Russia's maximum :math:`E_R[W] + c_R`. The settlement point
+  :math:`E_A[W] - E_B[W] \\le c_A + c_B`, i.e. iff A's minimum
+  :math:`E_A[W] - c_A` is below B's maximum :math:`E_B[W] + c_B`. The settlement point
   is the weighted Nash bargaining solution with risk-neutral players on the part of the
   range inside the pie, ``low + weight·(high - low)`` (``weight = 0.5``: the midpoint).
 
@@ -67,7 +67,7 @@ __all__ = [
     "ruin_probability",
 ]
 
-OUTCOMES = ("settled", "ukraine_won", "russia_won", "fighting")
+OUTCOMES = ("settled", "a_won", "b_won", "fighting")
 """Codes of ``fight(...).outcome``: 0 settled, 1 front reached N, 2 front reached 0, 3 still
 fighting after ``max_battles``."""
 
@@ -164,19 +164,19 @@ def expected_win(alpha: ArrayLike, beta: ArrayLike, s: ArrayLike, N: int) -> Any
 
 
 def optimism_gap(
-    alpha_U: ArrayLike,
-    beta_U: ArrayLike,
-    alpha_R: ArrayLike,
-    beta_R: ArrayLike,
+    alpha_A: ArrayLike,
+    beta_A: ArrayLike,
+    alpha_B: ArrayLike,
+    beta_B: ArrayLike,
     s: ArrayLike,
     N: int,
 ) -> Any:
-    """E_U[W] - E_R[W]: how much more Ukraine expects from fighting on than Russia grants."""
+    """E_A[W] - E_B[W]: how much more side A expects from fighting on than side B grants."""
     au, bu, ar, br, s_ = np.broadcast_arrays(
-        as_array("alpha_U", alpha_U),
-        as_array("beta_U", beta_U),
-        as_array("alpha_R", alpha_R),
-        as_array("beta_R", beta_R),
+        as_array("alpha_A", alpha_A),
+        as_array("beta_A", beta_A),
+        as_array("alpha_B", alpha_B),
+        as_array("beta_B", beta_B),
         as_array("s", s),
     )
     gap = np.asarray(expected_win(au, bu, s_, N)) - np.asarray(expected_win(ar, br, s_, N))
@@ -201,12 +201,12 @@ def fight(
     N: int,
     start: int,
     theta: ArrayLike,
-    alpha_U: float,
-    beta_U: float,
-    alpha_R: float,
-    beta_R: float,
-    c_U: ArrayLike,
-    c_R: ArrayLike,
+    alpha_A: float,
+    beta_A: float,
+    alpha_B: float,
+    beta_B: float,
+    c_A: ArrayLike,
+    c_B: ArrayLike,
     *,
     runs: int = 10_000,
     max_battles: int = 200,
@@ -222,16 +222,16 @@ def fight(
     ----------
     N : number of front steps (states 0..N).
     start : the front state now (0 < start < N for a war still on).
-    theta : true probability that Ukraine wins a battle; a scalar, or one value per run
+    theta : true probability that side A wins a battle; a scalar, or one value per run
         (e.g. draws from a distribution).
-    alpha_U, beta_U, alpha_R, beta_R : each side's Beta prior about theta.
-    c_U, c_R : costs of fighting on, pie units (the settlement test uses their sum); a
+    alpha_A, beta_A, alpha_B, beta_B : each side's Beta prior about theta.
+    c_A, c_B : costs of fighting on, pie units (the settlement test uses their sum); a
         scalar or one value per run.
     runs : Monte Carlo replications.
     max_battles : battles simulated at most; runs still going are reported as fighting.
     rng : a ``numpy.random.Generator`` or a seed; same seed, same numbers.
     update : False freezes beliefs at the priors (no learning).
-    weight : Ukraine's weight in the Nash bargaining solution (0.5 = midpoint); a scalar
+    weight : side A's weight in the Nash bargaining solution (0.5 = midpoint); a scalar
         or one value per run.
     territory : territory (issue scale) at front states 0 and N.
     keep_paths : also return every run's front path (runs x (max_battles + 1)).
@@ -240,7 +240,7 @@ def fight(
     -------
     WarResult with, per run, ``outcome`` (codes into :data:`OUTCOMES`), ``time`` (battles
     until settlement or absorption; ``max_battles`` if still fighting), ``point``
-    (settlement, Ukraine's pie share; NaN unless settled), ``territory`` (the final line:
+    (settlement, side A's pie share; NaN unless settled), ``territory`` (the final line:
     settlement point, absorbing end, or the front when the simulation stops), ``front``
     (final state) and ``paths``; and summaries ``p_outcome``, ``mean_time``, ``se_time``
     (standard error), ``mean_time_ended`` (over runs that ended), ``gap0`` and
@@ -253,12 +253,12 @@ def fight(
     n_runs = _int_param("runs", runs, 1)
     m = _int_param("max_battles", max_battles, 0)
     th = _per_run("theta", check_range("theta", theta, 0.0, 1.0), n_runs)
-    au = float(check_range("alpha_U", alpha_U, 0.0, lo_open=True))
-    bu = float(check_range("beta_U", beta_U, 0.0, lo_open=True))
-    ar = float(check_range("alpha_R", alpha_R, 0.0, lo_open=True))
-    br = float(check_range("beta_R", beta_R, 0.0, lo_open=True))
-    cu = _per_run("c_U", check_range("c_U", c_U, 0.0), n_runs)
-    cr = _per_run("c_R", check_range("c_R", c_R, 0.0), n_runs)
+    au = float(check_range("alpha_A", alpha_A, 0.0, lo_open=True))
+    bu = float(check_range("beta_A", beta_A, 0.0, lo_open=True))
+    ar = float(check_range("alpha_B", alpha_B, 0.0, lo_open=True))
+    br = float(check_range("beta_B", beta_B, 0.0, lo_open=True))
+    cu = _per_run("c_A", check_range("c_A", c_A, 0.0), n_runs)
+    cr = _per_run("c_B", check_range("c_B", c_B, 0.0), n_runs)
     wt = _per_run("weight", check_range("weight", weight, 0.0, 1.0), n_runs)
     t_lo, t_hi = (float(v) for v in as_array("territory", territory).reshape(2))
     gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)

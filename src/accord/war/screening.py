@@ -4,13 +4,13 @@ War can happen although a bargaining range exists, because the offerer does not 
 much the other side will take (Fearon 1995, pp. 390-401; Powell 2004; Filson & Werner 2002).
 
 **Continuous type** (derived in accord's design note; the textbook risk-return result).
-Ukraine offers; Russia's cost ``c_R ~ U[0, c_bar]`` is private. Russia accepts Ukraine's
-share ``x`` iff ``c_R >= x - p``; Ukraine maximises
+Side A offers; side B's cost ``c_B ~ U[0, c_bar]`` is private. B accepts A's share ``x``
+iff ``c_B >= x - p``; A maximises
 
-.. math:: [1 - (x-p)/\\bar c]\\, x + [(x-p)/\\bar c]\\,(p - c_U),
+.. math:: [1 - (x-p)/\\bar c]\\, x + [(x-p)/\\bar c]\\,(p - c_A),
 
-so :math:`x^* = p + (\\bar c - c_U)/2` and :math:`P(\\text{war}) = (\\bar c - c_U)/(2\\bar c)`
-when :math:`c_U < \\bar c`; otherwise :math:`x^* = p` and war never happens. ``P(war)``
+so :math:`x^* = p + (\\bar c - c_A)/2` and :math:`P(\\text{war}) = (\\bar c - c_A)/(2\\bar c)`
+when :math:`c_A < \\bar c`; otherwise :math:`x^* = p` and war never happens. ``P(war)``
 rises with the uncertainty :math:`\\bar c` and falls with the offerer's own cost. The pie
 caps the offer at 1 (flagged in ``capped``): the objective is concave, so the capped
 offer is optimal.
@@ -45,17 +45,17 @@ from accord.war._common import WarResult, check_range, scalar_or_array
 __all__ = ["posterior_strong", "screen_continuous", "screen_two_types"]
 
 
-def screen_continuous(p: ArrayLike, c_U: ArrayLike, c_bar: ArrayLike) -> WarResult:
-    """Ukraine's optimal offer against a Russian cost uniform on [0, c_bar].
+def screen_continuous(p: ArrayLike, c_A: ArrayLike, c_bar: ArrayLike) -> WarResult:
+    """Side A's optimal offer against side B's cost uniform on [0, c_bar].
 
     Returns
     -------
-    WarResult with ``x_star`` (Ukraine's optimal share), ``p_war`` (probability that the
-    offer is refused), ``expected_utility`` (Ukraine's) and ``capped`` (the offer hit the
+    WarResult with ``x_star`` (A's optimal share), ``p_war`` (probability that the
+    offer is refused), ``expected_utility`` (A's) and ``capped`` (the offer hit the
     whole pie).
     """
     p_ = check_range("p", p, 0.0, 1.0)
-    cu = check_range("c_U", c_U, 0.0)
+    cu = check_range("c_A", c_A, 0.0)
     cb = check_range("c_bar", c_bar, 0.0)
     p_, cu, cb = np.broadcast_arrays(p_, cu, cb)
     informative = cu < cb
@@ -69,7 +69,7 @@ def screen_continuous(p: ArrayLike, c_U: ArrayLike, c_bar: ArrayLike) -> WarResu
         "screen_continuous",
         dict(
             p=p_,
-            c_U=cu,
+            c_A=cu,
             c_bar=cb,
             x_star=x_star,
             p_war=p_war,

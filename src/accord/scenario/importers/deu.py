@@ -27,6 +27,13 @@ Capability (``capability=``):
 * ``"equal"``: 1 for every actor.
 
 The other two sets are kept in each actor's ``attributes`` (``nice_votes``, ``gdp``).
+
+Decision rule (from ``counvte`` and ``proc``): the member states taking a position vote
+with their Nice votes (``votes``); QMV needs 255 of 345 votes (``threshold`` 0.7391) and a
+majority of the members, 14 of 27 (``members`` 0.5185), applied to the members that take
+a position (the others do not vote; the 62 % population check is not modelled);
+unanimity makes every such member a veto player; under co-decision (COD) the Parliament
+is a veto player too. The Commission does not vote. See :mod:`accord.models.rules`.
 """
 
 from __future__ import annotations
@@ -71,6 +78,32 @@ NICE_VOTES: dict[str, float] = {
 }  # fmt: skip
 
 _RULES = {"QMV": "qualified_majority", "Unan": "unanimity", "Unanimity": "unanimity"}
+
+
+#: Nice QMV: 255 of the 345 Council votes of EU-27 (74.0 %) and a majority of the members
+#: (14 of 27); the population criterion (62 %) is not modelled.
+NICE_THRESHOLD = 255 / 345
+NICE_MEMBERS = 14 / 27
+
+
+def _decision_rule(rule: str, meta: dict[str, str], present: list[str]) -> dict[str, Any]:
+    """The Council's rule with Nice votes of the member states taking part in the issue.
+
+    Member states without a position on the issue do not vote (the quotas apply to the
+    votes of those that take a position). Under co-decision (COD) the Parliament must
+    also approve: it is a veto player.
+    """
+    out: dict[str, Any] = {
+        "rule": rule,
+        "votes": {c: NICE_VOTES[c] for c in present if c not in ("com", "ep")},
+        "note": f"{meta['counvte']}, {meta['proc']}; Nice votes",
+    }
+    if rule == "qualified_majority":
+        out["threshold"] = NICE_THRESHOLD
+        out["members"] = NICE_MEMBERS
+    if meta["proc"] == "COD" and "ep" in present:
+        out["veto"] = ["ep"]
+    return out
 
 
 def _date(text: str) -> dt.date | None:
@@ -139,7 +172,7 @@ def read(path: str | Path, *, capability: Capability = "nice") -> list[Scenario]
                 issue[name] = parse_num(text, f"line {line}, {key}", problems)
         rule = _RULES.get(meta["counvte"].split("(")[0])
         if rule:
-            issue["decision_rule"] = {"rule": rule, "note": meta["counvte"]}
+            issue["decision_rule"] = _decision_rule(rule, meta, [a["id"] for a in actors])
         if len(problems) > before:
             continue
         sid = meta["isnr"] or f"line-{line}"
