@@ -186,3 +186,18 @@ def test_batched_models_equal_one_run_per_draw(flagship) -> None:  # type: ignor
             want = models.run(name, sc).forecast
             for k, iid in enumerate(flagship.issue_ids):
                 assert got[f"{name}_{iid}"][b] == pytest.approx(want[k], abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    "verb", ["range", "screen", "fight", "commit", "brink", "swap", "mediate", "durability"]
+)
+def test_every_war_verb_is_a_sweep_target(verb: str) -> None:
+    from accord.analysis.targets import make_target
+    from accord.analysis.uncertainty import Sampler, model_rng
+
+    sc = scenarios.load("ukraine-2024-08")
+    drawn = [d[0] for d in Sampler(sc).draws(1, range(3))]
+    opts = {"runs": 50} if verb == "fight" else {}
+    out = make_target(f"war.{verb}", sc, opts)(drawn, [model_rng(1, b) for b in range(3)])
+    assert out and all(v.shape == (3,) for v in out.values())
+    assert all(np.isfinite(v).any() or k == "swap_first_feasible" for k, v in out.items())

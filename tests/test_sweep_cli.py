@@ -63,7 +63,7 @@ def test_sobol_design_on_the_command_line(tmp_path: Path) -> None:
         ),
         (
             ["sweep", "iran-2013", "--war", "peace"],
-            "error: --war: unknown war verb (range, screen, fight, commit, brink) (got 'peace')",
+            "error: --war: unknown war verb (range, screen, fight, commit, brink, swap, mediate, durability) (got 'peace')",
         ),
         (
             ["sensitivity", "nowhere", "--output", "x"],

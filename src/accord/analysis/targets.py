@@ -4,7 +4,8 @@ A target is a name and a factory ``make(scenario, **options)`` returning a batch
 ``fn(scenarios, rngs) -> {output: array (draws,)}``: every output a scalar per draw
 (float; booleans as 0/1). Registered here: every multi-actor model by its registry name
 (outputs ``<model>_<issue>``, the forecast per issue) and the war verbs ``war.range``,
-``war.screen``, ``war.fight``, ``war.commit``, ``war.brink`` (outputs ``range_low``, ...,
+``war.screen``, ``war.fight``, ``war.commit``, ``war.brink``, ``war.swap``, ``war.mediate``,
+``war.durability`` (outputs ``range_low``, ...,
 with the belligerents' ids where an output belongs to one side).
 
 A new target plugs in with one call, e.g. for a settlement engine::
@@ -76,10 +77,10 @@ def per_draw(fn: DrawFn) -> Callable[..., BatchFn]:
 
 def stack(rows: Sequence[Mapping[str, Any]]) -> Outputs:
     """Per-draw output mappings as one float array per output."""
-    if not rows:
-        return {}
-    keys = list(rows[0])
-    return {k: np.array([float(r[k]) for r in rows], dtype=float) for k in keys}
+    keys: dict[str, None] = {}
+    for r in rows:  # every output any draw gives, in first-seen order; NaN where one lacks it
+        keys.update(dict.fromkeys(r))
+    return {k: np.array([float(r.get(k, np.nan)) for r in rows], dtype=float) for k in keys}
 
 
 def available_targets() -> tuple[str, ...]:
@@ -178,8 +179,8 @@ def _war_range(scenario: Scenario, **options: Any) -> BatchFn:
     from accord.analysis.war import merge, range_inputs
 
     def batch(scenarios: Sequence[Scenario], rngs: Sequence[np.random.Generator]) -> Outputs:
-        ins = _stacked([merge(range_inputs(sc), {}) for sc in scenarios], ("p", "c_U", "c_R"))
-        r = war.bargaining_range(ins["p"], ins["c_U"], ins["c_R"], **options)
+        ins = _stacked([merge(range_inputs(sc), {}) for sc in scenarios], ("p", "c_A", "c_B"))
+        r = war.bargaining_range(ins["p"], ins["c_A"], ins["c_B"], **options)
         out = _frame("range", r, ins)
         sq = []
         for sc, lo, hi in zip(scenarios, out["range_low"], out["range_high"], strict=True):
@@ -197,13 +198,13 @@ def _war_screen(scenario: Scenario, **options: Any) -> BatchFn:
     from accord import war
     from accord.analysis.war import merge, screen_inputs
 
-    keys = ("p", "c_U", "c_R", "c_bar", "p_w", "p_s", "mu")
+    keys = ("p", "c_A", "c_B", "c_bar", "p_w", "p_s", "mu")
 
     def batch(scenarios: Sequence[Scenario], rngs: Sequence[np.random.Generator]) -> Outputs:
         ins = _stacked([merge(screen_inputs(sc), {}) for sc in scenarios], keys)
-        cont = war.screen_continuous(ins["p"], ins["c_U"], ins["c_bar"])
-        two = war.screen_two_types(ins["p_w"], ins["p_s"], ins["c_U"], ins["c_R"], ins["mu"])
-        echo = {**ins, "c_A": 0, "c_B": 0}
+        cont = war.screen_continuous(ins["p"], ins["c_A"], ins["c_bar"])
+        two = war.screen_two_types(ins["p_w"], ins["p_s"], ins["c_A"], ins["c_B"], ins["mu"])
+        echo = dict(ins)
         return {**_frame("screen", cont, echo), **_frame("screen_two", two, echo)}
 
     _sides(scenario)
@@ -215,14 +216,14 @@ def _war_commit(scenario: Scenario, **options: Any) -> BatchFn:
     from accord.analysis.war import commit_inputs, merge
 
     a, b = _sides(scenario)
-    keys: tuple[str, ...] = ("p", "q_U0", "q_R0", "gamma_U", "gamma_R", "delta", "d_U", "d_R")
-    keys += ("rho_U", "rho_R", "rho_bar")
+    keys: tuple[str, ...] = ("p", "q_A0", "q_B0", "gamma_A", "gamma_B", "delta", "d_A", "d_B")
+    keys += ("rho_A", "rho_B", "rho_bar")
 
     def batch(scenarios: Sequence[Scenario], rngs: Sequence[np.random.Generator]) -> Outputs:
         ins = _stacked([merge(commit_inputs(sc), {}) for sc in scenarios], keys)
         w = war.commitment_window(**ins)
         out = _frame("commit", w, ins)
-        for side, who in (("U", a), ("R", b)):
+        for side, who in (("A", a), ("B", b)):
             out[f"commit_bound_{who}"] = np.broadcast_to(
                 np.asarray(w[f"bound_{side}"], dtype=float), (len(scenarios),)
             ).copy()
@@ -267,8 +268,8 @@ def _war_fight(scenario: Scenario, *, runs: int = 1000, **options: Any) -> Batch
     def one(sc: Scenario, rng: np.random.Generator) -> dict[str, float]:
         p = merge(fight_inputs(sc), {})
         r = war.fight(
-            p["N"], p["start"], p["theta"], p["alpha_U"], p["beta_U"], p["alpha_R"],
-            p["beta_R"], p["c_U"], p["c_R"], runs=runs, max_battles=p["max_battles"],
+            p["N"], p["start"], p["theta"], p["alpha_A"], p["beta_A"], p["alpha_B"],
+            p["beta_B"], p["c_A"], p["c_B"], runs=runs, max_battles=p["max_battles"],
             rng=rng, territory=p["territory"], keep_paths=False, **options,
         )  # fmt: skip
         row = {f"fight_p_{names[k]}": float(v) for k, v in r.p_outcome.items()}
@@ -283,8 +284,59 @@ def _war_fight(scenario: Scenario, *, runs: int = 1000, **options: Any) -> Batch
     return batch
 
 
+def _war_swap(scenario: Scenario, **options: Any) -> BatchFn:
+    from accord.analysis.war import merge, swap_inputs, swap_table
+
+    _sides(scenario)
+
+    def one(sc: Scenario, rng: np.random.Generator) -> dict[str, float]:
+        r = swap_table(sc, merge(swap_inputs(sc), {}))
+        first, bare = int(r["first_feasible"]), int(r["without_psi"]["first_feasible"])
+        return {
+            "swap_first_feasible": float(first) if first >= 0 else np.nan,
+            "swap_feasible": float(first >= 0),
+            "swap_feasible_without_psi": float(bare >= 0),
+        }
+
+    return per_draw(one)(scenario)
+
+
+def _war_mediate(scenario: Scenario, **options: Any) -> BatchFn:
+    from accord.analysis.war import mediate_inputs, mediation_table, merge
+
+    a, b = _sides(scenario)
+
+    def one(sc: Scenario, rng: np.random.Generator) -> dict[str, float]:
+        row: dict[str, float] = {}
+        for r in mediation_table(sc, merge(mediate_inputs(sc), {})):
+            m = r["mediator"]
+            row[f"mediate_{m}_p_settle"] = float(r["p_settle"])
+            for who in (a, b):
+                row[f"mediate_{m}_credible_{who}"] = float(r[f"credible_{who}"])
+                if f"p_relapse_{who}" in r:
+                    row[f"mediate_{m}_p_relapse_{who}"] = float(r[f"p_relapse_{who}"])
+        return row
+
+    return per_draw(one)(scenario)
+
+
+def _war_durability(scenario: Scenario, **options: Any) -> BatchFn:
+    from accord.analysis.war import durability_inputs, hazard_curves
+
+    _sides(scenario)
+
+    def one(sc: Scenario, rng: np.random.Generator) -> dict[str, float]:
+        curves = hazard_curves(durability_inputs(sc))
+        return {"durability_p_relapse": float(curves["agreement"].p_relapse)}
+
+    return per_draw(one)(scenario)
+
+
 register_target("war.range", "M1 bargaining range (Fearon 1995)", _war_range)
 register_target("war.screen", "M2 risk-return offer and screening", _war_screen)
 register_target("war.fight", "M3 bargaining while fighting (Monte Carlo)", _war_fight)
 register_target("war.commit", "M4 commitment window with guarantees", _war_commit)
 register_target("war.brink", "M7 brinkmanship and partner repositioning", _war_brink)
+register_target("war.swap", "M5 land-for-land swap: first feasible month", _war_swap)
+register_target("war.mediate", "M6 mediators: P(settle | bias), credibility", _war_mediate)
+register_target("war.durability", "M9 P(relapse) of the agreement", _war_durability)

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import ValidationError
-from scipy import special, stats
+from scipy import special, stats  # type: ignore[import-untyped]
 
 from accord.errors import Problem, ScenarioError
 from accord.scenario.schema import Scenario, _semantic_problems

@@ -20,7 +20,7 @@ from accord.errors import ModelError
 
 results_app = typer.Typer(help="Query the results store of a sweep.", no_args_is_help=True)
 
-WAR_VERBS = ("range", "screen", "fight", "commit", "brink")
+WAR_VERBS = ("range", "screen", "fight", "commit", "brink", "swap", "mediate", "durability")
 
 
 class DesignOpt(StrEnum):
@@ -100,7 +100,7 @@ def sweep(
     ] = None,
     war: Annotated[
         list[str] | None,
-        typer.Option("--war", help="War verb to sweep: range, screen, fight, commit, brink."),
+        typer.Option("--war", help="War verb to sweep: " + ", ".join(WAR_VERBS) + "."),
     ] = None,
     target: Annotated[
         list[str] | None,
