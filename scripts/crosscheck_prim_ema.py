@@ -67,7 +67,9 @@ def main(path: str) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(out, fh, indent=1, default=float)
         fh.write("\n")
-    print(f"wrote {path}: {len(traj)} steps; box coverage {box.coverage:.3f}, density {box.density:.3f}")
+    print(
+        f"wrote {path}: {len(traj)} steps; box coverage {box.coverage:.3f}, density {box.density:.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -29,14 +29,17 @@ from accord.report.sweep import ensemble_figure, indices_figure
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "uncertainty"
 HEADLINE = {
-    "compromise_T": "compromise forecast of T (territory, 0-100)",
-    "median_T": "median-voter forecast of T",
+    "compromise_T": "compromise forecast of T (territory, 0-100; rules off)",
+    "median_T": "median-voter forecast of T (rules off)",
     "range_midpoint": "midpoint of the bargaining range (pie share)",
     "screen_p_war": "P(war) of the risk-return offer",
     "commit_nonempty": "a guarantee both sides accept exists (share of draws)",
 }
 SOBOL = ("compromise_T", "median_T", "range_midpoint", "commit_nonempty")
-TARGETS = [("compromise", {}), ("median", {}), ("war.range", {}), ("war.screen", {})]
+# the bargaining forecasts before the decision rule binds them (under the flagships' veto
+# and unanimity rules the territory forecast stays at the status quo in every draw)
+TARGETS = [("compromise", {"decision_rules": False}), ("median", {"decision_rules": False})]
+TARGETS += [("war.range", {}), ("war.screen", {})]
 TARGETS += [("war.commit", {})]
 
 
@@ -69,7 +72,10 @@ def run(sid: str, n: int, out: Path) -> str:
         )
     ev = event_of_store(store, "commit_nonempty = 1")
     lines += ["", f"{ev.describe()}.", ""]
-    lines += ["Five numbers with the largest Sobol total-order index (95 % bootstrap interval):", ""]
+    lines += [
+        "Five numbers with the largest Sobol total-order index (95 % bootstrap interval):",
+        "",
+    ]
     lines += ["| output | 1 | 2 | 3 | 4 | 5 |", "|---|---|---|---|---|---|"]
     for name in SOBOL:
         si = sobol_of_store(store, name).head(5)

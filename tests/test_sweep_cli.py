@@ -24,6 +24,7 @@ def test_sweep_sensitivity_discover_query(tmp_path: Path) -> None:
     code, stdout, stderr = invoke(
         "sweep", "ukraine-2023-03", "-m", "compromise", "--war", "range", "--draws", "64",
         "--out", str(out), "--executor", "sequential", "--seed", "3",
+        "--set", "compromise.decision_rules=false",
     )  # fmt: skip
     assert code == 0, stderr
     assert "ETA" in stderr and "uncertain numbers" in stderr

@@ -27,7 +27,10 @@ def ensemble_figure(
         v = np.asarray(values, dtype=float)
         v = v[np.isfinite(v)]
         ax = fig.add_subplot((n + 2) // 3, min(n, 3), i + 1)
-        ax.hist(v, bins=40, color="C0", alpha=0.7)
+        ax.set_title(name, fontsize=9)
+        if v.size == 0:
+            continue
+        ax.hist(v, bins=40 if np.ptp(v) > 0 else 1, color="C0", alpha=0.7)
         for q, ls in zip(np.quantile(v, [0.05, 0.5, 0.95]), (":", "-", ":"), strict=True):
             ax.axvline(q, color="black", ls=ls, lw=1)
         if base is not None and name in base:
