@@ -59,11 +59,11 @@ def test_sobol_design_on_the_command_line(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (
-            ["sweep", "iran-2013", "--draws", "5"],
+            ["sweep", "iran-2013", "--draws", "5", "--out", "x"],
             "error: --model: give a model (-m NAME) or a war verb (--war VERB)",
         ),
         (
-            ["sweep", "iran-2013", "--war", "peace"],
+            ["sweep", "iran-2013", "--war", "peace", "--out", "x"],
             "error: --war: unknown war verb (range, screen, fight, commit, brink, swap, mediate, durability) (got 'peace')",
         ),
         (

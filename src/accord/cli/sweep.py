@@ -91,6 +91,9 @@ def summary_table(store: Any, names: list[str], title: str) -> Table:
 
 @guarded
 def sweep(
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="Results directory (new, or --resume).")
+    ],
     scenario: Annotated[
         str | None,
         typer.Argument(help="Scenario file, or a bundled id (default: ukraine-2024-08)."),
@@ -122,9 +125,6 @@ def sweep(
     uncertainty: Annotated[
         Path | None, typer.Option(help="An uncertainty file (instead of the scenario's section).")
     ] = None,
-    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Results directory.")] = Path(
-        "sweep"
-    ),
     seed: Annotated[int, typer.Option(help="Root seed.")] = 0,
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="A model option, e.g. --set eum.q=0.5.")
