@@ -15,6 +15,7 @@ so the quantiles below are over all ``N (k + 2)`` rows.
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import numpy as np
 
 from accord import scenarios
 from accord.analysis.sensitivity import event_of_store, sobol_of_store
+from accord.analysis.store import StoreError
 from accord.analysis.sweep import Design, sweep
 from accord.report.save import save_figure
 from accord.report.sweep import ensemble_figure, indices_figure
@@ -47,7 +49,12 @@ def run(sid: str, n: int, out: Path) -> str:
     sc = scenarios.load(sid)
     design = Design("sobol", n, 2026)
     resume = (out / "manifest.json").exists()  # a finished or killed run of the same sweep
-    res = sweep(sc, TARGETS, design, out, workers=2, resume=resume)
+    try:
+        res = sweep(sc, TARGETS, design, out, workers=2, resume=resume)
+    except StoreError:  # a stored sweep of something else: start afresh
+        shutil.rmtree(out)
+        resume = False
+        res = sweep(sc, TARGETS, design, out, workers=2)
     store = res.store
     seconds = store.manifest.get("seconds", res.seconds) if resume else res.seconds
     store.touch(seconds=seconds)
