@@ -68,7 +68,8 @@ def main(path: str) -> None:
         json.dump(out, fh, indent=1, default=float)
         fh.write("\n")
     print(
-        f"wrote {path}: {len(traj)} steps; box coverage {box.coverage:.3f}, density {box.density:.3f}"
+        f"wrote {path}: {len(traj)} steps; "
+        f"box coverage {box.coverage:.3f}, density {box.density:.3f}"
     )
 
 
