@@ -201,20 +201,16 @@ def test_parameter_table_says_where_each_number_comes_from() -> None:
     assert cells(res.output, "start")[1] == "status quo of T"
 
 
-def test_default_run_prints_the_war_layer_from_closed_forms() -> None:
+def test_default_run_ends_with_the_settle_headline() -> None:
+    from accord.analysis.settle import headline_lines, run_settle
+
     sc = scenarios.load("ukraine-2024-08")
     res = runner.invoke(app, ["run", "-m", "compromise"])
     assert res.exit_code == 0, res.output
-    p, c_a, c_b = (range_inputs(sc)[k] for k in ("p", "c_A", "c_B"))
-    low, high = max(p - c_a, 0.0), min(p + c_b, 1.0)  # Fearon's range, clipped to the pie
-    assert f"T {100 * low:.1f} to {100 * high:.1f}; status quo 20.4 is inside it" in res.output
-    s = screen_inputs(sc)
-    x_star = s["p"] + (s["c_bar"] - s["c_A"]) / 2  # uniform cost on [0, c_bar]
-    p_war = (x_star - s["p"]) / s["c_bar"]
-    assert (
-        f"offer under private information: T {100 * x_star:.1f}, P(war) {p_war:.2f}" in res.output
-    )
-    assert "commitment window: UKR needs g >= 0.89, RUS accepts g <= 0.04: empty" in res.output
+    assert "war layer, UKR vs RUS on T: accord settle, 2,000 runs, seed 0" in res.output
+    settled, _ = run_settle(sc, runs=2000, seed=0)
+    for line in headline_lines(settled):
+        assert line in res.output
     json_run = runner.invoke(app, ["run", "-m", "compromise", "--json"])
     assert "war layer" not in json_run.output
     iran = runner.invoke(app, ["run", "iran-2013", "-m", "compromise"])

@@ -327,5 +327,8 @@ def test_restrict_keeps_the_war_section_only_with_its_issue() -> None:
     from accord import scenarios
 
     sc = scenarios.load("ukraine-2024-08")
-    assert sc.restrict(["T", "N"]).war == sc.war
+    kept = sc.restrict(["T", "N"]).war
+    assert kept is not None and sc.war is not None
+    assert kept.model_copy(update={"settle": None}) == sc.war.model_copy(update={"settle": None})
+    assert kept.settle is not None and set(kept.settle.war_levels) == {"N"}
     assert sc.restrict(["N", "G"]).war is None

@@ -122,7 +122,7 @@ def run(
         sys.stdout.write(buf.getvalue())
         return
     _print_table(sc, results)
-    _print_war_overview(sc)
+    _print_war_overview(sc, seed)
     if events:
         for r in results:
             if not r.events:
@@ -137,7 +137,30 @@ def run(
             out.print(t)
 
 
-def _print_war_overview(sc: Scenario) -> None:
+def _print_war_overview(sc: Scenario, seed: int = 0) -> None:
+    """The settle headline (accord settle); the closed-form lines where settle lacks inputs."""
+    from accord.analysis.settle import headline_lines, run_settle
+
+    if sc.war is None:
+        return
+    try:
+        res, _ = run_settle(sc, runs=2000, seed=seed)
+    except ModelError:
+        _print_closed_forms(sc)
+        return
+    u, r = sc.war.belligerents
+    out.print(
+        f"war layer, {u} vs {r} on {sc.war.issue}: accord settle, 2,000 runs, seed {seed} "
+        "(details: accord settle; accord war swap|mediate|durability)"
+    )
+    for line in headline_lines(res):
+        out.print("  " + line)
+    from accord.analysis.war import overview
+
+    _print_war_overview_m5_m6_m9(overview(sc))
+
+
+def _print_closed_forms(sc: Scenario) -> None:
     from accord.analysis.war import overview
 
     view = overview(sc)
@@ -481,10 +504,25 @@ app.add_typer(backtest_app, name="backtest")
 from accord.cli.war import war_app  # noqa: E402
 
 app.add_typer(war_app, name="war")
+from accord.cli.settle import settle as _settle  # noqa: E402
+
+app.command("settle")(_settle)
 
 from accord.cli.baserate import baserate  # noqa: E402
 
 app.command("baserate")(baserate)
+
+from accord.cli.deals import deals  # noqa: E402
+
+app.command()(deals)
+
+from accord.cli.report import report  # noqa: E402
+
+app.command()(report)
+
+from accord.cli.dashboard import app_command  # noqa: E402
+
+app.command("app")(app_command)
 
 from accord.cli.sweep import discover, results_app, sensitivity, sweep  # noqa: E402
 

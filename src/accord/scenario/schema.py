@@ -418,10 +418,25 @@ def _restricted_war(war: War | None, issues: set[str], actors: set[str]) -> War 
     """The war section survives a restriction only if its issue and belligerents do."""
     if war is None or war.issue not in issues or not set(war.belligerents) <= actors:
         return None
-    if set(war.mediators) <= actors:
-        return war
-    mediators = {k: m for k, m in war.mediators.items() if k in actors}
-    return war.model_copy(update={"mediators": mediators})
+    if not set(war.mediators) <= actors:
+        war = war.model_copy(
+            update={"mediators": {k: m for k, m in war.mediators.items() if k in actors}}
+        )
+    st = war.settle
+    if st is not None:  # the settle section's issue references follow the restriction
+        st = st.model_copy(
+            update={
+                "war_levels": {k: v for k, v in st.war_levels.items() if k in issues},
+                "exclude": tuple(k for k in st.exclude if k in issues),
+                "guarantee_issue": st.guarantee_issue if st.guarantee_issue in issues else None,
+                "red_lines": {
+                    who: {k: v for k, v in lines.items() if k in issues}
+                    for who, lines in st.red_lines.items()
+                },
+            }
+        )
+        war = war.model_copy(update={"settle": st})
+    return war
 
 
 def _build_arrays(sc: Scenario) -> ScenarioArrays:

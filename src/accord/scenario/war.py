@@ -61,7 +61,9 @@ __all__ = [
     "Mediator",
     "Parcel",
     "Partner",
+    "RedLine",
     "Screening",
+    "Settle",
     "Swap",
     "War",
     "war_numbers",
@@ -153,6 +155,35 @@ class Brinkmanship(_Frozen):
     partners: dict[str, Partner] = Field(default_factory=dict)
 
 
+class RedLine(_Frozen):
+    """A belligerent's red line on an issue: it signs nothing below ``at_least`` or above
+    ``at_most`` (issue scale)."""
+
+    at_least: Sourced | None = None
+    at_most: Sourced | None = None
+    note: str | None = None
+
+
+class Settle(_Frozen):
+    """What ``accord settle`` needs beyond the models' parameters (all optional).
+
+    ``war_levels``: where an issue stands while the war goes on (every package is valued
+    against it), for issues without a status quo. ``guarantee_issue``: the issue whose
+    level is the M4 guarantee strength (default ``G`` if the scenario has it).
+    ``exclude``: issues left out of the package space (e.g. one handled as a parcel).
+    ``red_lines``: per belligerent and issue. ``spending``: each belligerent's military
+    outlay per month (money unit of ``brinkmanship.trade_total``), which converts money
+    into pie units.
+    """
+
+    war_levels: dict[str, Sourced] = Field(default_factory=dict)
+    guarantee_issue: Id | None = None
+    exclude: tuple[Id, ...] = ()
+    red_lines: dict[str, dict[str, RedLine]] = Field(default_factory=dict)
+    spending: dict[str, Sourced] = Field(default_factory=dict)
+    note: str | None = None
+
+
 class Parcel(_Frozen):
     """M5: a parcel of contested land: whose it is, who holds it, its area and values."""
 
@@ -224,6 +255,7 @@ class War(_Frozen):
     front: Front | None = None
     commitment: Commitment | None = None
     brinkmanship: Brinkmanship | None = None
+    settle: Settle | None = None
     parcels: dict[str, Parcel] = Field(default_factory=dict)
     swap: Swap | None = None
     mediators: dict[str, Mediator] = Field(default_factory=dict)
@@ -285,6 +317,18 @@ def _numbers(war: War) -> Iterator[tuple[tuple[str | int, ...], Sourced, tuple[o
         for k, partner in br.partners.items():
             yield ("brinkmanship", "partners", k, "trade_share"), partner.trade_share, _UNIT
             yield ("brinkmanship", "partners", k, "curtail"), partner.curtail, _UNIT
+    if war.settle is not None:
+        st = war.settle
+        for k, v in st.war_levels.items():
+            yield ("settle", "war_levels", k), v, (None, None, False, False)
+        for k, v in st.spending.items():
+            yield ("settle", "spending", k), v, _POS
+        for who, lines in st.red_lines.items():
+            for k, rl in lines.items():
+                for name in ("at_least", "at_most"):
+                    val = getattr(rl, name)
+                    if val is not None:
+                        yield ("settle", "red_lines", who, k, name), val, (None, None, False, False)
     for k, parcel in war.parcels.items():
         yield ("parcels", k, "area"), parcel.area, _NONNEG
         for side, val in parcel.value.items():
@@ -373,6 +417,52 @@ def war_problems(sc: Scenario) -> list[Problem]:
             out.append(Problem(at("front", "max_battles"), "must be >= 0", f.max_battles))
         if f.territory_at_0 == f.territory_at_max:
             out.append(Problem(at("front", "territory_at_max"), "must differ from territory_at_0"))
+    st = war.settle
+    if st is not None:
+        issues = set(sc.issue_ids)
+        for k in st.war_levels:
+            if k not in issues:
+                out.append(Problem(at("settle", "war_levels", k), "unknown issue id", k))
+            else:
+                sc_ = sc.issue(k).scale
+                v = st.war_levels[k].value
+                if not sc_.min <= v <= sc_.max:
+                    out.append(
+                        Problem(
+                            at("settle", "war_levels", k),
+                            f"must be on the issue's scale [{sc_.min:g}, {sc_.max:g}]",
+                            v,
+                        )
+                    )
+        if st.guarantee_issue is not None and st.guarantee_issue not in issues:
+            out.append(
+                Problem(at("settle", "guarantee_issue"), "unknown issue id", st.guarantee_issue)
+            )
+        for i, k in enumerate(st.exclude):
+            if k not in issues:
+                out.append(Problem(at("settle", "exclude", i), "unknown issue id", k))
+        for who in st.spending:
+            if who not in war.belligerents:
+                out.append(
+                    Problem(at("settle", "spending", who), "not one of the belligerents", who)
+                )
+        for who, lines in st.red_lines.items():
+            if who not in war.belligerents:
+                out.append(
+                    Problem(at("settle", "red_lines", who), "not one of the belligerents", who)
+                )
+            for k, rl in lines.items():
+                if k not in issues:
+                    out.append(Problem(at("settle", "red_lines", who, k), "unknown issue id", k))
+                lo_, hi_ = rl.at_least, rl.at_most
+                if lo_ is not None and hi_ is not None and lo_.value > hi_.value:
+                    out.append(
+                        Problem(
+                            at("settle", "red_lines", who, k, "at_most"),
+                            f"must be >= at_least ({lo_.value:g})",
+                            hi_.value,
+                        )
+                    )
     br = war.brinkmanship
     if br is not None:
         if br.a is not None and br.b is not None and br.b.value <= br.a.value:
