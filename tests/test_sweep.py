@@ -191,7 +191,8 @@ def test_batched_models_equal_one_run_per_draw(flagship) -> None:  # type: ignor
 
 
 @pytest.mark.parametrize(
-    "verb", ["range", "screen", "fight", "commit", "brink", "swap", "mediate", "durability"]
+    "verb",
+    ["range", "screen", "fight", "commit", "brink", "swap", "mediate", "durability", "settle"],
 )
 def test_every_war_verb_is_a_sweep_target(verb: str) -> None:
     from accord.analysis.targets import make_target
@@ -199,7 +200,10 @@ def test_every_war_verb_is_a_sweep_target(verb: str) -> None:
 
     sc = scenarios.load("ukraine-2024-08")
     drawn = [d[0] for d in Sampler(sc).draws(1, range(3))]
-    opts = {"runs": 50} if verb == "fight" else {}
-    out = make_target(f"war.{verb}", sc, opts)(drawn, [model_rng(1, b) for b in range(3)])
+    opts = {"runs": 50} if verb in ("fight", "settle") else {}
+    name = verb if verb == "settle" else f"war.{verb}"
+    out = make_target(name, sc, opts)(drawn, [model_rng(1, b) for b in range(3)])
+    if verb == "settle":  # accord settle's engine per draw, side ids in the outputs
+        assert {"settle_p_by_12", "settle_p_UKR_won", "settle_p_RUS_won"} <= set(out)
     assert out and all(v.shape == (3,) for v in out.values())
     assert all(np.isfinite(v).any() or k == "swap_first_feasible" for k, v in out.items())

@@ -60,7 +60,7 @@ def test_sobol_design_on_the_command_line(tmp_path: Path) -> None:
     [
         (
             ["sweep", "iran-2013", "--draws", "5", "--out", "x"],
-            "error: --model: give a model (-m NAME) or a war verb (--war VERB)",
+            "error: --model: give a model (-m NAME), a war verb (--war VERB) or --settle",
         ),
         (
             ["sweep", "iran-2013", "--war", "peace", "--out", "x"],

@@ -8,11 +8,13 @@ A target is a name and a factory ``make(scenario, **options)`` returning a batch
 ``war.durability`` (outputs ``range_low``, ...,
 with the belligerents' ids where an output belongs to one side).
 
-A new target plugs in with one call, e.g. for a settlement engine::
+``settle`` (``accord settle``'s engine per draw) is registered the way any new target
+plugs in, with one call::
 
-    register_target("settle", "accord settle: P(settlement), time", per_draw(settle_draw))
+    register_target("settle", "accord settle: ...", make)
 
-where ``settle_draw(scenario, rng) -> {"p_settle": ..., "months": ...}``. Batched paths
+where ``make(scenario, **options)`` returns a batch function, here ``per_draw(one)`` of
+``one(scenario, rng) -> {"settle_p_by_12": ..., ...}``. Batched paths
 are used where a model has one: ``Model.run_many`` for deterministic models with a
 batched kernel (EUM, SMP), stacked arrays through the vectorised war functions; a loop
 over draws otherwise, each draw with its own generator.
@@ -332,6 +334,32 @@ def _war_durability(scenario: Scenario, **options: Any) -> BatchFn:
     return per_draw(one)(scenario)
 
 
+def _settle(scenario: Scenario, *, months: int = 24, runs: int = 1000) -> BatchFn:
+    """``accord settle`` on each draw: ``runs`` courses of the war over ``months`` months,
+    seeded from the draw's own generator."""
+    from accord.analysis.settle import run_settle
+
+    a, b = _sides(scenario)
+
+    def one(sc: Scenario, rng: np.random.Generator) -> dict[str, float]:
+        res, _ = run_settle(sc, months=months, runs=runs, seed=int(rng.integers(2**62)))
+        p, _ = res.p_settled_by()
+        row = {f"settle_p_by_{m}": float(p[m]) for m in (6, 12, 24) if m < len(p)}
+        row["settle_p_by_end"] = float(p[-1])
+        row["settle_median_month"] = float(res.median_month())
+        side = {"a_won": f"{a}_won", "b_won": f"{b}_won"}
+        row |= {f"settle_p_{side.get(k, k)}": float(v) for k, v in res.p_outcome().items()}
+        row["settle_p_escalation"] = float(res.p_escalation()[0])
+        settled = res.outcome == 0
+        war_issue = res.issue_ids[0]
+        row[f"settle_terms_{war_issue}"] = (
+            float(np.median(res.terms[settled, 0])) if settled.any() else np.nan
+        )
+        return row
+
+    return per_draw(one)(scenario)
+
+
 register_target("war.range", "M1 bargaining range (Fearon 1995)", _war_range)
 register_target("war.screen", "M2 risk-return offer and screening", _war_screen)
 register_target("war.fight", "M3 bargaining while fighting (Monte Carlo)", _war_fight)
@@ -340,3 +368,4 @@ register_target("war.brink", "M7 brinkmanship and partner repositioning", _war_b
 register_target("war.swap", "M5 land-for-land swap: first feasible month", _war_swap)
 register_target("war.mediate", "M6 mediators: P(settle | bias), credibility", _war_mediate)
 register_target("war.durability", "M9 P(relapse) of the agreement", _war_durability)
+register_target("settle", "accord settle: P(settled by month), median month, terms", _settle)

@@ -105,6 +105,9 @@ def sweep(
         list[str] | None,
         typer.Option("--war", help="War verb to sweep: " + ", ".join(WAR_VERBS) + "."),
     ] = None,
+    settle: Annotated[
+        bool, typer.Option("--settle", help="Sweep accord settle (--runs courses per draw).")
+    ] = False,
     target: Annotated[
         list[str] | None,
         typer.Option(
@@ -129,9 +132,9 @@ def sweep(
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="A model option, e.g. --set eum.q=0.5.")
     ] = None,
-    runs: Annotated[int, typer.Option(help="Monte Carlo runs per draw of war fight.", min=1)] = (
-        1000
-    ),
+    runs: Annotated[
+        int, typer.Option(help="Monte Carlo runs per draw of war fight and settle.", min=1)
+    ] = (1000),
     dask: Annotated[
         str | None,
         typer.Option(help="Dask scheduler tcp://HOST:8786, or 'local' (LocalCluster, 127.0.0.1)."),
@@ -160,12 +163,16 @@ def sweep(
     for verb in war or []:
         if verb not in WAR_VERBS:
             raise ModelError(f"unknown war verb ({', '.join(WAR_VERBS)})", path="--war", value=verb)
-    if not names and not war and not target:
-        raise ModelError("give a model (-m NAME) or a war verb (--war VERB)", path="--model")
+    if not names and not war and not target and not settle:
+        raise ModelError(
+            "give a model (-m NAME), a war verb (--war VERB) or --settle", path="--model"
+        )
     options = parse_sets(set_ or [], names)
     targets: list[tuple[str, dict[str, Any]]] = [(n, options[n]) for n in names]
     targets += [(f"war.{v}", {"runs": runs} if v == "fight" else {}) for v in war or []]
     targets += [(t, {}) for t in target or []]
+    if settle:
+        targets.append(("settle", {"runs": runs}))
     spec = load_uncertainty(uncertainty) if uncertainty is not None else None
     sampler = Sampler(sc, spec, file=str(uncertainty) if uncertainty else None)
     d = Design(design.value, draws, seed)
