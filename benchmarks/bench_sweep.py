@@ -8,7 +8,11 @@
    three-number war scenario through the store: peak memory (this process and its
    worker processes, ``ru_maxrss``) must stay under 1 GB, rows streamed part by part.
 
-``python benchmarks/bench_sweep.py [--quick]`` (``--quick``: 2,000 and 10⁵ draws).
+3. (``--settle``) 1,000 draws × 1,000 runs of ``accord settle`` on ``ukraine-2024-08``:
+   joblib 2 processes (goal <= 60 s) and a 2-worker Dask LocalCluster (goal: within 15 %).
+
+``python benchmarks/bench_sweep.py [--quick] [--settle]`` (``--quick``: 2,000 and 10⁵
+draws; 100 settle draws).
 """
 
 from __future__ import annotations
@@ -97,6 +101,14 @@ def main() -> None:
         print(f"peak RSS: this process {me:.0f} MB, largest worker {kids:.0f} MB (goal < 1024 MB)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    if "--settle" in sys.argv:
+        k = 100 if quick else 1000
+        st = {"scenario": sc, "targets": [("settle", {"runs": 1000})], "design": Design("mc", k, 3)}
+        a = timed(f"{k:,} draws x 1,000 runs of settle, joblib 2 processes", executor="joblib",
+                  workers=2, **st)  # fmt: skip
+        b = timed(f"{k:,} draws x 1,000 runs of settle, Dask 2 workers", dask="local",
+                  workers=2, **st)  # fmt: skip
+        print(f"Dask / joblib: {b / a:.2f} (goal <= 1.15)")
     print(f"(cores: {os.cpu_count()}; the machine is shared, so ratios vary with its load)")
 
 

@@ -203,9 +203,15 @@ def test_fast_build_equals_full_validation(flagship) -> None:  # type: ignore[no
     s = Sampler(flagship)
     rng = np.random.default_rng(4)
     x, _ = s.values(np.stack([s.unit(rng) for _ in range(25)]))
+    valid = 0
     for row in x:
         fast, ref = s.build(row), s.build_validated(row)
-        assert not isinstance(fast, list) and not isinstance(ref, list)
+        assert isinstance(fast, list) == isinstance(ref, list)  # the same rules broken
+        if isinstance(fast, list) or isinstance(ref, list):
+            assert [p.path for p in fast] == [p.path for p in ref]  # type: ignore[union-attr]
+            continue
+        valid += 1
         assert fast.model_dump() == ref.model_dump()
         np.testing.assert_array_equal(fast.arrays().weight, ref.arrays().weight)
+    assert valid >= 15
     assert flagship.arrays().weight[0, 0] != s.build(x[0]).arrays().weight[0, 0]  # type: ignore[union-attr]

@@ -225,6 +225,8 @@ def numbers(sc: Scenario) -> dict[str, NumberInfo]:
     if sc.war is not None:
         for loc, val, (lo, hi, lo_open, hi_open) in _numbers(sc.war):
             path = format_path(("war", *loc))
+            if loc[:2] == ("settle", "war_levels") and loc[2] in scale_of:
+                lo, hi = scale_of[str(loc[2])].min, scale_of[str(loc[2])].max  # on its scale
             out[path] = NumberInfo(
                 path, ("war", *loc), "war", val.value,
                 -inf if lo is None else float(lo),  # type: ignore[arg-type]
