@@ -346,6 +346,11 @@ class Scenario(_Frozen):
     uncertainty: Uncertainty | None = Field(
         default=None, description="Distributions on the scenario's numbers, for sweeps."
     )
+    game: dict[str, Any] | None = Field(
+        default=None,
+        description="An extensive-form game in accord.games' YAML format; its formulas may "
+        "use the war section's numbers (war.costs.RUS, ...). Checked by accord.games.",
+    )
     attributes: Attributes = Field(default_factory=dict)
 
     @field_validator("salience_scale", mode="before")
