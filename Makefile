@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest bench backtest fuzz clean chromium
+.PHONY: run test lint typecheck pytest bench backtest fuzz uncertainty clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ backtest: $(VENV)/.installed-test
 FUZZ_CASES ?= 100000
 fuzz: $(VENV)/.installed-test
 	$(BIN)/python tests/fuzzing.py --cases $(FUZZ_CASES) --report fuzz-report.json
+
+# Sobol sweeps of both flagships under default judgement uncertainty: README table, docs/uncertainty/.
+uncertainty: $(VENV)/.installed-test
+	$(BIN)/python scripts/flagship_uncertainty.py 256
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

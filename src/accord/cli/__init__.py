@@ -544,6 +544,13 @@ from accord.cli.dashboard import app_command  # noqa: E402
 
 app.command("app")(app_command)
 
+from accord.cli.sweep import discover, results_app, sensitivity, sweep  # noqa: E402
+
+app.command()(sweep)
+app.command()(sensitivity)
+app.command()(discover)
+app.add_typer(results_app, name="results")
+
 from accord.cli.timeline import diff as _diff  # noqa: E402
 from accord.cli.timeline import timeline as _timeline  # noqa: E402
 

@@ -22,6 +22,7 @@ The input policy, applied here for every file and every importer (they all end i
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -44,11 +45,15 @@ from accord import limits
 from accord.errors import AccordError, Problem, ScenarioError, format_path, show_value
 from accord.scenario.schema import Scenario
 
+if typing.TYPE_CHECKING:
+    from accord.scenario.uncertainty import Uncertainty
+
 __all__ = [
     "check_tree",
     "dump",
     "dumps",
     "load",
+    "load_uncertainty",
     "loads",
     "read_data",
     "read_file_text",
@@ -392,6 +397,19 @@ def _data_loc(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     return tuple(out)
 
 
+_DIST_TAGS = {"uniform", "triangular", "normal", "truncnormal", "beta", "discrete"}
+
+
+def _drop_tags(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Leave out the tag pydantic adds after an uncertainty parameter's path."""
+    out: list[str | int] = []
+    for i, part in enumerate(loc):
+        if i >= 2 and loc[i - 2] == "parameters" and part in _DIST_TAGS:
+            continue
+        out.append(part)
+    return tuple(out)
+
+
 def _problems_from_pydantic(errors: list[Any], data: Any) -> list[Problem]:
     """One problem per field path: the errors of a union's members become one line."""
     grouped: dict[str, list[Problem]] = {}
@@ -410,8 +428,10 @@ def _problems_from_pydantic(errors: list[Any], data: Any) -> list[Problem]:
     return out
 
 
-def _problem_from_pydantic(err: Mapping[str, Any], data: Any) -> Problem:
-    loc: tuple[str | int, ...] = _data_loc(data, tuple(err["loc"]))
+def _problem_from_pydantic(
+    err: Mapping[str, Any], data: Any, root: type[BaseModel] | None = None
+) -> Problem:
+    loc: tuple[str | int, ...] = _drop_tags(_data_loc(data, tuple(err["loc"])))
     kind = err["type"]
     # A bare number stands for {value: n}: report the number's own path.
     if loc and loc[-1] == "value" and not isinstance(_input_at(data, loc[:-1]), Mapping):
@@ -419,7 +439,7 @@ def _problem_from_pydantic(err: Mapping[str, Any], data: Any) -> Problem:
     path = format_path(loc)
     if kind == "extra_forbidden":
         message = "unknown field"
-        model = _model_at(loc[:-1])
+        model = _model_at(loc[:-1]) if root is None else None
         if model is not None:
             close = get_close_matches(str(loc[-1]), list(model.model_fields), n=1)
             if close:
@@ -432,6 +452,12 @@ def _problem_from_pydantic(err: Mapping[str, Any], data: Any) -> Problem:
         message = str(ctx.get("error", err["msg"]))
     elif kind == "literal_error" and loc == ("salience_scale",):
         message = "must be 1 (saliences on 0-1) or 100 (saliences on 0-100)"
+    elif kind == "union_tag_invalid":
+        return Problem(path, f"unknown dist; one of {ctx['expected_tags']}", ctx["tag"])
+    elif kind == "union_tag_not_found":
+        return Problem(
+            path, "needs dist: uniform, triangular, normal, truncnormal, beta or discrete"
+        )
     elif kind == "literal_error":
         message = f"must be one of {ctx.get('expected', '')}".strip()
     elif kind in _BOUNDS and _BOUNDS[kind][1] in ctx:
@@ -610,3 +636,27 @@ def dump(scenario: Scenario, path: str | Path) -> None:
     """Write a scenario file; the suffix chooses YAML or JSON."""
     p = Path(path)
     write_text(p, dumps(scenario, _format_of(p)))
+
+
+def load_uncertainty(path: str | Path) -> Uncertainty:
+    """An uncertainty section from a file of its own (with or without the top key)."""
+    from accord.scenario.uncertainty import Uncertainty
+
+    p = Path(path)
+    fmt = _format_of(p)
+    text = read_file_text(p)
+    data = read_data(text, fmt, str(p))
+    if isinstance(data, Mapping) and set(data) == {"uncertainty"}:
+        data = data["uncertainty"]
+    if not isinstance(data, Mapping):
+        got = "an empty file" if data is None else type(data).__name__
+        raise ScenarioError.single("uncertainty", f"must hold a mapping, not {got}", file=str(p))
+    try:
+        return Uncertainty.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            dataclasses.replace(prob, path=f"uncertainty.{prob.path}")
+            for e in exc.errors()
+            if (prob := _problem_from_pydantic(e, data, root=Uncertainty))
+        ]
+        raise ScenarioError(problems, file=str(p)) from None

@@ -337,6 +337,7 @@ from accord.scenario.reference_class import (  # noqa: E402  (builds on the abov
     ReferenceClassSpec,
     reference_class_problems,
 )
+from accord.scenario.uncertainty import Uncertainty, uncertainty_problems  # noqa: E402
 from accord.scenario.war import War, war_problems  # noqa: E402  (war.py builds on the above)
 
 
@@ -365,6 +366,9 @@ class Scenario(_Frozen):
     war: War | None = Field(default=None, description="Two-actor war-model parameters.")
     reference_class: ReferenceClassSpec | None = Field(
         default=None, description="The kind of war, in UCDP's terms, and its start date."
+    )
+    uncertainty: Uncertainty | None = Field(
+        default=None, description="Distributions on the scenario's numbers, for sweeps."
     )
     game: dict[str, Any] | None = Field(
         default=None,
@@ -436,6 +440,7 @@ class Scenario(_Frozen):
                 "actors": tuple(new_actors),
                 "spaces": spaces,
                 "war": _restricted_war(self.war, keep, {a.id for a in new_actors}),
+                "uncertainty": None,  # its paths may name what the restriction dropped
             }
         )
 
@@ -727,4 +732,6 @@ def _semantic_problems(sc: Scenario) -> list[Problem]:
             out.append(Problem(format_path(("spaces", s, "issues")), "a space needs an issue"))
     out.extend(war_problems(sc))
     out.extend(reference_class_problems(sc))
+    if sc.uncertainty is not None and not out:
+        out.extend(uncertainty_problems(sc, sc.uncertainty))
     return out
