@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest bench backtest clean chromium
+.PHONY: run test lint typecheck pytest bench backtest fuzz uncertainty clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,16 @@ backtest: $(VENV)/.installed-test
 	$(BIN)/accord backtest deu --by-proposal --out docs/backtest --readme README.md
 	cp docs/backtest/deu-summary.csv src/accord/datasets/data/deu-backtest-summary.csv
 	$(BIN)/accord backtest wars --out docs/backtest --readme README.md
+
+# The long fuzz (issue 16): >= 1e5 generated hostile inputs, a time and memory limit per
+# case, a JSON report of every distinct failure with its smallest reproducer.
+FUZZ_CASES ?= 100000
+fuzz: $(VENV)/.installed-test
+	$(BIN)/python tests/fuzzing.py --cases $(FUZZ_CASES) --report fuzz-report.json
+
+# Sobol sweeps of both flagships under default judgement uncertainty: README table, docs/uncertainty/.
+uncertainty: $(VENV)/.installed-test
+	$(BIN)/python scripts/flagship_uncertainty.py 256
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

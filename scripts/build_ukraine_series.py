@@ -533,8 +533,7 @@ def build(spec: dict[str, Any]) -> CommentedMap:
         " " + tail[tail.index("Capability") :] if "Capability" in tail else ""
     )
     doc["as_of"] = as_of
-    # the base's escalation game is a game of its own date (August 2024's Kursk crisis);
-    # a dated scenario gets one only when written for that date
+    # the base's game tree is built on that date's facts (its swap, its parcels): not inherited
     doc.pop("game", None)
     drop_later_sources(doc, as_of)
     for key, src in spec["sources"].items():

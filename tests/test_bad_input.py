@@ -137,6 +137,35 @@ CASES = [
 ]
 
 
+# the uncertainty: section (issue 14)
+_LAST = "      T: {position: 95, salience: 95}\n"
+CASES += [
+    (
+        "uncertainty_unknown_path",
+        (
+            _LAST,
+            _LAST
+            + "uncertainty:\n  parameters:\n    actors[XX].capability: {dist: uniform, relative: 0.1}\n",
+        ),
+        "uncertainty.parameters.actors[XX].capability: not a number of this scenario (got 'actors[XX].capability')",
+    ),
+    (
+        "uncertainty_unknown_dist",
+        (_LAST, _LAST + "uncertainty:\n  parameters:\n    issues[T].status_quo: {dist: gamma}\n"),
+        "uncertainty.parameters.issues[T].status_quo: unknown dist; one of 'uniform', 'triangular', 'normal', 'truncnormal', 'beta', 'discrete' (got 'gamma')",
+    ),
+    (
+        "uncertainty_without_bounds",
+        (
+            _LAST,
+            _LAST
+            + "uncertainty:\n  parameters:\n    issues[T].status_quo: {dist: uniform, plusminus: 30}\n",
+        ),
+        "uncertainty.parameters.issues[T].status_quo: the distribution reaches outside the valid range [0, 100]; say bounds: clip or bounds: reject (got '[-10, 50]')",
+    ),
+]
+
+
 @pytest.mark.parametrize(("name", "edit", "message"), CASES, ids=[c[0] for c in CASES])
 def test_malformed_file(tmp_path: Path, name: str, edit: tuple[str, str], message: str) -> None:
     old, new = edit

@@ -159,7 +159,7 @@ CASES = [
     (
         "text_payoff.yaml",
         "players: [A]\nroot:\n  player: A\n  moves: {x: {payoffs: [true]}, y: {payoffs: [0]}}\n",
-        ["root.moves.x.payoffs[0]: must be a number or a formula (got True)"],
+        ["root.moves.x.payoffs[0]: must be a number or a formula (got true)"],
     ),
     (
         "unknown_field.yaml",

@@ -7,6 +7,7 @@ exit code 2, never a traceback.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import sys
@@ -18,7 +19,7 @@ import typer
 from rich.table import Table
 
 from accord import __version__
-from accord.cli.common import err, guarded, load_scenario, out, parse_sets
+from accord.cli.common import OutputFolder, err, guarded, load_scenario, out, parse_sets
 from accord.errors import ModelError, ScenarioError
 from accord.scenario.schema import Scenario
 
@@ -61,7 +62,7 @@ def run(
         list[str] | None,
         typer.Option("--set", help="A model option, e.g. --set eum.preset=scholz_paper."),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed for stochastic models.")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed for stochastic models.", min=0)] = 0,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     csv_: Annotated[
         bool, typer.Option("--csv", help="Print CSV (issue, model, forecast).")
@@ -91,11 +92,19 @@ def run(
     if json_ and csv_:
         raise ModelError("choose one of --json and --csv", path="--json/--csv")
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        folder = OutputFolder(out_dir, "--out")
         for r in results:
-            r.to_frame().to_csv(out_dir / f"{sc.id}-{r.model}-forecast.csv")
-            r.trajectory_frame().to_csv(out_dir / f"{sc.id}-{r.model}-trajectory.csv", index=False)
-            r.events_frame().to_csv(out_dir / f"{sc.id}-{r.model}-events.csv", index=False)
+            tables = {
+                "forecast": (r.to_frame(), True),
+                "trajectory": (r.trajectory_frame(), False),
+                "events": (r.events_frame(), False),
+            }
+            for kind, (frame, index) in tables.items():
+                folder.write(
+                    f"{sc.id}-{r.model}-{kind}.csv",
+                    functools.partial(frame.to_csv, index=index),
+                )
+        folder.report_renames()
         err.print(
             f"wrote forecast, trajectory and events CSVs for {len(results)} models to {out_dir}/"
         )
@@ -421,11 +430,13 @@ def import_(
             raise ScenarioError.single("-o", "this file holds several scenarios: give a folder")
         sys.stdout.write(dumps(scenarios[0]))
         return
-    if len(scenarios) > 1:
-        output.mkdir(parents=True, exist_ok=True)
+    if len(scenarios) > 1 or from_ is Format.deu or output.is_dir():
+        folder = OutputFolder(output, "-o")
         for sc in scenarios:
-            dump(sc, output / f"{sc.id}.yaml")
-        err.print(f"wrote {len(scenarios)} scenarios to {output}/")
+            folder.write_text(f"{sc.id}.yaml", dumps(sc))
+        folder.report_renames()
+        renamed = f" ({len(folder.renamed)} renamed, see the notes)" if folder.renamed else ""
+        err.print(f"wrote {len(folder.written)} scenarios to {output}/{renamed}")
     else:
         dump(scenarios[0], output)
         err.print(f"wrote {output}")
@@ -441,7 +452,10 @@ def export(
     """Export scenarios to a KTAB, decide, BDM or DEU file."""
     from accord.scenario import importers
 
-    importers.export(to.value, [load_scenario(s) for s in scenario], output)
+    notes: list[str] = []
+    importers.export(to.value, [load_scenario(s) for s in scenario], output, notes=notes)
+    for note in notes:
+        err.print(f"note: {note}")
     err.print(f"wrote {output}")
 
 
@@ -529,6 +543,13 @@ app.command()(report)
 from accord.cli.dashboard import app_command  # noqa: E402
 
 app.command("app")(app_command)
+
+from accord.cli.sweep import discover, results_app, sensitivity, sweep  # noqa: E402
+
+app.command()(sweep)
+app.command()(sensitivity)
+app.command()(discover)
+app.add_typer(results_app, name="results")
 
 from accord.cli.timeline import diff as _diff  # noqa: E402
 from accord.cli.timeline import timeline as _timeline  # noqa: E402

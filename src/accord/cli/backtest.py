@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from accord.cli.common import err, guarded, out, parse_sets
+from accord.cli.common import OutputFolder, err, guarded, out, parse_sets
+from accord.errors import AccordError, show_value
+
+
+def _check_readme(readme: Path | None) -> None:
+    """A --readme that cannot be updated fails before the back-test runs, not after."""
+    if readme is not None and not readme.is_file():
+        raise AccordError(f"--readme: {show_value(str(readme), 200)}: no such file")
+
 
 backtest_app = typer.Typer(help="Back-test models against real outcomes.", no_args_is_help=True)
 
@@ -23,7 +32,7 @@ def deu(
         list[str] | None, typer.Option("--set", help="A model option, e.g. --set eum.q=0.5.")
     ] = None,
     folds: Annotated[int, typer.Option(help="Cross-validation folds (fixed).", min=2)] = 5,
-    seed: Annotated[int, typer.Option(help="Seed of the folds and the bootstrap.")] = 2021,
+    seed: Annotated[int, typer.Option(help="Seed of the folds and the bootstrap.", min=0)] = 2021,
     resamples: Annotated[int, typer.Option(help="Bootstrap resamples.", min=100)] = 2000,
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Folder for the table, CSVs and plot.")
@@ -47,6 +56,7 @@ def deu(
     from accord.report.backtest import error_figure, replace_between_markers
     from accord.report.save import save_figure
 
+    _check_readme(readme)
     names = model or list(models.available())
     options = parse_sets(set_ or [], names)
     result = backtest(
@@ -83,11 +93,12 @@ def deu(
         out.print(f"{name}: chosen per fold: {'; '.join(chosen)}")
     markdown = result.to_markdown()
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "deu.md").write_text(markdown, encoding="utf-8")
-        result.predictions.to_csv(out_dir / "deu-predictions.csv", index=False)
-        result.summary.to_csv(out_dir / "deu-summary.csv")
-        save_figure(error_figure(result, "DEU III: absolute errors"), out_dir / "deu-errors.png")
+        folder = OutputFolder(out_dir, "--out")
+        folder.write_text("deu.md", markdown)
+        folder.write("deu-predictions.csv", lambda p: result.predictions.to_csv(p, index=False))
+        folder.write("deu-summary.csv", result.summary.to_csv)
+        figure = error_figure(result, "DEU III: absolute errors")
+        folder.write("deu-errors.png", lambda p: save_figure(figure, p))
         err.print(f"wrote {out_dir}/deu.md, deu-predictions.csv, deu-summary.csv, deu-errors.png")
     if readme is not None:
         replace_between_markers(readme, "backtest-deu", markdown)
@@ -97,7 +108,7 @@ def deu(
 @backtest_app.command("wars")
 @guarded
 def wars(
-    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 2024,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.", min=0)] = 2024,
     resamples: Annotated[int, typer.Option(help="Bootstrap resamples.", min=100)] = 1000,
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Folder for the table, CSVs and figures.")
@@ -115,6 +126,7 @@ def wars(
     from accord.report.baserate import baserate_figure, reliability_figure
     from accord.report.save import save_figure
 
+    _check_readme(readme)
     result = war_backtest(resamples=resamples, seed=seed)
     table = Table(
         title="War-termination back-test: P(end within 12 months | lasted d), UCDP episodes",
@@ -149,16 +161,21 @@ def wars(
         out.print(v)
     markdown = result.to_markdown() + "\n" + "\n".join(f"- {v}." for v in verdicts) + "\n"
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "wars.md").write_text(markdown, encoding="utf-8")
-        result.summary.to_csv(out_dir / "wars-summary.csv", float_format="%.17g")
+        folder = OutputFolder(out_dir, "--out")
+        folder.write_text("wars.md", markdown)
+        folder.write("wars-summary.csv", lambda p: result.summary.to_csv(p, float_format="%.17g"))
         for design, preds in result.predictions.items():
-            preds.drop(columns=["s_curve"]).to_csv(
-                out_dir / f"wars-predictions-{design}.csv", index=False, float_format="%.6g"
+            folder.write(
+                f"wars-predictions-{design}.csv",
+                functools.partial(
+                    preds.drop(columns=["s_curve"]).to_csv, index=False, float_format="%.6g"
+                ),
             )
-        save_figure(reliability_figure(result), out_dir / "wars-reliability.png")
+        folder.write("wars-reliability.png", lambda p: save_figure(reliability_figure(result), p))
         flagship = base_rate_for(scenarios.load(scenarios.DEFAULT))
-        save_figure(baserate_figure(flagship), out_dir / f"baserate-{scenarios.DEFAULT}.png")
+        folder.write(
+            f"baserate-{scenarios.DEFAULT}.png", lambda p: save_figure(baserate_figure(flagship), p)
+        )
         err.print(
             f"wrote {out_dir}/wars.md, wars-summary.csv, wars-predictions-*.csv, "
             f"wars-reliability.png, baserate-{scenarios.DEFAULT}.png"

@@ -1,51 +1,188 @@
-"""Shared pieces of the command line: consoles, error handling, scenario and option parsing."""
+"""Shared pieces of the command line: consoles, error handling, scenario and option parsing.
+
+Every command is wrapped in :func:`guarded`: accord's own errors and every I/O failure
+become one line per problem on standard error and exit code 2; anything else is a bug and
+becomes one line with exit code 1 and a request to report it. Nothing prints a traceback
+and nothing interprets rich markup in user text (both consoles have markup off). Files a
+command writes go through :class:`OutputFolder`, which keeps them inside the folder the
+user named.
+"""
 
 from __future__ import annotations
 
 import functools
 import json
+import re
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
-from accord.errors import AccordError, ModelError, ScenarioError
+from accord.errors import AccordError, ModelError, ScenarioError, one_line, show_value
 from accord.scenario.schema import Scenario
 
-__all__ = ["err", "guarded", "load_scenario", "out", "parse_sets"]
+__all__ = [
+    "OutputFolder",
+    "err",
+    "guarded",
+    "load_scenario",
+    "out",
+    "parse_sets",
+    "safe_file_name",
+]
+
+REPORT = "a bug in accord: please report it with the command and its input files"
 
 
-def _console(stderr: bool = False, markup: bool = True) -> Console:
+def _console(stderr: bool = False) -> Console:
     probe = Console(stderr=stderr)
     width = None if probe.is_terminal else 120
-    return Console(stderr=stderr, highlight=False, soft_wrap=True, width=width, markup=markup)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, width=width, markup=False)
 
 
-out = _console(markup=False)
+out = _console()
 err = _console(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _error(line: str) -> None:
+    err.print(Text.assemble(("error:", "red"), " ", one_line(line)))
+
+
+def _os_message(exc: OSError) -> str:
+    where = exc.filename if exc.filename is not None else ""
+    reason = exc.strerror or str(exc)
+    return f"{show_value(str(where), 200)}: {reason}" if where else reason
+
+
 def guarded(fn: F) -> F:
-    """Turn accord's errors into a message and exit code 2."""
+    """Turn accord's errors and I/O failures into a message and exit code 2.
+
+    Numerical warnings (NumPy overflow, invalid values) are collected and printed once
+    each as a ``note:`` line instead of raw warnings; any other exception is reported in
+    one line with exit code 1, as an internal error.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", RuntimeWarning)
+                try:
+                    return fn(*args, **kwargs)
+                finally:
+                    seen = dict.fromkeys(
+                        str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)
+                    )
+                    for message in seen:
+                        err.print(f"note: numerical warning: {one_line(message, 200)}")
+        except (typer.Exit, typer.Abort, typer.exceptions.TyperException):  # typer's own
+            raise
         except ScenarioError as exc:
             for line in str(exc).splitlines():
-                err.print(f"[red]error:[/red] {escape(line)}", markup=True)
+                _error(line)
             raise typer.Exit(2) from None
         except AccordError as exc:
-            err.print(f"[red]error:[/red] {escape(str(exc))}", markup=True)
+            _error(str(exc))
             raise typer.Exit(2) from None
+        except OSError as exc:
+            _error(_os_message(exc))
+            raise typer.Exit(2) from None
+        except MemoryError:
+            _error("out of memory: lower the sizes asked for (runs, rounds, actors, issues)")
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:
+            _error(f"internal error ({REPORT}): {type(exc).__name__}: {show_value(str(exc))}")
+            raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_file_name(text: str, limit: int = 100) -> str:
+    """``text`` as one file name: no folders, no hidden files, nothing a shell reads specially.
+
+    Every run of characters other than letters, digits, ``.``, ``_`` and ``-`` becomes
+    ``-``; leading dots and dashes go (so ``../../x`` becomes ``x``); at most ``limit``
+    characters; ``unnamed`` if nothing is left.
+    """
+    name = _UNSAFE.sub("-", text).lstrip(".-")
+    name = re.sub(r"\.{2,}", ".", name)[:limit].rstrip(".-")
+    return name or "unnamed"
+
+
+class OutputFolder:
+    """The folder a command writes into; every file stays inside it, none overwrites another.
+
+    Names are made safe with :func:`safe_file_name`; a name already used in this run gets
+    ``-2``, ``-3``... before its suffix, and :attr:`renamed` lists what was renamed, so the
+    command can say so. Failures are one-line :class:`AccordError` naming the option.
+    """
+
+    def __init__(self, folder: Path, option: str) -> None:
+        self.folder = folder
+        self.option = option
+        self.renamed: list[tuple[str, str, str]] = []
+        self.written: list[Path] = []
+        self._taken: set[str] = set()
+        shown = show_value(str(folder), 200)
+        if folder.exists() and not folder.is_dir():
+            raise AccordError(f"{option}: {shown} is a file, not a folder")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise AccordError(
+                f"{option}: cannot create the folder {shown}: {exc.strerror or exc}"
+            ) from None
+        self._root = folder.resolve()
+
+    def path(self, name: str) -> Path:
+        """A path in the folder for ``name`` (made safe and unique within this run)."""
+        safe = safe_file_name(name)
+        stem, dot, suffix = safe.rpartition(".")
+        if not dot or not stem:
+            stem, suffix = safe, ""
+        candidate, n = safe, 1
+        while candidate.lower() in self._taken:
+            n += 1
+            candidate = f"{stem}-{n}.{suffix}" if suffix else f"{stem}-{n}"
+        self._taken.add(candidate.lower())
+        if candidate != name:
+            why = "a file of that name was already written" if n > 1 else "a safe file name"
+            self.renamed.append((name, candidate, why))
+        p = self.folder / candidate
+        if p.resolve().parent != self._root:  # cannot happen after safe_file_name; kept as a guard
+            raise AccordError(f"{self.option}: refusing to write outside {self.folder}: {name!r}")
+        return p
+
+    def write(self, name: str, write: Callable[[Path], Any]) -> Path:
+        """Call ``write(path)`` for ``name``; an OSError becomes a one-line error."""
+        p = self.path(name)
+        try:
+            write(p)
+        except OSError as exc:
+            raise AccordError(
+                f"cannot write {show_value(str(p), 200)}: {exc.strerror or exc}"
+            ) from None
+        self.written.append(p)
+        return p
+
+    def write_text(self, name: str, text: str) -> Path:
+        return self.write(name, lambda p: p.write_text(text, encoding="utf-8"))
+
+    def report_renames(self) -> None:
+        """Say which names were changed to stay in the folder or to avoid an overwrite."""
+        for old, new, why in self.renamed:
+            err.print(f"note: {show_value(old)} written as {new} ({why})")
 
 
 def load_scenario(ref: str | None) -> Scenario:
@@ -56,7 +193,11 @@ def load_scenario(ref: str | None) -> Scenario:
     if ref is None:
         return scenarios.load(scenarios.DEFAULT)
     p = Path(ref)
-    if p.exists() or p.suffix or "/" in ref:
+    try:
+        exists = p.exists()
+    except (OSError, ValueError):
+        exists = False  # a name too long or with a NUL byte: load() reports it
+    if exists or p.suffix or "/" in ref:
         return load(p)
     if ref in scenarios.ids():
         return scenarios.load(ref)
@@ -65,14 +206,34 @@ def load_scenario(ref: str | None) -> Scenario:
     )
 
 
-def _parse_value(text: str) -> Any:
+def _bounded_int(text: str) -> int:
+    from accord import limits
+
+    if len(text.lstrip("-")) > limits.DIGITS.value:
+        raise ModelError(limits.DIGITS.message(len(text), f"an integer of {len(text):,} digits"))
+    return int(text)
+
+
+def _parse_value(text: str, item: str) -> Any:
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_bounded_int)
     except json.JSONDecodeError:
         return text
+    except ModelError as exc:
+        raise ModelError(exc.problem.message, path="--set", value=item) from None
+    except RecursionError:
+        raise ModelError("nested too deeply", path="--set", value=item) from None
 
 
 def parse_sets(items: list[str], models: list[str]) -> dict[str, dict[str, Any]]:
+    """``--set MODEL.OPTION=VALUE`` items as options per model, checked strictly.
+
+    VALUE is read as JSON when it is JSON (``0.5``, ``true``, ``"text"``) and as text
+    otherwise; the options are then validated without coercion, so ``eum.q=true`` is an
+    error, not ``q = 1.0``.
+    """
+    from accord import models as registry
+
     options: dict[str, dict[str, Any]] = {m: {} for m in models}
     for item in items:
         key, sep, value = item.partition("=")
@@ -83,5 +244,8 @@ def parse_sets(items: list[str], models: list[str]) -> dict[str, dict[str, Any]]
             raise ModelError(
                 f"model not selected with --model ({', '.join(models)})", path="--set", value=item
             )
-        options[model][name] = _parse_value(value)
+        options[model][name] = _parse_value(value, item)
+    for model, opts in options.items():
+        if opts:
+            registry.get(model).check_options_strictly(opts)
     return options

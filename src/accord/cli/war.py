@@ -375,7 +375,7 @@ def fight(
     c_b: Annotated[float | None, _opt("Side B's cost of war.", "--c-b")] = None,
     max_battles: Annotated[int | None, _opt("Battles simulated at most.", "--max-battles")] = None,
     runs: Annotated[int, _opt("Monte Carlo runs.", "--runs")] = 10_000,
-    seed: Annotated[int, _opt("Seed.", "--seed")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed.", min=0)] = 0,
     weight: Annotated[float, _opt("Side A's Nash weight (0.5 = midpoint).", "--weight")] = 0.5,
     learn: Annotated[
         bool, typer.Option("--learn/--no-learn", help="Update beliefs by battles.")

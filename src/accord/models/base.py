@@ -156,6 +156,11 @@ class ModelResult:
             raise ValueError(f"forecast has shape {self.forecast.shape}, expected ({m},)")
         if len(self.status) != m:
             raise ValueError("one status per issue expected")
+        # A forecast that is not a finite number is undefined, whatever the run's status.
+        bad = ~np.isfinite(self.forecast)
+        if bad.any():
+            status = tuple("undefined" if b else s for b, s in zip(bad, self.status, strict=True))
+            object.__setattr__(self, "status", status)
 
     @property
     def rounds(self) -> int:
@@ -266,18 +271,73 @@ class Model(ABC):
     options_type: ClassVar[type[Options]] = Options
     links_issues: ClassVar[bool] = False
     """True where a forecast on one issue depends on the others (trades across issues)."""
+    footprint_exponents: ClassVar[tuple[int, int]] = (3, 1)
+    """``(a, b)``: the largest working array has about ``actors^a x issues^b`` cells (the
+    default fits models that weigh triples of actors on every issue)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Every model's ``run`` and ``run_many`` check the size limits before they start."""
+        super().__init_subclass__(**kwargs)
+        for name in ("run", "run_many"):
+            method = cls.__dict__.get(name)
+            if method is not None and not getattr(method, "_size_checked", False):
+                setattr(cls, name, _size_checked(method, many=name == "run_many"))
+
+    @classmethod
+    def footprint(cls, n_actors: int, n_issues: int) -> int:
+        """Cells of the model's largest working array for a scenario of this size."""
+        a, b = cls.footprint_exponents
+        cells: int = int(n_actors) ** a * int(n_issues) ** b
+        return cells
+
+    def check_size(self, scenario: Scenario) -> None:
+        """Refuse, before allocating, a scenario or a round count above :mod:`accord.limits`."""
+        from accord import limits
+
+        n, m = len(scenario.actors), len(scenario.issues)
+        cells = self.footprint(n, m)
+        a, b = self.footprint_exponents
+        limits.CELLS.check(
+            cells,
+            path=self.name,
+            what=f"{n:,} actors x {m:,} issues (about {cells:,} cells: actors^{a} x issues^{b})",
+        )
+        rounds = getattr(self.options, "rounds", None)
+        if isinstance(rounds, int):
+            limits.ROUNDS.check(rounds, path=f"options.{self.name}.rounds")
 
     def __init__(self, **options: Any) -> None:
         try:
             self.options = self.options_type.model_validate(options)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            path = format_path(("options", self.name, *err["loc"]))
-            message = "unknown option" if err["type"] == "extra_forbidden" else err["msg"]
-            known = ", ".join(self.options_type.model_fields)
-            if err["type"] == "extra_forbidden":
-                message += f"; {self.name} takes: {known}"
-            raise ModelError(message, path=path, value=err.get("input")) from None
+            raise self.options_error(exc) from None
+
+    @classmethod
+    def options_error(cls, exc: ValidationError) -> ModelError:
+        """The first problem of an options validation as a located :class:`ModelError`."""
+        err = exc.errors()[0]
+        path = format_path(("options", cls.name, *err["loc"]))
+        message = "unknown option" if err["type"] == "extra_forbidden" else err["msg"]
+        known = ", ".join(cls.options_type.model_fields)
+        if err["type"] == "extra_forbidden":
+            message += f"; {cls.name} takes: {known}"
+        return ModelError(message, path=path, value=err.get("input"))
+
+    @classmethod
+    def check_options_strictly(cls, options: Mapping[str, Any]) -> None:
+        """Refuse options given as text from the command line that only fit by coercion.
+
+        ``--set eum.q=true`` must not become ``q = 1.0``: the values are validated in
+        pydantic's strict JSON mode (no bool/str/number conversions) before the model runs.
+        """
+        import json
+
+        try:
+            cls.options_type.model_validate_json(json.dumps(dict(options)), strict=True)
+        except ValidationError as exc:
+            raise cls.options_error(exc) from None
+        except (TypeError, ValueError):
+            raise ModelError("options must be plain numbers, text or true/false") from None
 
     def __repr__(self) -> str:
         opts = ", ".join(f"{k}={v!r}" for k, v in self.options.model_dump().items())
@@ -302,6 +362,19 @@ class Model(ABC):
         results equal the loop's.
         """
         return [self.run(sc, rng=rng) for sc in scenarios]
+
+
+def _size_checked(method: Any, many: bool) -> Any:
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self: Model, scenario: Any, *args: Any, **kwargs: Any) -> Any:
+        for sc in scenario if many else (scenario,):
+            self.check_size(sc)
+        return method(self, scenario, *args, **kwargs)
+
+    wrapper._size_checked = True  # type: ignore[attr-defined]
+    return wrapper
 
 
 _REGISTRY: dict[str, type[Model]] = {}

@@ -66,6 +66,7 @@ def weighted_mean(
 
 class Compromise(Model):
     name = "compromise"
+    footprint_exponents = (1, 1)
     summary = "capability x salience weighted mean (Stokman's compromise model / NBS)"
     references = ("Stokman & Van Oosten 1994", "Achen 2006")
     options_type = CompromiseOptions

@@ -445,6 +445,7 @@ def _red_lines(a: ScenarioArrays, scenario: Scenario) -> tuple[Arr, Arr] | None:
 
 class Exchange(Model):
     name = "exchange"
+    footprint_exponents = (2, 2)
     links_issues = True
     summary = "Stokman's exchange model: vote trading across issue pairs (equal gain, random rate)"
     references = (

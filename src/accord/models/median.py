@@ -118,6 +118,7 @@ def _weights(a: ScenarioArrays, kind: Weights) -> NDArray[np.float64]:
 
 class Median(Model):
     name = "median"
+    footprint_exponents = (1, 1)
     summary = "weighted median voter / Condorcet winner of the actors' positions"
     references = ("Black 1948",)
     options_type = MedianOptions

@@ -3,59 +3,157 @@
 YAML is read with ruamel.yaml's safe loader in YAML 1.2 mode, so ``NO`` stays the string
 "NO" (Norway), not ``False``; duplicate keys are errors. Every error is a
 :class:`~accord.errors.ScenarioError` naming the file, the field path and the value.
+
+The input policy, applied here for every file and every importer (they all end in
+:func:`scenario_from_data`):
+
+* **bounded parsing**: file size, nesting depth, values after YAML aliases, text length
+  and integer digits are limited (:mod:`accord.limits`) and checked while or right after
+  parsing, before anything recursive or expensive sees the data;
+* **no tags that smuggle types**: ``!!binary``, ``!!set``, ``!!omap`` and ``!!pairs`` are
+  refused; YAML timestamps stay text, so that the schema decides what a date is;
+* **strict types**: the data is validated in pydantic's strict JSON mode, so no string,
+  boolean or timestamp becomes a number, a boolean or a date (``"20"``, ``true``,
+  ``1724544000`` are refused where a number, a flag or a date belongs); mapping keys must
+  be text except where the schema has numeric keys (scale labels). Every field any model
+  of the schema declares is strict this way, with no per-field opt-in;
+* **bounded messages**: values are rendered short and escaped (:func:`accord.errors.show_value`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
+import re
 import types
 import typing
+import warnings
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
+from ruamel.yaml.reader import ReaderError
 
-from accord.errors import Problem, ScenarioError, format_path
+from accord import limits
+from accord.errors import AccordError, Problem, ScenarioError, format_path, show_value
 from accord.scenario.schema import Scenario
 
+if typing.TYPE_CHECKING:
+    from accord.scenario.uncertainty import Uncertainty
+
 __all__ = [
+    "check_tree",
     "dump",
     "dumps",
     "load",
+    "load_uncertainty",
     "loads",
     "read_data",
+    "read_file_text",
     "scenario_from_data",
     "to_data",
+    "write_text",
 ]
 
 _SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
 
+class _Refused(Exception):
+    """A YAML node the input policy refuses, with where it is."""
+
+    def __init__(self, message: str, node: Any = None, value: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.value = value
+        mark = getattr(node, "start_mark", None)
+        self.where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+
+
+_INT_TEXT = re.compile(r"[-+]?(0[box])?[0-9a-fA-F_]*\Z")
+
+
+class _Constructor(SafeConstructor):
+    """ruamel's safe constructor with the input policy: bounded integers, no smuggled types."""
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        text = str(node.value)
+        digits = sum(ch.isalnum() for ch in text)
+        if digits > limits.DIGITS.value:
+            raise _Refused(limits.DIGITS.message(digits, f"an integer of {digits:,} digits"), node)
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        return self.construct_scalar(node)  # the schema decides what a date is
+
+    def _refuse(self, node: Any) -> Any:
+        raise _Refused(f"the YAML tag {node.tag} is not allowed in a scenario file", node)
+
+
+for _tag in ("binary", "set", "omap", "pairs"):
+    _Constructor.add_constructor(f"tag:yaml.org,2002:{_tag}", _Constructor._refuse)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
 def _yaml() -> YAML:
     y = YAML(typ="safe", pure=True)
+    y.Constructor = _Constructor
     y.allow_duplicate_keys = False
     return y
 
 
+def _json_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > limits.DIGITS.value:
+        raise _Refused(limits.DIGITS.message(digits, f"an integer of {digits:,} digits"))
+    return int(text)
+
+
+def _too_deep(file: str | None) -> ScenarioError:
+    return ScenarioError.single(
+        "",
+        f"the data is nested too deeply for the parser (the limit is {limits.DEPTH.value} "
+        f"levels, {limits.DEPTH.env})",
+        file=file,
+    )
+
+
 def read_data(text: str, fmt: str, file: str | None = None) -> Any:
-    """Parse YAML or JSON text into plain Python data."""
+    """Parse YAML or JSON text into plain Python data, within the input policy's bounds."""
+    if len(text) > limits.FILE_BYTES.value:
+        raise ScenarioError.single(
+            "", limits.FILE_BYTES.message(len(text), f"{len(text):,} characters"), file=file
+        )
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as YAML and CSV accept it
     if fmt == "json":
         try:
-            return json.loads(text, object_pairs_hook=_no_duplicates)
+            data = json.loads(text, object_pairs_hook=_no_duplicates, parse_int=_json_int)
         except json.JSONDecodeError as exc:
             raise ScenarioError.single(
                 f"line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}", file=file
             ) from None
         except _DuplicateKey as exc:
             raise ScenarioError.single("", "duplicate key in JSON", exc.key, file=file) from None
+        except _Refused as exc:
+            raise ScenarioError.single(exc.where, exc.message, file=file) from None
+        except RecursionError:
+            raise _too_deep(file) from None
+        check_tree(data, file)
+        return data
     try:
-        return _yaml().load(text)
+        with warnings.catch_warnings():
+            # A re-defined anchor is valid YAML (the later one counts); no raw warning.
+            warnings.simplefilter("ignore", ReusedAnchorWarning)
+            data = _yaml().load(text)
+    except _Refused as exc:
+        raise ScenarioError.single(exc.where, exc.message, file=file) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -63,8 +161,131 @@ def read_data(text: str, fmt: str, file: str | None = None) -> Any:
         if "duplicate key" in str(exc):
             what = "duplicate key"
         raise ScenarioError.single(where, f"invalid YAML: {what}", file=file) from None
+    except ReaderError as exc:  # a character YAML does not allow in a file
+        before = text[: exc.position]
+        where = f"line {before.count(chr(10)) + 1}, column {len(before) - before.rfind(chr(10))}"
+        char = (
+            exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
+        )
+        raise ScenarioError.single(
+            where, f"invalid YAML: the control character U+{char:04X} is not allowed", file=file
+        ) from None
     except YAMLError as exc:
         raise ScenarioError.single("", f"invalid YAML: {exc}", file=file) from None
+    except RecursionError:
+        raise _too_deep(file) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # a scalar ruamel cannot build
+        raise ScenarioError.single("", f"invalid YAML: {exc}", file=file) from None
+    check_tree(data, file)
+    return data
+
+
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_BAD_KEY_CHAR = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def check_tree(data: Any, file: str | None = None) -> list[tuple[str | int, ...]]:
+    """Walk parsed data once (iteratively) and refuse what the input policy bounds.
+
+    Refused: nesting deeper than :data:`~accord.limits.DEPTH`, more values than
+    :data:`~accord.limits.VALUES` (counting every use of a YAML alias, so an alias bomb
+    stops here, early), texts longer than :data:`~accord.limits.TEXT`, control characters
+    in texts (tab and newline allowed) and in keys, and values of types a scenario never
+    holds (bytes, sets, dates). Returns the locations of mappings with non-text keys,
+    which :func:`scenario_from_data` checks against the schema.
+    """
+    max_depth, max_values, max_text = limits.DEPTH.value, limits.VALUES.value, limits.TEXT.value
+    numeric_keys: list[tuple[str | int, ...]] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    count = 0
+
+    def refuse(loc: tuple[str | int, ...], message: str, value: Any = None) -> ScenarioError:
+        if value is None:
+            return ScenarioError.single(format_path(loc), message, file=file)
+        return ScenarioError.single(format_path(loc), message, value, file=file)
+
+    while stack:
+        value, loc = stack.pop()
+        count += 1
+        if count > max_values:
+            raise refuse((), limits.VALUES.message(count, "the data (with YAML aliases expanded)"))
+        if len(loc) > max_depth:
+            raise refuse(loc[:3], limits.DEPTH.message(len(loc), "the data's nesting"))
+        if isinstance(value, str):
+            if len(value) > max_text:
+                what = f"a text of {len(value):,} characters"
+                raise refuse(loc, limits.TEXT.message(len(value), what))
+            bad = _BAD_CHAR.search(value)
+            if bad:
+                raise refuse(
+                    loc, f"control character U+{ord(bad.group()):04X} in a text", value[:40]
+                )
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                if isinstance(key, str):
+                    if len(key) > max_text:
+                        what = f"a key of {len(key):,} characters"
+                        raise refuse(loc, limits.TEXT.message(len(key), what))
+                    bad = _BAD_KEY_CHAR.search(key)
+                    if bad:
+                        raise refuse(
+                            loc, f"control character U+{ord(bad.group()):04X} in a key", key
+                        )
+                elif isinstance(key, bool) or not isinstance(key, int | float) or key != key:
+                    raise refuse(loc, "a key must be text or a number", key)
+                else:
+                    numeric_keys.append(loc)
+                stack.append((item, (*loc, str(key))))
+        elif isinstance(value, list | tuple):
+            stack.extend((item, (*loc, i)) for i, item in enumerate(value))
+        elif isinstance(value, datetime):
+            raise refuse(loc, "must be a date (YYYY-MM-DD), not a date and time", str(value))
+        elif isinstance(value, date):
+            pass  # from an importer; files give dates as text
+        elif not isinstance(value, _SCALARS):
+            raise refuse(loc, f"a value of type {type(value).__name__} is not allowed")
+    return numeric_keys
+
+
+def read_file_text(path: str | Path, encoding: str = "utf-8") -> str:
+    """A file's text within the size limit, or a one-line located error (never an OSError)."""
+    p = Path(path)
+    limit = limits.FILE_BYTES.value
+    try:
+        with p.open("rb") as fh:  # bounded read: /dev/zero or a pipe cannot exhaust memory
+            raw = fh.read(limit + 1)
+        if len(raw) > limit:
+            what = "the file"
+            raise ScenarioError.single("", limits.FILE_BYTES.message(len(raw), what), file=str(p))
+        return raw.decode(encoding)
+    except FileNotFoundError:
+        raise ScenarioError.single("", "no such file", file=str(p)) from None
+    except IsADirectoryError:
+        raise ScenarioError.single("", "a folder, not a file", file=str(p)) from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError.single(
+            "", f"cannot read the file: not UTF-8 text (byte {exc.start})", file=str(p)
+        ) from None
+    except OSError as exc:
+        raise ScenarioError.single(
+            "", f"cannot read the file: {exc.strerror or exc}", file=str(p)
+        ) from None
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """Write a text file; an I/O failure becomes a one-line :class:`AccordError`."""
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise AccordError(f"{show_value(str(p), 200)}: is a folder; give a file name")
+        with p.open("w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise AccordError(
+            f"cannot write {show_value(str(p), 200)}: {exc.strerror or exc}"
+        ) from None
+    return p
 
 
 class _DuplicateKey(Exception):
@@ -127,20 +348,90 @@ _MESSAGES = {
     "finite_number": "must be a finite number",
     "float_type": "must be a number",
     "float_parsing": "must be a number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "int_parsing": "must be a whole number",
     "string_type": "must be text",
     "dict_type": "must be a mapping",
     "model_type": "must be a mapping",
+    "model_attributes_type": "must be a mapping",
     "tuple_type": "must be a list",
+    "list_type": "must be a list",
     "bool_type": "must be true or false",
     "bool_parsing": "must be true or false",
     "date_from_datetime_parsing": "must be a date (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "must be a date (YYYY-MM-DD), not a date and time",
     "date_parsing": "must be a date (YYYY-MM-DD)",
     "date_type": "must be a date (YYYY-MM-DD)",
+    "datetime_type": "must be a date and time (YYYY-MM-DDTHH:MM:SS)",
+    "datetime_parsing": "must be a date and time (YYYY-MM-DDTHH:MM:SS)",
+    "none_required": "must be empty (null)",
+    "too_short": "too few items",
+    "too_long": "too many items",
+}
+
+_BOUNDS = {
+    "greater_than_equal": (">=", "ge"),
+    "greater_than": (">", "gt"),
+    "less_than_equal": ("<=", "le"),
+    "less_than": ("<", "lt"),
 }
 
 
-def _problem_from_pydantic(err: Mapping[str, Any], data: Any) -> Problem:
-    loc: tuple[str | int, ...] = tuple(err["loc"])
+def _data_loc(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """``loc`` without the tags pydantic adds for union members (``str``, ``Sourced``...).
+
+    A part that does not index into the data is a tag, except the last one (a missing
+    or unknown field is named there).
+    """
+    out: list[str | int] = []
+    current = data
+    for n, part in enumerate(loc):
+        in_map = isinstance(current, Mapping) and part in current
+        in_list = isinstance(current, list | tuple) and isinstance(part, int)
+        if in_map or (in_list and int(part) < len(current)):
+            current = current[part]
+        elif not (n == len(loc) - 1 and isinstance(current, Mapping)):
+            continue  # a union member's tag
+        out.append(part)
+    return tuple(out)
+
+
+_DIST_TAGS = {"uniform", "triangular", "normal", "truncnormal", "beta", "discrete"}
+
+
+def _drop_tags(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Leave out the tag pydantic adds after an uncertainty parameter's path."""
+    out: list[str | int] = []
+    for i, part in enumerate(loc):
+        if i >= 2 and loc[i - 2] == "parameters" and part in _DIST_TAGS:
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _problems_from_pydantic(errors: list[Any], data: Any) -> list[Problem]:
+    """One problem per field path: the errors of a union's members become one line."""
+    grouped: dict[str, list[Problem]] = {}
+    for err in errors:
+        problem = _problem_from_pydantic(err, data)
+        grouped.setdefault(problem.path, []).append(problem)
+    out = []
+    for problems in grouped.values():
+        if len(problems) == 1:
+            out.append(problems[0])
+            continue
+        messages = list(dict.fromkeys(p.message for p in problems))
+        first = problems[0]
+        message = messages[0] if len(messages) == 1 else "; or ".join(messages)
+        out.append(Problem(first.path, message, first.value))
+    return out
+
+
+def _problem_from_pydantic(
+    err: Mapping[str, Any], data: Any, root: type[BaseModel] | None = None
+) -> Problem:
+    loc: tuple[str | int, ...] = _drop_tags(_data_loc(data, tuple(err["loc"])))
     kind = err["type"]
     # A bare number stands for {value: n}: report the number's own path.
     if loc and loc[-1] == "value" and not isinstance(_input_at(data, loc[:-1]), Mapping):
@@ -148,7 +439,7 @@ def _problem_from_pydantic(err: Mapping[str, Any], data: Any) -> Problem:
     path = format_path(loc)
     if kind == "extra_forbidden":
         message = "unknown field"
-        model = _model_at(loc[:-1])
+        model = _model_at(loc[:-1]) if root is None else None
         if model is not None:
             close = get_close_matches(str(loc[-1]), list(model.model_fields), n=1)
             if close:
@@ -156,29 +447,130 @@ def _problem_from_pydantic(err: Mapping[str, Any], data: Any) -> Problem:
         return Problem(path, message)
     if kind == "missing":
         return Problem(path, _MESSAGES[kind])
+    ctx = err.get("ctx", {})
     if kind == "value_error":
-        message = str(err.get("ctx", {}).get("error", err["msg"]))
+        message = str(ctx.get("error", err["msg"]))
     elif kind == "literal_error" and loc == ("salience_scale",):
         message = "must be 1 (saliences on 0-1) or 100 (saliences on 0-100)"
-    elif kind == "greater_than_equal":
-        message = f"must be >= {err['ctx']['ge']:g}"
+    elif kind == "union_tag_invalid":
+        return Problem(path, f"unknown dist; one of {ctx['expected_tags']}", ctx["tag"])
+    elif kind == "union_tag_not_found":
+        return Problem(
+            path, "needs dist: uniform, triangular, normal, truncnormal, beta or discrete"
+        )
+    elif kind == "literal_error":
+        message = f"must be one of {ctx.get('expected', '')}".strip()
+    elif kind in _BOUNDS and _BOUNDS[kind][1] in ctx:
+        sign, key = _BOUNDS[kind]
+        bound = ctx[key]
+        message = f"must be {sign} {bound:g}" if isinstance(bound, float | int) else err["msg"]
+    elif kind == "json_invalid":
+        message = "not plain data"
     else:
-        message = _MESSAGES.get(kind, err["msg"])
+        message = _MESSAGES.get(kind, str(err["msg"]))
     return Problem(path, message, err.get("input"))
 
 
 def scenario_from_data(data: Any, file: str | None = None) -> Scenario:
-    """Validate plain data (as parsed from YAML/JSON) into a :class:`Scenario`."""
+    """Validate plain data (as parsed from YAML/JSON) into a :class:`Scenario`.
+
+    The input policy (:func:`check_tree`) is applied, then the data is validated in
+    pydantic's strict JSON mode: no coercion of any field, present or future.
+    """
     if not isinstance(data, Mapping):
         got = "an empty file" if data is None else type(data).__name__
         raise ScenarioError.single("", f"a scenario file must hold a mapping, not {got}", file=file)
+    numeric_keys = check_tree(data, file)
+    problems = [p for loc in numeric_keys for p in _key_problems(data, loc)]
+    if problems:  # a key the schema would read as text: nothing further is meaningful there
+        raise ScenarioError(problems, file=file)
     try:
-        return Scenario.model_validate(data)
+        text = json.dumps(data, ensure_ascii=False, default=_json_default)
+    except (TypeError, ValueError) as exc:
+        raise ScenarioError.single("", f"data that is not plain text or numbers: {exc}") from None
+    try:
+        scenario = Scenario.model_validate_json(text, strict=True)
     except ValidationError as exc:
-        problems = [_problem_from_pydantic(e, data) for e in exc.errors()]
+        problems += _problems_from_pydantic(exc.errors(), data)
         raise ScenarioError(problems, file=file) from None
     except ScenarioError as exc:
-        raise exc.with_file(file) if file else exc from None
+        raise ScenarioError(problems + list(exc.problems), file=file) from None
+    problems = _date_problems(scenario.model_dump(mode="python"), data, ())
+    if problems:
+        raise ScenarioError(problems, file=file)
+    return scenario
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+def _date_problems(dumped: Any, given: Any, loc: tuple[str | int, ...]) -> list[Problem]:
+    """Every date the scenario holds must have been written YYYY-MM-DD.
+
+    pydantic's strict mode still reads a text of digits (``"1724544000"``) as a Unix
+    timestamp; this walk over the validated scenario catches that for every date field,
+    present or future, where the file gave anything but an ISO date (or an importer a date).
+    """
+    if isinstance(dumped, date):
+        if isinstance(given, date) or (isinstance(given, str) and _ISO_DATE.match(given)):
+            return []
+        return [Problem(format_path(loc), _MESSAGES["date_parsing"], given)]
+    out: list[Problem] = []
+    if isinstance(dumped, Mapping) and isinstance(given, Mapping):
+        for key, value in given.items():
+            if key in dumped:
+                out += _date_problems(dumped[key], value, (*loc, key))
+    elif isinstance(dumped, list | tuple) and isinstance(given, list | tuple):
+        for i, (a, b) in enumerate(zip(dumped, given, strict=False)):
+            out += _date_problems(a, b, (*loc, i))
+    return out
+
+
+def _key_problems(data: Any, loc: tuple[str | int, ...]) -> list[Problem]:
+    """Numeric keys are allowed only where the schema's mapping has numeric keys."""
+    key_type = _key_type_at(loc)
+    if key_type is None or key_type in (float, int):
+        return []
+    mapping = _input_at(data, loc)
+    bad = [k for k in mapping if not isinstance(k, str)] if isinstance(mapping, Mapping) else []
+    return [Problem(format_path((*loc, str(k))), "a key must be text", k) for k in bad[:1]]
+
+
+def _key_type_at(loc: tuple[str | int, ...]) -> Any:
+    """The key type of the schema mapping at ``loc`` (``None`` if it is not a known mapping)."""
+    current: Any = Scenario
+    for part in loc:
+        current = _unwrap_full(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return None
+            current = field.annotation
+        elif typing.get_origin(current) is dict:
+            current = typing.get_args(current)[1]
+        elif typing.get_origin(current) in (tuple, list) and isinstance(part, int):
+            current = typing.get_args(current)[0]
+        else:
+            return None
+    current = _unwrap_full(current)
+    if typing.get_origin(current) is dict:
+        return _unwrap_full(typing.get_args(current)[0])
+    return None
+
+
+def _unwrap_full(tp: Any) -> Any:
+    """``tp`` without ``Annotated`` and ``Optional`` wrappers."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(args) != 1:
+                return tp
+            tp = args[0]
+        else:
+            return tp
 
 
 def loads(text: str, fmt: str = "yaml", file: str | None = None) -> Scenario:
@@ -199,13 +591,7 @@ def load(path: str | Path) -> Scenario:
     """Read a scenario file (``.yaml``, ``.yml`` or ``.json``)."""
     p = Path(path)
     fmt = _format_of(p)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError.single("", "no such file", file=str(p)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError.single("", f"cannot read the file: {exc}", file=str(p)) from None
-    return loads(text, fmt, file=str(p))
+    return loads(read_file_text(p), fmt, file=str(p))
 
 
 def _clean(obj: Any) -> Any:
@@ -249,4 +635,28 @@ def _json_default(obj: Any) -> Any:
 def dump(scenario: Scenario, path: str | Path) -> None:
     """Write a scenario file; the suffix chooses YAML or JSON."""
     p = Path(path)
-    p.write_text(dumps(scenario, _format_of(p)), encoding="utf-8")
+    write_text(p, dumps(scenario, _format_of(p)))
+
+
+def load_uncertainty(path: str | Path) -> Uncertainty:
+    """An uncertainty section from a file of its own (with or without the top key)."""
+    from accord.scenario.uncertainty import Uncertainty
+
+    p = Path(path)
+    fmt = _format_of(p)
+    text = read_file_text(p)
+    data = read_data(text, fmt, str(p))
+    if isinstance(data, Mapping) and set(data) == {"uncertainty"}:
+        data = data["uncertainty"]
+    if not isinstance(data, Mapping):
+        got = "an empty file" if data is None else type(data).__name__
+        raise ScenarioError.single("uncertainty", f"must hold a mapping, not {got}", file=str(p))
+    try:
+        return Uncertainty.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            dataclasses.replace(prob, path=f"uncertainty.{prob.path}")
+            for e in exc.errors()
+            if (prob := _problem_from_pydantic(e, data, root=Uncertainty))
+        ]
+        raise ScenarioError(problems, file=str(p)) from None

@@ -12,7 +12,9 @@ Conventions
 * Saliences are on the scale the file declares with ``salience_scale``: ``1`` (0-1) or
   ``100`` (0-100). Nothing is guessed: a salience above the declared scale is an error.
   :meth:`Scenario.arrays` always hands models saliences on 0-1.
-* Capability is any finite number >= 0; models use only ratios of capabilities.
+* Capability is any finite number >= 0; models use only ratios of capabilities
+  (:meth:`Scenario.arrays` rescales them by a power of two when they are far from 1, so
+  that 1e300 does not overflow).
   ``issue_capability`` overrides it on named issues (e.g. on territory only those with
   coercive power count).
 * A number may carry its provenance: ``{value: 85, source: [D30], judgement: true,
@@ -25,6 +27,7 @@ Conventions
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -37,6 +40,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainValidator,
     field_validator,
     model_serializer,
     model_validator,
@@ -77,12 +81,16 @@ def _as_keys(value: Any) -> Any:
         return ()
     if isinstance(value, str):
         return (value,)
+    if isinstance(value, list):
+        return tuple(value)  # validated as Python data in strict mode: tuple, not list
     return value
 
 
 def _check_id(value: str) -> str:
     if not value or value != value.strip():
         raise ValueError("an id must be a non-empty text without leading or trailing spaces")
+    if any(ch in value for ch in "\t\n\r"):
+        raise ValueError("an id must be one line without tabs")
     return value
 
 
@@ -91,7 +99,14 @@ SourceKeys = Annotated[tuple[str, ...], BeforeValidator(_as_keys)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Base of every scenario model: unknown fields refused, immutable, floats finite.
+
+    Files are validated in strict mode (:func:`accord.scenario.io.scenario_from_data`), so
+    a field added to any subclass refuses strings, booleans and timestamps for numbers
+    without opting in; ``allow_inf_nan=False`` makes every float field finite.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Source(_Frozen):
@@ -190,7 +205,16 @@ class DecisionRule(_Frozen):
     note: str | None = None
 
 
-Attributes = dict[str, str | int | float | bool]
+def _attribute(value: Any) -> Any:
+    """An attribute is text, a finite number or true/false: one message for anything else."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    if not isinstance(value, str | int | float | bool):
+        raise ValueError("must be text, a number or true/false")
+    return value
+
+
+Attributes = dict[str, Annotated[str | int | float | bool, PlainValidator(_attribute)]]
 
 
 class Issue(_Frozen):
@@ -313,6 +337,7 @@ from accord.scenario.reference_class import (  # noqa: E402  (builds on the abov
     ReferenceClassSpec,
     reference_class_problems,
 )
+from accord.scenario.uncertainty import Uncertainty, uncertainty_problems  # noqa: E402
 from accord.scenario.war import War, war_problems  # noqa: E402  (war.py builds on the above)
 
 
@@ -342,6 +367,9 @@ class Scenario(_Frozen):
     reference_class: ReferenceClassSpec | None = Field(
         default=None, description="The kind of war, in UCDP's terms, and its start date."
     )
+    uncertainty: Uncertainty | None = Field(
+        default=None, description="Distributions on the scenario's numbers, for sweeps."
+    )
     game: dict[str, Any] | None = Field(
         default=None,
         description="An extensive-form game in accord.games' YAML format; its formulas may "
@@ -352,6 +380,8 @@ class Scenario(_Frozen):
     @field_validator("salience_scale", mode="before")
     @classmethod
     def _salience_scale(cls, v: Any) -> Any:
+        if isinstance(v, bool):
+            raise ValueError("must be 1 (saliences on 0-1) or 100 (saliences on 0-100)")
         if isinstance(v, float) and v in (1.0, 100.0):
             return int(v)
         return v
@@ -410,6 +440,7 @@ class Scenario(_Frozen):
                 "actors": tuple(new_actors),
                 "spaces": spaces,
                 "war": _restricted_war(self.war, keep, {a.id for a in new_actors}),
+                "uncertainty": None,  # its paths may name what the restriction dropped
             }
         )
 
@@ -439,6 +470,26 @@ def _restricted_war(war: War | None, issues: set[str], actors: set[str]) -> War 
     return war
 
 
+#: Largest magnitude of an issue scale's ends: squares and weighted sums of positions stay
+#: far from float overflow (1e15 squared is 1e30).
+SCALE_BOUND = 1e15
+
+
+def _normalised(c: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Capabilities rescaled by a power of two when their largest is far from 1.
+
+    Models use only ratios of capabilities, and multiplying by a power of two changes no
+    ratio (it is exact in floating point), but products and sums of capabilities near
+    1e308 overflow and those near 1e-320 lose digits; beyond 2**±64 the array is brought
+    to [0.5, 1). Ordinary capabilities (every bundled scenario) are left as they are.
+    """
+    top = float(c.max()) if c.size else 0.0
+    if top > 0 and not 2.0**-64 <= top <= 2.0**64:
+        _, exponent = np.frexp(top)
+        return np.ldexp(c, -int(exponent))
+    return c
+
+
 def _build_arrays(sc: Scenario) -> ScenarioArrays:
     n, m = len(sc.actors), len(sc.issues)
     col = {iid: k for k, iid in enumerate(sc.issue_ids)}
@@ -455,6 +506,7 @@ def _build_arrays(sc: Scenario) -> ScenarioArrays:
             x[i, k] = stance.position
             s[i, k] = stance.salience / sc.salience_scale
             present[i, k] = True
+    c = _normalised(c)
     lo = np.array([i.scale.min for i in sc.issues], dtype=float)
     hi = np.array([i.scale.max for i in sc.issues], dtype=float)
     sq = np.array(
@@ -504,6 +556,16 @@ def _semantic_problems(sc: Scenario) -> list[Problem]:
             continue
         issue_index[issue.id] = k
         sc_ = issue.scale
+        if max(abs(sc_.min), abs(sc_.max)) > SCALE_BOUND:
+            out.append(
+                Problem(
+                    format_path((*loc, "scale")),
+                    f"scale ends must lie within ±{SCALE_BOUND:g} (models square distances "
+                    "on it): use a larger unit",
+                    f"{_fmt(sc_.min)}..{_fmt(sc_.max)}",
+                )
+            )
+            continue
         if not sc_.min < sc_.max:
             out.append(
                 Problem(
@@ -670,4 +732,6 @@ def _semantic_problems(sc: Scenario) -> list[Problem]:
             out.append(Problem(format_path(("spaces", s, "issues")), "a space needs an issue"))
     out.extend(war_problems(sc))
     out.extend(reference_class_problems(sc))
+    if sc.uncertainty is not None and not out:
+        out.extend(uncertainty_problems(sc, sc.uncertainty))
     return out

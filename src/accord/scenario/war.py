@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from accord import limits
 from accord.errors import Problem, format_path
 from accord.scenario.schema import Id, Sourced, _Frozen
 
@@ -413,8 +414,12 @@ def war_problems(sc: Scenario) -> list[Problem]:
         f = war.front
         if f.states < 1:
             out.append(Problem(at("front", "states"), "must be an integer >= 1", f.states))
+        elif limits.STATES.exceeded(f.states):
+            out.append(Problem(at("front", "states"), limits.STATES.message(f.states)))
         if f.max_battles < 0:
             out.append(Problem(at("front", "max_battles"), "must be >= 0", f.max_battles))
+        elif limits.BATTLES.exceeded(f.max_battles):
+            out.append(Problem(at("front", "max_battles"), limits.BATTLES.message(f.max_battles)))
         if f.territory_at_0 == f.territory_at_max:
             out.append(Problem(at("front", "territory_at_max"), "must differ from territory_at_0"))
     st = war.settle

@@ -55,6 +55,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from accord import limits
 from accord.errors import ModelError
 from accord.war._common import WarResult, as_array, check_range, scalar_or_array
 
@@ -189,6 +190,23 @@ def _int_param(name: str, value: Any, lo: int) -> int:
     return int(value)
 
 
+def _check_sizes(n_states: int, runs: int, battles: int, keep_paths: bool) -> None:
+    """Refuse, before allocating, sizes above :mod:`accord.limits` (each named in the error)."""
+    limits.STATES.check(n_states, path="N")
+    limits.BATTLES.check(battles, path="max_battles")
+    limits.RUNS.check(runs, path="runs")
+    draws = runs * max(battles, 1)
+    limits.DRAWS.check(draws, path="runs", what=f"{runs:,} runs x {battles:,} battles")
+    table = (battles + 1) * (n_states + 1)
+    limits.CELLS.check(
+        table, path="max_battles", what=f"the belief table of {battles + 1:,} x {n_states + 1:,}"
+    )
+    if keep_paths:
+        limits.CELLS.check(
+            runs * (battles + 1), path="runs", what=f"front paths of {runs:,} x {battles + 1:,}"
+        )
+
+
 def _per_run(name: str, value: NDArray[np.float64], runs: int) -> NDArray[np.float64]:
     if value.ndim > 1 or (value.ndim == 1 and value.shape[0] != runs):
         raise ModelError(
@@ -252,6 +270,7 @@ def fight(
         raise ModelError(f"must be <= N = {n_states}", path="start", value=s0)
     n_runs = _int_param("runs", runs, 1)
     m = _int_param("max_battles", max_battles, 0)
+    _check_sizes(n_states, n_runs, m, keep_paths)
     th = _per_run("theta", check_range("theta", theta, 0.0, 1.0), n_runs)
     au = float(check_range("alpha_A", alpha_A, 0.0, lo_open=True))
     bu = float(check_range("beta_A", beta_A, 0.0, lo_open=True))

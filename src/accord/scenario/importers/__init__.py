@@ -40,8 +40,10 @@ def read(fmt: str, path: str | Path, **options: Any) -> list[Scenario]:
     raise ScenarioError.single("--from", f"unknown format; use one of {', '.join(FORMATS)}", fmt)
 
 
-def export(fmt: str, scenarios: list[Scenario], path: str | Path) -> None:
-    """Write scenarios in the given format."""
+def export(
+    fmt: str, scenarios: list[Scenario], path: str | Path, notes: list[str] | None = None
+) -> None:
+    """Write scenarios in the given format (what had to be adapted is appended to ``notes``)."""
     if fmt == "deu":
         deu.write(scenarios, path)
         return
@@ -49,7 +51,10 @@ def export(fmt: str, scenarios: list[Scenario], path: str | Path) -> None:
         raise ScenarioError.single("--to", "KTAB XML is read only; --to ktab writes KTAB CSV", fmt)
     if len(scenarios) != 1:
         raise ScenarioError.single("", f"the {fmt} format holds one scenario", len(scenarios))
-    writer = {"ktab": ktab.write, "decide": decide.write, "bdm": bdm.write}.get(fmt)
+    if fmt == "ktab":
+        ktab.write(scenarios[0], path, notes=notes)
+        return
+    writer = {"decide": decide.write, "bdm": bdm.write}.get(fmt)
     if writer is None:
         raise ScenarioError.single("--to", f"unknown format; use one of {', '.join(FORMATS)}", fmt)
     writer(scenarios[0], path)

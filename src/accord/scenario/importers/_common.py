@@ -2,27 +2,63 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 from accord.errors import Problem, ScenarioError
+from accord.scenario.io import read_file_text, write_text
 
-__all__ = ["fmt_num", "parse_num", "parse_xml", "read_text", "slug"]
+__all__ = [
+    "csv_rows",
+    "fmt_num",
+    "parse_count",
+    "parse_num",
+    "parse_xml",
+    "read_text",
+    "slug",
+    "write_text",
+]
 
 _UNSAFE_XML = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 def read_text(path: str | Path) -> str:
-    """The file's text (UTF-8, a byte-order mark dropped), or a located error."""
-    p = Path(path)
+    """The file's text (UTF-8, a byte-order mark dropped, size bounded), or a located error."""
+    return read_file_text(path, encoding="utf-8-sig")
+
+
+def csv_rows(text: str, file: str, **options: Any) -> list[list[str]]:
+    """Every row of a CSV text; a malformed row (a cell over the csv module's limit, a NUL
+    byte) is a located error instead of a ``csv.Error``."""
+    reader = csv.reader(io.StringIO(text), **options)
+    rows: list[list[str]] = []
     try:
-        return p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ScenarioError.single("", "no such file", file=str(p)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError.single("", f"cannot read the file: {exc}", file=str(p)) from None
+        for row in reader:
+            rows.append(row)
+    except csv.Error as exc:
+        message = str(exc)
+        if "field larger than field limit" in message:
+            message = f"a cell is longer than {csv.field_size_limit():,} characters"
+        raise ScenarioError.single(
+            f"line {reader.line_num}", f"unreadable CSV: {message}", file=file
+        ) from None
+    return rows
+
+
+def parse_count(text: str, where: str, problems: list[Problem]) -> int:
+    """A whole number >= 0 from a cell (``2.5`` or ``-1`` is a problem, never truncated)."""
+    value = parse_num(text, where, problems)
+    if value != value:
+        return 0
+    if not value.is_integer() or value < 0:
+        problems.append(Problem(where, "must be a whole number >= 0", text))
+        return 0
+    return int(value)
 
 
 def parse_xml(text: str, file: str) -> ET.Element:

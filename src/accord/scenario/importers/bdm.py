@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from accord.errors import Problem, ScenarioError
-from accord.scenario.importers._common import fmt_num, parse_num, read_text, slug
+from accord.scenario.importers._common import (
+    csv_rows,
+    fmt_num,
+    parse_num,
+    read_text,
+    slug,
+    write_text,
+)
 from accord.scenario.io import scenario_from_data
 from accord.scenario.schema import Scenario
 
@@ -42,7 +49,7 @@ def read(
     file = str(path)
     rows = [
         [c.strip() for c in row]
-        for row in csv.reader(io.StringIO(read_text(path)))
+        for row in csv_rows(read_text(path), file)
         if any(c.strip() for c in row)
     ]
     if not rows:
@@ -58,7 +65,7 @@ def read(
     problems: list[Problem] = []
     parsed = []
     for r, row in enumerate(rows, start=start):
-        if len(row) < 4:
+        if len(row) < max(order) + 1:
             problems.append(
                 Problem(f"line {r}", "expected actor, capability, position, salience", len(row))
             )
@@ -126,4 +133,4 @@ def write(scenario: Scenario, path: str | Path, *, issue: str | None = None) -> 
         st = a.positions.get(issue)
         if st is not None:
             w.writerow([a.id, fmt_num(float(caps[i])), fmt_num(st.position), fmt_num(st.salience)])
-    Path(path).write_text(buf.getvalue(), encoding="utf-8")
+    write_text(path, buf.getvalue())

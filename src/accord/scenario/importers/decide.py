@@ -17,14 +17,19 @@ power and ``issue_capability`` holds the issues where it is lower.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from accord.errors import Problem, ScenarioError
-from accord.scenario.importers._common import fmt_num, parse_num, read_text, slug
+from accord.scenario.importers._common import (
+    csv_rows,
+    fmt_num,
+    parse_num,
+    read_text,
+    slug,
+    write_text,
+)
 from accord.scenario.io import scenario_from_data
 from accord.scenario.schema import Scenario
 
@@ -33,12 +38,11 @@ __all__ = ["read", "write"]
 _FIELDS = {"#A": 2, "#P": 2, "#M": 2, "#D": 5, "#/": 1, "#O": 1}
 
 
-def _rows(text: str) -> list[tuple[int, list[str]]]:
+def _rows(text: str, file: str) -> list[tuple[int, list[str]]]:
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     delimiter = "\t" if "\t" in first else ";" if ";" in first else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar="'")
     out = []
-    for line, row in enumerate(reader, start=1):
+    for line, row in enumerate(csv_rows(text, file, delimiter=delimiter, quotechar="'"), start=1):
         cells = [c.strip() for c in row]
         while cells and cells[-1] == "":
             cells.pop()
@@ -57,7 +61,7 @@ def read(path: str | Path) -> Scenario:
     data: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     powers: dict[str, dict[str, float]] = defaultdict(dict)
     comments: list[str] = []
-    for line, row in _rows(read_text(path)):
+    for line, row in _rows(read_text(path), file):
         tag, cells = row[0], row[1:]
         where = f"line {line}"
         if tag not in _FIELDS:
@@ -94,7 +98,7 @@ def read(path: str | Path) -> Scenario:
             sal = parse_num(cells[3], f"{where}, salience", problems)
             power = parse_num(cells[4], f"{where}, power", problems)
             for name, value in (("salience", sal), ("power", power)):
-                if not 0 <= value <= 1:
+                if value == value and not 0 <= value <= 1:  # NaN: already reported
                     problems.append(Problem(f"{where}, {name}", "must lie in [0, 1]", value))
             if actor not in actors:
                 problems.append(
@@ -157,7 +161,8 @@ def read(path: str | Path) -> Scenario:
 
 
 def _q(text: str) -> str:
-    return "'" + text.replace("'", "") + "'"
+    """A quoted cell: quotes dropped, tabs and line breaks become spaces (one row per line)."""
+    return "'" + " ".join(text.replace("'", "").split()) + "'"
 
 
 def write(scenario: Scenario, path: str | Path) -> None:
@@ -193,4 +198,4 @@ def write(scenario: Scenario, path: str | Path) -> None:
             if st.note:
                 cells.append(_q(st.note))
             lines.append("\t".join(cells))
-    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text(path, "\n".join(lines) + "\n")

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from accord.errors import Problem, ScenarioError
-from accord.scenario.importers._common import fmt_num, parse_num, read_text
+from accord.scenario.importers._common import csv_rows, fmt_num, parse_num, read_text, write_text
 from accord.scenario.io import scenario_from_data
 from accord.scenario.schema import Scenario
 
@@ -117,7 +117,7 @@ def _date(text: str) -> dt.date | None:
 def read(path: str | Path, *, capability: Capability = "nice") -> list[Scenario]:
     """One scenario per DEU issue, in file order."""
     file = str(path)
-    rows = list(csv.reader(io.StringIO(read_text(path)), delimiter="\t"))
+    rows = csv_rows(read_text(path), file, delimiter="\t")
     if len(rows) < 3:
         raise ScenarioError.single("", "expected a header, a GDP line and issue lines", file=file)
     header = rows[0]
@@ -127,8 +127,11 @@ def read(path: str | Path, *, capability: Capability = "nice") -> list[Scenario]
     if missing:
         raise ScenarioError.single("line 1", "missing columns", ", ".join(missing), file=file)
     problems: list[Problem] = []
-    gdp_row = rows[1]
-    gdp = {c: parse_num(gdp_row[col[f"p{c}"]], f"line 2, p{c} (GDP)", problems) for c in ACTORS}
+    gdp_row = rows[1] + [""] * (len(header) - len(rows[1]))
+    gdp: dict[str, float | None] = {}
+    for c in ACTORS:  # an empty GDP cell (an export of a subset) is unknown, not an error
+        text = gdp_row[col[f"p{c}"]].strip()
+        gdp[c] = parse_num(text, f"line 2, p{c} (GDP)", problems) if text else None
     if problems:
         raise ScenarioError(problems, file=file)
     scenarios = []
@@ -151,14 +154,22 @@ def read(path: str | Path, *, capability: Capability = "nice") -> list[Scenario]
             else:
                 stance["salience"] = 0.0
                 stance["note"] = "salience missing in DEU III; 0 used"
+            if capability == "gdp" and gdp[code] is None:
+                where = f"line 2, p{code} (GDP)"
+                if all(p.path != where for p in problems):
+                    problems.append(Problem(where, "--capability gdp needs a GDP value here"))
+                continue
             cap = {"nice": NICE_VOTES[code], "gdp": gdp[code], "equal": 1.0}[capability]
+            attributes: dict[str, float] = {"nice_votes": NICE_VOTES[code]}
+            if gdp[code] is not None:
+                attributes["gdp"] = gdp[code]  # type: ignore[assignment]
             actors.append(
                 {
                     "id": code,
                     "name": name,
                     "capability": cap,
                     "positions": {"x": stance},
-                    "attributes": {"nice_votes": NICE_VOTES[code], "gdp": gdp[code]},
+                    "attributes": attributes,
                 }
             )
         issue: dict[str, Any] = {
@@ -199,7 +210,11 @@ def read(path: str | Path, *, capability: Capability = "nice") -> list[Scenario]
 
 
 def write(scenarios: list[Scenario], path: str | Path) -> None:
-    """Write DEU scenarios back to the wide format (GDP line from actor attributes)."""
+    """Write DEU scenarios back to the wide format (GDP line from actor attributes).
+
+    Positions, reference points and outcomes are written on DEU's 0-100 scale (an issue
+    on another scale is mapped linearly); a GDP cell stays empty where it is unknown.
+    """
     header = [*META_COLUMNS, *(f"p{c}" for c in ACTORS), *(f"s{c}" for c in ACTORS), "rp", "out"]
     gdp: dict[str, str] = {}
     rows = []
@@ -207,20 +222,26 @@ def write(scenarios: list[Scenario], path: str | Path) -> None:
         if len(sc.issues) != 1:
             raise ScenarioError.single("issues", "a DEU row holds one issue", len(sc.issues))
         issue = sc.issues[0]
+        lo, width = issue.scale.min, issue.scale.width
+
+        def on_100(x: float, lo: float = lo, width: float = width) -> str:
+            """DEU positions are on 0-100: another scale is mapped linearly (as for KTAB)."""
+            return fmt_num(x if (lo, width) == (0, 100) else (x - lo) / width * 100)
+
         cells = {name: str(issue.attributes.get(name, "")) for name in META_COLUMNS}
         for a in sc.actors:
             if a.id not in ACTORS:
                 raise ScenarioError.single("actors", "not a DEU actor code", a.id)
             st = a.positions[issue.id]
-            cells[f"p{a.id}"] = fmt_num(st.position)
+            cells[f"p{a.id}"] = on_100(st.position)
             if not (st.note and st.note.startswith("salience missing")):
                 cells[f"s{a.id}"] = fmt_num(st.salience * 100 / sc.salience_scale)
             if "gdp" in a.attributes:
                 gdp[a.id] = fmt_num(float(a.attributes["gdp"]))
         if issue.status_quo is not None:
-            cells["rp"] = fmt_num(issue.status_quo.value)
+            cells["rp"] = on_100(issue.status_quo.value)
         if issue.outcome is not None:
-            cells["out"] = fmt_num(issue.outcome.value)
+            cells["out"] = on_100(issue.outcome.value)
         rows.append([cells.get(h, "") for h in header])
     gdp_line = [gdp.get(h[1:], "") if h[0] == "p" and h[1:] in ACTORS else "" for h in header]
     buf = io.StringIO()
@@ -228,4 +249,4 @@ def write(scenarios: list[Scenario], path: str | Path) -> None:
     w.writerow(header)
     w.writerow(gdp_line)
     w.writerows(rows)
-    Path(path).write_text(buf.getvalue(), encoding="utf-8")
+    write_text(path, buf.getvalue())

@@ -21,7 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from accord.errors import Problem, ScenarioError
-from accord.scenario.importers._common import fmt_num, parse_num, read_text, slug
+from accord.scenario.importers._common import (
+    csv_rows,
+    fmt_num,
+    parse_count,
+    parse_num,
+    read_text,
+    slug,
+    write_text,
+)
 from accord.scenario.io import scenario_from_data
 from accord.scenario.schema import Scenario
 
@@ -30,9 +38,9 @@ __all__ = ["read", "write"]
 _SALIENCE_TOTAL_TOLERANCE = 1e-6
 
 
-def _rows(text: str) -> list[list[str]]:
+def _rows(text: str, file: str) -> list[list[str]]:
     rows = []
-    for row in csv.reader(io.StringIO(text)):
+    for row in csv_rows(text, file):
         cells = [c.strip() for c in row]
         while cells and cells[-1] == "":
             cells.pop()
@@ -48,7 +56,7 @@ def _dimension_name(header: str, k: int) -> str:
 def read(path: str | Path) -> Scenario:
     """Read a KTAB SMP CSV file into a scenario (salience_scale 100)."""
     file = str(path)
-    rows = _rows(read_text(path))
+    rows = _rows(read_text(path), file)
     rows = [r for r in rows if r]  # blank lines
     if len(rows) < 2:
         raise ScenarioError.single(
@@ -63,16 +71,15 @@ def read(path: str | Path) -> Scenario:
             ",".join(head),
             file=file,
         )
-    n_actors = parse_num(head[2], "line 1, numActors", problems)
-    n_dims = parse_num(head[3], "line 1, numDims", problems)
+    n_actors = parse_count(head[2], "line 1, numActors", problems)
+    nd = parse_count(head[3], "line 1, numDims", problems)
     if problems:
         raise ScenarioError(problems, file=file)
-    nd = int(n_dims)
     if len(header) != 3 + 2 * nd:
         raise ScenarioError.single(
             "line 2", f"the header should have 3 + 2 x {nd} columns", len(header), file=file
         )
-    if len(body) != int(n_actors):
+    if len(body) != n_actors:
         problems.append(
             Problem("line 1, numActors", f"the file has {len(body)} actor lines", head[2])
         )
@@ -130,8 +137,13 @@ def read(path: str | Path) -> Scenario:
     return scenario_from_data(data, file=file)
 
 
-def write(scenario: Scenario, path: str | Path) -> None:
-    """Write a scenario as a KTAB SMP CSV file (every actor needs every issue)."""
+def write(scenario: Scenario, path: str | Path, notes: list[str] | None = None) -> None:
+    """Write a scenario as a KTAB SMP CSV file (every actor needs every issue).
+
+    KTAB needs each actor's saliences to sum to at most 100; an actor whose saliences sum
+    above that (accord's issues are weighted one by one) has them scaled down in
+    proportion, and ``notes`` says so, so the file reads back.
+    """
     missing = [
         f"actors[{i}].positions.{iid}"
         for i, a in enumerate(scenario.actors)
@@ -153,8 +165,13 @@ def write(scenario: Scenario, path: str | Path) -> None:
         header.append(str(issue.attributes.get("ktab_position_header", f"{issue.name} Position")))
         header.append(str(issue.attributes.get("ktab_salience_header", f"{issue.name} Salience")))
     w.writerow([*header, ""])
+    scaled = []
     for a in scenario.actors:
         row = [a.id, a.description, fmt_num(a.capability.value)]
+        total = sum(a.positions[issue.id].salience * scale for issue in scenario.issues)
+        shrink = 100 / total if total > 100 else 1.0
+        if shrink < 1:
+            scaled.append(f"{a.id} ({total:g})")
         for issue in scenario.issues:
             st = a.positions[issue.id]
             lo, width = issue.scale.min, issue.scale.width
@@ -163,6 +180,11 @@ def write(scenario: Scenario, path: str | Path) -> None:
                     (st.position - lo) / width * 100 if (lo, width) != (0, 100) else st.position
                 )
             )
-            row.append(fmt_num(st.salience * scale))
+            row.append(fmt_num(st.salience * scale * shrink))
         w.writerow([*row, ""])
-    Path(path).write_text(buf.getvalue(), encoding="utf-8")
+    if scaled and notes is not None:
+        notes.append(
+            "KTAB saliences of one actor sum to at most 100: scaled down in proportion for "
+            + ", ".join(scaled)
+        )
+    write_text(path, buf.getvalue())

@@ -1,0 +1,404 @@
+"""Sweeps: a target (a model, a war verb, ...) over many draws of a scenario, stored as it goes.
+
+``sweep(scenario, targets, draws, out=DIR)`` draws the scenario's uncertain numbers
+(:class:`~accord.analysis.uncertainty.Sampler`), runs every target on every draw
+(:mod:`accord.analysis.targets`) and writes one Parquet part per batch of draws into the
+store (:mod:`accord.analysis.store`). Designs: ``mc`` (Monte Carlo: draw b from its own
+``SeedSequence(seed, spawn_key=(b, 0))``), ``sobol`` (Saltelli's design through SALib:
+``N (k + 2)`` rows for k numbers, first and total order) and ``morris`` (``N (k + 1)``
+rows of N trajectories).
+
+Executors (same numbers on each, whatever the batch size: every draw's inputs and its
+model generator depend only on the seed and the draw's index):
+
+* ``sequential`` in this process;
+* ``joblib`` (loky processes; the default when the machine has 2+ cores): batches are
+  tasks of about half a second (the batch size comes from timing a few draws), so that
+  dispatch, ~10 µs per task, never dominates;
+* ``dask``: an existing scheduler (``tcp://HOST:8786``) or ``local``, a LocalCluster on
+  127.0.0.1. Dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` in its workers, which makes
+  allocation-heavy NumPy about three times slower; the local cluster is started with that
+  setting removed (``distributed.nanny.pre-spawn-environ``), and for an external cluster
+  :func:`dask_worker_env` reports it so the CLI can warn.
+
+``progress(done_rows, total_rows)`` is called after every stored batch (the CLI draws a
+bar with it; the library prints nothing).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pyarrow as pa
+from numpy.typing import NDArray
+
+from accord.analysis.store import Store, package_versions, scenario_hash
+from accord.analysis.targets import make_target
+from accord.analysis.uncertainty import Sampler, model_rng
+from accord.errors import ModelError
+from accord.scenario.schema import Scenario
+from accord.scenario.uncertainty import Uncertainty
+
+__all__ = [
+    "Design",
+    "SweepJob",
+    "design_matrix",
+    "run_batch",
+    "sweep",
+]
+
+DesignKind = Literal["mc", "sobol", "morris"]
+Progress = Callable[[int, int], None]
+TASK_SECONDS = 0.5
+MAX_BATCH = 10_000
+MORRIS_LEVELS = 4
+_LOCK = threading.Lock()  # threads of one Dask worker share a job's caches
+
+
+@dataclass(frozen=True)
+class Design:
+    """How the unit-cube points are chosen: ``n`` is draws (mc) or SALib's base N."""
+
+    kind: DesignKind
+    n: int
+    seed: int = 0
+
+    def rows(self, k: int) -> int:
+        if self.kind == "sobol":
+            return self.n * (k + 2)
+        if self.kind == "morris":
+            return self.n * (k + 1)
+        return self.n
+
+
+@dataclass(frozen=True)
+class SweepJob:
+    """Everything a worker needs to compute a batch (pickled to processes and machines)."""
+
+    scenario: Scenario
+    uncertainty: Uncertainty | None
+    targets: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]
+    design: Design
+    batch_size: int = 1
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def sampler(self) -> Sampler:
+        with _LOCK:
+            if "sampler" not in self._cache:
+                self._cache["sampler"] = Sampler(self.scenario, self.uncertainty)
+        s: Sampler = self._cache["sampler"]
+        return s
+
+    def functions(self) -> list[Any]:
+        with _LOCK:
+            if "targets" not in self._cache:
+                self._cache["targets"] = [
+                    make_target(name, self.scenario, dict(opts)) for name, opts in self.targets
+                ]
+        fns: list[Any] = self._cache["targets"]
+        return fns
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_cache"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    @property
+    def total(self) -> int:
+        return self.design.rows(self.sampler().k)
+
+    @property
+    def batches(self) -> int:
+        return math.ceil(self.total / self.batch_size)
+
+    def span(self, batch: int) -> tuple[int, int]:
+        start = batch * self.batch_size
+        return start, min(start + self.batch_size, self.total)
+
+
+def design_matrix(
+    names: Sequence[str], design: Design, *, correlated: bool = False
+) -> NDArray[np.float64] | None:
+    """The unit-cube rows of a Sobol or Morris design (None for Monte Carlo)."""
+    if design.kind == "mc":
+        return None
+    if correlated:
+        raise ModelError(
+            "Sobol and Morris designs assume independent numbers: drop the correlated groups",
+            path="--design",
+            value=design.kind,
+        )
+    k = len(names)
+    problem = {"num_vars": k, "names": list(names), "bounds": [[0.0, 1.0]] * k}
+    if design.kind == "sobol":
+        from SALib.sample import sobol
+
+        if design.n < 2 or design.n & (design.n - 1):
+            raise ModelError("a Sobol design needs N a power of 2", path="--draws", value=design.n)
+        u = sobol.sample(problem, design.n, calc_second_order=False, seed=design.seed)
+        unit: NDArray[np.float64] = np.clip(np.asarray(u, dtype=float), 1e-12, 1 - 1e-12)
+        return unit
+    from SALib.sample import morris
+
+    u = morris.sample(problem, design.n, num_levels=MORRIS_LEVELS, seed=design.seed)
+    out: NDArray[np.float64] = np.asarray(u, dtype=float)
+    return out
+
+
+def run_batch(job: SweepJob, batch: int, rows: NDArray[np.float64] | None = None) -> pa.Table:
+    """Rows ``draw, <inputs>, <outputs>, clipped, redraws`` of one batch of draws."""
+    sampler = job.sampler()
+    start, stop = job.span(batch)
+    seed = job.design.seed
+    if rows is None:
+        drawn = sampler.draws(seed, range(start, stop))
+    else:
+        drawn = [sampler.design_draw(rows[i], start + i) for i in range(stop - start)]
+    scenarios = [d[0] for d in drawn]
+    rngs = [model_rng(seed, b) for b in range(start, stop)]
+    cols: dict[str, Any] = {"draw": np.arange(start, stop, dtype=np.int64)}
+    x = np.array([d[1] for d in drawn]).reshape(stop - start, sampler.k)
+    for j, name in enumerate(sampler.names):
+        cols[name] = x[:, j]
+    for fn in job.functions():
+        for name, values in fn(scenarios, rngs).items():
+            if name in cols:
+                raise ModelError("two targets give the same output", path="targets", value=name)
+            cols[name] = np.asarray(values, dtype=float)
+    cols["clipped"] = np.array([d[2] for d in drawn], dtype=np.int32)
+    cols["redraws"] = np.array([d[3] for d in drawn], dtype=np.int32)
+    return pa.table(cols)
+
+
+def _task(job: SweepJob, batch: int, rows: NDArray[np.float64] | None) -> tuple[int, pa.Table]:
+    return batch, run_batch(job, batch, rows)
+
+
+def _pilot(job: SweepJob, rows: NDArray[np.float64] | None) -> tuple[float, list[str]]:
+    """Seconds per draw (from a few draws) and the output columns."""
+    n = min(8, job.total)
+    probe = SweepJob(job.scenario, job.uncertainty, job.targets, job.design, batch_size=n)
+    run_batch(probe, 0, None if rows is None else rows[:n])  # warm-up (imports, caches)
+    t0 = time.perf_counter()
+    table = run_batch(probe, 0, None if rows is None else rows[:n])
+    return (time.perf_counter() - t0) / n, table.column_names
+
+
+def auto_batch(seconds_per_draw: float, total: int, workers: int) -> int:
+    """Draws per task: about TASK_SECONDS of work, at most MAX_BATCH, and enough tasks."""
+    size = max(1, round(TASK_SECONDS / max(seconds_per_draw, 1e-9)))
+    size = min(size, MAX_BATCH, max(1, math.ceil(total / (2 * workers))))
+    return int(size)
+
+
+def default_executor() -> str:
+    return "joblib" if (os.cpu_count() or 1) >= 2 else "sequential"
+
+
+@dataclass
+class SweepOutcome:
+    store: Store
+    rows: int
+    batches_run: int
+    seconds: float
+    executor: str
+
+
+def sweep(
+    scenario: Scenario,
+    targets: Sequence[tuple[str, Mapping[str, Any]]],
+    design: Design,
+    out: str | os.PathLike[str],
+    *,
+    uncertainty: Uncertainty | None = None,
+    executor: str | None = None,
+    workers: int | None = None,
+    dask: str | Any | None = None,
+    batch_size: int | None = None,
+    resume: bool = False,
+    progress: Progress | None = None,
+) -> SweepOutcome:
+    """Run (or resume) a sweep into the store at ``out``; see the module docstring."""
+    t_start = time.perf_counter()
+    if design.n < 1:
+        raise ModelError("at least one draw is needed", path="--draws", value=design.n)
+    if not targets:
+        raise ModelError("nothing to sweep: give a model or a war verb", path="target")
+    frozen = tuple((name, tuple(sorted(dict(opts).items()))) for name, opts in targets)
+    job = SweepJob(scenario, uncertainty, frozen, design)
+    sampler = job.sampler()
+    for name, opts in frozen:
+        make_target(name, scenario, dict(opts))  # unknown names and options fail here
+    correlated = any(abs(rho) > 0 for _, rho in sampler.groups)
+    rows = design_matrix(sampler.names, design, correlated=correlated)
+    executor = "dask" if dask is not None else (executor or default_executor())
+    n_workers = 1 if executor == "sequential" else (workers or os.cpu_count() or 1)
+    manifest: dict[str, Any] = {
+        "scenario": {"id": scenario.id, "sha256": scenario_hash(scenario)},
+        "targets": [{"name": n, "options": dict(o)} for n, o in frozen],
+        "uncertainty": {
+            "spec": (sampler.spec.model_dump(mode="json") if sampler.spec is not None else None),
+            "numbers": sampler.table(),
+        },
+        "design": {"kind": design.kind, "n": design.n, "seed": design.seed},
+    }
+    p = os.fspath(out)
+    if resume:
+        store = Store.open(p)
+        store.check_same(manifest)
+        job = SweepJob(scenario, uncertainty, frozen, design, int(store.manifest["batch_size"]))
+    else:
+        per_draw, columns = _pilot(job, rows)
+        size = batch_size or auto_batch(per_draw, job.total, n_workers)
+        job = SweepJob(scenario, uncertainty, frozen, design, size)
+        inputs = sampler.names
+        outputs = [c for c in columns if c not in ("draw", "clipped", "redraws", *inputs)]
+        store = Store.create(
+            p,
+            {
+                **manifest,
+                "rows": job.total,
+                "batch_size": size,
+                "batches": job.batches,
+                "columns": {"inputs": inputs, "outputs": outputs},
+                "versions": package_versions(),
+            },
+        )
+    pending = [b for b in range(job.batches) if b not in store.done()]
+    done_rows = job.total - sum(job.span(b)[1] - job.span(b)[0] for b in pending)
+    store.touch(executor=executor)
+    if progress:
+        progress(done_rows, job.total)
+
+    def slice_rows(b: int) -> NDArray[np.float64] | None:
+        if rows is None:
+            return None
+        start, stop = job.span(b)
+        return rows[start:stop]
+
+    if executor == "sequential":
+        results: Iterator[tuple[int, pa.Table]] = (_task(job, b, slice_rows(b)) for b in pending)
+    elif executor == "joblib":
+        results = _joblib(job, pending, slice_rows, n_workers)
+    elif executor == "dask":
+        results = _dask(job, pending, slice_rows, dask if dask is not None else "local", workers)
+    else:
+        raise ModelError("unknown executor", path="executor", value=executor)
+    for b, table in results:
+        store.write(b, table)
+        done_rows += table.num_rows
+        if progress:
+            progress(done_rows, job.total)
+    store.touch(finished=_iso_now() if store.complete else None)
+    return SweepOutcome(store, job.total, len(pending), time.perf_counter() - t_start, executor)
+
+
+def _iso_now() -> str:
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _joblib(
+    job: SweepJob, pending: Sequence[int], rows: Callable[[int], Any], n_workers: int
+) -> Iterator[tuple[int, pa.Table]]:
+    if not pending:
+        return iter(())
+    from joblib import Parallel, delayed
+
+    parallel = Parallel(n_jobs=n_workers, backend="loky", return_as="generator_unordered")
+    return iter(parallel(delayed(_task)(job, b, rows(b)) for b in pending))
+
+
+def dask_config() -> dict[str, Any]:
+    """The Dask setting accord's workers need (python-stack.md §2: MALLOC_TRIM fix)."""
+    return {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+
+
+def dask_worker_env(client: Any) -> dict[str, str | None]:
+    """Each worker's MALLOC_TRIM_THRESHOLD_ (set means slow NumPy; see the module docstring)."""
+    return dict(client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_")))
+
+
+@contextlib.contextmanager
+def local_cluster(workers: int | None = None) -> Iterator[Any]:
+    """A Client of a LocalCluster on 127.0.0.1 whose workers run without Dask's
+    MALLOC_TRIM_THRESHOLD_ (one thread per worker process, no dashboard)."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    with dask.config.set(dask_config()):
+        cluster = LocalCluster(
+            n_workers=workers or min(2, os.cpu_count() or 1),
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address=None,
+            processes=True,
+        )
+    try:
+        with Client(cluster) as client:
+            yield client
+    finally:
+        cluster.close()
+
+
+def _dask(
+    job: SweepJob,
+    pending: Sequence[int],
+    rows: Callable[[int], Any],
+    address: str | Any,
+    workers: int | None,
+) -> Iterator[tuple[int, pa.Table]]:
+    from distributed import Client
+
+    with contextlib.ExitStack() as stack:
+        if isinstance(address, str) and address == "local":
+            client = stack.enter_context(local_cluster(workers))
+        elif isinstance(address, str):
+            client = stack.enter_context(Client(address))
+            slow = {w: v for w, v in dask_worker_env(client).items() if v is not None}
+            if slow:
+                value = next(iter(slow.values()))
+                warnings.warn(
+                    f"{len(slow)} Dask workers run with MALLOC_TRIM_THRESHOLD_={value}, "
+                    "which makes NumPy about 3x slower: start them with the config "
+                    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_: null",
+                    stacklevel=2,
+                )
+        else:
+            client = address  # a Client given by the caller
+        yield from _submit(client, job, pending, rows)
+
+
+def _submit(
+    client: Any, job: SweepJob, pending: Sequence[int], rows: Callable[[int], Any]
+) -> Iterator[tuple[int, pa.Table]]:
+    """At most two tasks per worker in flight; results as they complete."""
+    from distributed import as_completed
+
+    n = max(1, len(client.scheduler_info().get("workers", {})))
+    job_future = client.scatter(job, broadcast=True)
+    todo = list(pending)
+    futures = as_completed()
+    for b in todo[: 2 * n]:
+        futures.add(client.submit(_task, job_future, b, rows(b), pure=False))
+    nxt = 2 * n
+    for fut in futures:
+        b, table = fut.result()
+        fut.release()
+        if nxt < len(todo):
+            futures.add(client.submit(_task, job_future, todo[nxt], rows(todo[nxt]), pure=False))
+            nxt += 1
+        yield b, table
