@@ -201,6 +201,7 @@ def settle_inputs(
     sc: Scenario,
     overrides: Mapping[str, float] | None = None,
     mediators: Sequence[str] = (),
+    domestic: bool = True,
 ) -> tuple[SettleInputs, list[Derived]]:
     """The engine's inputs from a scenario, and every derived number with its inputs.
 
@@ -698,6 +699,13 @@ def settle_inputs(
         war_issue=w.issue,
         meta={"scale": (lo, width), "status_quo": sq, "scenario": sc.id},
     )
+    if domestic:  # M10: factions and leaders' survival (accord.analysis.domestic)
+        from accord.analysis.domestic import domestic_inputs
+
+        dom, rows = domestic_inputs(sc, inp)
+        if dom is not None:
+            inp = inp.with_(domestic=dom)
+            derived.extend(Derived(*row) for row in rows)
     unknown = set(over) - used
     if unknown:
         known = sorted(
@@ -719,9 +727,10 @@ def run_settle(
     months: int = 24,
     runs: int = 10_000,
     seed: int = 0,
+    domestic: bool = True,
 ) -> tuple[SettleResult, list[Derived]]:
-    """Derive the inputs and run the engine."""
-    inp, derived = settle_inputs(sc, overrides, mediators)
+    """Derive the inputs and run the engine (``domestic=False``: without M10's hook)."""
+    inp, derived = settle_inputs(sc, overrides, mediators, domestic)
     return settle(inp, months=months, runs=runs, seed=seed), derived
 
 
@@ -735,6 +744,7 @@ def vary(
     months: int = 24,
     runs: int = 10_000,
     seed: int = 0,
+    domestic: bool = True,
 ) -> list[tuple[float, SettleResult]]:
     """One run of the engine per value of ``name``, all with the same seed (common random
     numbers: every value meets the same battles, recaptures, partner draws)."""
@@ -747,6 +757,7 @@ def vary(
             months=months,
             runs=runs,
             seed=seed,
+            domestic=domestic,
         )
         out.append((float(v), res))
     return out
@@ -794,6 +805,10 @@ def headline_lines(res: SettleResult, scale: tuple[float, float] | None = None) 
             f"P(escalation by {b}) {res.p_escalation()[0]:.1%}, P(partner repositioning) "
             f"{res.p_repositioning():.1%}"
         )
+    if res.domestic is not None:
+        from accord.analysis import domestic
+
+        lines.extend(domestic.lines(res))
     return lines
 
 
