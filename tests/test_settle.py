@@ -492,3 +492,37 @@ def test_chip_decay_reproduces_accord_war_swaps_first_feasible_month() -> None:
     # held whole until retaken (the default), the chip keeps its full value: no swap
     whole, _ = settle_inputs(sc, {"psi_swap": 0.0})
     assert settle(whole, runs=1000, seed=13).p_swap()[0] == 0.0
+
+
+@pytest.mark.parametrize("sid", FLAGSHIPS)
+def test_package_choice_matches_accord_deals_weighted_nash(sid: str) -> None:
+    """The engine's closed-form search against accord.deals.solve_many on the same package
+    space with the war line discretised (month-0 settlements, per-run war values)."""
+    from accord.deals.batch import solve_many
+
+    base = _flagship(sid).with_(commitment=None, escalation=None, parcels=(), mediators=())
+    r = settle(base, runs=120, months=0, seed=14)
+    s = np.nonzero(r.outcome == 0)[0]
+    assert s.size > 60
+    ga, gb = r.space["gain_A"], r.space["gain_B"]
+    ok = r.space["red_ok"] & r.space["veto_ok"]
+    k = r.package[s]
+    x = r.terms[s, 0]
+    # each run's war values, recovered from its settlement (no reputational costs here)
+    d = np.stack([x + ga[k] - r.surplus[s, 0], 1 - x + gb[k] - r.surplus[s, 1]], axis=1)
+    grid = np.linspace(0.0, 1.0, 801)
+    bundles = np.nonzero(ok)[0]
+    u_a = (grid[:, None] + ga[bundles][None, :]).ravel()
+    u_b = (1 - grid[:, None] + gb[bundles][None, :]).ravel()
+    w = base.weight_A
+    sol = solve_many("nash", np.stack([u_a, u_b]), d, weights=[w, 1 - w])
+    assert sol.agreement.all()
+    chosen = bundles[sol.column % bundles.size]
+    line = grid[sol.column // bundles.size]
+    # same bundle (or a tie in Nash product) and the same line up to the grid step
+    eng = w * np.log(r.surplus[s, 0]) + (1 - w) * np.log(r.surplus[s, 1])
+    assert np.all(eng >= sol.criterion - 1e-9)  # never worse than the discretised optimum
+    assert np.all(eng - sol.criterion < 1e-3)
+    same = chosen == k
+    assert same.mean() > 0.95
+    assert np.abs(line[same] - x[same]).max() <= 1.25e-3 + 1e-12

@@ -511,3 +511,7 @@ app.command("settle")(_settle)
 from accord.cli.baserate import baserate  # noqa: E402
 
 app.command("baserate")(baserate)
+
+from accord.cli.deals import deals  # noqa: E402
+
+app.command()(deals)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import math
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from accord.errors import Problem, ScenarioError
 
-__all__ = ["fmt_num", "parse_num", "read_text", "slug"]
+__all__ = ["fmt_num", "parse_num", "parse_xml", "read_text", "slug"]
+
+_UNSAFE_XML = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 def read_text(path: str | Path) -> str:
@@ -20,6 +23,20 @@ def read_text(path: str | Path) -> str:
         raise ScenarioError.single("", "no such file", file=str(p)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError.single("", f"cannot read the file: {exc}", file=str(p)) from None
+
+
+def parse_xml(text: str, file: str) -> ET.Element:
+    """The root element; refuses document type declarations and entity definitions
+    (which could expand without bound or read other files) and malformed XML."""
+    m = _UNSAFE_XML.search(text)
+    if m:
+        raise ScenarioError.single(
+            "", "DTDs and entity declarations are refused", m.group(0), file=file
+        )
+    try:
+        return ET.fromstring(text)
+    except ET.ParseError as exc:
+        raise ScenarioError.single("", f"not well-formed XML: {exc}", file=file) from None
 
 
 def parse_num(text: str, where: str, problems: list[Problem]) -> float:

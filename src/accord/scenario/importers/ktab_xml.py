@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from accord.errors import Problem, ScenarioError
-from accord.scenario.importers._common import read_text, slug
+from accord.scenario.importers._common import parse_xml, read_text, slug
 from accord.scenario.io import scenario_from_data
 from accord.scenario.schema import Scenario
 
@@ -128,11 +128,7 @@ def _text(el: ET.Element | None) -> str | None:
 def read(path: str | Path, notes: list[str] | None = None) -> Scenario:
     """Read a KTAB SMP XML file into a scenario (salience_scale 100)."""
     file = str(path)
-    text = read_text(path)
-    try:
-        root = ET.fromstring(text)
-    except ET.ParseError as exc:
-        raise ScenarioError.single("", f"not well-formed XML: {exc}", file=file) from None
+    root = parse_xml(read_text(path), file)
     if root.tag != "Scenario":
         raise ScenarioError.single(
             root.tag, "the root element of a KTAB XML file is <Scenario>", root.tag, file=file
