@@ -44,14 +44,25 @@ def _origin(x: Any) -> str:
 
 
 def domestic_inputs(
-    sc: Scenario, inp: SettleInputs
-) -> tuple[Domestic | None, list[tuple[str, Any, str, str]]]:
-    """The hook and its derived numbers as (name, value, origin, inputs) rows; ``None``
-    without a domestic block (or one with neither factions nor survival)."""
+    sc: Scenario, inp: SettleInputs, overrides: dict[str, float] | None = None
+) -> tuple[Domestic | None, list[tuple[str, Any, str, str]], set[str]]:
+    """The hook, its derived numbers as (name, value, origin, inputs) rows, and the names
+    of ``overrides`` it used (``threshold.ID``, ``office.ID``, ``removal.ID``,
+    ``cover.ID``); ``None`` without a domestic block (or one with neither factions nor
+    survival)."""
+    over = dict(overrides or {})
+    used: set[str] = set()
+
+    def pick(name: str, value: float) -> float:
+        if name in over:
+            used.add(name)
+            return float(over[name])
+        return value
+
     w = sc.war
     d = w.domestic if w is not None else None
     if w is None or d is None or not (d.factions or d.survival):
-        return None, []
+        return None, [], used
     a_id, b_id = inp.sides
     ids = (a_id, b_id)
     issue = sc.issue(w.issue)
@@ -106,7 +117,9 @@ def domestic_inputs(
     kappa = []
     for who in ids:
         k = d.ratification.get(who)
-        kappa.append(float(k.value) if k is not None else DEFAULT_THRESHOLD)
+        kappa.append(
+            pick(f"threshold.{who}", float(k.value) if k is not None else DEFAULT_THRESHOLD)
+        )
         if any(f.member_of == who for f in d.factions.values()):
             rows.append(
                 (
@@ -125,10 +138,10 @@ def domestic_inputs(
             exp = x if side == 0 else 1.0 - x
         lead = Survival(
             side,
-            office=float(s.office.value),
+            office=pick(f"office.{who}", float(s.office.value)),
             regime=s.regime,
-            r_max=float(s.removal.value) if s.removal is not None else 1.0,
-            cover=float(s.cover.value) if s.cover is not None else 0.0,
+            r_max=pick(f"removal.{who}", float(s.removal.value) if s.removal else 1.0),
+            cover=pick(f"cover.{who}", float(s.cover.value) if s.cover else 0.0),
             protector=s.protector,
             expectation=exp,
         )
@@ -146,7 +159,7 @@ def domestic_inputs(
     dom = Domestic(
         factions=tuple(factions), threshold=(kappa[0], kappa[1]), survival=tuple(leaders)
     )
-    return dom, rows
+    return dom, rows, used
 
 
 def summary(res: SettleResult) -> dict[str, Any]:

@@ -702,15 +702,27 @@ def settle_inputs(
     if domestic:  # M10: factions and leaders' survival (accord.analysis.domestic)
         from accord.analysis.domestic import domestic_inputs
 
-        dom, rows = domestic_inputs(sc, inp)
+        dom, rows, dom_used = domestic_inputs(sc, inp, over)
+        used |= dom_used
         if dom is not None:
             inp = inp.with_(domestic=dom)
             derived.extend(Derived(*row) for row in rows)
     unknown = set(over) - used
     if unknown:
         known = sorted(
-            d.name for d in derived if not d.name.startswith(("issue.", "veto.", "red_line."))
+            d.name
+            for d in derived
+            if not d.name.startswith(
+                ("issue.", "veto.", "red_line.", "faction.", "survival.", "threshold.")
+            )
         )
+        if inp.domestic is not None:  # M10's overridable numbers
+            for lead in inp.domestic.survival:
+                who = inp.sides[lead.side]
+                known += [f"office.{who}", f"removal.{who}", f"cover.{who}"]
+            for k in (0, 1):
+                if inp.domestic.of_side(k):
+                    known.append(f"threshold.{inp.sides[k]}")
         raise ModelError(
             f"unknown parameter; known: {', '.join(known)}",
             path="--param",
