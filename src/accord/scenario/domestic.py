@@ -56,6 +56,7 @@ __all__ = [
     "Survival",
     "domestic_numbers",
     "domestic_problems",
+    "restrict_domestic",
 ]
 
 PRESSURES = ("held_land", "front_loss", "sanctions")
@@ -235,3 +236,24 @@ def domestic_problems(sc: Scenario, war: War, at: Callable[..., str]) -> list[Pr
         if s.expectation is not None and war.issue in issues:
             on_scale((*base, "expectation"), war.issue, float(s.expectation.value))
     return out
+
+
+def restrict_domestic(d: Domestic, issues: set[str], actors: set[str]) -> Domestic:
+    """The block after ``Scenario.restrict``: faction positions and saliences on dropped
+    issues go; a dropped protector takes its cover with it."""
+    factions = {
+        k: f.model_copy(
+            update={
+                "positions": {i: v for i, v in f.positions.items() if i in issues},
+                "saliences": {i: v for i, v in f.saliences.items() if i in issues},
+            }
+        )
+        for k, f in d.factions.items()
+    }
+    survival = {
+        k: s
+        if s.protector is None or s.protector in actors
+        else s.model_copy(update={"protector": None, "cover": None})
+        for k, s in d.survival.items()
+    }
+    return d.model_copy(update={"factions": factions, "survival": survival})
