@@ -75,7 +75,7 @@ def test_engine_settles_inside_both_win_sets_and_narrower_moves_toward_that_side
 
 
 def test_one_faction_with_all_weight_is_the_unitary_model_number_for_number() -> None:
-    inp, _ = settle_inputs(scenarios.load("ukraine-2024-08"))
+    inp, _ = settle_inputs(scenarios.load("ukraine-2024-08"), domestic=False)
     a, b = inp.sides
     dom = Domestic(factions=(Faction(a + "_all", 0, 1.0), Faction(b + "_all", 1, 1.0)))
     r0 = settle(inp, months=12, runs=600, seed=5)

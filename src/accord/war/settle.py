@@ -1027,20 +1027,25 @@ def settle(
             )  # fmt: skip
             variants += [fac, both]
         found = []
+        gate = m4
+        ok_by_g: dict[float, B] = {}
         for ex in variants:  # the state alone; its factions; factions and leader
             m5 = np.zeros(idx.size, dtype=bool)
             best = np.full(idx.size, -np.inf)
             best_x = np.full(idx.size, np.nan)
             best_pkg = np.full(idx.size, -1, dtype=np.int64)
             for g, (p_red, p_veto) in by_g.items():
-                if com is not None:
-                    ok_g = _self_enforcing(
-                        e_a, 1.0 - e_b, g, shift_a[idx], shift_b[idx], gam_a[idx], gam_b[idx],
-                        com, inp.delta, scale_d, restrain,
+                if g not in ok_by_g:
+                    ok_by_g[g] = (
+                        _self_enforcing(
+                            e_a, 1.0 - e_b, g, shift_a[idx], shift_b[idx], gam_a[idx],
+                            gam_b[idx], com, inp.delta, scale_d, restrain,
+                        )
+                        if com is not None
+                        else np.ones(idx.size, dtype=bool)
                     )  # fmt: skip
-                else:
-                    ok_g = np.ones(idx.size, dtype=bool)
-                rows = np.nonzero(m4 & ok_g)[0]  # only runs this guarantee level can serve
+                ok_g = ok_by_g[g]
+                rows = np.nonzero(gate & ok_g)[0]  # only runs this guarantee level can serve
                 if rows.size == 0:
                     continue
                 pa_r = pa_[rows] if pa_ is not None else None
@@ -1082,6 +1087,8 @@ def settle(
                     best_x[sel] = x[pick, j][better]
                     best_pkg[sel] = p_veto[j][better]
             found.append((m5, best, best_x, best_pkg))
+            # the win-sets only narrow the state's range: search them where it has a deal
+            gate = m4 & m5 & np.isfinite(best)
         m5, best, best_x, best_pkg = found[0]
         m6 = m5 & np.isfinite(best)
         reason = np.select([~m1, ~m2, ~m3, ~m4, ~m5, ~m6], np.arange(len(OBSTACLES)), default=-1)
