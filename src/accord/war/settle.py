@@ -95,7 +95,13 @@ from accord.errors import ModelError
 from accord.war.commitment import power_shift
 from accord.war.durability import relapse_probability
 from accord.war.linkage import Parcel, chip_value, swap_feasible, swap_reservation
-from accord.war.twolevel import Domestic, DomesticTrace, faction_table, month_bounds
+from accord.war.twolevel import (
+    Domestic,
+    DomesticTrace,
+    faction_table,
+    month_bounds,
+    pressure_weights,
+)
 
 __all__ = [
     "OBSTACLES",
@@ -952,6 +958,39 @@ def settle(
                 out.append(np.stack([held_months[idx, side], fl, curtail_cost[idx, side]], 1))
             return out[0], out[1]
 
+        def dom_month(
+            t: int,
+            idx: NDArray[np.int64],
+            sub: B,
+            va: F,
+            vb: F,
+            e_a: F,
+            e_b: F,
+            e_c: F,
+            share0: F,
+            held: B,
+        ) -> tuple[tuple[F, F], tuple[F, F], dict[str, Any]]:
+            """The month's win-set bounds (runs x packages) on the rows ``sub`` (the runs
+            where the state alone has a deal; elsewhere unbounded, never searched)."""
+            sig = dom_signals(t, idx, e_c, share0, held)
+            r = np.nonzero(sub)[0]
+            shape = (idx.size, ga_all.shape[0])
+            fac = (np.full(shape, -np.inf), np.full(shape, np.inf))
+            both = (np.full(shape, -np.inf), np.full(shape, np.inf))
+            extras: dict[str, Any] = {}
+            if r.size:
+                fac_r, both_r, extras = month_bounds(
+                    dom, dom_gains, ga_all, gb_all, va[r], vb[r], e_a[r], e_b[r], ref[idx][r],
+                    (sig[0][r], sig[1][r]), (x0, x1),
+                )  # fmt: skip
+                for k in (0, 1):
+                    fac[k][r], both[k][r] = fac_r[k], both_r[k]
+            extras["weights"] = [
+                pressure_weights(tab.w0, tab.alpha, sig[k]) if tab.ids else np.zeros((idx.size, 0))
+                for k, tab in enumerate(dom_gains)
+            ]
+            return fac, both, extras
+
     for t in range(months + 1):
         n_b = t * k_b
         front = x0 + (x1 - x0) * s / n_states + gain_line
@@ -1014,18 +1053,6 @@ def settle(
         m3 = m2 & _any_feasible(va, vb, ga_all[redp], gb_all[redp], f_i, None, None, red_line)
         m4 = m3 & _any_feasible(va, vb, ga_all[redp], gb_all[redp], f_i, pa_, pb_, red_line)
         variants: list[tuple[F, F] | None] = [None]
-        if dom is not None:  # M10: settle only inside both win-sets (accord.war.twolevel)
-            if t == 0:
-                ref[idx, 0], ref[idx, 1] = e_a, 1.0 - e_b
-                for lead in dom.survival:
-                    if lead.expectation is not None:
-                        ref[:, lead.side] = lead.expectation
-            signals = dom_signals(t, idx, e_c, share0, held)
-            fac, both, extras = month_bounds(
-                dom, dom_gains, ga_all, gb_all, va, vb, e_a, e_b, ref[idx], signals,
-                (x0, x1),
-            )  # fmt: skip
-            variants += [fac, both]
         found = []
         gate = m4
         ok_by_g: dict[float, B] = {}
@@ -1089,6 +1116,16 @@ def settle(
             found.append((m5, best, best_x, best_pkg))
             # the win-sets only narrow the state's range: search them where it has a deal
             gate = m4 & m5 & np.isfinite(best)
+            if dom is not None and len(found) == 1:  # M10 (accord.war.twolevel)
+                if t == 0:
+                    ref[idx, 0], ref[idx, 1] = e_a, 1.0 - e_b
+                    for lead in dom.survival:
+                        if lead.expectation is not None:
+                            ref[:, lead.side] = lead.expectation
+                # month 0 also on a sample of runs, for the trace's win-set medians
+                sample = gate | ((t == 0) & (np.arange(idx.size) < 1000))
+                fac, both, extras = dom_month(t, idx, sample, va, vb, e_a, e_b, e_c, share0, held)
+                variants += [fac, both]
         m5, best, best_x, best_pkg = found[0]
         m6 = m5 & np.isfinite(best)
         reason = np.select([~m1, ~m2, ~m3, ~m4, ~m5, ~m6], np.arange(len(OBSTACLES)), default=-1)

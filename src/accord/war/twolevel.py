@@ -457,7 +457,7 @@ class DomesticTrace:
             w = extras["weights"][side]
             if w.size:
                 self.weights[side][t] = w.mean(axis=0)
-        if t == 0 and idx.size:
+        if t == 0 and idx.size and "state" in extras:  # medians over up to 1,000 runs
             for name in ("state", "factions", "leader"):
                 lo, hi = extras[name]
                 self.bounds0[f"{name}_lo"] = np.median(lo, axis=0)
