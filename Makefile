@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest bench backtest clean
+.PHONY: run test lint typecheck pytest bench backtest clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,12 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed-test
+# The browser tests (tests/test_browser.py) drive Debian's Chromium through Playwright's
+# executable_path; never `playwright install`.
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+
+pytest: $(VENV)/.installed-test chromium
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck pytest
@@ -40,6 +45,7 @@ bench: $(VENV)/.installed-test
 # Regenerate the back-test tables in README.md and the files in docs/backtest/.
 backtest: $(VENV)/.installed-test
 	$(BIN)/accord backtest deu --by-proposal --out docs/backtest --readme README.md
+	cp docs/backtest/deu-summary.csv src/accord/datasets/data/deu-backtest-summary.csv
 	$(BIN)/accord backtest wars --out docs/backtest --readme README.md
 
 clean:

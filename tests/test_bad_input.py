@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from accord import scenarios
 from accord.cli import app
 from texts import MINIMAL, assert_refused
 
@@ -165,7 +166,7 @@ def test_the_good_file_is_good(tmp_path: Path) -> None:
         (
             ["run", "no-such-scenario"],
             "error: neither a file nor a bundled scenario "
-            "(ec-emissions-1994, iran-2013, ukraine-2023-03, ukraine-2024-08) (got 'no-such-scenario')",
+            f"({', '.join(scenarios.ids())}) (got 'no-such-scenario')",
         ),
         (
             ["run", "iran-2013", "-m", "nope"],

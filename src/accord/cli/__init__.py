@@ -356,9 +356,15 @@ def validate(
     from accord.scenario.provenance import unsourced
 
     sc = load_scenario(file)
+    game_unsourced: list[str] = []
+    if sc.game is not None:  # the game: section is checked by accord.games
+        from accord.games.scenario import game_unsourced as _game_unsourced
+        from accord.games.scenario import scenario_template
+
+        game_unsourced = _game_unsourced(scenario_template(sc, file=file))
     out.print(f"ok: {sc.id} ({len(sc.actors)} actors, {len(sc.issues)} issues)")
     if strict:
-        missing = unsourced(sc)
+        missing = unsourced(sc) + game_unsourced
         if missing:
             for path in missing:
                 err.print(f"unsourced: {path}")
@@ -515,3 +521,21 @@ app.command("baserate")(baserate)
 from accord.cli.deals import deals  # noqa: E402
 
 app.command()(deals)
+
+from accord.cli.report import report  # noqa: E402
+
+app.command()(report)
+
+from accord.cli.dashboard import app_command  # noqa: E402
+
+app.command("app")(app_command)
+
+from accord.cli.timeline import diff as _diff  # noqa: E402
+from accord.cli.timeline import timeline as _timeline  # noqa: E402
+
+app.command("timeline")(_timeline)
+app.command("diff")(_diff)
+
+from accord.cli.game import game_app  # noqa: E402
+
+app.add_typer(game_app, name="game")

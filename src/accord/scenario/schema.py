@@ -342,6 +342,11 @@ class Scenario(_Frozen):
     reference_class: ReferenceClassSpec | None = Field(
         default=None, description="The kind of war, in UCDP's terms, and its start date."
     )
+    game: dict[str, Any] | None = Field(
+        default=None,
+        description="An extensive-form game in accord.games' YAML format; its formulas may "
+        "use the war section's numbers (war.costs.RUS, ...). Checked by accord.games.",
+    )
     attributes: Attributes = Field(default_factory=dict)
 
     @field_validator("salience_scale", mode="before")

@@ -1,0 +1,270 @@
+"""Everything an analyst's briefing shows, computed once: ``brief(scenario)`` -> :class:`Brief`.
+
+``accord report`` renders it as HTML and ``accord app`` shows parts of it; neither computes.
+The parts, each present when the scenario and the installed features allow:
+
+* the scenario's actors x issues with each number's provenance (source keys or judgement);
+* every model that can run here (the CLI's ``accord run`` default set), forecasts per issue;
+* the DEU III back-test table (the summary ``make backtest`` writes, packaged with accord);
+* for a war: ``accord settle`` (same seed, same runs, same numbers as ``--json``), the
+  reference class's base rate at 6/12/24 months, and the package-deal frontier of the
+  belligerents (``accord deals``);
+* who moved whom: the multi-actor models' events counted by (actor, counterpart, kind);
+* a narrative: sentences built from those numbers by fixed rules (never hand-written).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from accord import models as registry
+from accord.analysis.forecast import run_models
+from accord.errors import AccordError
+from accord.models.base import ModelResult
+from accord.scenario.schema import Scenario
+
+__all__ = ["Brief", "backtest_table", "base_rates", "brief", "narrative", "who_moved_whom"]
+
+
+@dataclass
+class Brief:
+    scenario: Scenario
+    seed: int
+    runs: int
+    months: int
+    stances: list[dict[str, Any]]
+    results: list[ModelResult]
+    skipped: list[str]
+    backtest: list[dict[str, Any]]
+    edges: list[tuple[str, str, str, int]]
+    events: list[dict[str, Any]]
+    settle: Any = None  # SettleResult
+    settle_json: dict[str, Any] = field(default_factory=dict)
+    base_rates: list[dict[str, Any]] = field(default_factory=list)
+    deals: Any = None  # DealResult
+    settle_inputs: list[Any] = field(default_factory=list)  # Derived, with origins
+    narrative: list[str] = field(default_factory=list)
+
+
+def _mark(source: tuple[str, ...], judgement: bool) -> str:
+    marks = [f"[{k}]" for k in source]
+    if judgement:
+        marks.append("judgement")
+    return " ".join(marks) or "unsourced"
+
+
+def stance_rows(sc: Scenario) -> list[dict[str, Any]]:
+    """One row per actor x issue: capability, position, salience, provenance marks."""
+    rows = []
+    for a in sc.actors:
+        for iid in sc.issue_ids:
+            st = a.positions.get(iid)
+            if st is None:
+                continue
+            cap = a.issue_capability.get(iid, a.capability)
+            rows.append(
+                {
+                    "actor": a.id,
+                    "issue": iid,
+                    "capability": float(cap.value),
+                    "capability_mark": _mark(tuple(cap.source), cap.judgement),
+                    "position": float(st.position),
+                    "salience": float(st.salience),
+                    "mark": _mark(tuple(st.source), st.judgement),
+                }
+            )
+    return rows
+
+
+def backtest_table() -> list[dict[str, Any]]:
+    """The DEU III back-test summary (353 issues with real outcomes), one row per predictor."""
+    text = (
+        resources.files("accord.datasets")
+        .joinpath("data/deu-backtest-summary.csv")
+        .read_text(encoding="utf-8")
+    )
+    keep = ("predictor", "n", "mae", "mae_lo", "mae_hi", "hit_rate", "coverage", "crps")
+    return [{k: row[k] for k in keep} for row in csv.DictReader(text.splitlines())]
+
+
+def base_rates(sc: Scenario, res: Any) -> list[dict[str, Any]]:
+    """The reference class's base rate at 6, 12, 24 months beside settle's P(war over)
+    (settled or decided); the same rows ``accord settle`` prints."""
+    if getattr(sc, "reference_class", None) is None:
+        return []
+    from accord.analysis.baserate import base_rate_for
+
+    rate = base_rate_for(sc)
+    over = res.outcome != 3
+    rows = []
+    for h in (6, 12, 24):
+        if h > res.months:
+            continue
+        hl = rate.headline(float(h))
+        rows.append(
+            {
+                "horizon": h,
+                "p": hl.p,
+                "lo": hl.lo,
+                "hi": hl.hi,
+                "text": hl.text,
+                "settle": float((over & (res.month <= h)).mean()),
+            }
+        )
+    return rows
+
+
+def who_moved_whom(
+    results: list[ModelResult],
+) -> tuple[list[tuple[str, str, str, int]], list[dict[str, Any]]]:
+    """Edges (actor, counterpart, kind, count) over every model's events, and the events."""
+    count: Counter[tuple[str, str, str]] = Counter()
+    listing = []
+    for r in results:
+        for e in r.events:
+            listing.append(
+                {"model": r.model, "round": e.round, "issue": e.issue, "text": e.describe()}
+            )
+            if e.counterpart:
+                count[(e.actor, e.counterpart, e.kind)] += 1
+    edges = [(a, b, k, n) for (a, b, k), n in count.most_common()]
+    return edges, listing
+
+
+def _settle_json(sc: Scenario, res: Any) -> dict[str, Any]:
+    """The numbers ``accord settle --json`` prints that the briefing shows."""
+    head = res.headline()
+    lo, width = res.inputs.meta["scale"]
+    p, se = res.p_settled_by()
+    return {
+        "p_settled_by_month": p.tolist(),
+        "se": se.tolist(),
+        "median_month": head["median_month"],
+        "p_outcome": head["p_outcome"],
+        "terms_10_50_90": {
+            k: [v * width + lo for v in q] if k == res.inputs.war_issue else list(q)
+            for k, q in head["terms"].items()
+        },
+        "p_escalation": head["p_escalation"],
+        "p_repositioning": head["p_repositioning"],
+        "p_swap": head["p_swap"],
+        "p_relapse_12_24": list(head["p_relapse"]),
+    }
+
+
+def brief(sc: Scenario, *, seed: int = 0, runs: int = 10_000, months: int = 24) -> Brief:
+    """Compute the briefing's parts (see the module docstring)."""
+    names = [n for n in registry.available() if not registry.get(n)().unavailable(sc)]
+    skipped = [
+        f"{n} ({registry.get(n)().unavailable(sc)})" for n in registry.available() if n not in names
+    ]
+    results = run_models(sc, names, seed=seed)
+    edges, events = who_moved_whom(results)
+    out = Brief(
+        scenario=sc,
+        seed=seed,
+        runs=runs,
+        months=months,
+        stances=stance_rows(sc),
+        results=results,
+        skipped=skipped,
+        backtest=backtest_table(),
+        edges=edges,
+        events=events,
+    )
+    if sc.war is not None:
+        from accord.analysis.settle import run_settle
+
+        res, derived = run_settle(sc, months=months, runs=runs, seed=seed)
+        out.settle = res
+        out.settle_inputs = derived
+        out.settle_json = _settle_json(sc, res)
+        out.base_rates = base_rates(sc, res)
+        try:
+            from accord.deals import analyse, from_scenario
+
+            out.deals = analyse(from_scenario(sc))
+        except AccordError:
+            out.deals = None
+    out.narrative = narrative(out)
+    return out
+
+
+def _pct(x: float) -> str:
+    return "n/a" if not math.isfinite(x) else f"{100 * x:.0f}%"
+
+
+def narrative(b: Brief) -> list[str]:
+    """Sentences from the numbers, by fixed rules (the same for every scenario)."""
+    sc = b.scenario
+    lines: list[str] = []
+    if b.results:
+        fc = np.array([r.forecast for r in b.results], dtype=float)
+        for k, iid in enumerate(sc.issue_ids):
+            col = fc[:, k][np.isfinite(fc[:, k])]
+            if col.size == 0:
+                continue
+            issue = sc.issues[k]
+            spread = (
+                f"all {col.size} models forecast {np.median(col):.3g}"
+                if f"{col.min():.3g}" == f"{col.max():.3g}"
+                else f"the {col.size} models forecast {np.median(col):.3g} (median; range "
+                f"{col.min():.3g} to {col.max():.3g})"
+            )
+            lines.append(
+                f"On {iid} ({issue.name}) {spread} on a "
+                f"{issue.scale.min:g}-{issue.scale.max:g} scale"
+                + (
+                    f"; the status quo is {float(issue.status_quo.value):g}."
+                    if issue.status_quo is not None
+                    else "."
+                )
+            )
+    if b.settle is not None:
+        res = b.settle
+        p, se = res.p_settled_by()
+        a, bb = res.inputs.sides
+        for m in (12, 24):
+            if m <= res.months:
+                lines.append(
+                    f"P({a} and {bb} settle within {m} months) {p[m]:.2f} "
+                    f"[{max(p[m] - 1.96 * se[m], 0):.2f}, {min(p[m] + 1.96 * se[m], 1):.2f}] "
+                    f"over {res.runs:,} runs (seed {b.seed})."
+                )
+        from accord.war.settle import OBSTACLES
+
+        blocked = res.blocked.sum(axis=0)
+        if blocked.sum() > 0:
+            j = int(np.argmax(blocked))
+            lines.append(
+                f"Where no package is found, the most frequent obstacle is "
+                f"'{OBSTACLES[j]}' ({_pct(float(blocked[j] / blocked.sum()))} of blocked "
+                f"run-months)."
+            )
+        terms = b.settle_json["terms_10_50_90"].get(res.inputs.war_issue)
+        if terms:
+            lines.append(
+                f"Settled runs draw the line on {res.inputs.war_issue} at {terms[1]:.3g} "
+                f"(10-90%: {terms[0]:.3g} to {terms[2]:.3g}); P(escalation) "
+                f"{b.settle_json['p_escalation']:.2f}."
+            )
+        for row in b.base_rates:
+            if row["horizon"] == 12:
+                lines.append(
+                    f"The reference class ends {_pct(row['p'])} of such wars within 12 months "
+                    f"[{_pct(row['lo'])}, {_pct(row['hi'])}]; settle's P(war over) is "
+                    f"{_pct(row['settle'])}."
+                )
+    if b.edges:
+        a, c, kind, n = b.edges[0]
+        lines.append(
+            f"The most frequent move in the models' event logs: {a} {kind} with {c} ({n}x)."
+        )
+    return lines

@@ -1,0 +1,82 @@
+"""``accord report [SCENARIO] -o brief.html``: the analyst's briefing as one offline HTML file
+(``--pdf`` prints it through headless Chromium). Parsing and writing only: the numbers come
+from :func:`accord.analysis.brief.brief`, the page from :func:`accord.report.html.render_html`."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from accord.cli.common import err, guarded, load_scenario
+from accord.errors import ModelError
+
+CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
+
+
+@guarded
+def report(
+    scenario: Annotated[
+        str | None,
+        typer.Argument(help="Scenario file, or a bundled id (default: ukraine-2024-08)."),
+    ] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")] = Path(
+        "brief.html"
+    ),
+    runs: Annotated[int, typer.Option(help="Settlement Monte Carlo runs (wars).")] = 10_000,
+    months: Annotated[int, typer.Option(help="Settlement horizon in months (wars).")] = 24,
+    seed: Annotated[int, typer.Option(help="Seed (same seed, same numbers as the CLI).")] = 0,
+    pdf: Annotated[
+        Path | None, typer.Option("--pdf", help="Also print the page to PDF (headless Chromium).")
+    ] = None,
+) -> None:
+    """Write a self-contained HTML briefing: scenario, forecasts, back-test, war, narrative."""
+    from accord.analysis.brief import brief
+    from accord.report.html import render_html
+
+    if runs < 1:
+        raise ModelError("must be >= 1", path="--runs", value=runs)
+    if months < 0:
+        raise ModelError("must be >= 0", path="--months", value=months)
+    if output.suffix.lower() not in (".html", ".htm"):
+        raise ModelError(
+            "the briefing is HTML: use a .html name", path="--output", value=str(output)
+        )
+    browser = None
+    if pdf is not None:
+        browser = next((shutil.which(c) for c in CHROMIUM if shutil.which(c)), None)
+        if browser is None:
+            raise ModelError("--pdf needs Chromium on the PATH", path="--pdf", value=str(pdf))
+    sc = load_scenario(scenario)
+    page = render_html(brief(sc, seed=seed, runs=runs, months=months))
+    output.write_text(page, encoding="utf-8")
+    err.print(f"wrote {output} ({len(page) / 1e6:.1f} MB)")
+    if pdf is not None and browser is not None:
+        with tempfile.TemporaryDirectory() as profile:
+            subprocess.run(
+                [
+                    browser,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                    f"--user-data-dir={profile}",
+                    "--no-pdf-header-footer",
+                    "--virtual-time-budget=10000",
+                    f"--print-to-pdf={pdf.resolve()}",
+                    output.resolve().as_uri(),
+                ],
+                check=False,
+                capture_output=True,
+                timeout=120,
+            )
+        if not pdf.exists():
+            raise ModelError("Chromium wrote no PDF", path="--pdf", value=str(pdf))
+        err.print(f"wrote {pdf}")

@@ -1,0 +1,310 @@
+"""``accord report``: a :class:`~accord.analysis.brief.Brief` as one self-contained HTML
+file (Plotly's JavaScript inlined; no external request of any kind: no fonts, no CDN, no
+MathJax). The key numbers are also embedded as JSON (``<script id="accord-numbers">``) so
+that a reader's tool (and the tests) can compare them with ``accord settle --json``."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from typing import Any
+
+import plotly.io as pio
+from plotly.offline import get_plotlyjs
+
+from accord.analysis.brief import Brief
+from accord.report.views import forecasts_view, frontier_view, influence_view, settle_view
+
+__all__ = ["SECTIONS", "render_html"]
+
+SECTIONS = (
+    ("summary", "Summary"),
+    ("scenario", "The scenario"),
+    ("sources", "Sources"),
+    ("forecasts", "Forecasts per issue"),
+    ("backtest", "How the models score on real outcomes (DEU III)"),
+    ("settle", "Settlement forecast"),
+    ("baserate", "Reference-class base rates"),
+    ("escalation", "Escalation and partners"),
+    ("deals", "Package deals"),
+    ("influence", "Who moved whom"),
+)
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1200px;
+margin:0 auto;padding:1em 2em;color:#222;line-height:1.45}
+h1{margin-bottom:0}.sub{color:#666;margin-top:.2em}
+h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.8em}
+table{border-collapse:collapse;font-size:.88em;margin:.5em 0}
+th,td{border:1px solid #ddd;padding:3px 7px;text-align:left}th{background:#f4f4f4}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+.mark{color:#777;font-size:.85em}.judg{color:#a60}
+.headline{font-size:1.15em;background:#f3f7fb;border-left:4px solid #1f77b4;padding:.6em 1em}
+nav a{margin-right:1em}details{margin:.5em 0}.scroll{max-height:420px;overflow:auto}
+"""
+
+
+def _e(x: Any) -> str:
+    return html.escape(str(x))
+
+
+def _n(x: Any, fmt: str = ".3g") -> str:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return _e(x)
+    return "n/a" if not math.isfinite(v) else format(v, fmt)
+
+
+def _table(header: list[str], rows: list[list[Any]], num: set[int] | None = None) -> str:
+    num = num or set()
+    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="n">{_n(c)}</td>' if j in num else f"<td>{c}</td>" for j, c in enumerate(r)
+        )
+        + "</tr>"
+        for r in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _fig(fig: Any, div_id: str) -> str:
+    return str(
+        pio.to_html(
+            fig,
+            full_html=False,
+            include_plotlyjs=False,
+            include_mathjax=False,
+            div_id=div_id,
+            config={"displaylogo": False},
+        )
+    )
+
+
+def _mark(text: str) -> str:
+    cls = "mark judg" if text == "judgement" else "mark"
+    return f'<span class="{cls}">{_e(text)}</span>'
+
+
+def _sections(b: Brief) -> dict[str, str]:
+    sc = b.scenario
+    s: dict[str, str] = {}
+    s["summary"] = (
+        '<div class="headline">'
+        + "".join(f"<p>{_e(line)}</p>" for line in b.narrative)
+        + "</div><p class='mark'>Generated from the results below by fixed rules; "
+        "nothing here is written by hand for this scenario.</p>"
+    )
+    rows = [
+        [
+            _e(r["actor"]),
+            _e(r["issue"]),
+            f"{_n(r['capability'])} {_mark(r['capability_mark'])}",
+            _n(r["position"]),
+            _n(r["salience"]),
+            _mark(r["mark"]),
+        ]
+        for r in b.stances
+    ]
+    s["scenario"] = (
+        f"<p>{_e(sc.description)}</p>"
+        f"<p>As of <b id='as-of'>{_e(sc.as_of.isoformat() if sc.as_of else 'undated')}</b>; "
+        f"{len(sc.actors)} actors, {len(sc.issues)} issues.</p>"
+        + _table(
+            ["issue", "name", "scale", "status quo"],
+            [
+                [
+                    _e(i.id),
+                    _e(i.name),
+                    f"{i.scale.min:g}-{i.scale.max:g}",
+                    _n(i.status_quo.value) if i.status_quo is not None else "",
+                ]
+                for i in sc.issues
+            ],
+        )
+        + '<div class="scroll">'
+        + _table(["actor", "issue", "capability", "position", "salience", "provenance"], rows)
+        + "</div>"
+    )
+    src_rows = [
+        [
+            f"[{_e(k)}]",
+            _e(v.citation),
+            f'<a href="{_e(v.url)}">{_e(v.url)}</a>' if v.url else "",
+            _e(v.date.isoformat() if v.date else ""),
+        ]
+        for k, v in sc.sources.items()
+    ]
+    s["sources"] = _table(["key", "citation", "link", "date"], src_rows)
+    fc_rows = [
+        [_e(iid)] + [_n(r.forecast[k]) for r in b.results] for k, iid in enumerate(sc.issue_ids)
+    ]
+    s["forecasts"] = (
+        _fig(forecasts_view(b.results), "fig-forecasts")
+        + _table(
+            ["issue", *[r.model for r in b.results]],
+            fc_rows,
+            num=set(range(1, len(b.results) + 1)),
+        )
+        + (f"<p class='mark'>Not run here: {_e('; '.join(b.skipped))}</p>" if b.skipped else "")
+        + "<p class='mark'>The multi-actor models are deterministic given the scenario; "
+        "intervals come with the war layer's Monte Carlo below.</p>"
+    )
+    s["backtest"] = (
+        "<p>Mean absolute error on 353 EU legislative issues with known outcomes (0-100 "
+        "scales; 95% bootstrap interval), from <code>accord backtest deu</code>.</p>"
+        + _table(
+            ["predictor", "n", "MAE", "MAE 95%", "hit rate", "coverage", "CRPS"],
+            [
+                [
+                    _e(r["predictor"]),
+                    r["n"],
+                    _n(r["mae"]),
+                    f"{_n(r['mae_lo'])}-{_n(r['mae_hi'])}",
+                    _n(r["hit_rate"], ".2f"),
+                    _n(r["coverage"], ".2f"),
+                    _n(r["crps"]),
+                ]
+                for r in b.backtest
+            ],
+            num={1, 2, 4, 5, 6},
+        )
+    )
+    if b.settle is not None:
+        j = b.settle_json
+        p = j["p_settled_by_month"]
+        se = j["se"]
+        marks = [m for m in (6, 12, 24) if m < len(p)]
+        s["settle"] = (
+            _table(
+                ["within", "P(settled)", "95% MC interval"],
+                [
+                    [
+                        f"{m} months",
+                        f'<span class="p-settled" data-month="{m}" data-value="{p[m]!r}">'
+                        f"{p[m]:.3f}</span>",
+                        f"{max(p[m] - 1.96 * se[m], 0):.3f}-{min(p[m] + 1.96 * se[m], 1):.3f}",
+                    ]
+                    for m in marks
+                ],
+            )
+            + _table(
+                ["outcome", "share of runs"],
+                [[_e(k), f"{v:.3f}"] for k, v in j["p_outcome"].items()],
+            )
+            + _table(
+                ["issue", "10%", "median", "90%"],
+                [[_e(k), *[_n(x) for x in q]] for k, q in j["terms_10_50_90"].items()],
+                num={1, 2, 3},
+            )
+            + _fig(settle_view(b.settle, title=sc.id), "fig-settle")
+            + f"<details><summary>the engine's {len(b.settle_inputs)} inputs, each with its "
+            "origin (scenario field and source, rule, or shared default)</summary>"
+            "<div class='scroll'>"
+            + _table(
+                ["input", "value", "origin", "from"],
+                [[_e(d.name), _e(d.value), _e(d.origin), _e(d.inputs)] for d in b.settle_inputs],
+            )
+            + "</div></details>"
+        )
+        if b.base_rates:
+            s["baserate"] = _table(
+                ["horizon", "base rate", "interval", "settle: P(war over)", "reference class"],
+                [
+                    [
+                        f"{r['horizon']} months",
+                        f"{r['p']:.2f}",
+                        f"{r['lo']:.2f}-{r['hi']:.2f}",
+                        f"{r['settle']:.2f}",
+                        _e(r["text"]),
+                    ]
+                    for r in b.base_rates
+                ],
+            )
+        inp = b.settle.inputs
+        partners = []
+        if inp.escalation is not None:
+            esc = inp.escalation
+            partners = [
+                [_e(n), _n(t), _n(f)]
+                for n, t, f in zip(esc.partners, esc.tau, esc.phi, strict=False)
+            ]
+        s["escalation"] = (
+            f"<p>P(escalation) {j['p_escalation']:.3f}; P(a partner repositions) "
+            f"{j['p_repositioning']:.3f}; P(land swap) {j['p_swap']:.3f}; P(relapse within "
+            f"12/24 months of a settlement) {_n(j['p_relapse_12_24'][0], '.3f')} / "
+            f"{_n(j['p_relapse_12_24'][1], '.3f')}.</p>"
+            + (
+                _table(["partner", "trade share τ", "curtailment probability φ"], partners, {1, 2})
+                if partners
+                else ""
+            )
+        )
+    if b.deals is not None:
+        d = b.deals
+        sol_rows = [[_e(n.replace("_", " ")), _e(_package(d.package(n)))] for n in d.solutions]
+        s["deals"] = _fig(frontier_view(d), "fig-deals") + _table(["solution", "package"], sol_rows)
+    if b.edges:
+        ev = b.events[:300]
+        s["influence"] = (
+            _fig(influence_view(b.edges[:40]), "fig-influence")
+            + _table(
+                ["actor", "counterpart", "kind", "count"],
+                [[_e(a), _e(c), _e(k), n] for a, c, k, n in b.edges[:25]],
+                {3},
+            )
+            + f"<details><summary>event log ({len(b.events):,} events; first {len(ev)})"
+            "</summary><div class='scroll'>"
+            + _table(
+                ["model", "round", "issue", "event"],
+                [[_e(e["model"]), e["round"], _e(e["issue"]), _e(e["text"])] for e in ev],
+            )
+            + "</div></details>"
+        )
+    return s
+
+
+def render_html(b: Brief) -> str:
+    """The whole briefing as one HTML string."""
+    sc = b.scenario
+    body = _sections(b)
+    present = [(k, t) for k, t in SECTIONS if k in body]
+    nav = "".join(f'<a href="#{k}">{_e(t)}</a>' for k, t in present)
+    parts = "".join(f'<section id="{k}"><h2>{_e(t)}</h2>{body[k]}</section>' for k, t in present)
+    numbers = {
+        "scenario": sc.id,
+        "seed": b.seed,
+        "runs": b.runs,
+        "months": b.months,
+        "sections": [k for k, _ in present],
+        "forecasts": {r.model: [_num(v) for v in r.forecast] for r in b.results},
+        "settle": b.settle_json,
+    }
+    data = json.dumps(numbers, default=_num).replace("</", "<\\/")
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{_e(sc.title)}: accord briefing</title><style>{_CSS}</style>"
+        f"<script>{get_plotlyjs()}</script></head><body>"
+        f"<h1>{_e(sc.title)}</h1><p class='sub'>accord briefing for <code>{_e(sc.id)}</code>"
+        f", seed {b.seed}, {b.runs:,} settlement runs over {b.months} months</p>"
+        f"<nav>{nav}</nav>{parts}"
+        f'<script type="application/json" id="accord-numbers">{data}</script>'
+        "</body></html>"
+    )
+
+
+def _package(p: dict[str, Any] | None) -> str:
+    if p is None:
+        return "no agreement (nothing beats the disagreement point)"
+    return ", ".join(f"{k} {_n(v)}" for k, v in p.items())
+
+
+def _num(x: Any) -> Any:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    return v if math.isfinite(v) else None

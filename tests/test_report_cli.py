@@ -1,0 +1,68 @@
+"""accord report and accord app on the command line (no browser)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from accord.cli import app
+
+runner = CliRunner()
+
+
+def test_report_without_a_war_has_no_war_sections(tmp_path: Path) -> None:
+    out = tmp_path / "iran.html"
+    r = runner.invoke(app, ["report", "iran-2013", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    page = out.read_text(encoding="utf-8")
+    for present in ("summary", "scenario", "sources", "forecasts", "backtest", "influence"):
+        assert f'<section id="{present}">' in page
+    for absent in ("settle", "baserate", "escalation", "deals"):
+        assert f'<section id="{absent}">' not in page
+    # self-contained: no external script, stylesheet, image or font
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", page)
+    assert "@import" not in page
+
+
+def test_report_and_app_bad_options(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["report", "-o", str(tmp_path / "brief.txt")])
+    assert r.exit_code == 2
+    assert "--output" in r.output
+    r = runner.invoke(app, ["report", "-o", str(tmp_path / "b.html"), "--runs", "0"])
+    assert r.exit_code == 2
+    assert "--runs" in r.output
+    r = runner.invoke(
+        app, ["report", str(tmp_path / "missing.yaml"), "-o", str(tmp_path / "b.html")]
+    )
+    assert r.exit_code == 2
+    assert "missing.yaml" in r.output
+    r = runner.invoke(app, ["app", "--port", "0"])
+    assert r.exit_code == 2
+    assert "--port" in r.output
+    r = runner.invoke(app, ["app", "--max-upload", "0"])
+    assert r.exit_code == 2
+
+
+def test_app_binds_loopback_and_warns_for_other_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
+    import accord.app
+
+    calls: list[dict[str, object]] = []
+
+    class Fake:
+        def run(self, **kw: object) -> None:
+            calls.append(kw)
+
+    monkeypatch.setattr(accord.app, "create_app", lambda max_upload: Fake())
+    r = runner.invoke(app, ["app"])
+    assert r.exit_code == 0, r.output
+    assert calls[-1]["host"] == "127.0.0.1"
+    assert calls[-1]["port"] == 8050
+    assert "warning" not in r.output
+    r = runner.invoke(app, ["app", "--host", "0.0.0.0", "--port", "9000"])
+    assert r.exit_code == 0, r.output
+    assert calls[-1]["host"] == "0.0.0.0"
+    assert "warning" in r.output
+    assert "no authentication" in r.output
