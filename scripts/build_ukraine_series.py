@@ -533,6 +533,7 @@ def build(spec: dict[str, Any]) -> CommentedMap:
         " " + tail[tail.index("Capability") :] if "Capability" in tail else ""
     )
     doc["as_of"] = as_of
+    doc.pop("game", None)  # the flagship's game is about its own date's Kursk parcel
     drop_later_sources(doc, as_of)
     for key, src in spec["sources"].items():
         doc["sources"][key] = CommentedMap(src)
