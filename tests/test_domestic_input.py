@@ -27,9 +27,9 @@ BAD_DOMESTIC = [
         "war.domestic.factions.RUS_A.member_of: not one of the belligerents (got 'CHN')",
     ),
     (
-        "    factions:\n      RUS_A:\n        member_of: RUS\n        weight: 0.4\n"
-        "      RUS_B:\n        member_of: RUS\n        weight: 0.3\n",
-        "war.domestic.factions: weights of RUS's factions must sum to 1 (got 0.7)",
+        "    factions:\n      RUS_A:\n        member_of: RUS\n        weight: 0\n"
+        "      RUS_B:\n        member_of: RUS\n        weight: 0\n",
+        "war.domestic.factions: weights of RUS's factions must not all be 0 (got 0.0)",
     ),
     (
         F1 + "        saliences: {T: 1.5}\n",
@@ -208,3 +208,27 @@ def test_cli_settle_reports_the_two_level_numbers() -> None:
     assert "two-level (M10)" not in off.stdout
     js = runner.invoke(app, ["settle", "--runs", "300", "--months", "6", "--json"])
     assert "domestic" in json.loads(js.stdout)
+
+
+def test_faction_weights_are_relative() -> None:
+    """Weights are normalised within a belligerent (so a partial edit, e.g. accord timeline's
+    --explain reverting one faction's weight, stays valid)."""
+    sc = scenarios.load("ukraine-2024-08")
+    assert sc.war is not None and sc.war.domestic is not None
+    d = sc.war.domestic
+    doubled = {
+        k: f.model_copy(
+            update={"weight": f.weight.model_copy(update={"value": 2 * f.weight.value})}
+        )
+        for k, f in d.factions.items()
+    }
+    sc2 = sc.model_copy(
+        update={
+            "war": sc.war.model_copy(
+                update={"domestic": d.model_copy(update={"factions": doubled})}
+            )
+        }
+    )
+    a, _ = settle_inputs(sc)
+    b, _ = settle_inputs(sc2)
+    assert a.domestic == b.domestic

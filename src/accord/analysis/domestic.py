@@ -12,6 +12,7 @@ Rules (*derived here*; docs/settle.md, "Who decides"):
 * On every other package issue its ideal is its position there and its weight its
   salience there over its salience on the war issue (M5's linkage utility, as for the
   belligerents).
+* Faction weights are relative: normalised to sum 1 within each belligerent.
 * The ratification threshold κ defaults to :data:`DEFAULT_THRESHOLD` (a weighted majority).
 * A leader's expectation is turned into its own share of the line (``x`` for side A,
   ``1 - x`` for side B); ``removal`` defaults to 1, ``cover`` to 0.
@@ -22,6 +23,7 @@ Rules (*derived here*; docs/settle.md, "Who decides"):
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -156,6 +158,8 @@ def domestic_inputs(
                 + ("its month-0 expected share" if exp is None else f"{exp:.3f} of the line"),
             )
         )
+    totals = [sum(f.weight for f in factions if f.side == k) for k in (0, 1)]
+    factions = [replace(f, weight=f.weight / totals[f.side]) for f in factions]
     dom = Domestic(
         factions=tuple(factions), threshold=(kappa[0], kappa[1]), survival=tuple(leaders)
     )

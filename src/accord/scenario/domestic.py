@@ -69,7 +69,9 @@ class Faction(_Frozen):
 
     member_of: Id = Field(description="The belligerent it belongs to.")
     name: str | None = None
-    weight: Sourced = Field(description="Its weight in the belligerent's decision (sum 1).")
+    weight: Sourced = Field(
+        description="Its weight in the belligerent's decision (normalised over its factions)."
+    )
     positions: dict[str, Sourced] = Field(
         default_factory=dict, description="Ideal points on the issues (issue scale)."
     )
@@ -202,12 +204,12 @@ def domestic_problems(sc: Scenario, war: War, at: Callable[..., str]) -> list[Pr
                 out.append(
                     Problem(at(*base, "pressure", i), f"must be one of {', '.join(PRESSURES)}", i)
                 )
-    for who, total in totals.items():
-        if abs(total - 1.0) > 1e-6:
+    for who, total in totals.items():  # weights are relative: normalised per belligerent
+        if total <= 0:
             out.append(
                 Problem(
                     at("domestic", "factions"),
-                    f"weights of {who}'s factions must sum to 1",
+                    f"weights of {who}'s factions must not all be 0",
                     round(total, 6),
                 )
             )
