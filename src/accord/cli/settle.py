@@ -76,6 +76,13 @@ def settle(
             help="Print the reference class's base rate beside the forecast (accord baserate).",
         ),
     ] = True,
+    domestic: Annotated[
+        bool,
+        typer.Option(
+            "--domestic/--no-domestic",
+            help="Factions' ratification and the leaders' survival (war.domestic, M10).",
+        ),
+    ] = True,
 ) -> None:
     """Will the war end in a negotiated settlement, when, on what terms, and why not."""
     from accord.analysis.settle import crosscheck, parse_params, run_settle, vary
@@ -92,12 +99,17 @@ def settle(
     sc = load_scenario(scenario)
     over = parse_params(param or [])
     meds = tuple(mediator or ())
-    res, derived = run_settle(sc, over, mediators=meds, months=months, runs=runs, seed=seed)
+    res, derived = run_settle(
+        sc, over, mediators=meds, months=months, runs=runs, seed=seed, domestic=domestic
+    )
     warnings = crosscheck(sc)
     varied: list[tuple[float, Any]] = []
     if vary_ is not None:
         name, values = _values(vary_)
-        varied = vary(sc, name, values, over, mediators=meds, months=months, runs=runs, seed=seed)
+        varied = vary(
+            sc, name, values, over, mediators=meds, months=months, runs=runs, seed=seed,
+            domestic=domestic,
+        )  # fmt: skip
     inp = res.inputs
     lo, width = inp.meta["scale"]
     head = res.headline()
@@ -145,6 +157,10 @@ def settle(
             "base_rate": base,
             "vary": [{"value": v, "headline": _vary_row(r)} for v, r in varied],
         }
+        if res.domestic is not None:
+            from accord.analysis.domestic import summary
+
+            payload["domestic"] = summary(res)
         sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
     else:
         _print(sc.id, res, derived, warnings, inputs, varied)
