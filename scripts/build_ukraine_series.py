@@ -533,8 +533,7 @@ def build(spec: dict[str, Any]) -> CommentedMap:
         " " + tail[tail.index("Capability") :] if "Capability" in tail else ""
     )
     doc["as_of"] = as_of
-    # the base's game tree is built on that date's facts (its swap, its parcels): not inherited
-    doc.pop("game", None)
+    doc.pop("game", None)  # the flagship's game is about its own date's Kursk parcel
     drop_later_sources(doc, as_of)
     for key, src in spec["sources"].items():
         doc["sources"][key] = CommentedMap(src)

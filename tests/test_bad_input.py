@@ -152,7 +152,7 @@ CASES += [
     (
         "uncertainty_unknown_dist",
         (_LAST, _LAST + "uncertainty:\n  parameters:\n    issues[T].status_quo: {dist: gamma}\n"),
-        "uncertainty.parameters.issues[T].status_quo: unknown dist; one of 'uniform', 'triangular', 'normal', 'truncnormal', 'beta', 'discrete' (got 'gamma')",
+        "uncertainty.parameters['issues[T].status_quo']: unknown dist; one of 'uniform', 'triangular', 'normal', 'truncnormal', 'beta', 'discrete' (got 'gamma')",
     ),
     (
         "uncertainty_without_bounds",

@@ -31,7 +31,7 @@ RUNS = 3000
 
 
 def _flagship(sid: str, **over: float) -> SettleInputs:
-    inp, _ = settle_inputs(scenarios.load(sid), over)
+    inp, _ = settle_inputs(scenarios.load(sid), over, domestic=False)  # the unitary engine
     return inp
 
 

@@ -174,7 +174,7 @@ def test_uncertainty_file_errors(tmp_path: Path) -> None:
         load_uncertainty(f)
     lines = str(e.value).splitlines()
     assert (
-        f"{f}: uncertainty.parameters.war.p: unknown dist; one of 'uniform', 'triangular', 'normal', 'truncnormal', 'beta', 'discrete' (got 'gamma')"
+        f"{f}: uncertainty.parameters['war.p']: unknown dist; one of 'uniform', 'triangular', 'normal', 'truncnormal', 'beta', 'discrete' (got 'gamma')"
         in lines
     )
     assert f"{f}: uncertainty.extra: unknown field" in lines

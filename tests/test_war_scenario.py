@@ -329,6 +329,9 @@ def test_restrict_keeps_the_war_section_only_with_its_issue() -> None:
     sc = scenarios.load("ukraine-2024-08")
     kept = sc.restrict(["T", "N"]).war
     assert kept is not None and sc.war is not None
-    assert kept.model_copy(update={"settle": None}) == sc.war.model_copy(update={"settle": None})
+    drop = {"settle": None, "domestic": None}
+    assert kept.model_copy(update=drop) == sc.war.model_copy(update=drop)
+    assert kept.domestic is not None  # M10: faction stances follow the restriction
+    assert set(kept.domestic.factions["RUS_TECH"].positions) == {"T"}
     assert kept.settle is not None and set(kept.settle.war_levels) == {"N"}
     assert sc.restrict(["N", "G"]).war is None

@@ -205,6 +205,7 @@ def settle_inputs(
     sc: Scenario,
     overrides: Mapping[str, float] | None = None,
     mediators: Sequence[str] = (),
+    domestic: bool = True,
 ) -> tuple[SettleInputs, list[Derived]]:
     """The engine's inputs from a scenario, and every derived number with its inputs.
 
@@ -702,11 +703,30 @@ def settle_inputs(
         war_issue=w.issue,
         meta={"scale": (lo, width), "status_quo": sq, "scenario": sc.id},
     )
+    if domestic:  # M10: factions and leaders' survival (accord.analysis.domestic)
+        from accord.analysis.domestic import domestic_inputs
+
+        dom, rows, dom_used = domestic_inputs(sc, inp, over)
+        used |= dom_used
+        if dom is not None:
+            inp = inp.with_(domestic=dom)
+            derived.extend(Derived(*row) for row in rows)
     unknown = set(over) - used
     if unknown:
         known = sorted(
-            d.name for d in derived if not d.name.startswith(("issue.", "veto.", "red_line."))
+            d.name
+            for d in derived
+            if not d.name.startswith(
+                ("issue.", "veto.", "red_line.", "faction.", "survival.", "threshold.")
+            )
         )
+        if inp.domestic is not None:  # M10's overridable numbers
+            for lead in inp.domestic.survival:
+                who = inp.sides[lead.side]
+                known += [f"office.{who}", f"removal.{who}", f"cover.{who}"]
+            for k in (0, 1):
+                if inp.domestic.of_side(k):
+                    known.append(f"threshold.{inp.sides[k]}")
         raise ModelError(
             f"unknown parameter; known: {', '.join(known)}",
             path="--param",
@@ -788,10 +808,12 @@ def run_settle(
     months: int = 24,
     runs: int = 10_000,
     seed: int = 0,
+    domestic: bool = True,
     escalation: str = "threshold",
 ) -> tuple[SettleResult, list[Derived]]:
-    """Derive the inputs and run the engine (``escalation``: see :func:`escalation_game`)."""
-    inp, derived = settle_inputs(sc, overrides, mediators)
+    """Derive the inputs and run the engine (``domestic=False``: without M10's hook;
+    ``escalation``: see :func:`escalation_game`)."""
+    inp, derived = settle_inputs(sc, overrides, mediators, domestic)
     inp = escalation_game(sc, inp, escalation)
     return settle(inp, months=months, runs=runs, seed=seed), derived
 
@@ -806,6 +828,7 @@ def vary(
     months: int = 24,
     runs: int = 10_000,
     seed: int = 0,
+    domestic: bool = True,
     escalation: str = "threshold",
 ) -> list[tuple[float, SettleResult]]:
     """One run of the engine per value of ``name``, all with the same seed (common random
@@ -819,6 +842,7 @@ def vary(
             months=months,
             runs=runs,
             seed=seed,
+            domestic=domestic,
             escalation=escalation,
         )
         out.append((float(v), res))
@@ -867,6 +891,10 @@ def headline_lines(res: SettleResult, scale: tuple[float, float] | None = None) 
             f"P(escalation by {b}) {res.p_escalation()[0]:.1%}, P(partner repositioning) "
             f"{res.p_repositioning():.1%}"
         )
+    if res.domestic is not None:
+        from accord.analysis import domestic
+
+        lines.extend(domestic.lines(res))
     return lines
 
 

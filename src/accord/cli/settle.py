@@ -84,6 +84,13 @@ def settle(
             help="Print the reference class's base rate beside the forecast (accord baserate).",
         ),
     ] = True,
+    domestic: Annotated[
+        bool,
+        typer.Option(
+            "--domestic/--no-domestic",
+            help="Factions' ratification and the leaders' survival (war.domestic, M10).",
+        ),
+    ] = True,
 ) -> None:
     """Will the war end in a negotiated settlement, when, on what terms, and why not."""
     from accord.analysis.settle import crosscheck, parse_params, run_settle, vary
@@ -100,7 +107,8 @@ def settle(
     sc = load_scenario(scenario)
     over = parse_params(param or [])
     meds = tuple(mediator or ())
-    kw: dict[str, Any] = {"months": months, "runs": runs, "seed": seed, "escalation": escalation}
+    kw: dict[str, Any] = {"months": months, "runs": runs, "seed": seed}
+    kw |= {"domestic": domestic, "escalation": escalation}
     res, derived = run_settle(sc, over, mediators=meds, **kw)
     warnings = crosscheck(sc)
     varied: list[tuple[float, Any]] = []
@@ -154,6 +162,10 @@ def settle(
             "base_rate": base,
             "vary": [{"value": v, "headline": _vary_row(r)} for v, r in varied],
         }
+        if res.domestic is not None:
+            from accord.analysis.domestic import summary
+
+            payload["domestic"] = summary(res)
         sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
     else:
         _print(sc.id, res, derived, warnings, inputs, varied)

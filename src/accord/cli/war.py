@@ -975,3 +975,8 @@ def durability(
         fig = hazard_figure(curves, title=f"{sc.id}: relapse hazard of the agreement")
         _save(fig, plot, f"{sc.id}: durability")
     rep.finish()
+
+
+from accord.cli.winset import winset as _winset  # noqa: E402  (M10: its own module)
+
+war_app.command("winset")(_winset)

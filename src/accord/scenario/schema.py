@@ -467,6 +467,10 @@ def _restricted_war(war: War | None, issues: set[str], actors: set[str]) -> War 
             }
         )
         war = war.model_copy(update={"settle": st})
+    if war.domestic is not None:  # M10: faction stances on dropped issues go too
+        from accord.scenario.domestic import restrict_domestic
+
+        war = war.model_copy(update={"domestic": restrict_domestic(war.domestic, issues, actors)})
     return war
 
 

@@ -22,6 +22,7 @@ carry source keys, a judgement mark and a note like the rest of the file::
       swap: {chip: KURSK, recapture: ..., cost: ..., pressure: ..., reputation: ..., months: 24}
       mediators: {CHN: {toward: RUS, bias: ..., leverage: {RUS: ...}, decay: ...}}
       agreement: {guarantees: ..., dmz: ..., peacekeepers: ...}
+      domestic: {factions: ..., ratification: ..., survival: ..., aims: ...}  # M10
 
 Units: ``p``, costs, probabilities and shares are on 0-1 (pie units: a share of the issue
 scale); ``delta`` is the per-period (monthly) discount factor; escalation gains and costs
@@ -48,6 +49,7 @@ from pydantic import Field
 
 from accord import limits
 from accord.errors import Problem, format_path
+from accord.scenario.domestic import Domestic, domestic_numbers, domestic_problems
 from accord.scenario.schema import Id, Sourced, _Frozen
 
 if TYPE_CHECKING:
@@ -261,6 +263,9 @@ class War(_Frozen):
     swap: Swap | None = None
     mediators: dict[str, Mediator] = Field(default_factory=dict)
     agreement: Agreement | None = None
+    domestic: Domestic | None = Field(
+        default=None, description="Factions, leaders' survival, war aims (M10)."
+    )
     note: str | None = None
 
 
@@ -349,6 +354,8 @@ def _numbers(war: War) -> Iterator[tuple[tuple[str | int, ...], Sourced, tuple[o
             val = getattr(war.agreement, name)
             if val is not None:
                 yield ("agreement", name), val, _UNIT
+    if war.domestic is not None:
+        yield from domestic_numbers(war.domestic)
 
 
 def _range_text(lo: object, hi: object, lo_open: object, hi_open: object) -> str:
@@ -482,6 +489,7 @@ def war_problems(sc: Scenario) -> list[Problem]:
             )
     if known:
         out.extend(_m5_m6_problems(sc, war, at))
+        out.extend(domestic_problems(sc, war, at))
     return out
 
 

@@ -97,6 +97,13 @@ from accord.errors import ModelError
 from accord.war.commitment import power_shift
 from accord.war.durability import relapse_probability
 from accord.war.linkage import Parcel, chip_value, swap_feasible, swap_reservation
+from accord.war.twolevel import (
+    Domestic,
+    DomesticTrace,
+    faction_table,
+    month_bounds,
+    pressure_weights,
+)
 
 __all__ = [
     "OBSTACLES",
@@ -320,6 +327,7 @@ class SettleInputs:
     mediators: tuple[Mediator, ...] = ()
     escalation: Escalation | None = None
     durability: Durability | None = None
+    domestic: Domestic | None = None
     learn: bool = True
     enforcement: float = 0.0
     spread: float = 0.0
@@ -478,15 +486,20 @@ def _bounds(
     psi_a: F,
     psi_b: F,
     line: tuple[float, float] = (0.0, 1.0),
+    extra: tuple[F, F] | None = None,
 ) -> tuple[F, F]:
     """The lines (pie units) A accepts at least and B at most, for (runs, packages), within
-    ``line`` (the pie, or the part of it both sides' red lines allow)."""
+    ``line`` (the pie, or the part of it both sides' red lines allow) and, with ``extra``,
+    within the two win-sets' (runs, packages) bounds (M10, :mod:`accord.war.twolevel`)."""
     lo = va[:, None] - ga[None, :]
     hi = 1.0 + gb[None, :] - vb[:, None]
     f = front[:, None]
     lo = np.maximum(lo, np.minimum(lo + psi_a[:, None], f))
     hi = np.minimum(hi, np.maximum(hi - psi_b[:, None], f))
-    return np.maximum(lo, line[0]), np.minimum(hi, line[1])
+    lo, hi = np.maximum(lo, line[0]), np.minimum(hi, line[1])
+    if extra is not None:
+        lo, hi = np.maximum(lo, extra[0]), np.minimum(hi, extra[1])
+    return lo, hi
 
 
 def _any_feasible(
@@ -499,6 +512,7 @@ def _any_feasible(
     psi_b: F | None,
     line: tuple[float, float] = (0.0, 1.0),
     tol: float = 1e-12,
+    extra: tuple[F, F] | None = None,
 ) -> B:
     """Does some package give both sides at least their war values (within the pie)?
 
@@ -508,6 +522,13 @@ def _any_feasible(
     """
     if ga.size == 0 or line[0] > line[1]:
         return np.zeros(va.shape[0], dtype=bool)
+    if extra is not None:
+        zero = np.zeros(va.shape[0])
+        pa = zero if psi_a is None else psi_a
+        pb = zero if psi_b is None else psi_b
+        lo_e, hi_e = _bounds(va, vb, ga, gb, front, pa, pb, line, extra)
+        found: B = np.asarray((lo_e <= hi_e + tol).any(axis=1))
+        return found
     if psi_a is None or psi_b is None:
         z = (va + vb - 1.0 - tol)[:, None]
         fast: B = np.asarray(
@@ -533,6 +554,7 @@ def _nash(
     psi_b: F | None,
     w: F,
     line: tuple[float, float] = (0.0, 1.0),
+    extra: tuple[F, F] | None = None,
 ) -> tuple[F, F]:
     """The weighted-Nash line for each (run, package) and the log Nash product (-inf where
     the package is infeasible). The line may fall on either side of the front (where the
@@ -540,6 +562,8 @@ def _nash(
     if psi_a is None or psi_b is None:  # no reputational costs: one closed-form piece
         lo = np.maximum(va[:, None] - ga[None, :], line[0])
         hi = np.minimum(1.0 + gb[None, :] - vb[:, None], line[1])
+        if extra is not None:
+            lo, hi = np.maximum(lo, extra[0]), np.minimum(hi, extra[1])
         ua0 = ga[None, :] - va[:, None]
         ub0 = 1.0 + gb[None, :] - vb[:, None]
         wa = w[:, None]
@@ -550,7 +574,7 @@ def _nash(
             val = wa * np.log(np.maximum(sa, 0.0)) + (1 - wa) * np.log(np.maximum(sb, 0.0))
         val = np.where(ok, np.where(np.isneginf(val) | np.isnan(val), -1e300, val), -np.inf)
         return x, val
-    lo, hi = _bounds(va, vb, ga, gb, front, psi_a, psi_b, line)
+    lo, hi = _bounds(va, vb, ga, gb, front, psi_a, psi_b, line, extra)
     feasible = lo <= hi + 1e-12
     f = front[:, None]
     wa = w[:, None]
@@ -619,6 +643,12 @@ class SettleResult:
     space: dict[str, Any]
     pressure: F
     method: str = "settle: package search by weighted Nash over war values (accord)"
+    domestic: dict[str, Any] | None = None
+    """M10's trace when the inputs have a ``domestic`` hook (:mod:`accord.war.twolevel`):
+    ``blocked`` (months+1 x 2: runs at war whose deal the ratification rule, then the
+    leader's survival blocked), ``ratify_blocked``/``leader_blocked`` (per run: ever),
+    ``removal`` (months+1 x 2: each leader's mean removal risk were the war to end on the
+    line then), ``weights`` (months+1 x factions), ``bounds0`` (month 0 win-set ends)."""
 
     # -- summaries
     def p_settled_by(self) -> tuple[F, F]:
@@ -920,6 +950,60 @@ def settle(
         month[:] = 0
         alive[:] = False
     start_share = None
+    dom = inp.domestic
+    if dom is not None:
+        dom.check()
+        dom_gains = faction_table(dom, inp.issues, space["levels"])
+        dom_trace = DomesticTrace.empty(dom, runs, months, ga_all.shape[0])
+        ref = np.zeros((runs, 2))
+        held_months = np.zeros((runs, 2))
+        curtail_cost = np.zeros((runs, 2))
+
+        def dom_signals(t: int, idx: NDArray[np.int64], e_c: F, share0: F, held: B) -> tuple[F, F]:
+            """Each side's (runs, 3) pressure signals: months its land has been held, its
+            loss of expected share since month 0, its partners' curtailment cost."""
+            if n_par and t > 0:
+                for side in (0, 1):
+                    held_months[idx, side] += held[idx][:, owner == side].any(axis=1)
+            lost = share0[idx] - e_c
+            out = []
+            for side in (0, 1):
+                fl = np.maximum(lost if side == 0 else -lost, 0.0)
+                out.append(np.stack([held_months[idx, side], fl, curtail_cost[idx, side]], 1))
+            return out[0], out[1]
+
+        def dom_month(
+            t: int,
+            idx: NDArray[np.int64],
+            sub: B,
+            va: F,
+            vb: F,
+            e_a: F,
+            e_b: F,
+            e_c: F,
+            share0: F,
+            held: B,
+        ) -> tuple[tuple[F, F], tuple[F, F], dict[str, Any]]:
+            """The month's win-set bounds (runs x packages) on the rows ``sub`` (the runs
+            where the state alone has a deal; elsewhere unbounded, never searched)."""
+            sig = dom_signals(t, idx, e_c, share0, held)
+            r = np.nonzero(sub)[0]
+            shape = (idx.size, ga_all.shape[0])
+            fac = (np.full(shape, -np.inf), np.full(shape, np.inf))
+            both = (np.full(shape, -np.inf), np.full(shape, np.inf))
+            extras: dict[str, Any] = {}
+            if r.size:
+                fac_r, both_r, extras = month_bounds(
+                    dom, dom_gains, ga_all, gb_all, va[r], vb[r], e_a[r], e_b[r], ref[idx][r],
+                    (sig[0][r], sig[1][r]), (x0, x1),
+                )  # fmt: skip
+                for k in (0, 1):
+                    fac[k][r], both[k][r] = fac_r[k], both_r[k]
+            extras["weights"] = [
+                pressure_weights(tab.w0, tab.alpha, sig[k]) if tab.ids else np.zeros((idx.size, 0))
+                for k, tab in enumerate(dom_gains)
+            ]
+            return fac, both, extras
 
     for t in range(months + 1):
         n_b = t * k_b
@@ -982,52 +1066,90 @@ def settle(
         m2 = m1 & _any_feasible(va, vb, ga_all[allp], gb_all[allp], f_i, None, None)
         m3 = m2 & _any_feasible(va, vb, ga_all[redp], gb_all[redp], f_i, None, None, red_line)
         m4 = m3 & _any_feasible(va, vb, ga_all[redp], gb_all[redp], f_i, pa_, pb_, red_line)
-        m5 = np.zeros(idx.size, dtype=bool)
-        m6 = np.zeros(idx.size, dtype=bool)
-        best = np.full(idx.size, -np.inf)
-        best_x = np.full(idx.size, np.nan)
-        best_pkg = np.full(idx.size, -1, dtype=np.int64)
-        for g, (p_red, p_veto) in by_g.items():
-            if com is not None:
-                ok_g = _self_enforcing(
-                    e_a, 1.0 - e_b, g, shift_a[idx], shift_b[idx], gam_a[idx], gam_b[idx],
-                    com, inp.delta, scale_d, restrain,
-                )  # fmt: skip
-            else:
-                ok_g = np.ones(idx.size, dtype=bool)
-            rows = np.nonzero(m4 & ok_g)[0]  # only runs this guarantee level can serve
-            if rows.size == 0:
-                continue
-            pa_r = pa_[rows] if pa_ is not None else None
-            pb_r = pb_[rows] if pb_ is not None else None
-            va_r, vb_r, f_r = va[rows], vb[rows], f_i[rows]
-            if p_red.size:
-                m5[rows] |= _any_feasible(
-                    va_r, vb_r, ga_all[p_red], gb_all[p_red], f_r, pa_r, pb_r, red_line
-                )
-            if p_veto.size:
-                x, val = _nash(
-                    va_r,
-                    vb_r,
-                    ga_all[p_veto],
-                    gb_all[p_veto],
-                    f_r,
-                    pa_r,
-                    pb_r,
-                    weight[idx][rows],
-                    red_line,
-                )
-                j = np.argmax(val, axis=1)
-                pick = np.arange(rows.size)
-                v = val[pick, j]
-                better = v > best[rows]
-                sel = rows[better]
-                best[sel] = v[better]
-                best_x[sel] = x[pick, j][better]
-                best_pkg[sel] = p_veto[j][better]
+        variants: list[tuple[F, F] | None] = [None]
+        found = []
+        gate = m4
+        ok_by_g: dict[float, B] = {}
+        for ex in variants:  # the state alone; its factions; factions and leader
+            m5 = np.zeros(idx.size, dtype=bool)
+            best = np.full(idx.size, -np.inf)
+            best_x = np.full(idx.size, np.nan)
+            best_pkg = np.full(idx.size, -1, dtype=np.int64)
+            for g, (p_red, p_veto) in by_g.items():
+                if g not in ok_by_g:
+                    ok_by_g[g] = (
+                        _self_enforcing(
+                            e_a, 1.0 - e_b, g, shift_a[idx], shift_b[idx], gam_a[idx],
+                            gam_b[idx], com, inp.delta, scale_d, restrain,
+                        )
+                        if com is not None
+                        else np.ones(idx.size, dtype=bool)
+                    )  # fmt: skip
+                ok_g = ok_by_g[g]
+                rows = np.nonzero(gate & ok_g)[0]  # only runs this guarantee level can serve
+                if rows.size == 0:
+                    continue
+                pa_r = pa_[rows] if pa_ is not None else None
+                pb_r = pb_[rows] if pb_ is not None else None
+                va_r, vb_r, f_r = va[rows], vb[rows], f_i[rows]
+                if p_red.size:
+                    m5[rows] |= _any_feasible(
+                        va_r,
+                        vb_r,
+                        ga_all[p_red],
+                        gb_all[p_red],
+                        f_r,
+                        pa_r,
+                        pb_r,
+                        red_line,
+                        extra=None
+                        if ex is None
+                        else (ex[0][rows][:, p_red], ex[1][rows][:, p_red]),
+                    )
+                if p_veto.size:
+                    x, val = _nash(
+                        va_r,
+                        vb_r,
+                        ga_all[p_veto],
+                        gb_all[p_veto],
+                        f_r,
+                        pa_r,
+                        pb_r,
+                        weight[idx][rows],
+                        red_line,
+                        None if ex is None else (ex[0][rows][:, p_veto], ex[1][rows][:, p_veto]),
+                    )
+                    j = np.argmax(val, axis=1)
+                    pick = np.arange(rows.size)
+                    v = val[pick, j]
+                    better = v > best[rows]
+                    sel = rows[better]
+                    best[sel] = v[better]
+                    best_x[sel] = x[pick, j][better]
+                    best_pkg[sel] = p_veto[j][better]
+            found.append((m5, best, best_x, best_pkg))
+            # the win-sets only narrow the state's range: search them where it has a deal
+            gate = m4 & m5 & np.isfinite(best)
+            if dom is not None and len(found) == 1:  # M10 (accord.war.twolevel)
+                if t == 0:
+                    ref[idx, 0], ref[idx, 1] = e_a, 1.0 - e_b
+                    for lead in dom.survival:
+                        if lead.expectation is not None:
+                            ref[:, lead.side] = lead.expectation
+                # month 0 also on a sample of runs, for the trace's win-set medians
+                sample = gate | ((t == 0) & (np.arange(idx.size) < 1000))
+                fac, both, extras = dom_month(t, idx, sample, va, vb, e_a, e_b, e_c, share0, held)
+                variants += [fac, both]
+        m5, best, best_x, best_pkg = found[0]
         m6 = m5 & np.isfinite(best)
         reason = np.select([~m1, ~m2, ~m3, ~m4, ~m5, ~m6], np.arange(len(OBSTACLES)), default=-1)
         blocked[t] = np.bincount(reason[reason >= 0], minlength=len(OBSTACLES))
+        if dom is not None:
+            ok_fac = found[1][0] & np.isfinite(found[1][1])
+            m5, best, best_x, best_pkg = found[2]
+            ok_all = m5 & np.isfinite(best)
+            dom_trace.record(t, idx, m6, ok_fac, ok_all, extras)
+            m6 = ok_all
         done = idx[m6]
         if done.size:
             outcome[done] = 0
@@ -1091,6 +1213,8 @@ def settle(
                 loss = (cut * (esc.Y * tau)[None, :]).sum(axis=1) / esc.money_per_pie
                 me, other = esc.side, 1 - esc.side
                 extra_cost[go, me] += esc.cost_self + loss[go]
+                if dom is not None:
+                    curtail_cost[go, me] += loss[go]
                 extra_cost[go, other] += esc.cost_other
                 toward = -1 if esc.side == 1 else 1
                 theta[go] = np.clip(theta[go] + toward * esc.theta_shift, 1e-6, 1 - 1e-6)
@@ -1148,6 +1272,7 @@ def settle(
         at_war=at_war,
         space=space,
         pressure=pressure,
+        domestic=None if dom is None else dom_trace.finish(dom, line, outcome, month, ref),
     )
 
 
