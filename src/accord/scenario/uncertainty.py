@@ -227,6 +227,12 @@ def numbers(sc: Scenario) -> dict[str, NumberInfo]:
             path = format_path(("war", *loc))
             if loc[:2] == ("settle", "war_levels") and loc[2] in scale_of:
                 lo, hi = scale_of[str(loc[2])].min, scale_of[str(loc[2])].max  # on its scale
+            if loc[:2] == ("domestic", "factions") and "positions" in loc[3:-1]:
+                iid = str(loc[loc.index("positions") + 1])  # a faction's stance on an issue
+                if iid in scale_of:
+                    lo, hi = scale_of[iid].min, scale_of[iid].max
+            if loc[:2] == ("domestic", "survival") and loc[-1] == "expectation":
+                lo, hi = scale_of[sc.war.issue].min, scale_of[sc.war.issue].max  # war issue
             out[path] = NumberInfo(
                 path, ("war", *loc), "war", val.value,
                 -inf if lo is None else float(lo),  # type: ignore[arg-type]
