@@ -225,21 +225,33 @@ def numbers(sc: Scenario) -> dict[str, NumberInfo]:
     if sc.war is not None:
         for loc, val, (lo, hi, lo_open, hi_open) in _numbers(sc.war):
             path = format_path(("war", *loc))
-            if loc[:2] == ("settle", "war_levels") and loc[2] in scale_of:
-                lo, hi = scale_of[str(loc[2])].min, scale_of[str(loc[2])].max  # on its scale
-            if loc[:2] == ("domestic", "factions") and "positions" in loc[3:-1]:
-                iid = str(loc[loc.index("positions") + 1])  # a faction's stance on an issue
-                if iid in scale_of:
-                    lo, hi = scale_of[iid].min, scale_of[iid].max
-            if loc[:2] == ("domestic", "survival") and loc[-1] == "expectation":
-                lo, hi = scale_of[sc.war.issue].min, scale_of[sc.war.issue].max  # war issue
+            kind: Literal["position", "war"] = "war"
+            width = 100.0
+            on_issue = _issue_of_war_number(loc, sc.war.issue)
+            if on_issue in scale_of:  # a point on an issue's own scale
+                scale = scale_of[on_issue]
+                lo, hi, width = scale.min, scale.max, scale.width
+                kind = "war" if loc[:2] == ("settle", "war_levels") else "position"
             out[path] = NumberInfo(
-                path, ("war", *loc), "war", val.value,
+                path, ("war", *loc), kind, val.value,
                 -inf if lo is None else float(lo),  # type: ignore[arg-type]
                 inf if hi is None else float(hi),  # type: ignore[arg-type]
-                bool(lo_open), bool(hi_open), judgement=val.judgement,
+                bool(lo_open), bool(hi_open), judgement=val.judgement, width=width,
             )  # fmt: skip
     return out
+
+
+def _issue_of_war_number(loc: tuple[str | int, ...], war_issue: str) -> str | None:
+    """The issue on whose scale a war-section number lies, if it is a point on one: the
+    war-time levels, a faction's positions (M10) and a leader's expected outcome (on the
+    war issue)."""
+    if loc[:2] == ("settle", "war_levels") and len(loc) == 3:
+        return str(loc[2])
+    if loc[:2] == ("domestic", "factions") and len(loc) == 5 and loc[3] == "positions":
+        return str(loc[4])
+    if loc[:2] == ("domestic", "survival") and loc[-1] == "expectation":
+        return war_issue
+    return None
 
 
 _INDEXED = re.compile(r"^(actors|issues)\[([^\]]+)\](.*)$")
