@@ -301,6 +301,24 @@ CLI_CASES = [
         "draws (simulated battles); raise it with ACCORD_MAX_DRAWS=N if the machine can take it",
     ),
     (
+        ["settle", "--no-baserate", "--runs", str(10**12)],
+        2,
+        "error: runs: 1,000,000,000,000 runs is above the limit of 10,000,000 runs (Monte Carlo "
+        "runs); raise it with ACCORD_MAX_RUNS=N if the machine can take it",
+    ),
+    (
+        ["settle", "--no-baserate", "--months", "100000000"],
+        2,
+        "error: months: 400,000,000 battles is above the limit of 100,000 battles (battles per "
+        "run); raise it with ACCORD_MAX_BATTLES=N if the machine can take it",
+    ),
+    (
+        ["settle", "--no-baserate", "--runs", "2000000", "--months", "120"],
+        2,
+        "error: runs: 2,000,000 runs x 121 months is above the limit of 100,000,000 cells (model "
+        "working cells); raise it with ACCORD_MAX_CELLS=N if the machine can take it",
+    ),
+    (
         ["export", "iran-2013", "--to", "ktab", "-o", "/dev/full"],
         2,
         "error: cannot write '/dev/full': No space left on device",

@@ -93,6 +93,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from accord import limits
 from accord.errors import ModelError
 from accord.war.commitment import power_shift
 from accord.war.durability import relapse_probability
@@ -779,6 +780,18 @@ def _check(inp: SettleInputs, months: int, runs: int) -> None:
         raise bad("start", f"must be in [0, {inp.states}]", inp.start)
     if inp.battles_per_month < 1:
         raise bad("battles_per_month", "must be an integer >= 1", inp.battles_per_month)
+    # sizes that allocate, checked before anything is allocated (accord.limits)
+    limits.RUNS.check(runs, path="runs")
+    limits.STATES.check(inp.states, path="states")
+    limits.BATTLES.check(months * inp.battles_per_month, path="months")
+    limits.DRAWS.check(
+        runs * months * inp.battles_per_month,
+        path="runs",
+        what=f"{runs:,} runs x {months:,} months x {inp.battles_per_month:,} battles",
+    )
+    limits.CELLS.check(
+        runs * (months + 1), path="runs", what=f"{runs:,} runs x {months + 1:,} months"
+    )
     if not 0 < inp.theta < 1:
         raise bad("theta", "must be in (0, 1)", inp.theta)
     if not 0 < inp.delta < 1:
