@@ -31,7 +31,7 @@ import numpy as np
 from accord.scenario.schema import Scenario
 from accord.war.leader import aims_posterior
 from accord.war.settle import SettleInputs, SettleResult
-from accord.war.twolevel import Domestic, Faction, Survival
+from accord.war.twolevel import AIMS_OFFER_BELOW, Domestic, Faction, Survival, WarAims
 
 __all__ = ["DEFAULT_THRESHOLD", "domestic_inputs", "lines", "summary", "winset_table"]
 
@@ -46,12 +46,16 @@ def _origin(x: Any) -> str:
 
 
 def domestic_inputs(
-    sc: Scenario, inp: SettleInputs, overrides: dict[str, float] | None = None
+    sc: Scenario,
+    inp: SettleInputs,
+    overrides: dict[str, float] | None = None,
+    aims: bool = False,
 ) -> tuple[Domestic | None, list[tuple[str, Any, str, str]], set[str]]:
     """The hook, its derived numbers as (name, value, origin, inputs) rows, and the names
     of ``overrides`` it used (``threshold.ID``, ``office.ID``, ``removal.ID``,
-    ``cover.ID``); ``None`` without a domestic block (or one with neither factions nor
-    survival)."""
+    ``cover.ID``, ``aims_offer_below``); ``None`` without a domestic block (or one with
+    neither factions nor survival). ``aims``: screen the declared war aims in the engine
+    (an unlimited leader's ideal is its survival expectation, else its end of the line)."""
     over = dict(overrides or {})
     used: set[str] = set()
 
@@ -160,8 +164,32 @@ def domestic_inputs(
         )
     totals = [sum(f.weight for f in factions if f.side == k) for k in (0, 1)]
     factions = [replace(f, weight=f.weight / totals[f.side]) for f in factions]
+    war_aims = []
+    for who, am in d.aims.items() if aims else ():
+        side = ids.index(who)
+        lead_k = next((x for x in leaders if x.side == side), None)
+        ideal = lead_k.expectation if lead_k is not None else None
+        if ideal is None:
+            ideal = 1.0 if side == 0 else 0.0
+        elif side == 1:
+            ideal = 1.0 - ideal  # the expectation is B's own share; the line is A's
+        eps = float(am.mistake.value) if am.mistake is not None else 0.0
+        war_aims.append(WarAims(side, float(am.prior_unlimited.value), eps, ideal))
+        rows.append(
+            (
+                f"aims.{who}",
+                f"prior unlimited {war_aims[-1].prior:g}, mistake {eps:g}",
+                f"war.domestic.aims.{who} ({_origin(am.prior_unlimited)})",
+                f"unlimited type accepts only the line at {ideal:.3f} or better",
+            )
+        )
+    offer_below = pick("aims_offer_below", AIMS_OFFER_BELOW) if war_aims else AIMS_OFFER_BELOW
     dom = Domestic(
-        factions=tuple(factions), threshold=(kappa[0], kappa[1]), survival=tuple(leaders)
+        factions=tuple(factions),
+        threshold=(kappa[0], kappa[1]),
+        survival=tuple(leaders),
+        aims=tuple(war_aims),
+        offer_below=offer_below,
     )
     return dom, rows, used
 
@@ -189,6 +217,17 @@ def summary(res: SettleResult) -> dict[str, Any]:
             out["removal_path"][who] = col.tolist()
         for j, fid in enumerate(d["factions"][side]):
             out["weights"][fid] = d["weights"][side][:, j].tolist()
+    if "aims" in d:  # war aims screened in the engine (--aims)
+        am = d["aims"]
+        out["aims"] = {
+            "offer_below": am["offer_below"],
+            "p_unlimited_blocked": float(am["aims_blocked"].mean()),
+            "p_held_out": float(am["held_out"].mean()),
+            "posterior_path": {(a, b)[k]: am["mu_path"][:, k].tolist() for k in am["sides"]},
+            "p_unlimited_drawn": {
+                (a, b)[k]: float(am["unlimited"][:, k].mean()) for k in am["sides"]
+            },
+        }
     return out
 
 
@@ -209,6 +248,20 @@ def lines(res: SettleResult) -> list[str]:
             f"{who} leader's removal risk were the war to end on the line: "
             + ", ".join(f"month {t} {path[t]:.0%}" for t in picks)
         )
+    if "aims" in s:
+        am = s["aims"]
+        out.append(
+            f"war aims (screened, offer while posterior <= {am['offer_below']:g}): the "
+            f"unlimited type rejected a deal in {am['p_unlimited_blocked']:.0%} of runs; the "
+            f"opponent held out in {am['p_held_out']:.0%}"
+        )
+        for who, path in am["posterior_path"].items():
+            m = len(path) - 1
+            picks = [t for t in (0, 1, 6, 12, 24) if t <= m]
+            out.append(
+                f"posterior that {who}'s aims are unlimited (mean over runs): "
+                + ", ".join(f"month {t} {path[t]:.2f}" for t in picks)
+            )
     return out
 
 

@@ -206,12 +206,14 @@ def settle_inputs(
     overrides: Mapping[str, float] | None = None,
     mediators: Sequence[str] = (),
     domestic: bool = True,
+    aims: bool = False,
 ) -> tuple[SettleInputs, list[Derived]]:
     """The engine's inputs from a scenario, and every derived number with its inputs.
 
     ``overrides`` replaces any input by the name it has in the derived list (e.g.
     ``cost_B``, ``theta``, ``psi_B``, ``tau.CHN``, ``phi.CHN``, ``gain``, or a shared
-    parameter); an unknown name is an error listing the known ones.
+    parameter); an unknown name is an error listing the known ones. ``aims``: screen
+    the leaders' declared war aims in the engine (M10 with M2; off by default).
     """
     over = dict(overrides or {})
     w = sc.war
@@ -706,7 +708,7 @@ def settle_inputs(
     if domestic:  # M10: factions and leaders' survival (accord.analysis.domestic)
         from accord.analysis.domestic import domestic_inputs
 
-        dom, rows, dom_used = domestic_inputs(sc, inp, over)
+        dom, rows, dom_used = domestic_inputs(sc, inp, over, aims)
         used |= dom_used
         if dom is not None:
             inp = inp.with_(domestic=dom)
@@ -717,7 +719,7 @@ def settle_inputs(
             d.name
             for d in derived
             if not d.name.startswith(
-                ("issue.", "veto.", "red_line.", "faction.", "survival.", "threshold.")
+                ("issue.", "veto.", "red_line.", "faction.", "survival.", "threshold.", "aims.")
             )
         )
         if inp.domestic is not None:  # M10's overridable numbers
@@ -727,6 +729,8 @@ def settle_inputs(
             for k in (0, 1):
                 if inp.domestic.of_side(k):
                     known.append(f"threshold.{inp.sides[k]}")
+            if inp.domestic.aims:
+                known.append("aims_offer_below")
         raise ModelError(
             f"unknown parameter; known: {', '.join(known)}",
             path="--param",
@@ -810,10 +814,11 @@ def run_settle(
     seed: int = 0,
     domestic: bool = True,
     escalation: str = "threshold",
+    aims: bool = False,
 ) -> tuple[SettleResult, list[Derived]]:
     """Derive the inputs and run the engine (``domestic=False``: without M10's hook;
     ``escalation``: see :func:`escalation_game`)."""
-    inp, derived = settle_inputs(sc, overrides, mediators, domestic)
+    inp, derived = settle_inputs(sc, overrides, mediators, domestic, aims)
     inp = escalation_game(sc, inp, escalation)
     return settle(inp, months=months, runs=runs, seed=seed), derived
 
@@ -830,6 +835,7 @@ def vary(
     seed: int = 0,
     domestic: bool = True,
     escalation: str = "threshold",
+    aims: bool = False,
 ) -> list[tuple[float, SettleResult]]:
     """One run of the engine per value of ``name``, all with the same seed (common random
     numbers: every value meets the same battles, recaptures, partner draws)."""
@@ -844,6 +850,7 @@ def vary(
             seed=seed,
             domestic=domestic,
             escalation=escalation,
+            aims=aims,
         )
         out.append((float(v), res))
     return out

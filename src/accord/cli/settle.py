@@ -91,6 +91,15 @@ def settle(
             help="Factions' ratification and the leaders' survival (war.domestic, M10).",
         ),
     ] = True,
+    aims: Annotated[
+        bool,
+        typer.Option(
+            "--aims/--no-aims",
+            help="Screen the leaders' war aims (war.domestic.aims): the opponent offers the "
+            "limited type's price while its posterior on unlimited aims is <= "
+            "aims_offer_below (M10 with M2).",
+        ),
+    ] = False,
 ) -> None:
     """Will the war end in a negotiated settlement, when, on what terms, and why not."""
     from accord.analysis.settle import crosscheck, parse_params, run_settle, vary
@@ -108,7 +117,7 @@ def settle(
     over = parse_params(param or [])
     meds = tuple(mediator or ())
     kw: dict[str, Any] = {"months": months, "runs": runs, "seed": seed}
-    kw |= {"domestic": domestic, "escalation": escalation}
+    kw |= {"domestic": domestic, "escalation": escalation, "aims": aims}
     res, derived = run_settle(sc, over, mediators=meds, **kw)
     warnings = crosscheck(sc)
     varied: list[tuple[float, Any]] = []

@@ -819,7 +819,8 @@ def _check(inp: SettleInputs, months: int, runs: int) -> None:
 
 
 def _streams(seed: int | None) -> dict[str, np.random.Generator]:
-    names = ("params", "battles", "parcels", "partners", "escalation")
+    # children are keyed by index: appending "aims" leaves the first five streams unchanged
+    names = ("params", "battles", "parcels", "partners", "escalation", "aims")
     kids = np.random.SeedSequence(seed).spawn(len(names))
     return {n: np.random.default_rng(k) for n, k in zip(names, kids, strict=True)}
 
@@ -969,6 +970,17 @@ def settle(
         dom_gains = faction_table(dom, inp.issues, space["levels"])
         dom_trace = DomesticTrace.empty(dom, runs, months, ga_all.shape[0])
         ref = np.zeros((runs, 2))
+        # war aims as a private type (M10 with M2's screening; derived here): the true
+        # type per run and side, the opponent's posterior μ on "unlimited", its path
+        aims = {a.side: a for a in dom.aims}
+        unlimited = np.zeros((runs, 2), dtype=bool)
+        mu = np.zeros((runs, 2))
+        for k, a in aims.items():
+            unlimited[:, k] = rs["aims"].random(runs) < a.prior
+            mu[:, k] = a.prior
+        mu_path = np.zeros((months + 1, 2))
+        aims_blocked = np.zeros(runs, dtype=bool)
+        held_out = np.zeros(runs, dtype=bool)
         held_months = np.zeros((runs, 2))
         curtail_cost = np.zeros((runs, 2))
 
@@ -1163,6 +1175,23 @@ def settle(
             ok_all = m5 & np.isfinite(best)
             dom_trace.record(t, idx, m6, ok_fac, ok_all, extras)
             m6 = ok_all
+            for k, a in aims.items():  # the opponent's offer screens the leader's aims
+                rk = idx[m6]
+                offer = mu[rk, k] <= dom.offer_below
+                x_k = best_x[m6]
+                short = x_k < a.ideal - 1e-9 if k == 0 else x_k > a.ideal + 1e-9
+                reject = offer & unlimited[rk, k] & short
+                # Bayes after a rejection: ρ_U = 1 where the package is short of the ideal
+                rho = short.astype(float)
+                m_r = mu[rk, k]
+                den = m_r * rho + (1.0 - m_r) * a.mistake
+                mu[rk[reject], k] = (m_r * rho / np.where(den > 0, den, 1.0))[reject]
+                aims_blocked[rk[reject]] = True
+                held_out[rk[~offer]] = True
+                ok = np.ones(idx.size, dtype=bool)
+                ok[np.nonzero(m6)[0][~offer | reject]] = False
+                m6 = m6 & ok
+            mu_path[t:] = mu.mean(axis=0)
         done = idx[m6]
         if done.size:
             outcome[done] = 0
@@ -1285,8 +1314,36 @@ def settle(
         at_war=at_war,
         space=space,
         pressure=pressure,
-        domestic=None if dom is None else dom_trace.finish(dom, line, outcome, month, ref),
+        domestic=None
+        if dom is None
+        else _with_aims(
+            dom_trace.finish(dom, line, outcome, month, ref),
+            dom,
+            {"mu_path": mu_path, "unlimited": unlimited},
+            {"aims_blocked": aims_blocked, "held_out": held_out},
+        ),
     )
+
+
+def _with_aims(
+    trace: dict[str, Any], dom: Domestic, paths: dict[str, Any], runs: dict[str, Any]
+) -> dict[str, Any]:
+    """M10's trace plus the war-aims screening (only where ``dom.aims`` is declared):
+    ``mu_path`` (months+1 x 2: the opponent's posterior on "unlimited", mean over runs),
+    ``unlimited`` (per run and side: the drawn type), ``aims_blocked`` (per run: the
+    unlimited type rejected an offer the state and the win-sets allowed), ``held_out``
+    (per run: the opponent withheld an offer because μ_t > μ*)."""
+    if not dom.aims:
+        return trace
+    return {
+        **trace,
+        "aims": {
+            "sides": [a.side for a in dom.aims],
+            "offer_below": dom.offer_below,
+            **paths,
+            **runs,
+        },
+    }
 
 
 def _self_enforcing(

@@ -61,12 +61,14 @@ from accord.war._common import WarResult, check_range
 from accord.war.leader import REGIMES, loss, removal_risk
 
 __all__ = [
+    "AIMS_OFFER_BELOW",
     "SIGNALS",
     "Domestic",
     "DomesticTrace",
     "Faction",
     "SideTable",
     "Survival",
+    "WarAims",
     "faction_gains",
     "faction_table",
     "leader_bound",
@@ -118,13 +120,35 @@ class Survival:
 
 
 @dataclass(frozen=True)
+class WarAims:
+    """War aims of belligerent ``side``'s leader as a private type (M10, M2's screening in
+    the engine): the opponent's ``prior`` that they are unlimited and its allowance
+    ``mistake`` (ε) for rejections by a limited leader it cannot see. An unlimited leader
+    accepts only packages reaching ``ideal`` (its share of the line, pie units; side A:
+    ``x >= ideal``, side B: ``x <= ideal``); a limited one its win-set."""
+
+    side: int
+    prior: float
+    mistake: float
+    ideal: float
+
+
+AIMS_OFFER_BELOW = 0.5
+"""μ*: the opponent offers the limited type's price iff its posterior μ_t <= μ* (shared
+across scenarios; judgement, see docs/settle.md "War aims")."""
+
+
+@dataclass(frozen=True)
 class Domestic:
     """The engine's optional two-level hook: factions, ratification thresholds κ per side,
-    and the leaders' survival."""
+    the leaders' survival, and war aims as a private type (``aims``, with the opponent's
+    offer cutoff ``offer_below`` = μ*)."""
 
     factions: tuple[Faction, ...] = ()
     threshold: tuple[float, float] = (0.5, 0.5)
     survival: tuple[Survival, ...] = ()
+    aims: tuple[WarAims, ...] = ()
+    offer_below: float = AIMS_OFFER_BELOW
 
     def check(self) -> None:
         """Raise :class:`ModelError` naming the bad field."""
@@ -148,6 +172,16 @@ class Domestic:
                 raise ModelError(
                     "must be >= 0", path=f"domestic.factions.{f.id}.weight", value=f.weight
                 )
+        if not 0.0 <= self.offer_below <= 1.0:
+            raise ModelError(
+                "must be in [0, 1]", path="domestic.offer_below", value=self.offer_below
+            )
+        for a in self.aims:
+            for name, v in (("prior", a.prior), ("mistake", a.mistake), ("ideal", a.ideal)):
+                if not 0.0 <= v <= 1.0:
+                    raise ModelError(
+                        "must be in [0, 1]", path=f"domestic.aims[{a.side}].{name}", value=v
+                    )
         for s in self.survival:
             if s.regime not in REGIMES:
                 raise ModelError(
