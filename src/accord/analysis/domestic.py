@@ -168,19 +168,19 @@ def domestic_inputs(
     for who, am in d.aims.items() if aims else ():
         side = ids.index(who)
         lead_k = next((x for x in leaders if x.side == side), None)
-        ideal = lead_k.expectation if lead_k is not None else None
-        if ideal is None:
-            ideal = 1.0 if side == 0 else 0.0
+        goal = lead_k.expectation if lead_k is not None else None
+        if goal is None:
+            goal = 1.0 if side == 0 else 0.0
         elif side == 1:
-            ideal = 1.0 - ideal  # the expectation is B's own share; the line is A's
+            goal = 1.0 - goal  # the expectation is B's own share; the line is A's
         eps = float(am.mistake.value) if am.mistake is not None else 0.0
-        war_aims.append(WarAims(side, float(am.prior_unlimited.value), eps, ideal))
+        war_aims.append(WarAims(side, float(am.prior_unlimited.value), eps, goal))
         rows.append(
             (
                 f"aims.{who}",
                 f"prior unlimited {war_aims[-1].prior:g}, mistake {eps:g}",
                 f"war.domestic.aims.{who} ({_origin(am.prior_unlimited)})",
-                f"unlimited type accepts only the line at {ideal:.3f} or better",
+                f"unlimited type accepts only the line at {goal:.3f} or better",
             )
         )
     offer_below = pick("aims_offer_below", AIMS_OFFER_BELOW) if war_aims else AIMS_OFFER_BELOW

@@ -980,6 +980,7 @@ def settle(
             mu[:, k] = a.prior
         mu_path = np.zeros((months + 1, 2))
         aims_blocked = np.zeros(runs, dtype=bool)
+        rejections = np.zeros((runs, 2), dtype=np.int64)
         held_out = np.zeros(runs, dtype=bool)
         held_months = np.zeros((runs, 2))
         curtail_cost = np.zeros((runs, 2))
@@ -1181,12 +1182,14 @@ def settle(
                 x_k = best_x[m6]
                 short = x_k < a.ideal - 1e-9 if k == 0 else x_k > a.ideal + 1e-9
                 reject = offer & unlimited[rk, k] & short
-                # Bayes after a rejection: ρ_U = 1 where the package is short of the ideal
-                rho = short.astype(float)
-                m_r = mu[rk, k]
-                den = m_r * rho + (1.0 - m_r) * a.mistake
-                mu[rk[reject], k] = (m_r * rho / np.where(den > 0, den, 1.0))[reject]
+                # Bayes after a rejection of a package the limited type accepts (the
+                # unlimited one rejects it surely, a limited one only by the opponent's
+                # allowance ε): μ' = μ/(μ + (1-μ)ε). Escalation leaves μ: both types
+                # escalate by the same M7 rule, so it carries no information.
+                m_r = mu[rk[reject], k]
+                mu[rk[reject], k] = m_r / (m_r + (1.0 - m_r) * a.mistake)
                 aims_blocked[rk[reject]] = True
+                rejections[rk[reject], k] += 1
                 held_out[rk[~offer]] = True
                 ok = np.ones(idx.size, dtype=bool)
                 ok[np.nonzero(m6)[0][~offer | reject]] = False
@@ -1319,7 +1322,7 @@ def settle(
         else _with_aims(
             dom_trace.finish(dom, line, outcome, month, ref),
             dom,
-            {"mu_path": mu_path, "unlimited": unlimited},
+            {"mu_path": mu_path, "mu": mu, "unlimited": unlimited, "rejections": rejections},
             {"aims_blocked": aims_blocked, "held_out": held_out},
         ),
     )
@@ -1330,8 +1333,9 @@ def _with_aims(
 ) -> dict[str, Any]:
     """M10's trace plus the war-aims screening (only where ``dom.aims`` is declared):
     ``mu_path`` (months+1 x 2: the opponent's posterior on "unlimited", mean over runs),
-    ``unlimited`` (per run and side: the drawn type), ``aims_blocked`` (per run: the
-    unlimited type rejected an offer the state and the win-sets allowed), ``held_out``
+    ``mu`` (runs x 2: each run's final posterior), ``rejections`` (runs x 2: offers the
+    leader rejected), ``unlimited`` (per run and side: the drawn type), ``aims_blocked``
+    (per run: the unlimited type rejected an offer the state and the win-sets allowed), ``held_out``
     (per run: the opponent withheld an offer because μ_t > μ*)."""
     if not dom.aims:
         return trace
