@@ -134,3 +134,15 @@ def test_bad_aims_numbers_are_refused() -> None:
     bad = replace(inp.domestic, aims=(WarAims(1, 1.5, 0.1, 0.0),))
     with pytest.raises(Exception, match="must be in"):
         settle(inp.with_(domestic=bad), months=1, runs=10, seed=0)
+
+
+def test_bad_offer_cutoff_names_the_parameter() -> None:
+    from accord.errors import ModelError
+
+    sc = scenarios.load("ukraine-2024-08")
+    with pytest.raises(ModelError, match="aims_offer_below") as e:
+        settle_inputs(sc, {"aims_offer_below": 2.0}, aims=True)
+    assert "2.0" in str(e.value)
+    settle_inputs(sc, {"aims_offer_below": 0.9}, aims=True)  # a valid cutoff is read
+    with pytest.raises(ModelError, match="unknown parameter"):
+        settle_inputs(sc, {"aims_offer_below": 0.9})  # without --aims it is not an input

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from accord.errors import ModelError
 from accord.scenario.schema import Scenario
 from accord.war.leader import aims_posterior
 from accord.war.settle import SettleInputs, SettleResult
@@ -184,6 +185,8 @@ def domestic_inputs(
             )
         )
     offer_below = pick("aims_offer_below", AIMS_OFFER_BELOW) if war_aims else AIMS_OFFER_BELOW
+    if not 0.0 <= offer_below <= 1.0:
+        raise ModelError("must be in [0, 1]", path="--param aims_offer_below", value=offer_below)
     dom = Domestic(
         factions=tuple(factions),
         threshold=(kappa[0], kappa[1]),
