@@ -20,11 +20,59 @@ def test_report_without_a_war_has_no_war_sections(tmp_path: Path) -> None:
     page = out.read_text(encoding="utf-8")
     for present in ("summary", "scenario", "sources", "forecasts", "backtest", "influence"):
         assert f'<section id="{present}">' in page
-    for absent in ("settle", "baserate", "escalation", "deals"):
+    for absent in ("settle", "baserate", "escalation", "game", "deals"):
         assert f'<section id="{absent}">' not in page
     # self-contained: no external script, stylesheet, image or font
     assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", page)
     assert "@import" not in page
+
+
+def _game_page(scenario: str) -> tuple[str, dict[str, object]]:
+    """The briefing of a scenario with only its game computed (fast), and its numbers."""
+    import json
+
+    from accord import scenarios
+    from accord.analysis.brief import Brief, escalation_game
+    from accord.report.html import render_html
+
+    sc = scenarios.load(scenario)
+    b = Brief(sc, 0, 1, 1, [], [], [], [], [], [], game=escalation_game(sc))
+    page = render_html(b)
+    m = re.search(r'<script type="application/json" id="accord-numbers">(.*?)</script>', page)
+    assert m is not None
+    return page, json.loads(m.group(1))
+
+
+def test_report_game_section_equals_game_solve() -> None:
+    import json
+
+    from accord.analysis.settle import GAME_LAMBDA
+
+    page, numbers = _game_page("ukraine-2024-08")
+    assert '<section id="game">' in page
+    assert '<div id="fig-game"><svg' in page  # the tree, inline
+    game = numbers["game"]
+    assert isinstance(game, dict)
+    for method, extra in (("spe", []), ("qre", ["--method", "qre", "--lambda", str(GAME_LAMBDA)])):
+        r = runner.invoke(app, ["game", "solve", "ukraine-2024-08", "--json", *extra])
+        assert r.exit_code == 0, r.output
+        ref = json.loads(r.stdout)
+        got = game[method]
+        assert list(got["value"].values()) == ref["value"]
+        root = {b["action"]: b["probability"] for b in ref["behaviour"] if b["node"] == 0}
+        assert got["root"] == root
+        assert got["path"] == [p["action"] for p in ref["path"]]
+        for action, p in root.items():  # the table shows the same numbers
+            cell = f'data-method="{method}" data-action="{action}">{p:.4f}</span>'
+            assert cell in page, cell
+    assert game["spe"]["root"]["counteroffensive"] == 1.0
+    assert 0 < game["qre"]["root"]["nuclear_signal"] < 1  # QRE puts weight off the SPE path
+
+
+def test_report_without_a_game_has_no_game_section() -> None:
+    page, numbers = _game_page("ukraine-2023-03")
+    assert '<section id="game">' not in page
+    assert numbers["game"] == {}
 
 
 def test_report_and_app_bad_options(tmp_path: Path) -> None:

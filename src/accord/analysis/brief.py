@@ -9,6 +9,9 @@ The parts, each present when the scenario and the installed features allow:
 * for a war: ``accord settle`` (same seed, same runs, same numbers as ``--json``), the
   reference class's base rate at 6/12/24 months, and the package-deal frontier of the
   belligerents (``accord deals``);
+* for a scenario with a ``game:`` section: the escalation game solved by SPE and by agent
+  logit QRE at settle's λ (:data:`accord.analysis.settle.GAME_LAMBDA`), the same numbers as
+  ``accord game solve SCENARIO --json`` (and ``--method qre --lambda 0.05``);
 * who moved whom: the multi-actor models' events counted by (actor, counterpart, kind);
 * a narrative: sentences built from those numbers by fixed rules (never hand-written).
 """
@@ -30,7 +33,16 @@ from accord.errors import AccordError
 from accord.models.base import ModelResult
 from accord.scenario.schema import Scenario
 
-__all__ = ["Brief", "backtest_table", "base_rates", "brief", "narrative", "who_moved_whom"]
+__all__ = [
+    "Brief",
+    "backtest_table",
+    "base_rates",
+    "brief",
+    "escalation_game",
+    "game_json",
+    "narrative",
+    "who_moved_whom",
+]
 
 
 @dataclass
@@ -50,6 +62,7 @@ class Brief:
     base_rates: list[dict[str, Any]] = field(default_factory=list)
     deals: Any = None  # DealResult
     settle_inputs: list[Any] = field(default_factory=list)  # Derived, with origins
+    game: list[Any] = field(default_factory=list)  # GameResult: SPE, then QRE at GAME_LAMBDA
     narrative: list[str] = field(default_factory=list)
 
 
@@ -138,6 +151,35 @@ def who_moved_whom(
     return edges, listing
 
 
+def escalation_game(sc: Scenario) -> list[Any]:
+    """The scenario's ``game:`` section solved by SPE and by agent logit QRE at settle's
+    λ (unbatched :class:`~accord.games.result.GameResult` each); empty without a game."""
+    if sc.game is None:
+        return []
+    from accord.analysis.settle import GAME_LAMBDA
+    from accord.games.escalation import escalation_step
+
+    return [
+        escalation_step(sc, method="spe").result,
+        escalation_step(sc, method="qre", lam=GAME_LAMBDA).result,
+    ]
+
+
+def game_json(results: list[Any]) -> dict[str, Any]:
+    """Per solver: its root values, path and the first mover's choice probabilities."""
+    out: dict[str, Any] = {}
+    for r in results:
+        root = r.game.nodes[0]
+        out[r.method] = {
+            "parameters": {k: v for k, v in r.to_dict()["parameters"].items() if k != "batch"},
+            "value": dict(zip(r.game.players, (float(v) for v in r.value), strict=True)),
+            "first_mover": r.game.players[root.player] if root.kind == "decision" else "chance",
+            "root": {a: float(r.probability(0, a)) for a in root.actions},
+            "path": [a for _, a in r.path()],
+        }
+    return out
+
+
 def _settle_json(sc: Scenario, res: Any) -> dict[str, Any]:
     """The numbers ``accord settle --json`` prints that the briefing shows."""
     head = res.headline()
@@ -193,6 +235,7 @@ def brief(sc: Scenario, *, seed: int = 0, runs: int = 10_000, months: int = 24) 
             out.deals = analyse(from_scenario(sc))
         except AccordError:
             out.deals = None
+    out.game = escalation_game(sc)
     out.narrative = narrative(out)
     return out
 
