@@ -20,7 +20,7 @@ def test_report_without_a_war_has_no_war_sections(tmp_path: Path) -> None:
     page = out.read_text(encoding="utf-8")
     for present in ("summary", "scenario", "sources", "forecasts", "backtest", "influence"):
         assert f'<section id="{present}">' in page
-    for absent in ("settle", "baserate", "escalation", "game", "deals"):
+    for absent in ("settle", "baserate", "escalation", "game", "sensitivity", "deals"):
         assert f'<section id="{absent}">' not in page
     # self-contained: no external script, stylesheet, image or font
     assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", page)
@@ -114,3 +114,39 @@ def test_app_binds_loopback_and_warns_for_other_hosts(monkeypatch: pytest.Monkey
     assert calls[-1]["host"] == "0.0.0.0"
     assert "warning" in r.output
     assert "no authentication" in r.output
+
+
+def test_report_tornado_equals_a_sweep_of_settle(tmp_path: Path) -> None:
+    """The section's tornado is the tornado of the rows ``accord sweep --settle`` stores."""
+    import numpy as np
+
+    from accord import scenarios
+    from accord.analysis.brief import Brief, settle_tornado
+    from accord.analysis.sensitivity import tornado
+    from accord.analysis.store import Store
+    from accord.report.html import render_html
+
+    sc = scenarios.load("ukraine-2024-08")
+    got = settle_tornado(sc, draws=20, runs=20, seed=7)
+    out = tmp_path / "sweep"
+    r = runner.invoke(
+        app,
+        ["sweep", "ukraine-2024-08", "--settle", "--runs", "20", "--draws", "20", "--seed", "7",
+         "--executor", "sequential", "--out", str(out)],
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    store = Store.open(out)
+    y = store.columns(["settle_p_by_12"])["settle_p_by_12"].to_numpy()
+    want = tornado(store.columns(store.inputs), y)
+    assert list(got["table"].index) == list(want.index)
+    np.testing.assert_allclose(got["table"].to_numpy(), want.to_numpy())
+    assert got["mean"] == float(np.mean(y))
+    assert got["draws"] == 20 and got["seed"] == 7 and got["numbers"] == len(store.inputs)
+    assert 0 < got["noise"] < 1
+    b = Brief(sc, 7, 1, 1, [], [], [], [], [], [], tornado=got)
+    page = render_html(b)
+    assert '<section id="sensitivity">' in page and '<div id="fig-tornado"><svg' in page
+    assert "<b id='tornado-draws'>20</b>" in page and "<b id='tornado-seed'>7</b>" in page
+    top = want.index[0]
+    assert f"<td>{top}</td>" in page
+    assert settle_tornado(scenarios.load("iran-2013")) == {}

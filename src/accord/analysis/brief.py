@@ -12,6 +12,10 @@ The parts, each present when the scenario and the installed features allow:
 * for a scenario with a ``game:`` section: the escalation game solved by SPE and by agent
   logit QRE at settle's λ (:data:`accord.analysis.settle.GAME_LAMBDA`), the same numbers as
   ``accord game solve SCENARIO --json`` (and ``--method qre --lambda 0.05``);
+* for a war: a given-data tornado (:func:`accord.analysis.sensitivity.tornado`) of settle's
+  P(settled within 12 months) over a small seeded Monte Carlo sweep of the scenario's
+  default judgement uncertainty (``TORNADO_DRAWS`` draws of ``TORNADO_RUNS`` courses each:
+  the rows ``accord sweep --settle --runs 50 --draws 96 --seed S`` stores);
 * who moved whom: the multi-actor models' events counted by (actor, counterpart, kind);
 * a narrative: sentences built from those numbers by fixed rules (never hand-written).
 """
@@ -41,6 +45,7 @@ __all__ = [
     "escalation_game",
     "game_json",
     "narrative",
+    "settle_tornado",
     "who_moved_whom",
 ]
 
@@ -63,6 +68,7 @@ class Brief:
     deals: Any = None  # DealResult
     settle_inputs: list[Any] = field(default_factory=list)  # Derived, with origins
     game: list[Any] = field(default_factory=list)  # GameResult: SPE, then QRE at GAME_LAMBDA
+    tornado: dict[str, Any] = field(default_factory=dict)  # see settle_tornado
     narrative: list[str] = field(default_factory=list)
 
 
@@ -180,6 +186,49 @@ def game_json(results: list[Any]) -> dict[str, Any]:
     return out
 
 
+TORNADO_DRAWS = 96
+TORNADO_RUNS = 50
+TORNADO_OUTPUT = "settle_p_by_12"
+TORNADO_SHOWN = 12
+
+
+def settle_tornado(
+    sc: Scenario, *, draws: int = TORNADO_DRAWS, runs: int = TORNADO_RUNS, seed: int = 0
+) -> dict[str, Any]:
+    """Settle's P(settled within 12 months) over ``draws`` Monte Carlo draws of the
+    scenario's default uncertainty (``runs`` courses per draw, seeded as ``accord sweep``):
+    the tornado table (every number, by swing), the draws' mean, and the noise level of a
+    swing: 1.96 x the standard error of a difference of two decile means when the number
+    does not matter, ``1.96 sd(y) sqrt(2 / (q n))`` (derived here). Empty without a war
+    or when the sweep cannot run on the scenario."""
+    if sc.war is None:
+        return {}
+    from accord.analysis.sensitivity import tornado
+    from accord.analysis.sweep import Design, SweepJob, run_batch
+
+    job = SweepJob(
+        sc, None, (("settle", (("runs", runs),)),), Design("mc", draws, seed), batch_size=draws
+    )
+    try:
+        frame = run_batch(job, 0).to_pandas()
+        names = list(job.sampler().names)
+    except AccordError:
+        return {}
+    y = frame[TORNADO_OUTPUT].to_numpy(dtype=float)
+    q = 0.1
+    table = tornado(frame[names], y, q=q)
+    return {
+        "output": TORNADO_OUTPUT,
+        "draws": draws,
+        "runs": runs,
+        "seed": seed,
+        "numbers": len(names),
+        "mean": float(table.attrs["mean"]),
+        "noise": float(1.96 * np.std(y, ddof=1) * math.sqrt(2.0 / (q * draws))),
+        "table": table,
+    }
+
+
 def _settle_json(sc: Scenario, res: Any) -> dict[str, Any]:
     """The numbers ``accord settle --json`` prints that the briefing shows."""
     head = res.headline()
@@ -229,6 +278,7 @@ def brief(sc: Scenario, *, seed: int = 0, runs: int = 10_000, months: int = 24) 
         out.settle_inputs = derived
         out.settle_json = _settle_json(sc, res)
         out.base_rates = base_rates(sc, res)
+        out.tornado = settle_tornado(sc, seed=seed)
         try:
             from accord.deals import analyse, from_scenario
 
