@@ -51,6 +51,7 @@ def test_report_game_section_equals_game_solve() -> None:
     page, numbers = _game_page("ukraine-2024-08")
     assert '<section id="game">' in page
     assert '<div id="fig-game"><svg' in page  # the tree, inline
+    assert _game_page("ukraine-2024-08")[0] == page  # no timestamp in the SVG: same bytes
     game = numbers["game"]
     assert isinstance(game, dict)
     for method, extra in (("spe", []), ("qre", ["--method", "qre", "--lambda", str(GAME_LAMBDA)])):

@@ -314,7 +314,7 @@ def _svg(fig: Any) -> str:
     import io
 
     buf = io.StringIO()
-    fig.savefig(buf, format="svg")
+    fig.savefig(buf, format="svg", metadata={"Date": None})  # same input, same bytes
     text = buf.getvalue()
     return text[text.index("<svg") :]
 
