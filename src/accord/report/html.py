@@ -313,8 +313,11 @@ def _svg(fig: Any) -> str:
     """A matplotlib figure as inline SVG (no external reference)."""
     import io
 
+    import matplotlib
+
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None})  # same input, same bytes
+    with matplotlib.rc_context({"svg.hashsalt": "accord"}):  # same input, same bytes:
+        fig.savefig(buf, format="svg", metadata={"Date": None})  # no random ids, no date
     text = buf.getvalue()
     return text[text.index("<svg") :]
 
