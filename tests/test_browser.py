@@ -203,6 +203,9 @@ def test_report_offline_sections_and_numbers(brief_file: Path, browser: Any) -> 
         expect(page.locator(f"section#{key} h2")).to_have_text(title)
     for fig in ("fig-forecasts", "fig-settle", "fig-deals", "fig-influence"):
         assert page.locator(f"#{fig} .main-svg").count() >= 1, fig
+    assert page.locator("#fig-game svg").count() == 1  # the game tree, inline SVG
+    assert page.locator("#fig-tornado svg").count() == 1
+    assert page.inner_text("#tornado-draws") == "96"
     page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=False)
 
     numbers = json.loads(page.inner_text("#accord-numbers"))

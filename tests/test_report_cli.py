@@ -20,11 +20,60 @@ def test_report_without_a_war_has_no_war_sections(tmp_path: Path) -> None:
     page = out.read_text(encoding="utf-8")
     for present in ("summary", "scenario", "sources", "forecasts", "backtest", "influence"):
         assert f'<section id="{present}">' in page
-    for absent in ("settle", "baserate", "escalation", "deals"):
+    for absent in ("settle", "baserate", "escalation", "game", "sensitivity", "deals"):
         assert f'<section id="{absent}">' not in page
     # self-contained: no external script, stylesheet, image or font
     assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", page)
     assert "@import" not in page
+
+
+def _game_page(scenario: str) -> tuple[str, dict[str, object]]:
+    """The briefing of a scenario with only its game computed (fast), and its numbers."""
+    import json
+
+    from accord import scenarios
+    from accord.analysis.brief import Brief, escalation_game
+    from accord.report.html import render_html
+
+    sc = scenarios.load(scenario)
+    b = Brief(sc, 0, 1, 1, [], [], [], [], [], [], game=escalation_game(sc))
+    page = render_html(b)
+    m = re.search(r'<script type="application/json" id="accord-numbers">(.*?)</script>', page)
+    assert m is not None
+    return page, json.loads(m.group(1))
+
+
+def test_report_game_section_equals_game_solve() -> None:
+    import json
+
+    from accord.analysis.settle import GAME_LAMBDA
+
+    page, numbers = _game_page("ukraine-2024-08")
+    assert '<section id="game">' in page
+    assert '<div id="fig-game"><svg' in page  # the tree, inline
+    assert _game_page("ukraine-2024-08")[0] == page  # no timestamp in the SVG: same bytes
+    game = numbers["game"]
+    assert isinstance(game, dict)
+    for method, extra in (("spe", []), ("qre", ["--method", "qre", "--lambda", str(GAME_LAMBDA)])):
+        r = runner.invoke(app, ["game", "solve", "ukraine-2024-08", "--json", *extra])
+        assert r.exit_code == 0, r.output
+        ref = json.loads(r.stdout)
+        got = game[method]
+        assert list(got["value"].values()) == ref["value"]
+        root = {b["action"]: b["probability"] for b in ref["behaviour"] if b["node"] == 0}
+        assert got["root"] == root
+        assert got["path"] == [p["action"] for p in ref["path"]]
+        for action, p in root.items():  # the table shows the same numbers
+            cell = f'data-method="{method}" data-action="{action}">{p:.4f}</span>'
+            assert cell in page, cell
+    assert game["spe"]["root"]["counteroffensive"] == 1.0
+    assert 0 < game["qre"]["root"]["nuclear_signal"] < 1  # QRE puts weight off the SPE path
+
+
+def test_report_without_a_game_has_no_game_section() -> None:
+    page, numbers = _game_page("ukraine-2023-03")
+    assert '<section id="game">' not in page
+    assert numbers["game"] == {}
 
 
 def test_report_and_app_bad_options(tmp_path: Path) -> None:
@@ -66,3 +115,39 @@ def test_app_binds_loopback_and_warns_for_other_hosts(monkeypatch: pytest.Monkey
     assert calls[-1]["host"] == "0.0.0.0"
     assert "warning" in r.output
     assert "no authentication" in r.output
+
+
+def test_report_tornado_equals_a_sweep_of_settle(tmp_path: Path) -> None:
+    """The section's tornado is the tornado of the rows ``accord sweep --settle`` stores."""
+    import numpy as np
+
+    from accord import scenarios
+    from accord.analysis.brief import Brief, settle_tornado
+    from accord.analysis.sensitivity import tornado
+    from accord.analysis.store import Store
+    from accord.report.html import render_html
+
+    sc = scenarios.load("ukraine-2024-08")
+    got = settle_tornado(sc, draws=20, runs=20, seed=7)
+    out = tmp_path / "sweep"
+    r = runner.invoke(
+        app,
+        ["sweep", "ukraine-2024-08", "--settle", "--runs", "20", "--draws", "20", "--seed", "7",
+         "--executor", "sequential", "--out", str(out)],
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    store = Store.open(out)
+    y = store.columns(["settle_p_by_12"])["settle_p_by_12"].to_numpy()
+    want = tornado(store.columns(store.inputs), y)
+    assert list(got["table"].index) == list(want.index)
+    np.testing.assert_allclose(got["table"].to_numpy(), want.to_numpy())
+    assert got["mean"] == float(np.mean(y))
+    assert got["draws"] == 20 and got["seed"] == 7 and got["numbers"] == len(store.inputs)
+    assert 0 < got["noise"] < 1
+    b = Brief(sc, 7, 1, 1, [], [], [], [], [], [], tornado=got)
+    page = render_html(b)
+    assert '<section id="sensitivity">' in page and '<div id="fig-tornado"><svg' in page
+    assert "<b id='tornado-draws'>20</b>" in page and "<b id='tornado-seed'>7</b>" in page
+    top = want.index[0]
+    assert f"<td>{top}</td>" in page
+    assert settle_tornado(scenarios.load("iran-2013")) == {}

@@ -9,6 +9,13 @@ The parts, each present when the scenario and the installed features allow:
 * for a war: ``accord settle`` (same seed, same runs, same numbers as ``--json``), the
   reference class's base rate at 6/12/24 months, and the package-deal frontier of the
   belligerents (``accord deals``);
+* for a scenario with a ``game:`` section: the escalation game solved by SPE and by agent
+  logit QRE at settle's λ (:data:`accord.analysis.settle.GAME_LAMBDA`), the same numbers as
+  ``accord game solve SCENARIO --json`` (and ``--method qre --lambda 0.05``);
+* for a war: a given-data tornado (:func:`accord.analysis.sensitivity.tornado`) of settle's
+  P(settled within 12 months) over a small seeded Monte Carlo sweep of the scenario's
+  default judgement uncertainty (``TORNADO_DRAWS`` draws of ``TORNADO_RUNS`` courses each:
+  the rows ``accord sweep --settle --runs 50 --draws 96 --seed S`` stores);
 * who moved whom: the multi-actor models' events counted by (actor, counterpart, kind);
 * a narrative: sentences built from those numbers by fixed rules (never hand-written).
 """
@@ -30,7 +37,17 @@ from accord.errors import AccordError
 from accord.models.base import ModelResult
 from accord.scenario.schema import Scenario
 
-__all__ = ["Brief", "backtest_table", "base_rates", "brief", "narrative", "who_moved_whom"]
+__all__ = [
+    "Brief",
+    "backtest_table",
+    "base_rates",
+    "brief",
+    "escalation_game",
+    "game_json",
+    "narrative",
+    "settle_tornado",
+    "who_moved_whom",
+]
 
 
 @dataclass
@@ -50,6 +67,8 @@ class Brief:
     base_rates: list[dict[str, Any]] = field(default_factory=list)
     deals: Any = None  # DealResult
     settle_inputs: list[Any] = field(default_factory=list)  # Derived, with origins
+    game: list[Any] = field(default_factory=list)  # GameResult: SPE, then QRE at GAME_LAMBDA
+    tornado: dict[str, Any] = field(default_factory=dict)  # see settle_tornado
     narrative: list[str] = field(default_factory=list)
 
 
@@ -138,6 +157,78 @@ def who_moved_whom(
     return edges, listing
 
 
+def escalation_game(sc: Scenario) -> list[Any]:
+    """The scenario's ``game:`` section solved by SPE and by agent logit QRE at settle's
+    λ (unbatched :class:`~accord.games.result.GameResult` each); empty without a game."""
+    if sc.game is None:
+        return []
+    from accord.analysis.settle import GAME_LAMBDA
+    from accord.games.escalation import escalation_step
+
+    return [
+        escalation_step(sc, method="spe").result,
+        escalation_step(sc, method="qre", lam=GAME_LAMBDA).result,
+    ]
+
+
+def game_json(results: list[Any]) -> dict[str, Any]:
+    """Per solver: its root values, path and the first mover's choice probabilities."""
+    out: dict[str, Any] = {}
+    for r in results:
+        root = r.game.nodes[0]
+        out[r.method] = {
+            "parameters": {k: v for k, v in r.to_dict()["parameters"].items() if k != "batch"},
+            "value": dict(zip(r.game.players, (float(v) for v in r.value), strict=True)),
+            "first_mover": r.game.players[root.player] if root.kind == "decision" else "chance",
+            "root": {a: float(r.probability(0, a)) for a in root.actions},
+            "path": [a for _, a in r.path()],
+        }
+    return out
+
+
+TORNADO_DRAWS = 96
+TORNADO_RUNS = 50
+TORNADO_OUTPUT = "settle_p_by_12"
+TORNADO_SHOWN = 12
+
+
+def settle_tornado(
+    sc: Scenario, *, draws: int = TORNADO_DRAWS, runs: int = TORNADO_RUNS, seed: int = 0
+) -> dict[str, Any]:
+    """Settle's P(settled within 12 months) over ``draws`` Monte Carlo draws of the
+    scenario's default uncertainty (``runs`` courses per draw, seeded as ``accord sweep``):
+    the tornado table (every number, by swing), the draws' mean, and the noise level of a
+    swing: 1.96 x the standard error of a difference of two decile means when the number
+    does not matter, ``1.96 sd(y) sqrt(2 / (q n))`` (derived here). Empty without a war
+    or when the sweep cannot run on the scenario."""
+    if sc.war is None:
+        return {}
+    from accord.analysis.sensitivity import tornado
+    from accord.analysis.sweep import Design, SweepJob, run_batch
+
+    job = SweepJob(
+        sc, None, (("settle", (("runs", runs),)),), Design("mc", draws, seed), batch_size=draws
+    )
+    try:
+        frame = run_batch(job, 0).to_pandas()
+        names = list(job.sampler().names)
+    except AccordError:
+        return {}
+    y = frame[TORNADO_OUTPUT].to_numpy(dtype=float)
+    q = 0.1
+    table = tornado(frame[names], y, q=q)
+    return {
+        "output": TORNADO_OUTPUT,
+        "draws": draws,
+        "runs": runs,
+        "seed": seed,
+        "numbers": len(names),
+        "mean": float(table.attrs["mean"]),
+        "noise": float(1.96 * np.std(y, ddof=1) * math.sqrt(2.0 / (q * draws))),
+        "table": table,
+    }
+
+
 def _settle_json(sc: Scenario, res: Any) -> dict[str, Any]:
     """The numbers ``accord settle --json`` prints that the briefing shows."""
     head = res.headline()
@@ -187,12 +278,14 @@ def brief(sc: Scenario, *, seed: int = 0, runs: int = 10_000, months: int = 24) 
         out.settle_inputs = derived
         out.settle_json = _settle_json(sc, res)
         out.base_rates = base_rates(sc, res)
+        out.tornado = settle_tornado(sc, seed=seed)
         try:
             from accord.deals import analyse, from_scenario
 
             out.deals = analyse(from_scenario(sc))
         except AccordError:
             out.deals = None
+    out.game = escalation_game(sc)
     out.narrative = narrative(out)
     return out
 

@@ -13,7 +13,7 @@ from typing import Any
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from accord.analysis.brief import Brief
+from accord.analysis.brief import TORNADO_SHOWN, Brief, game_json
 from accord.report.views import forecasts_view, frontier_view, influence_view, settle_view
 
 __all__ = ["SECTIONS", "render_html"]
@@ -27,6 +27,8 @@ SECTIONS = (
     ("settle", "Settlement forecast"),
     ("baserate", "Reference-class base rates"),
     ("escalation", "Escalation and partners"),
+    ("game", "Escalation game"),
+    ("sensitivity", "Which judgements drive P(settled)"),
     ("deals", "Package deals"),
     ("influence", "Who moved whom"),
 )
@@ -243,6 +245,10 @@ def _sections(b: Brief) -> dict[str, str]:
                 else ""
             )
         )
+    if b.game:
+        s["game"] = _game(b)
+    if b.tornado:
+        s["sensitivity"] = _tornado(b.tornado)
     if b.deals is not None:
         d = b.deals
         sol_rows = [[_e(n.replace("_", " ")), _e(_package(d.package(n)))] for n in d.solutions]
@@ -282,6 +288,13 @@ def render_html(b: Brief) -> str:
         "sections": [k for k, _ in present],
         "forecasts": {r.model: [_num(v) for v in r.forecast] for r in b.results},
         "settle": b.settle_json,
+        "game": game_json(b.game),
+        "sensitivity": {k: v for k, v in b.tornado.items() if k != "table"}
+        | (
+            {"tornado": b.tornado["table"].head(TORNADO_SHOWN).reset_index().to_dict("records")}
+            if b.tornado
+            else {}
+        ),
     }
     data = json.dumps(numbers, default=_num).replace("</", "<\\/")
     return (
@@ -293,6 +306,98 @@ def render_html(b: Brief) -> str:
         f"<nav>{nav}</nav>{parts}"
         f'<script type="application/json" id="accord-numbers">{data}</script>'
         "</body></html>"
+    )
+
+
+def _svg(fig: Any) -> str:
+    """A matplotlib figure as inline SVG (no external reference)."""
+    import io
+
+    import matplotlib
+
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": "accord"}):  # same input, same bytes:
+        fig.savefig(buf, format="svg", metadata={"Date": None})  # no random ids, no date
+    text = buf.getvalue()
+    return text[text.index("<svg") :]
+
+
+def _game(b: Brief) -> str:
+    """The game tree with the SPE path, and the first mover's choice probabilities."""
+    from accord.errors import AccordError
+    from accord.report.games import tree_figure
+
+    spe = b.game[0]
+    summary = game_json(b.game)
+    first = next(iter(summary.values()))
+    try:
+        figure = '<div id="fig-game">' + _svg(tree_figure(spe.game, spe)) + "</div>"
+    except AccordError as exc:  # matplotlib not installed
+        figure = f"<p class='mark'>{_e(exc)}</p>"
+    heads = [
+        f"{m.upper()}"
+        + (f" (λ = {_n(v['parameters']['lam'])})" if "lam" in v["parameters"] else "")
+        for m, v in summary.items()
+    ]
+    rows = [
+        [_e(a)]
+        + [
+            f'<span class="game-p" data-method="{_e(m)}" data-action="{_e(a)}">'
+            f"{_n(v['root'][a], '.4f')}</span>"
+            for m, v in summary.items()
+        ]
+        for a in first["root"]
+    ]
+    values = [
+        [_e(p)] + [_n(v["value"][p], ".4g") for v in summary.values()] for p in spe.game.players
+    ]
+    paths = "; ".join(
+        f"{m.upper()}: {' → '.join(_e(a) for a in v['path'])}" for m, v in summary.items()
+    )
+    return (
+        f"<p>{_e(spe.game.title)}: {len(spe.game.nodes)} nodes, players "
+        f"{_e(', '.join(spe.game.players))}. Red branches are the subgame-perfect "
+        f"equilibrium's play (thicker with its reach probability). Modal path: {paths}. "
+        "QRE is agent logit quantal response at the λ the settlement engine uses.</p>"
+        + figure
+        + f"<p>First mover: <b>{_e(first['first_mover'])}</b>; its choice probabilities.</p>"
+        + _table(["action", *heads], rows)
+        + _table(["player", *[f"value ({h})" for h in heads]], values)
+    )
+
+
+def _tornado(t: dict[str, Any]) -> str:
+    """The tornado of settle's P(settled within 12 months) over a small seeded sweep."""
+    from accord.errors import AccordError
+    from accord.report.sweep import tornado_figure
+
+    table = t["table"].head(TORNADO_SHOWN)
+    try:
+        figure = (
+            '<div id="fig-tornado">'
+            + _svg(tornado_figure(table, title="P(settled within 12 months)"))
+            + "</div>"
+        )
+    except AccordError as exc:  # matplotlib not installed
+        figure = f"<p class='mark'>{_e(exc)}</p>"
+    rows = [[_e(n), r["low"], r["high"], r["swing"]] for n, r in table.iterrows()]
+    return (
+        f"<p>Settle's P(settled within 12 months) over <b id='tornado-draws'>{t['draws']}</b> "
+        f"Monte Carlo draws (seed <b id='tornado-seed'>{t['seed']}</b>) of the scenario's "
+        f"{t['numbers']} uncertain numbers under their default judgement uncertainty, "
+        f"{t['runs']} courses per draw; mean {_n(t['mean'])}. Per number, the mean among the "
+        "draws with that number in its lowest and in its highest decile (a given-data "
+        f"tornado: no extra runs); the top {len(table)} by swing. With this few draws a swing "
+        f"below about {_n(t['noise'], '.2f')} is within noise (1.96 standard errors of a "
+        "difference of two decile means for a number that does not matter; among "
+        f"{t['numbers']} numbers about one in twenty that do not matter exceeds it by chance); "
+        f"<code>accord sweep --settle --runs {t['runs']} --draws N --seed {t['seed']}</code> "
+        "and <code>accord sensitivity DIR --output settle_p_by_12 --method tornado"
+        "</code> give more draws.</p>"
+        + figure
+        + _table(
+            ["number", "mean, lowest decile", "mean, highest decile", "swing"], rows, {1, 2, 3}
+        )
     )
 
 
