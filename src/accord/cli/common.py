@@ -249,3 +249,16 @@ def parse_sets(items: list[str], models: list[str]) -> dict[str, dict[str, Any]]
         if opts:
             registry.get(model).check_options_strictly(opts)
     return options
+
+
+def check_simulation_options(plot: Path | None, months: int, runs: int) -> None:
+    """The checks every Monte Carlo command makes before loading anything: the figure's
+    suffix, a horizon >= 0 and at least one run."""
+    if plot is not None:
+        from accord.report.save import figure_format
+
+        figure_format(plot)
+    if months < 0:
+        raise ModelError("must be >= 0", path="--months", value=months)
+    if runs < 1:
+        raise ModelError("must be >= 1", path="--runs", value=runs)

@@ -16,7 +16,7 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from accord.cli.common import err, guarded, load_scenario, out
+from accord.cli.common import check_simulation_options, err, guarded, load_scenario, out
 from accord.errors import ModelError
 
 
@@ -105,14 +105,7 @@ def settle(
     from accord.analysis.settle import crosscheck, parse_params, run_settle, vary
     from accord.war.settle import OBSTACLES
 
-    if plot is not None:
-        from accord.report.save import figure_format
-
-        figure_format(plot)
-    if months < 0:
-        raise ModelError("must be >= 0", path="--months", value=months)
-    if runs < 1:
-        raise ModelError("must be >= 1", path="--runs", value=runs)
+    check_simulation_options(plot, months, runs)
     sc = load_scenario(scenario)
     over = parse_params(param or [])
     meds = tuple(mediator or ())

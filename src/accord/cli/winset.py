@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from accord.cli.common import err, guarded, load_scenario, out
+from accord.cli.common import check_simulation_options, err, guarded, load_scenario, out
 from accord.errors import ModelError
 
 
@@ -38,14 +38,7 @@ def winset(
     from accord.analysis.domestic import summary, winset_table
     from accord.analysis.settle import run_settle
 
-    if plot is not None:
-        from accord.report.save import figure_format
-
-        figure_format(plot)
-    if months < 0:
-        raise ModelError("must be >= 0", path="--months", value=months)
-    if runs < 1:
-        raise ModelError("must be >= 1", path="--runs", value=runs)
+    check_simulation_options(plot, months, runs)
     sc = load_scenario(scenario)
     w = sc.war
     if w is None or w.domestic is None or not (w.domestic.factions or w.domestic.survival):
