@@ -13,15 +13,18 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from accord import __version__
 from accord.cli.common import OutputFolder, err, guarded, load_scenario, out, parse_sets
+from accord.cli.lazy import LazyGroup, lazy_command, lazy_group
 from accord.errors import ModelError, ScenarioError
-from accord.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from accord.scenario.schema import Scenario
 
 app = typer.Typer(
     name="accord",
@@ -29,6 +32,7 @@ app = typer.Typer(
     no_args_is_help=False,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=LazyGroup.new(),
 )
 
 
@@ -517,46 +521,86 @@ def main() -> None:
     app()
 
 
-from accord.cli.backtest import backtest_app  # noqa: E402  (sub-commands import the helpers above)
-
-app.add_typer(backtest_app, name="backtest")
-
-from accord.cli.war import war_app  # noqa: E402
-
-app.add_typer(war_app, name="war")
-from accord.cli.settle import settle as _settle  # noqa: E402
-
-app.command("settle")(_settle)
-
-from accord.cli.baserate import baserate  # noqa: E402
-
-app.command("baserate")(baserate)
-
-from accord.cli.deals import deals  # noqa: E402
-
-app.command()(deals)
-
-from accord.cli.report import report  # noqa: E402
-
-app.command()(report)
-
-from accord.cli.dashboard import app_command  # noqa: E402
-
-app.command("app")(app_command)
-
-from accord.cli.sweep import discover, results_app, sensitivity, sweep  # noqa: E402
-
-app.command()(sweep)
-app.command()(sensitivity)
-app.command()(discover)
-app.add_typer(results_app, name="results")
-
-from accord.cli.timeline import diff as _diff  # noqa: E402
-from accord.cli.timeline import timeline as _timeline  # noqa: E402
-
-app.command("timeline")(_timeline)
-app.command("diff")(_diff)
-
-from accord.cli.game import game_app  # noqa: E402
-
-app.add_typer(game_app, name="game")
+# Sub-commands import their module only when they run (accord.cli.lazy); the help line is
+# the first paragraph of the command's own help (tests/test_startup.py checks each).
+lazy_command(
+    app,
+    "settle",
+    "accord.cli.settle:settle",
+    "Will the war end in a negotiated settlement, when, on what terms, and why not.",
+)
+lazy_command(
+    app,
+    "baserate",
+    "accord.cli.baserate:baserate",
+    "How wars of a reference class ended: P(end within 6, 12, 24 months | lasted so far).",
+)
+lazy_command(
+    app,
+    "deals",
+    "accord.cli.deals:deals",
+    "Package deals: the Pareto frontier, Nash, Kalai–Smorodinsky, egalitarian and\n"
+    "utilitarian solutions, and the zone of possible agreement.",
+)
+lazy_command(
+    app,
+    "report",
+    "accord.cli.report:report",
+    "Write a self-contained HTML briefing: scenario, forecasts, back-test, war, narrative.",
+)
+lazy_command(
+    app,
+    "app",
+    "accord.cli.dashboard:app_command",
+    "Serve the dashboard: scenarios, table editing, models, the war's levers.",
+)
+lazy_command(
+    app,
+    "sweep",
+    "accord.cli.sweep:sweep",
+    "Run models or war verbs over draws of the scenario's uncertain numbers.",
+)
+lazy_command(
+    app,
+    "sensitivity",
+    "accord.cli.sweep:sensitivity",
+    "Which uncertain numbers drive an output: Sobol, Morris or a tornado.",
+)
+lazy_command(
+    app,
+    "discover",
+    "accord.cli.sweep:discover",
+    "PRIM scenario discovery: where in the uncertain numbers the event happens.",
+)
+lazy_command(
+    app,
+    "timeline",
+    "accord.cli.timeline:timeline",
+    "Per as-of date of a series: P(settlement) in 6 and 12 months, the expected front,\n"
+    "P(escalation), P(swap), the main obstacle, the models' point, and what changed.",
+)
+lazy_command(
+    app,
+    "diff",
+    "accord.cli.timeline:diff",
+    "The numbers that differ between two scenarios, by path, old and new with their sources.",
+)
+lazy_group(
+    app, "backtest", "accord.cli.backtest:backtest_app", "Back-test models against real outcomes."
+)
+lazy_group(
+    app,
+    "war",
+    "accord.cli.war:war_app",
+    "War termination: bargaining range, private information, fighting, commitment, "
+    "brinkmanship, land swaps, mediation, durability. Side A is the scenario's first "
+    "belligerent (its share of the issue is the pie), side B the second.",
+)
+lazy_group(app, "results", "accord.cli.sweep:results_app", "Query the results store of a sweep.")
+lazy_group(
+    app,
+    "game",
+    "accord.cli.game:game_app",
+    "Escalation games: extensive-form trees (.efg, .nfg, YAML, a scenario's game: section), "
+    "subgame-perfect, logit-QRE and Nash solutions, tree drawings.",
+)

@@ -16,14 +16,16 @@ import re
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
 from accord.errors import AccordError, ModelError, ScenarioError, one_line, show_value
-from accord.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from accord.scenario.schema import Scenario
 
 __all__ = [
     "OutputFolder",
