@@ -152,10 +152,10 @@ def run(
 
 def _print_war_overview(sc: Scenario, seed: int = 0) -> None:
     """The settle headline (accord settle); the closed-form lines where settle lacks inputs."""
-    from accord.analysis.settle import headline_lines, run_settle
-
     if sc.war is None:
         return
+    from accord.analysis.settle import headline_lines, run_settle
+
     try:
         res, _ = run_settle(sc, runs=2000, seed=seed)
     except ModelError:

@@ -109,10 +109,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
-import pandas as pd
 from pydantic import Field
 
 from accord.errors import ModelError
@@ -144,6 +143,9 @@ from accord.models.smp_core import (
     smp_path,
 )
 from accord.scenario.schema import Scenario, ScenarioArrays
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["SMP", "SMPDraws", "SMPOptions"]
 
@@ -190,7 +192,8 @@ class _Trace:
     def __init__(self, actor_ids: tuple[str, ...], issue_ids: tuple[str, ...], record: bool):
         self.actor_ids, self.issue_ids, self.record = actor_ids, issue_ids, record
         self.runs: list[tuple[str, list[int], np.ndarray, np.ndarray, np.ndarray, SMPPath]] = []
-        self._built: tuple[tuple[Event, ...], pd.DataFrame] | None = None
+        self._built: tuple[tuple[Event, ...], list[dict[str, Any]]] | None = None
+        self._table: pd.DataFrame | None = None
 
     def add(
         self,
@@ -203,7 +206,8 @@ class _Trace:
     ) -> None:
         self.runs.append((gid, dims, members, lo, width, path))
 
-    def built(self) -> tuple[tuple[Event, ...], pd.DataFrame]:
+    def built(self) -> tuple[tuple[Event, ...], list[dict[str, Any]]]:
+        """The events and the bargain table's column dicts (pandas only in :meth:`table`)."""
         if self._built is None:
             events: list[Event] = []
             tables: list[dict[str, Any]] = []
@@ -222,12 +226,18 @@ class _Trace:
                     tables,
                 )
             events.sort(key=lambda e: e.round)
-            frames = [pd.DataFrame(t) for t in tables]
-            table = (
+            self._built = (tuple(events), tables)
+        return self._built
+
+    def table(self) -> pd.DataFrame:
+        if self._table is None:
+            import pandas as pd
+
+            frames = [pd.DataFrame(t) for t in self.built()[1]]
+            self._table = (
                 pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_COLUMNS)
             )
-            self._built = (tuple(events), table)
-        return self._built
+        return self._table
 
 
 class _Events(Sequence[Event]):
@@ -274,7 +284,7 @@ class _Extras(Mapping[str, Any]):
 
     def __getitem__(self, key: str) -> Any:
         if key == "bargains":
-            return self._trace.built()[1]
+            return self._trace.table()
         return self._values[key]
 
     def __iter__(self) -> Iterator[str]:
@@ -339,6 +349,8 @@ class SMPDraws:
 
     def summary(self, quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95)) -> pd.DataFrame:
         """Per issue: mean, standard deviation and quantiles of the draws' forecasts."""
+        import pandas as pd
+
         f = self.forecasts
         out = pd.DataFrame(
             {"mean": f.mean(axis=0), "std": f.std(axis=0, ddof=1) if len(f) > 1 else np.nan},
