@@ -121,3 +121,18 @@ def test_a_lazy_command_shows_its_full_help(name: str) -> None:
     text = _help([name, "--help"])
     assert f"Usage: accord {name}" in text
     assert "--help" in text
+
+
+def test_version_fast_path_prints_what_the_cli_prints() -> None:
+    code = (
+        "import sys; sys.argv = ['accord', '--version']\n"
+        "from accord.__main__ import main\n"
+        "main()\n"
+        "print(sorted(m for m in ('typer', 'rich', 'numpy', 'pydantic') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    version, imported = done.stdout.splitlines()
+    assert imported == "[]"
+    assert version + "\n" == _help(["--version"])
