@@ -10,8 +10,9 @@ caller's environment (the development machine sets ``PYTHONDONTWRITEBYTECODE=1``
 editable install recompiles accord's own modules on every start).
 
 Floors: ``python -c pass`` (the interpreter), ``import typer.rich_utils`` (what typer's
-rich help formatter imports; no ``--help`` can be cheaper) and the libraries any scenario
-run imports (NumPy, pydantic, typer, rich, ruamel.yaml). Then ``-X importtime`` for
+rich help formatter imports; no ``--help`` can be cheaper), the libraries any scenario run
+imports (NumPy with its random module, pydantic, typer, rich, ruamel.yaml), and those plus
+accord's scenario layer (its pydantic models built). Then ``-X importtime`` for
 ``import accord.cli``, ``--help`` and the SMP run: each module's self time (the least over
 several runs), summed by top-level package, and accord's own slowest modules.
 """
@@ -112,7 +113,12 @@ def main() -> None:
             "floor: numpy pydantic typer rich yaml": [
                 *py,
                 "-c",
-                "import numpy, pydantic, typer.main, rich.table, ruamel.yaml",
+                "import numpy.random, pydantic, typer.main, rich.table, ruamel.yaml",
+            ],
+            "floor: the same + accord.scenario": [
+                *py,
+                "-c",
+                "import numpy.random, typer.main, rich.table, accord.scenario",
             ],
             "accord --help": [*accord, "--help"],
             "accord --version": [*accord, "--version"],
