@@ -54,7 +54,7 @@ def settle_view(res: SettleResult, *, title: str = "") -> go.Figure:
         1,
     )
     fig.add_trace(go.Scatter(x=m, y=p, name="P(settled)", line={"width": 3}), 1, 1)
-    q = np.quantile(res.line * width + lo, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    q = res.line_quantiles() * width + lo
     for a, b, alpha, name in ((0, 4, 0.15, "5-95%"), (1, 3, 0.35, "25-75%")):
         fig.add_trace(
             go.Scatter(
