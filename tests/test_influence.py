@@ -211,6 +211,12 @@ def test_cli_influence_json() -> None:
     assert "influence" not in json.loads(plain.stdout)
 
 
+def test_influence_with_csv_is_refused() -> None:
+    res = runner.invoke(app, ["run", "ec-emissions-1994", "-m", "eum", "--csv", "--influence"])
+    assert res.exit_code == 2
+    assert "--influence prints a table, or JSON with --json; not CSV" in res.output
+
+
 def test_static_models_only() -> None:
     res = runner.invoke(app, ["run", "ec-emissions-1994", "-m", "median", "--influence"])
     assert res.exit_code == 0

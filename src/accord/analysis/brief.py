@@ -358,7 +358,7 @@ def narrative(b: Brief) -> list[str]:
     if b.edges:
         by, moved, kind, n, share = b.edges[0]
         lines.append(
-            f"The largest movement the models' event logs credit: {by} moved {moved} by "
-            f"{_pct(share)} of the issue scales in {n} {kind} move{'s' if n != 1 else ''}."
+            f"The largest movement the models' event logs credit: {by} moved {moved} "
+            f"{share:.2f} scale widths in all, in {n} {kind} move{'s' if n != 1 else ''}."
         )
     return lines

@@ -99,6 +99,8 @@ def run(
     results = run_models(sc, names, options, rounds=rounds, seed=seed)
     if json_ and csv_:
         raise ModelError("choose one of --json and --csv", path="--json/--csv")
+    if influence and csv_:
+        raise ModelError("--influence prints a table, or JSON with --json; not CSV", path="--csv")
     if out_dir is not None:
         folder = OutputFolder(out_dir, "--out")
         for r in results:

@@ -135,7 +135,7 @@ def influence_view(
                 y=[y0, y1],
                 mode="lines",
                 line={"width": 1 + 5 * e[4] / top, "color": color},
-                hovertext=f"{e[0]} moved {e[1]}: {e[2]} x{e[3]}, {e[4]:.0%} of the scale",
+                hovertext=f"{e[0]} moved {e[1]}: {e[2]} x{e[3]}, {e[4]:.2f} scale widths",
                 hoverinfo="text",
                 showlegend=False,
             )
