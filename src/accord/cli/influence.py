@@ -28,10 +28,15 @@ def _rounds(link: Link) -> str:
     return ("round " if len(link.rounds) == 1 else "rounds ") + text
 
 
+def _back_and_forth(link: Link) -> str:
+    return f" ({link.distance:.2f} back and forth)"
+
+
 def _moved_by(a: ActorMove) -> str:
     parts = [
-        f"{link.by} ({_KIND_SHOWN.get(link.kind, link.kind)}) {_signed(link.shift)} in "
-        f"{link.events} move{'s' if link.events != 1 else ''}, {_rounds(link)}"
+        f"{link.by} ({_KIND_SHOWN.get(link.kind, link.kind)}) {_signed(link.shift)}"
+        + (_back_and_forth(link) if link.distance - abs(link.shift) > 5e-3 else "")
+        + f" in {link.events} move{'s' if link.events != 1 else ''}, {_rounds(link)}"
         for link in a.moved_by[:_LINKS_SHOWN]
     ]
     rest = a.moved_by[_LINKS_SHOWN:]
@@ -59,8 +64,10 @@ def print_influence(inf: Influence, sc: Scenario, rounds: dict[str, int]) -> Non
             if not moved:
                 out.print(f"{head}: nobody moved in {rounds[model]} rounds")
                 continue
+            last = max(t for a in moved for link in a.moved_by for t in link.rounds[-1:])
             t = Table(
-                title=f"{head}: who moved whom over {rounds[model]} rounds",
+                title=f"{head}: who moved whom over {rounds[model]} rounds"
+                + (f" (the last move in round {last})" if last < rounds[model] else ""),
                 title_justify="left",
             )
             for col, just in (
