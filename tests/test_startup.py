@@ -88,6 +88,24 @@ def test_smp_run_on_a_ktab_file_imports_no_heavy_library(tmp_path: Path) -> None
     assert _imported(["run", str(path), "-m", "smp"]) == []
 
 
+def test_every_command_module_imports_no_heavy_library() -> None:
+    # accord war|game|settle|... --help loads only the command's module: it must not pull
+    # in pandas or SciPy at import time (they belong inside the functions that use them).
+    group = typer.main.get_command(app)
+    modules = sorted({target.split(":")[0] for target, _, _ in type(group).registry.values()})
+    code = (
+        "import importlib, json, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
+    assert "accord.cli.game" in modules
+
+
 def test_the_probe_sees_a_heavy_import() -> None:
     # The probe itself works: a command that needs pandas shows it.
     assert "pandas" in _imported(["diff", "ukraine-2024-08", "ukraine-2024-11"])

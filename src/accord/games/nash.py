@@ -42,7 +42,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import linprog  # type: ignore[import-untyped]
 
 from accord.errors import ModelError
 from accord.games.lemke import lemke
@@ -330,6 +329,8 @@ def lp_solve(game: Game, *, tol: float = 1e-7) -> GameResult:
             path="method",
             value=[float(total.min()), float(total.max())],
         )
+    from scipy.optimize import linprog  # type: ignore[import-untyped]
+
     s1, s2 = sf.players
     a, _ = sf.payoff_matrices()
     e_mat, e_rhs = s1.constraints

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from accord.games.tree import Game
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["GameResult", "reach_probabilities"]
 
@@ -83,6 +85,8 @@ class GameResult:
     def to_frame(self) -> pd.DataFrame:
         """One row per (batch index, decision move): player, information set, node, action,
         probability, the mover's value of the node and the node's reach probability."""
+        import pandas as pd
+
         g = self.game
         b = self.behaviour.reshape(-1, len(g.moves))
         v = self.values.reshape(-1, len(g.nodes), len(g.players))
