@@ -58,11 +58,23 @@ def _stop(p: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding one small results store: compromise and median over 300 draws."""
+    from accord.analysis.sweep import Design, sweep
+
+    folder = tmp_path_factory.mktemp("stores")
+    sc = scenarios.load("ukraine-2023-03")
+    targets = [("compromise", {}), ("median", {})]
+    sweep(sc, targets, Design("mc", 300, 4), folder / "cm-300", executor="sequential")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, stores: Path) -> Iterator[str]:
     port = _free_port()
     log = tmp_path_factory.mktemp("app") / "server.log"
     cmd = [sys.executable, "-c", "from accord.cli import main; main()", "app"]
-    cmd += ["--port", str(port), "--max-upload", str(UPLOAD_LIMIT)]
+    cmd += ["--port", str(port), "--max-upload", str(UPLOAD_LIMIT), "--results", str(stores)]
     with log.open("wb") as fh:
         p = subprocess.Popen(cmd, start_new_session=True, stdout=fh, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
@@ -165,6 +177,61 @@ def test_app_default_slider_upload(server: str, browser: Any) -> None:
     expect(page.locator("#errors")).to_have_text("")
     expect(page.locator("#settle-number")).to_contain_text("no war section")
     page.screenshot(path=str(ARTIFACTS / "5-recovered.png"), full_page=True)
+    assert not [e for e in errors if "favicon" not in e], errors
+    page.close()
+
+
+def test_app_ensemble_tab(server: str, browser: Any, stores: Path) -> None:
+    from accord.app import ensemble as en
+
+    page = browser.new_page(viewport={"width": 1300, "height": 1100})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(server)
+    expect = sync_api.expect
+    expect(page.locator("#scenario-id")).to_have_text(f"scenario: {scenarios.DEFAULT}")
+    page.get_by_text("Ensemble", exact=True).click()
+    expect(page.locator("#page-ensemble")).to_be_visible()
+    expect(page.locator("#page-scenario")).to_be_hidden()
+    # the manifest: scenario, targets, draws, seed
+    manifest = page.locator("#ens-manifest")
+    expect(manifest).to_contain_text("ukraine-2023-03")
+    expect(manifest).to_contain_text("compromise, median")
+    rows = dict(en.manifest_rows([stores / "cm-300"], "0"))
+    for label in ("draws", "seed", "design"):
+        expect(manifest.locator(f"tr:has(th:text-is('{label}')) td")).to_have_text(rows[label])
+    # all draws in view first (the filter's range is the first output's own range)
+    count = page.locator("#ens-count")
+    expect(count).to_contain_text("300 of 300 draws in view")
+    output = page.locator("#ens-output").inner_text().strip()
+    lo, hi = en.filter_defaults([stores / "cm-300"], "0", output)
+    cut = round((lo + hi) / 2, 2)
+    page.screenshot(path=str(ARTIFACTS / "6-ensemble.png"), full_page=True)
+    # filtering on the output's upper end changes the histogram's count to the engine's
+    _, want, nums = en.histogram_panel([stores / "cm-300"], "0", output, output, lo, cut)
+    assert 0 < nums["n_filtered"] < 300
+    page.fill("#ens-hi", str(cut))
+    page.keyboard.press("Enter")
+    expect(count).to_have_text(want)
+    bars = page.evaluate(
+        "() => document.querySelector('#ens-hist .js-plotly-plot').data[1].y"
+        ".reduce((a, b) => a + b, 0)"
+    )
+    assert bars == nums["finite"]
+    page.screenshot(path=str(ARTIFACTS / "7-ensemble-filtered.png"), full_page=True)
+    # an event: its probability with an interval and PRIM's boxes over the draws in view
+    thr = round(lo + (cut - lo) / 2, 2)
+    page.fill("#ens-event-thr", str(thr))
+    page.keyboard.press("Enter")
+    page.click("#ens-discover")
+    lines, boxes, _, _ = en.event_panel([stores / "cm-300"], "0", output, lo, cut, output, "<", thr)
+    shown = page.locator("#ens-event .event-line")
+    expect(shown.first).to_have_text(lines[0])
+    expect(shown.nth(1)).to_have_text(lines[1])
+    expect(page.locator("#ens-boxes table.boxes td").nth(1)).to_have_text(str(boxes[0]["coverage"]))
+    expect(page.locator("#ens-boxes table.boxes tr").nth(1)).to_be_visible(timeout=30_000)
+    expect(page.locator("#ens-boxes-figure .main-svg").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "8-ensemble-boxes.png"), full_page=True)
     assert not [e for e in errors if "favicon" not in e], errors
     page.close()
 

@@ -43,10 +43,12 @@ __all__ = [
     "View",
     "as_number",
     "column_range",
+    "column_ranges",
     "columns",
     "discover",
     "event_in_view",
     "find_stores",
+    "first_varying",
     "parse_event",
     "summary",
     "view_values",
@@ -186,15 +188,35 @@ def _event_sql(store: Store, ev: Event) -> tuple[str, list[float]]:
     return f"(isfinite({q}) AND {q} {ev.op} ?)", [as_number(ev.threshold, "event.threshold")]
 
 
+def column_ranges(store: Store, names: Sequence[str]) -> dict[str, tuple[float, float]]:
+    """Each column's smallest and largest finite value (NaN, NaN when it has none), in
+    one query."""
+    if not names:
+        return {}
+    qs = [_quoted(store, n, "column") for n in names]
+    exprs = ", ".join(
+        f"min({q}) FILTER (WHERE isfinite({q})) AS lo{i}, "
+        f"max({q}) FILTER (WHERE isfinite({q})) AS hi{i}"
+        for i, q in enumerate(qs)
+    )
+    row = store.query(f"SELECT {exprs} FROM results").iloc[0]
+
+    def f(v: Any) -> float:
+        return float("nan") if v is None or pd.isna(v) else float(v)
+
+    return {n: (f(row[f"lo{i}"]), f(row[f"hi{i}"])) for i, n in enumerate(names)}
+
+
 def column_range(store: Store, name: str) -> tuple[float, float]:
     """The smallest and largest finite value of a column (NaN, NaN when it has none)."""
-    q = _quoted(store, name, "column")
-    row = store.query(
-        f"SELECT min({q}) FILTER (WHERE isfinite({q})) AS lo, "
-        f"max({q}) FILTER (WHERE isfinite({q})) AS hi FROM results"
-    ).iloc[0]
-    lo, hi = row["lo"], row["hi"]
-    return (float("nan") if lo is None else float(lo)), (float("nan") if hi is None else float(hi))
+    return column_ranges(store, [name])[name]
+
+
+def first_varying(store: Store) -> str | None:
+    """The first output whose draws differ (the explorer's default view), else the first."""
+    spans = column_ranges(store, store.outputs)
+    varying = [n for n, (lo, hi) in spans.items() if hi > lo]
+    return varying[0] if varying else (store.outputs[0] if store.outputs else None)
 
 
 @dataclass(frozen=True)

@@ -68,10 +68,11 @@ def manifest_rows(stores: Sequence[Path], key: Any) -> list[tuple[str, str]]:
     return [(label, f"{s[k]:,}" if isinstance(s[k], int) else str(s[k])) for k, label in names]
 
 
-def column_options(stores: Sequence[Path], key: Any) -> tuple[list[str], list[str]]:
-    """The outputs (histogram) and every column a filter or an event may name."""
+def column_options(stores: Sequence[Path], key: Any) -> tuple[list[str], list[str], str | None]:
+    """The outputs (histogram), every column a filter or an event may name, and the
+    output shown first (the first whose draws differ)."""
     store = open_store(stores, key)
-    return store.outputs, ex.columns(store)
+    return store.outputs, ex.columns(store), ex.first_varying(store)
 
 
 def filter_defaults(stores: Sequence[Path], key: Any, column: str | None) -> tuple[Any, Any]:
@@ -123,10 +124,11 @@ def event_panel(
     op: str | None,
     threshold: Any,
     boxes: int = BOXES,
-) -> tuple[list[str], list[dict[str, Any]], Any]:
+) -> tuple[list[str], list[dict[str, Any]], Any, Any]:
     """P(event) over all and the filtered draws (Jeffreys 95%), and PRIM's boxes for the
-    event over the draws in view: lines of text, one row per box, the boxes figure."""
-    from accord.report.ensemble import boxes_view
+    event over the draws in view: lines of text, one row per box, the boxes figure and
+    the peeling trajectory (figures ``None`` when there is nothing to find)."""
+    from accord.report.ensemble import boxes_view, trajectory_view
 
     if not event_column or not op:
         raise ModelError("choose the event's column and comparison", path="event")
@@ -143,7 +145,7 @@ def event_panel(
         )
     if every.hits == 0 or (ranges and (view is None or view.hits == 0)):
         lines.append("the event never happens in the draws in view: no box to find")
-        return lines, [], None
+        return lines, [], None, None
     res, x = ex.discover(store, ev, ranges, boxes=boxes)
     rows = [
         {
@@ -164,4 +166,5 @@ def event_panel(
         f"{len(res.boxes)} box(es); coverage is the share of the event's draws inside a box, "
         "density the share of a box's draws with the event"
     )
-    return lines, rows, boxes_view(res, x, title=f"PRIM boxes for {ev.describe()}")
+    title = f"PRIM for {ev.describe()}"
+    return lines, rows, boxes_view(res, x, title=title), trajectory_view(res, title=title)

@@ -108,7 +108,13 @@ def ensemble_page(stores: list[Path]) -> Any:
                 children=[
                     html.Div(id="ens-event"),
                     html.Div(id="ens-boxes"),
-                    dcc.Graph(id="ens-boxes-figure", figure=_BLANK),
+                    html.Div(
+                        style={"display": "flex"},
+                        children=[
+                            dcc.Graph(id="ens-boxes-figure", figure=_BLANK, style={"flex": 3}),
+                            dcc.Graph(id="ens-trajectory", figure=_BLANK, style={"flex": 2}),
+                        ],
+                    ),
                 ]
             ),
         ],
@@ -141,10 +147,9 @@ def wire_ensemble(app: dash.Dash, stores: list[Path]) -> None:
     def _store(key: str) -> tuple[Any, ...]:
         try:
             rows = en.manifest_rows(stores, key)
-            outputs, cols = en.column_options(stores, key)
+            outputs, cols, first = en.column_options(stores, key)
         except AccordError as exc:
             return [], [], None, [], None, [], None, _err(exc)
-        first = outputs[0] if outputs else None
         return _rows_table(rows), cols, first, outputs, first, cols, first, []
 
     @app.callback(
@@ -193,6 +198,7 @@ def wire_ensemble(app: dash.Dash, stores: list[Path]) -> None:
         Output("ens-event", "children"),
         Output("ens-boxes", "children"),
         Output("ens-boxes-figure", "figure"),
+        Output("ens-trajectory", "figure"),
         Input("ens-discover", "n_clicks"),
         State("ens-store", "value"),
         State("ens-filter-col", "value"),
@@ -205,10 +211,10 @@ def wire_ensemble(app: dash.Dash, stores: list[Path]) -> None:
     )
     def _event(
         _n: int, key: str, column: Any, lo: Any, hi: Any, ecol: Any, op: Any, thr: Any
-    ) -> tuple[Any, Any, Any]:
+    ) -> tuple[Any, Any, Any, Any]:
         try:
-            lines, rows, fig = en.event_panel(stores, key, column, lo, hi, ecol, op, thr)
+            lines, rows, fig, traj = en.event_panel(stores, key, column, lo, hi, ecol, op, thr)
         except AccordError as exc:
-            return _err(exc), [], _BLANK
+            return _err(exc), [], _BLANK, _BLANK
         text = [html.Div(line, className="event-line") for line in lines]
-        return text, _boxes_table(rows), fig if fig is not None else _BLANK
+        return text, _boxes_table(rows), fig or _BLANK, traj or _BLANK

@@ -35,12 +35,18 @@ def histogram_view(view: View, *, title: str = "") -> go.Figure:
     width = float(edges[1] - edges[0]) if len(edges) > 1 else 1.0
     fig = go.Figure()
     fig.add_trace(
-        go.Bar(x=mid, y=every, width=width, name=f"all draws ({v.size:,})", marker_color="#c7c7c7")
+        go.Bar(
+            x=mid.tolist(),
+            y=every.tolist(),
+            width=width,
+            name=f"all draws ({v.size:,})",
+            marker_color="#c7c7c7",
+        )
     )
     fig.add_trace(
         go.Bar(
-            x=mid,
-            y=inside,
+            x=mid.tolist(),
+            y=inside.tolist(),
             width=width,
             name=f"filtered ({view.filtered.size:,})",
             marker_color="#1f77b4",
