@@ -43,9 +43,13 @@ def _err(exc: AccordError) -> list[Any]:
     return [html.Div(line, className="error-line") for line in str(exc).splitlines()]
 
 
+def _number(dom_id: str) -> Any:
+    """A number box that commits on Enter or leaving it (not on every keystroke)."""
+    return dcc.Input(id=dom_id, type="number", debounce=True, style={"width": "9em"})
+
+
 def ensemble_page(stores: list[Path]) -> Any:
     """The tab's controls and outputs (hidden until the Ensemble tab is chosen)."""
-    number = {"type": "number", "debounce": True, "style": {"width": "9em"}}
     return html.Div(
         id="page-ensemble",
         style={"display": "none"},
@@ -73,9 +77,9 @@ def ensemble_page(stores: list[Path]) -> Any:
                 children=[
                     dcc.Dropdown(id="ens-filter-col", clearable=True, style={"width": "420px"}),
                     html.Label("from"),
-                    dcc.Input(id="ens-lo", **number),
+                    _number("ens-lo"),
                     html.Label("to"),
-                    dcc.Input(id="ens-hi", **number),
+                    _number("ens-hi"),
                 ],
             ),
             html.H3("outcome histogram"),
@@ -100,7 +104,7 @@ def ensemble_page(stores: list[Path]) -> Any:
                         clearable=False,
                         style={"width": "80px"},
                     ),
-                    dcc.Input(id="ens-event-thr", **number),
+                    _number("ens-event-thr"),
                     html.Button("find boxes", id="ens-discover", n_clicks=0),
                 ],
             ),
