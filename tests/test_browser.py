@@ -237,13 +237,17 @@ def test_app_ensemble_tab(server: str, browser: Any, stores: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def brief_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def brief_file(tmp_path_factory: pytest.TempPathFactory, stores: Path) -> Path:
     out = tmp_path_factory.mktemp("report") / "brief.html"
     from typer.testing import CliRunner
 
     from accord.cli import app
 
-    r = CliRunner().invoke(app, ["report", "-o", str(out), "--runs", "2000", "--seed", "3"])
+    r = CliRunner().invoke(
+        app,
+        ["report", "-o", str(out), "--runs", "2000", "--seed", "3", "--results", str(stores),
+         "--event", "compromise_N < 40"],
+    )  # fmt: skip
     assert r.exit_code == 0, r.output
     return out
 
@@ -287,6 +291,17 @@ def test_report_offline_sections_and_numbers(brief_file: Path, browser: Any) -> 
         shown = page.locator(f".p-settled[data-month='{m}']")
         assert float(shown.get_attribute("data-value") or "nan") == ref["p_settled_by_month"][m]
         assert shown.inner_text() == f"{ref['p_settled_by_month'][m]:.3f}"
+    # the summary tells the game and the tornado with the numbers of their sections
+    summary = page.inner_text("section#summary")
+    spe = numbers["game"]["spe"]
+    assert " → ".join(spe["path"]) in summary
+    assert ", ".join(f"{p} {v:.3g}" for p, v in spe["value"].items()) in summary
+    top = numbers["sensitivity"]["tornado"][0]
+    assert f"moves most with {top['number']} (swing {top['swing']:.2f}" in summary
+    ens = numbers["ensembles"][0]
+    assert ens["summary"]["draws"] == 300 and ens["same_scenario"] is False
+    assert f"({ens['event']['hits']} of 300 draws)" in summary
+    assert page.locator("#fig-ensemble-0 .main-svg").count() >= 1
     run = CliRunner().invoke(app, ["run", "--json", "--seed", "3"])
     by_model = {r["model"]: r["forecast"] for r in json.loads(run.stdout)["results"]}
     for model, values in numbers["forecasts"].items():

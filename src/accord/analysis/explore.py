@@ -49,6 +49,7 @@ __all__ = [
     "event_in_view",
     "find_stores",
     "first_varying",
+    "output_quantiles",
     "parse_event",
     "summary",
     "view_values",
@@ -219,6 +220,22 @@ def first_varying(store: Store) -> str | None:
     return varying[0] if varying else (store.outputs[0] if store.outputs else None)
 
 
+def output_quantiles(store: Store) -> pd.DataFrame:
+    """Per output: finite draws, mean, sd and the 5/50/95% quantiles (DuckDB over parts)."""
+    rows = []
+    for name in store.outputs:
+        q = _quoted(store, name, "output")
+        ok = f"FILTER (WHERE isfinite({q}))"
+        r = store.query(
+            f"SELECT count({q}) {ok} AS n, avg({q}) {ok} AS mean, stddev_samp({q}) {ok} AS sd, "
+            f"quantile_cont({q}, [0.05, 0.5, 0.95]) {ok} AS q FROM results"
+        ).iloc[0]
+        qs = list(r["q"]) if r["n"] else [math.nan] * 3
+        rows.append((name, int(r["n"]), r["mean"], r["sd"], *qs))
+    cols = ["output", "n", "mean", "sd", "q05", "q50", "q95"]
+    return pd.DataFrame(rows, columns=cols).set_index("output").astype(float)
+
+
 @dataclass(frozen=True)
 class View:
     """An output over every draw and over the filtered draws (finite values only)."""
@@ -229,12 +246,19 @@ class View:
     n_all: int  # draws in the store
     n_filtered: int  # draws passing the filters
     ranges: tuple[Range, ...]
+    event: Event | None = None
 
 
-def view_values(store: Store, output: str, ranges: Sequence[Range] = ()) -> View:
-    """``output``'s values (ordered by draw) over all draws and over those in ``ranges``."""
+def view_values(
+    store: Store, output: str, ranges: Sequence[Range] = (), event: Event | None = None
+) -> View:
+    """``output``'s values (ordered by draw) over all draws and over those in ``ranges``
+    (and, given an ``event``, with the event)."""
     q = _quoted(store, output, "output")
     cond, params = _where(store, ranges)
+    if event is not None:
+        esql, eparams = _event_sql(store, event)
+        cond, params = f"({cond}) AND {esql}", [*params, *eparams]
     frame = store.query(
         f"SELECT {q} AS y, ({cond}) AS inside FROM results ORDER BY draw", params or None
     )

@@ -25,8 +25,9 @@ BINS = 30
 
 
 def histogram_view(view: View, *, title: str = "") -> go.Figure:
-    """Counts of the output per bin, all draws behind the filtered draws (same bins, so the
-    filtered bars sum to the filtered draws with a finite value)."""
+    """Counts of the output per bin, all draws behind the filtered draws (those with the
+    view's event, if it has one; same bins, so the filtered bars sum to the filtered draws
+    with a finite value)."""
     v = view.all
     edges = np.histogram_bin_edges(v, bins=BINS if v.size and np.ptp(v) > 0 else 1)
     every, _ = np.histogram(v, edges)
@@ -48,7 +49,8 @@ def histogram_view(view: View, *, title: str = "") -> go.Figure:
             x=mid.tolist(),
             y=inside.tolist(),
             width=width,
-            name=f"filtered ({view.filtered.size:,})",
+            name=(f"with {view.event.describe()}" if view.event is not None else "filtered")
+            + f" ({view.filtered.size:,})",
             marker_color="#1f77b4",
         )
     )
