@@ -212,7 +212,6 @@ def test_report_results_section_equals_the_sweep_cli(tmp_path: Path) -> None:
 
     from accord.analysis.sensitivity import event_of_store
     from accord.analysis.store import Store
-
     from accord.scenario.io import dumps
     from sweep_helpers import minimal_uncertain
 
