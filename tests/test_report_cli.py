@@ -251,9 +251,10 @@ def test_report_results_section_equals_the_sweep_cli(tmp_path: Path) -> None:
     assert shown and len(shown) == len(ens[0]["boxes"])
     for (cov, dens), box in zip(shown, ens[0]["boxes"], strict=True):
         assert f"{box['coverage']:.3f}" == cov and f"{box['density']:.3f}" == dens
-    assert f"{ref.p:.3f} [95% interval {ref.low:.3f}, {ref.high:.3f}]" in page.split(
-        '<section id="summary">'
-    )[1].split("</section>")[0]  # the narrative states it too
+    assert (
+        f"{ref.p:.3f} [95% interval {ref.low:.3f}, {ref.high:.3f}]"
+        in page.split('<section id="summary">')[1].split("</section>")[0]
+    )  # the narrative states it too
 
 
 def test_report_results_bad_options(tmp_path: Path) -> None:
