@@ -94,6 +94,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, stores: Path) -> Iterator[s
         yield url
     finally:
         _stop(p)
+    with pytest.raises(ProcessLookupError):  # the server's whole group is gone
+        os.killpg(p.pid, 0)
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +112,16 @@ def _line(page: Any) -> float:
     m = LINE.search(page.inner_text("#settle-number"))
     assert m, page.inner_text("#settle-number")
     return float(m.group(1))
+
+
+def _median_trace(page: Any) -> list[float]:
+    """The settlement figure's median line as drawn (Plotly's decoded full data)."""
+    return list(
+        page.evaluate(
+            "() => Array.from(document.querySelector('#settle-figure .js-plotly-plot')"
+            "._fullData.find(t => t.name === 'median line').y)"
+        )
+    )
 
 
 def _upload(page: Any, name: str, text: str) -> None:
@@ -136,14 +148,37 @@ def test_app_default_slider_upload(server: str, browser: Any) -> None:
 
     # 2. the held parcel's slider to 0 km²: the figure's number moves, to the engine's value
     before = page.inner_text("#settle-number")
+    drawn = _median_trace(page)
     page.locator("#lever-area-KURSK [role=slider]").focus()
+    t0 = time.perf_counter()
     page.keyboard.press("Home")
     page.wait_for_function(
         "b => document.querySelector('#settle-number').innerText !== b", arg=before
     )
-    _, _, moved = cb.settle_panel(flagship, {"area.KURSK": 0.0})
+    latency = time.perf_counter() - t0
+    fig, _, moved = cb.settle_panel(flagship, {"area.KURSK": 0.0})
     assert moved["median_line"] != want["median_line"]
     assert _line(page) == pytest.approx(moved["median_line"], abs=0.005)
+    # the figure itself is redrawn: its median line is the engine's for area 0
+    page.wait_for_function(
+        "d => JSON.stringify(Array.from(document.querySelector('#settle-figure "
+        ".js-plotly-plot')._fullData.find(t => t.name === 'median line').y)) !== d",
+        arg=json.dumps(drawn),
+    )
+    engine = next(t for t in fig.data if t.name == "median line")
+    assert _median_trace(page) == pytest.approx(list(engine.y))
+    assert _median_trace(page) != pytest.approx(drawn)
+    (ARTIFACTS / "timings.json").write_text(
+        json.dumps(
+            {
+                "slider_to_number_seconds": latency,
+                "settle_panel_seconds": moved["seconds"],
+                "runs": cb.SETTLE_RUNS,
+                "load_average": os.getloadavg(),
+            },
+            indent=1,
+        )
+    )
     page.screenshot(path=str(ARTIFACTS / "2-slider.png"), full_page=True)
 
     # 2b. a bad cell in the table: the CLI's message, the scenario unchanged
@@ -179,6 +214,9 @@ def test_app_default_slider_upload(server: str, browser: Any) -> None:
     page.screenshot(path=str(ARTIFACTS / "5-recovered.png"), full_page=True)
     assert not [e for e in errors if "favicon" not in e], errors
     page.close()
+    shots = ("1-default", "2-slider", "2b-table-edit", "3-malformed", "4-oversized", "5-recovered")
+    for shot in shots:
+        assert (ARTIFACTS / f"{shot}.png").stat().st_size > 10_000, shot
 
 
 def test_app_ensemble_tab(server: str, browser: Any, stores: Path) -> None:
@@ -279,7 +317,9 @@ def test_report_offline_sections_and_numbers(brief_file: Path, browser: Any) -> 
     assert page.inner_text("#tornado-draws") == "96"
     page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=False)
 
-    numbers = json.loads(page.inner_text("#accord-numbers"))
+    numbers = json.loads(  # strict JSON: no NaN or Infinity
+        page.inner_text("#accord-numbers"), parse_constant=lambda c: pytest.fail(c)
+    )
     cli = CliRunner().invoke(app, ["settle", "--json", "--runs", "2000", "--seed", "3"])
     assert cli.exit_code == 0, cli.output
     ref = json.loads(cli.stdout)
@@ -287,6 +327,12 @@ def test_report_offline_sections_and_numbers(brief_file: Path, browser: Any) -> 
     assert got["p_settled_by_month"] == ref["p_settled_by_month"]
     assert got["terms_10_50_90"] == ref["terms_10_50_90"]
     assert got["p_escalation"] == ref["p_escalation"]
+    assert len(got) == 9 and set(got) <= set(ref)  # every key number the report carries
+    for key, value in got.items():
+        assert value == ref[key], key
+    assert numbers["base_rate"] == ref["base_rate"]
+    p12 = ref["p_settled_by_month"][12]
+    assert f"settle within 12 months) {p12:.2f} [" in page.inner_text("section#summary")
     for m in (6, 12, 24):
         shown = page.locator(f".p-settled[data-month='{m}']")
         assert float(shown.get_attribute("data-value") or "nan") == ref["p_settled_by_month"][m]

@@ -292,6 +292,7 @@ def render_html(b: Brief) -> str:
         "sections": [k for k, _ in present],
         "forecasts": {r.model: [_num(v) for v in r.forecast] for r in b.results},
         "settle": b.settle_json,
+        "base_rate": b.base_rates,
         "game": game_json(b.game),
         "sensitivity": {k: v for k, v in b.tornado.items() if k != "table"}
         | (
@@ -301,7 +302,7 @@ def render_html(b: Brief) -> str:
         ),
         "ensembles": [_ensemble_json(e) for e in b.ensembles],
     }
-    data = json.dumps(numbers, default=_num).replace("</", "<\\/")
+    data = json.dumps(_finite(numbers), default=_num, allow_nan=False).replace("</", "<\\/")
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{_e(sc.title)}: accord briefing</title><style>{_CSS}</style>"
@@ -479,6 +480,17 @@ def _package(p: dict[str, Any] | None) -> str:
     if p is None:
         return "no agreement (nothing beats the disagreement point)"
     return ", ".join(f"{k} {_n(v)}" for k, v in p.items())
+
+
+def _finite(x: Any) -> Any:
+    """Numbers that are not finite become null (as in ``--json``): the block stays JSON."""
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, dict):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_finite(v) for v in x]
+    return x
 
 
 def _num(x: Any) -> Any:
