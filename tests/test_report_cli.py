@@ -228,6 +228,15 @@ def test_report_results_section_equals_the_sweep_cli(tmp_path: Path) -> None:
     col = next(c for c in store.outputs if c.startswith("compromise_"))
     cut = float(store.query(f'SELECT median("{col}") AS m FROM results')["m"].iloc[0])
     html = tmp_path / "b.html"
+    for bad, message in (
+        ("nope < 1", "error: --event: not a column of any results store given (got 'nope')"),
+        (f"{col} == 1", "error: --event: an event is COLUMN OP NUMBER"),
+        (f"{col} < x", "error: --event: must be a number (got 'x')"),
+    ):
+        r = runner.invoke(
+            app, ["report", str(sc_file), "-o", str(html), "--results", str(out), "--event", bad]
+        )
+        assert r.exit_code == 2 and r.output.startswith(message), r.output
     r = runner.invoke(
         app,
         ["report", str(sc_file), "-o", str(html), "--results", str(out.parent),
