@@ -38,6 +38,9 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts" / "browser"
 UPLOAD_LIMIT = 20_000
 LINE = re.compile(r"median settled line on \w+ = ([-0-9.]+)")
+# the shared machine runs ~8 helpers' jobs on 2 cores: the first render of the flagship
+# (settle, seven models, the Ensemble tab's queries) can take well over Playwright's 5 s
+sync_api.expect.set_options(timeout=30_000)
 
 
 def _free_port() -> int:
