@@ -57,10 +57,20 @@ def _out(store: Store, name: str) -> str:
 def test_find_stores_one_folder_and_bad_paths(store: Store, tmp_path: Path) -> None:
     assert ex.find_stores([store.path]) == [store.path]
     assert ex.find_stores([store.path.parent, store.path]) == [store.path]  # no duplicates
+    second = tmp_path / "more" / "deep" / "b"
+    sweep(
+        minimal_uncertain(), [("test.gappy", {})], Design("mc", 5, 1), second, executor="sequential"
+    )
+    both = ex.find_stores([store.path, tmp_path / "more"])  # a folder is searched at any depth
+    assert both == [store.path, second]
+    assert [o["value"] for o in en.store_options(both)] == ["0", "1"]
+    assert en.manifest_rows(both, "1")[1] == ("scenario", "t")
+    assert dict(en.manifest_rows(both, "1"))["draws"] == "5"
     with pytest.raises(StoreError, match="no such directory"):
         ex.find_stores([tmp_path / "nowhere"])
+    (tmp_path / "empty").mkdir()
     with pytest.raises(StoreError, match="holds no sweep results store"):
-        ex.find_stores([tmp_path])
+        ex.find_stores([tmp_path / "empty"])
 
 
 def test_summary_is_the_manifest(store: Store) -> None:
