@@ -227,3 +227,18 @@ def test_app_has_an_ensemble_tab_only_with_stores(store: Store) -> None:
     assert "tabs" not in ids(create_app())
     with_tab = ids(create_app(stores=[store.path]))
     assert {"tabs", "page-ensemble", "ens-hist", "ens-count"} <= with_tab
+
+
+def test_output_quantiles_equal_numpy(store: Store, frame: pd.DataFrame) -> None:
+    table = ex.output_quantiles(store, qs=(0.05, 0.25, 0.5, 0.95))
+    assert list(table.index) == store.outputs
+    assert list(table.columns) == ["n", "mean", "sd", "q05", "q25", "q50", "q95"]
+    for name in store.outputs:
+        v = frame[name].dropna().to_numpy()
+        row = table.loc[name]
+        assert row["n"] == v.size
+        assert row["mean"] == pytest.approx(v.mean())
+        assert row["sd"] == pytest.approx(v.std(ddof=1), abs=1e-12)
+        want = np.quantile(v, [0.05, 0.25, 0.5, 0.95])  # linear, as DuckDB's quantile_cont
+        np.testing.assert_allclose(row[["q05", "q25", "q50", "q95"]], want)
+    assert table.loc["gap", "n"] < 400  # the NaN draws are not counted

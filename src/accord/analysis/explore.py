@@ -220,20 +220,35 @@ def first_varying(store: Store) -> str | None:
     return varying[0] if varying else (store.outputs[0] if store.outputs else None)
 
 
-def output_quantiles(store: Store) -> pd.DataFrame:
-    """Per output: finite draws, mean, sd and the 5/50/95% quantiles (DuckDB over parts)."""
-    rows = []
-    for name in store.outputs:
+def output_quantiles(
+    store: Store,
+    names: Sequence[str] | None = None,
+    qs: Sequence[float] = (0.05, 0.5, 0.95),
+) -> pd.DataFrame:
+    """Per output (default: all): finite draws ``n``, ``mean``, ``sd`` and the quantiles
+    ``qs`` (columns ``q05``, ``q50``...), in one DuckDB query over the parts."""
+    names = list(store.outputs if names is None else names)
+    labels = [f"q{round(100 * q):02d}" for q in qs]
+    cols = ["n", "mean", "sd", *labels]
+    if not names:
+        return pd.DataFrame(columns=cols, index=pd.Index([], name="output"), dtype=float)
+    exprs = []
+    for i, name in enumerate(names):
         q = _quoted(store, name, "output")
         ok = f"FILTER (WHERE isfinite({q}))"
-        r = store.query(
-            f"SELECT count({q}) {ok} AS n, avg({q}) {ok} AS mean, stddev_samp({q}) {ok} AS sd, "
-            f"quantile_cont({q}, [0.05, 0.5, 0.95]) {ok} AS q FROM results"
-        ).iloc[0]
-        qs = list(r["q"]) if r["n"] else [math.nan] * 3
-        rows.append((name, int(r["n"]), r["mean"], r["sd"], *qs))
-    cols = ["output", "n", "mean", "sd", "q05", "q50", "q95"]
-    return pd.DataFrame(rows, columns=cols).set_index("output").astype(float)
+        exprs.append(
+            f"count({q}) {ok} AS n{i}, avg({q}) {ok} AS m{i}, stddev_samp({q}) {ok} AS s{i}, "
+            f"quantile_cont({q}, [{', '.join(repr(float(x)) for x in qs)}]) {ok} AS q{i}"
+        )
+    row = store.query("SELECT " + ", ".join(exprs) + " FROM results").iloc[0]
+    rows = []
+    for i in range(len(names)):
+        n = int(row[f"n{i}"])
+        quant = [float(v) for v in row[f"q{i}"]] if n else [math.nan] * len(qs)
+        mean, sd = (float(row[f"{k}{i}"]) if n else math.nan for k in ("m", "s"))
+        rows.append([n, mean, sd, *quant])
+    out = pd.DataFrame(rows, columns=cols, index=pd.Index(names, name="output"))
+    return out.astype(float)
 
 
 @dataclass(frozen=True)
