@@ -19,7 +19,9 @@ The parts, each present when the scenario and the installed features allow:
 * for each results store given (``accord report --results DIR``): its manifest, the
   outputs' quantiles, a histogram, and for an event its probability and PRIM's boxes
   (:mod:`accord.analysis.explore`);
-* who moved whom: the multi-actor models' events counted by (actor, counterpart, kind);
+* who moved whom: :func:`accord.analysis.influence.influence` over the models' runs (each
+  actor's moves credited to the actors whose challenges, bargains or trades moved it, the
+  numbers of ``accord run --influence``) and the event log;
 * a narrative: sentences built from those numbers by fixed rules (never hand-written).
 """
 
@@ -27,7 +29,6 @@ from __future__ import annotations
 
 import csv
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -67,7 +68,8 @@ class Brief:
     results: list[ModelResult]
     skipped: list[str]
     backtest: list[dict[str, Any]]
-    edges: list[tuple[str, str, str, int]]
+    edges: list[tuple[str, str, str, int, float]]
+    """``(by, moved, kind, moves, distance as a share of the scale)``: Influence.edges()."""
     events: list[dict[str, Any]]
     settle: Any = None  # SettleResult
     settle_json: dict[str, Any] = field(default_factory=dict)
@@ -149,20 +151,18 @@ def base_rates(sc: Scenario, res: Any) -> list[dict[str, Any]]:
 
 
 def who_moved_whom(
-    results: list[ModelResult],
-) -> tuple[list[tuple[str, str, str, int]], list[dict[str, Any]]]:
-    """Edges (actor, counterpart, kind, count) over every model's events, and the events."""
-    count: Counter[tuple[str, str, str]] = Counter()
-    listing = []
-    for r in results:
-        for e in r.events:
-            listing.append(
-                {"model": r.model, "round": e.round, "issue": e.issue, "text": e.describe()}
-            )
-            if e.counterpart:
-                count[(e.actor, e.counterpart, e.kind)] += 1
-    edges = [(a, b, k, n) for (a, b, k), n in count.most_common()]
-    return edges, listing
+    results: list[ModelResult], sc: Scenario
+) -> tuple[list[tuple[str, str, str, int, float]], list[dict[str, Any]]]:
+    """The edges of :meth:`Influence.edges` (by, moved, kind, moves, distance as a share of
+    the scale) over every model's run, and the event log."""
+    from accord.analysis.influence import influence
+
+    listing = [
+        {"model": r.model, "round": e.round, "issue": e.issue, "text": e.describe()}
+        for r in results
+        for e in r.events
+    ]
+    return influence(results, sc).edges(), listing
 
 
 def escalation_game(sc: Scenario) -> list[Any]:
@@ -327,7 +327,7 @@ def brief(
         f"{n} ({registry.get(n)().unavailable(sc)})" for n in registry.available() if n not in names
     ]
     results = run_models(sc, names, seed=seed)
-    edges, events = who_moved_whom(results)
+    edges, events = who_moved_whom(results, sc)
     out = Brief(
         scenario=sc,
         seed=seed,
@@ -436,9 +436,10 @@ def narrative(b: Brief) -> list[str]:
     for ens in b.ensembles:
         lines += ens.get("sentences", [])
     if b.edges:
-        a, c, kind, n = b.edges[0]
+        by, moved, kind, n, share = b.edges[0]
         lines.append(
-            f"The most frequent move in the models' event logs: {a} {kind} with {c} ({n}x)."
+            f"The largest movement the models' event logs credit: {by} moved {moved} "
+            f"{share:.2f} scale widths in all, in {n} {kind} move{'s' if n != 1 else ''}."
         )
     return lines
 
