@@ -573,7 +573,8 @@ lazy_command(
     app,
     "app",
     "accord.cli.dashboard:app_command",
-    "Serve the dashboard: scenarios, table editing, models, the war's levers.",
+    "Serve the dashboard: scenarios, table editing, models, the war's levers, and an\n"
+    "ensemble explorer over sweep results (--results).",
 )
 lazy_command(
     app,
