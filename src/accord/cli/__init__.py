@@ -19,7 +19,16 @@ import typer
 from rich.table import Table
 
 from accord import __version__
-from accord.cli.common import OutputFolder, err, guarded, load_scenario, out, parse_sets
+from accord.cli.common import (
+    OutputFolder,
+    err,
+    guarded,
+    lets,
+    load_scenario,
+    out,
+    parse_sets,
+    what_if,
+)
 from accord.errors import ModelError, ScenarioError
 from accord.scenario.schema import Scenario
 
@@ -47,6 +56,7 @@ _MARK = {"cycle": " ↻", "max_rounds": " *", "undefined": " ?"}
 
 @app.command()
 @guarded
+@lets
 def run(
     scenario: Annotated[
         str | None,
@@ -116,6 +126,7 @@ def run(
                 "as_of": sc.as_of and sc.as_of.isoformat(),
             },
             "results": [r.to_dict() for r in results],
+            "what_if": what_if(),
         }
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return
@@ -280,6 +291,7 @@ def _print_rules(sc: Scenario, results: list[Any]) -> None:
 
 @app.command()
 @guarded
+@lets
 def show(
     scenario: Annotated[
         str | None,
@@ -355,6 +367,7 @@ def show(
 
 @app.command()
 @guarded
+@lets
 def validate(
     file: Annotated[str, typer.Argument(help="Scenario file (.yaml, .yml, .json) or bundled id.")],
     strict: Annotated[
@@ -444,6 +457,7 @@ def import_(
 
 @app.command()
 @guarded
+@lets
 def export(
     scenario: Annotated[list[str], typer.Argument(help="Scenario files or bundled ids.")],
     to: Annotated[Format, typer.Option("--to", help="Format to write.")],

@@ -12,13 +12,14 @@ from typing import Annotated
 
 import typer
 
-from accord.cli.common import err, guarded, load_scenario
+from accord.cli.common import err, guarded, lets, load_scenario
 from accord.errors import ModelError
 
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
 
 
 @guarded
+@lets
 def report(
     scenario: Annotated[
         str | None,
