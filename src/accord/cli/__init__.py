@@ -462,12 +462,19 @@ def export(
     scenario: Annotated[list[str], typer.Argument(help="Scenario files or bundled ids.")],
     to: Annotated[Format, typer.Option("--to", help="Format to write.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
+    issue: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--issue", help="Export only this issue (repeatable); bdm and deu hold one issue."
+        ),
+    ] = None,
 ) -> None:
     """Export scenarios to a KTAB, decide, BDM or DEU file."""
     from accord.scenario import importers
 
     notes: list[str] = []
-    importers.export(to.value, [load_scenario(s) for s in scenario], output, notes=notes)
+    scenarios = [load_scenario(s) for s in scenario]
+    importers.export(to.value, scenarios, output, notes=notes, issues=issue)
     for note in notes:
         err.print(f"note: {note}")
     err.print(f"wrote {output}")
