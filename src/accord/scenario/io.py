@@ -555,11 +555,11 @@ def _repair(
             continue
         for i in range(len(loc), 0, -1):  # the innermost entry of a schema mapping
             holder = _input_at(data, loc[: i - 1])
-            if isinstance(holder, dict) and _key_type_at(loc[: i - 1]) is not None:
-                if loc[i - 1] in holder:
-                    del holder[loc[i - 1]]
-                    removed.append(loc[:i])
-                    break
+            mapping = isinstance(holder, dict) and _key_type_at(loc[: i - 1]) is not None
+            if mapping and loc[i - 1] in holder:
+                del holder[loc[i - 1]]
+                removed.append(loc[:i])
+                break
         else:
             return False
     return True
@@ -720,10 +720,31 @@ def _clean(obj: Any) -> Any:
     return obj
 
 
+def _plain(obj: Any) -> Any:
+    """Lists not tuples, and every number as it is (text, numbers and flags of free-form
+    parts: attributes, the game section)."""
+    if isinstance(obj, Mapping):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_plain(v) for v in obj]
+    return obj
+
+
 def to_data(scenario: Scenario) -> dict[str, Any]:
-    """The scenario as plain data, leaving out fields at their defaults."""
+    """The scenario as plain data, leaving out fields at their defaults.
+
+    Numbers of the schema's number fields are written ``7``, not ``7.0`` (they read back as
+    the same float); the free-form parts (``attributes``, ``game``) keep their numbers' types,
+    so that an attribute ``1.0`` stays a float and a save is lossless."""
     data = scenario.model_dump(mode="python", exclude_defaults=True)
     cleaned: dict[str, Any] = _clean(data)
+    for free in ("attributes", "game"):
+        if free in data:
+            cleaned[free] = _plain(data[free])
+    for section in ("issues", "actors"):
+        for item, raw in zip(cleaned.get(section, []), data.get(section, ()), strict=True):
+            if "attributes" in raw:
+                item["attributes"] = _plain(raw["attributes"])
     return cleaned
 
 
