@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from accord.cli.common import err, guarded, lets, load_scenario, out
+from accord.cli.common import err, guarded, load_scenario, out
 
 
 class ConflictType(StrEnum):
@@ -53,7 +53,6 @@ def _ci(r: Any, p: str, lo: str, hi: str) -> str:
 
 
 @guarded
-@lets
 def baserate(
     type_: Annotated[
         ConflictType | None, typer.Option("--type", help="UCDP type of conflict.")

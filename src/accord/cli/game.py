@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from accord.cli.common import guarded, lets, load_scenario, out, refuse_lets
+from accord.cli.common import guarded, lets, load_scenario, out, refuse_lets, what_if
 from accord.errors import ModelError, ScenarioError
 from accord.games.result import GameResult
 from accord.games.tree import Game
@@ -168,6 +168,8 @@ def solve(
         raise
     if as_json:
         data = [r.to_dict() for r in results]
+        if what_if():
+            data = [{**d, "what_if": what_if()} for d in data]
         out.print(json.dumps(data[0] if len(data) == 1 else data, indent=1))
     else:
         kind = "perfect information" if game.is_perfect_information else "imperfect information"
