@@ -318,3 +318,20 @@ def test_uncertainty_problems_come_with_the_others() -> None:
     assert "uncertainty.parameters.actors[A].capability: low must not exceed high (5 > 2)" in (
         rendered
     )
+
+
+def test_let_on_a_game_parameter_and_on_a_path_it_cannot_address() -> None:
+    sc = scenarios.load(DEFAULT)
+    new, _ = apply_lets(sc, ["game.parameters.cost_horizon=12"])
+    assert new.game is not None and sc.game is not None
+    assert new.game["parameters"]["cost_horizon"]["value"] == 12
+    assert new.game["parameters"]["cost_horizon"]["judgement"] is True
+    assert [c.path for c in diff(sc, new).changes] == ["game.parameters.cost_horizon"]
+    every = load(DATA / "roundtrip/everything.yaml")
+    item = "uncertainty.parameters.actors[C].capability.sd=3"
+    with pytest.raises(ScenarioError) as info:
+        apply_lets(every, [item])
+    assert str(info.value) == (
+        f"--let uncertainty.parameters.actors[C].capability.sd: a number --let cannot address "
+        f"(got {item!r})"
+    )

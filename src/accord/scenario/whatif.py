@@ -94,7 +94,9 @@ def _mark(data: Any, sc: Scenario, loc: tuple[str | int, ...], change: WhatIf) -
     note = f"what-if ({OPTION} {change.path}={change.new:g}); the file has {change.old:g}"
     chain = _object_at(sc, loc)
     target, where = chain[-1], loc
-    if not isinstance(target, Sourced):
+    if isinstance(target, Mapping) and "value" in target:  # a game parameter {value, note}
+        target = Sourced(value=0.0, note=target.get("note"))
+    elif not isinstance(target, Sourced):
         holder = chain[-2]
         fields = set(type(holder).model_fields) if isinstance(holder, BaseModel) else set()
         if not {"judgement", "note"} <= fields:
@@ -145,7 +147,11 @@ def apply_lets(
                 Problem(f"{OPTION} {raw}", f"not a number of this scenario{hint}", item)
             )
             continue
-        loc = locate(data, path)
+        try:
+            loc = locate(data, path)
+        except KeyError:  # a key with dots or brackets in it (uncertainty.parameters.…)
+            problems.append(Problem(f"{OPTION} {raw}", "a number --let cannot address", item))
+            continue
         where[path], shown[path] = loc, raw
         changes.append(WhatIf(path, known[path].value, value))
         set_number(data, loc, value)
