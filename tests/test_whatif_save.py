@@ -335,3 +335,21 @@ def test_let_on_a_game_parameter_and_on_a_path_it_cannot_address() -> None:
         f"--let uncertainty.parameters.actors[C].capability.sd: a number --let cannot address "
         f"(got {item!r})"
     )
+
+
+def test_one_pass_also_checks_dates_written_as_timestamps() -> None:
+    text = ONE_PASS.replace("salience: 150", "salience: 50").replace(
+        "title: one pass", 'title: one pass\nas_of: "1724544000"'
+    )
+    text = text.replace(", source: [nope]", "").replace(
+        "      X: {position: 1, salience: high}\n", ""
+    )
+    text = text.replace("[T, W]", "[T]")
+    with pytest.raises(ScenarioError) as info:
+        loads(text)
+    assert [p.render() for p in info.value.problems] == [
+        "issues[0].status_qou: unknown field (did you mean 'status_quo'?)",
+        "actors[1].capability: required field is missing",
+        "actors[1].capabilty: unknown field (did you mean 'capability'?)",
+        "as_of: must be a date (YYYY-MM-DD) (got '1724544000')",
+    ]

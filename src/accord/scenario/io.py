@@ -579,13 +579,13 @@ def _semantics_despite(errors: list[Any], data: Any, text: str) -> list[Problem]
         if not _repair(copy, errors, removed, renamed):
             return []
         try:
-            Scenario.model_validate_json(json.dumps(copy, ensure_ascii=False), strict=True)
+            sc = Scenario.model_validate_json(json.dumps(copy, ensure_ascii=False), strict=True)
         except ValidationError as exc:
             errors = exc.errors()
             continue
         except ScenarioError as exc:
             return _unrelated(list(exc.problems), removed, renamed)
-        return []
+        return _unrelated(_date_problems(sc.model_dump(mode="python"), copy, ()), removed, renamed)
     return []
 
 
