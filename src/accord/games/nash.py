@@ -96,7 +96,7 @@ def _result(
                 f"{game.players[p]}'s own play never reaches information set(s) "
                 f"{', '.join(unreached)}: uniform there (any choice keeps the equilibrium)"
             )
-    reg = regret(game, beh)
+    reg = regret(game, beh, sf)
     extra = {**extra, "x": x, "y": y, "regret": reg}
     return GameResult(
         method,

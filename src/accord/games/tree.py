@@ -67,6 +67,21 @@ class Node:
     where: str = field(default="", compare=False)  # source location for messages
 
 
+@dataclass(frozen=True, eq=False)
+class Edges:
+    """A game's tree as arrays: node c's ``parent[c]``; ``source[c]``, the index of the
+    move into c in [decision moves (:attr:`Game.moves`), chance moves
+    (:attr:`Game.chance_moves`)] (-1 at the root); ``mover[c]``, the player of that move
+    (-1: chance or root); ``first_move[i]``, the index of decision node i's first move
+    (-1 elsewhere); ``levels[d]``, the nodes at depth d + 1."""
+
+    parent: NDArray[np.int_]
+    source: NDArray[np.int_]
+    mover: NDArray[np.int_]
+    first_move: NDArray[np.int_]
+    levels: tuple[NDArray[np.int_], ...]
+
+
 @dataclass(frozen=True)
 class Game:
     """An extensive-form game (see the module docstring for conventions)."""
@@ -186,6 +201,29 @@ class Game:
             if n.kind == "decision"
             for k in range(len(n.actions))
         )
+
+    @cached_property
+    def edges(self) -> Edges:
+        """The tree as arrays, for passes over all nodes of a depth at once."""
+        n = len(self.nodes)
+        source = np.full(n, -1)
+        mover = np.full(n, -1)
+        first_move = np.full(n, -1)
+        n_moves = len(self.moves)
+        next_move, next_chance = 0, n_moves
+        for i, node in enumerate(self.nodes):
+            kids = list(node.children)
+            if node.kind == "decision":
+                first_move[i] = next_move
+                source[kids] = np.arange(next_move, next_move + len(kids))
+                mover[kids] = node.player
+                next_move += len(kids)
+            elif node.kind == "chance":
+                source[kids] = np.arange(next_chance, next_chance + len(kids))
+                next_chance += len(kids)
+        depth = np.asarray(self.depth, dtype=int)
+        levels = tuple(np.flatnonzero(depth == d) for d in range(1, int(depth.max()) + 1))
+        return Edges(np.asarray(self.parent, dtype=int), source, mover, first_move, levels)
 
     def move_label(self, node: int, k: int) -> str:
         n = self.nodes[node]
