@@ -41,6 +41,8 @@ from accord.errors import ModelError
 
 __all__ = ["lemke"]
 
+ETA_ROWS = 64  # the basis is also refactorised once this many rows have left since the last
+
 FloatArray = NDArray[np.float64]
 
 
@@ -56,14 +58,15 @@ def lemke(
     max_pivots: int = 100_000,
     eps: float = 1e-9,
     zero_tol: float = 1e-12,
-    refactor_every: int = 64,
+    refactor_every: int = 500,
 ) -> tuple[FloatArray, int]:
     """Pivot from ``basis`` (one variable per row) entering ``enter`` until ``z0`` leaves.
 
     Returns the values of all variables and the number of pivots. For floating-point
     robustness, entries below ``zero_tol`` are set to zero after each pivot, pivots must
     exceed ``eps`` (relative to the largest entry of ``t_mat``), and the basis is
-    factorised afresh from ``t_mat`` every ``refactor_every`` pivots.
+    factorised afresh from ``t_mat`` every ``refactor_every`` pivots (and whenever
+    ``ETA_ROWS`` different rows have left the basis since the last time).
     """
     n_rows, n_var = t_mat.shape
     free_var = np.asarray(free, dtype=bool)
@@ -127,18 +130,20 @@ class _Inverse:
     pivot's eta matrix differs from I in one column, so G differs from I only in the
     columns ``slot`` of the rows that have left since, kept dense in ``g``)."""
 
-    def __init__(self, cols: sparse.csc_matrix, basis: NDArray[np.int_], room: int, why: str):
+    def __init__(self, cols: sparse.csc_matrix, basis: NDArray[np.int_], every: int, why: str):
         n = int(cols.shape[0])
         try:
             self.lu = splu(sparse.csc_matrix(cols[:, basis]))
         except RuntimeError:
             raise ModelError(why, path="lemke") from None
-        self.g: FloatArray = np.zeros((n, room))
-        self.at: list[int] = []  # the row of each column of g
+        self.g: FloatArray = np.zeros((ETA_ROWS, n))  # G's columns, stored as rows
+        self.at: list[int] = []  # the row of each column of G kept in g
+        self.pivots = 0
+        self.every = every
         self.slot = np.full(n, -1)
 
     def full(self) -> bool:
-        return len(self.at) >= int(self.g.shape[1])
+        return len(self.at) >= ETA_ROWS or self.pivots >= self.every
 
     def _apply_g(self, w: FloatArray) -> FloatArray:
         k = len(self.at)
@@ -147,7 +152,7 @@ class _Inverse:
         at = np.asarray(self.at)
         wr = w[at]
         w[at] = 0.0
-        return np.asarray(w + self.g[:, :k] @ wr)
+        return np.asarray(w + wr @ self.g[:k])
 
     def solve(self, a: FloatArray) -> FloatArray:
         """B⁻¹a."""
@@ -156,10 +161,10 @@ class _Inverse:
     def rows(self, rows: NDArray[np.int_]) -> FloatArray:
         """The given rows of B⁻¹."""
         k = len(self.at)
-        u = np.zeros((rows.size, self.g.shape[0]))
+        u = np.zeros((rows.size, self.g.shape[1]))
         u[np.arange(rows.size), rows] = 1.0
         if k:
-            u[:, self.at] = self.g[rows, :k]
+            u[:, self.at] = self.g[:k, rows].T
         return np.asarray(self.lu.solve(np.ascontiguousarray(u.T), trans="T"), dtype=float).T
 
     def update(self, r: int, col: FloatArray) -> None:
@@ -168,12 +173,12 @@ class _Inverse:
         if self.slot[r] < 0:
             self.slot[r] = len(self.at)
             self.at.append(r)
-            self.g[r, self.slot[r]] = 1.0
+            self.g[self.slot[r], r] = 1.0
         k = len(self.at)
-        grow = self.g[r, :k] / col[r]
-        nz = np.flatnonzero(col)
-        self.g[nz, :k] -= np.outer(col[nz], grow)
-        self.g[r, :k] = grow
+        grow = self.g[:k, r] / col[r]
+        self.g[:k] -= grow[:, None] * col
+        self.g[:k, r] = grow
+        self.pivots += 1
 
 
 def _lex_min_row(

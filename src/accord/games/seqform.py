@@ -130,18 +130,18 @@ class SequenceForm:
         a = np.zeros((p1.size, p2.size))
         b = np.zeros((p1.size, p2.size))
         pay = self.game.payoff_array
-        for t in range(len(self.game.terminals)):
-            s, u = p1.leaf_seq[t], p2.leaf_seq[t]
-            a[s, u] += self.chance_weight[t] * pay[t, 0]
-            b[s, u] += self.chance_weight[t] * pay[t, 1]
+        at = (np.asarray(p1.leaf_seq, dtype=int), np.asarray(p2.leaf_seq, dtype=int))
+        np.add.at(a, at, self.chance_weight * pay[:, 0])
+        np.add.at(b, at, self.chance_weight * pay[:, 1])
         return a, b
 
 
 def _chance_weights(game: Game) -> FloatArray:
+    e = game.edges
+    step = np.concatenate([np.ones(len(game.moves)), game.prob_array])[e.source]
     w = np.ones(len(game.nodes))
-    for i, n in enumerate(game.nodes):
-        for k, c in enumerate(n.children):
-            w[c] = w[i] * (n.probs[k] if n.kind == "chance" else 1.0)
+    for lv in e.levels:
+        w[lv] = w[e.parent[lv]] * step[lv]
     return w[list(game.terminals)]
 
 
