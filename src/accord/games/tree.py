@@ -162,9 +162,9 @@ class Game:
             for a, c in zip(n.actions, n.children, strict=True):
                 h = hist[i]
                 if n.kind == "decision":
-                    h = tuple(
-                        h[p] + ((n.infoset, a),) if p == n.player else h[p] for p in range(n_pl)
-                    )
+                    own = list(h)
+                    own[n.player] = h[n.player] + ((n.infoset, a),)
+                    h = tuple(own)
                 hist[c] = h
         return tuple(hist)
 
@@ -206,24 +206,27 @@ class Game:
     def edges(self) -> Edges:
         """The tree as arrays, for passes over all nodes of a depth at once."""
         n = len(self.nodes)
-        source = np.full(n, -1)
-        mover = np.full(n, -1)
-        first_move = np.full(n, -1)
-        n_moves = len(self.moves)
-        next_move, next_chance = 0, n_moves
+        source, mover, first_move = [-1] * n, [-1] * n, [-1] * n
+        next_move, next_chance = 0, len(self.moves)
         for i, node in enumerate(self.nodes):
-            kids = list(node.children)
             if node.kind == "decision":
                 first_move[i] = next_move
-                source[kids] = np.arange(next_move, next_move + len(kids))
-                mover[kids] = node.player
-                next_move += len(kids)
+                for c in node.children:
+                    source[c], mover[c] = next_move, node.player
+                    next_move += 1
             elif node.kind == "chance":
-                source[kids] = np.arange(next_chance, next_chance + len(kids))
-                next_chance += len(kids)
+                for c in node.children:
+                    source[c] = next_chance
+                    next_chance += 1
         depth = np.asarray(self.depth, dtype=int)
         levels = tuple(np.flatnonzero(depth == d) for d in range(1, int(depth.max()) + 1))
-        return Edges(np.asarray(self.parent, dtype=int), source, mover, first_move, levels)
+        return Edges(
+            np.asarray(self.parent, dtype=int),
+            np.asarray(source, dtype=int),
+            np.asarray(mover, dtype=int),
+            np.asarray(first_move, dtype=int),
+            levels,
+        )
 
     def move_label(self, node: int, k: int) -> str:
         n = self.nodes[node]
