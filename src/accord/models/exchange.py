@@ -259,16 +259,20 @@ def candidates(x: Arr, usable: NDArray[np.bool_], outcome: Arr, s: Arr, below: b
 
 
 class _Groups:
-    """Candidate indices grouped by an integer key (CSR layout), in ascending order."""
+    """Slots of the two sides of every candidate (slot = side x k + candidate) grouped by
+    an integer key (CSR layout), so that a trade finds the candidates it concerns without
+    a pass over all of them."""
 
-    def __init__(self, key: IntArr, size: int) -> None:
-        self.index = np.argsort(key, kind="stable")
-        self.start = np.searchsorted(key[self.index], np.arange(size + 1))
+    def __init__(self, key: IntArr, size: int, k: int) -> None:
+        self.slots = np.argsort(key, kind="stable")
+        self.cand = self.slots % k
+        self.start = np.searchsorted(key[self.slots], np.arange(size + 1)).tolist()
 
     def live(self, key: int, live: NDArray[np.bool_]) -> IntArr:
-        """The live candidates with this key."""
-        idx = self.index[self.start[key] : self.start[key + 1]]
-        return idx[live[idx]]
+        """The slots with this key whose candidate is live."""
+        lo, hi = self.start[key], self.start[key + 1]
+        slots: IntArr = self.slots[lo:hi][live[self.cand[lo:hi]]]
+        return slots
 
 
 class _Round:
@@ -300,35 +304,44 @@ class _Round:
         self.s_ip, self.s_iq, self.s_jp, self.s_jq = s[i, p], s[i, q], s[j, p], s[j, q]
         start = np.stack([x[i, q], x[j, p]])  # supply positions (round start)
         target = np.stack([x[j, q], x[i, p]])  # the partner's demand position
+        # gain per unit of d_p: i's and j's, and |r s_iq - s_ip| (decide's first check)
+        s_ip, s_iq, s_jp, s_jq = self.s_ip, self.s_iq, self.s_jp, self.s_jq
+        gain = np.stack([s_ip - rate * s_iq, rate * s_jq - s_jp])
         # constants, gathered in one step: target, the supplier's weight, the total
-        # weight on the supply issue, the first direction of each move, red lines
+        # weight on the supply issue, the first direction of each move, the rate (d_p
+        # times it is each side's NBS shift), gains, red lines
         rows = [target, np.stack([w[i, q], w[j, p]]), np.stack([total[q], total[p]])]
-        rows.append(np.sign(target - start))
+        rows += [np.sign(target - start), np.stack([rate, np.ones(k)]), gain]
+        rows.append(np.broadcast_to(np.abs(rate * s_iq - s_ip), (2, k)))
         self.red = red is not None
         if red is not None:  # each supplier's red lines on its supply issue (0-100 scale)
             rows += [np.stack([red[0][i, q], red[0][j, p]]), np.stack([red[1][i, q], red[1][j, p]])]
         self.const = np.stack(rows, axis=1)  # (2, fields, k)
-        # gain per unit of d_p: |r s_iq - s_ip| (decide's check), i's and j's
-        s_ip, s_iq, s_jp, s_jq = self.s_ip, self.s_iq, self.s_jp, self.s_jq
-        gain_i, gain_j = s_ip - rate * s_iq, rate * s_jq - s_jp
-        self.gain = np.stack([np.abs(rate * s_iq - s_ip), gain_i, gain_j])
-        self.sup = start.copy()
-        # sum of c*s*x over the other actors, as this candidate sees it: [0] on q, [1] on p
+        # state, gathered in one step: the supply positions the candidate sees, the sum of
+        # its earlier moves, and the sum of c*s*x over the other actors as it sees it
         num = (w * x).sum(axis=0)
-        self.other = np.stack([num[q] - w[i, q] * x[i, q], num[p] - w[j, p] * x[j, p]])
-        self.seen = np.full((k, 2, n), np.nan)
-        self.prev, self.move = np.zeros((2, k)), np.zeros((2, k))
-        self.d_p, self.g_i, self.g_j = np.zeros(k), np.zeros(k), np.zeros(k)
-        # candidates grouped by (actor, issue) in each role, so that a trade finds the
-        # candidates it concerns without a pass over all of them
-        m = x.shape[1]
-        self.groups = tuple(
-            _Groups(actor * m + issue, n * m) for actor, issue in ((i, q), (j, p), (i, p), (j, q))
+        self.state = np.stack(
+            [
+                start,
+                np.zeros((2, k)),
+                np.stack([num[q] - w[i, q] * x[i, q], num[p] - w[j, p] * x[j, p]]),
+            ]
         )
+        self.sup, self.prev, self.other = self.state[0], self.state[1], self.state[2]
+        self.seen = np.full((2 * k, n), np.nan)  # by slot: side 0 on q, side 1 on p
+        self.move, self.g = np.zeros((2, k)), np.zeros((2, k))
+        self.g_i, self.g_j = self.g[0], self.g[1]
+        self.d_p, self.key = np.zeros(k), np.zeros(k)
+        m = x.shape[1]
+        # who supplies each side's issue (i on q, j on p), who demands it (j on q, i on p)
+        self.supplier = np.concatenate([i, j])
+        self.supply = _Groups(np.concatenate([i * m + q, j * m + p]), n * m, k)
+        self.demand = _Groups(np.concatenate([j * m + q, i * m + p]), n * m, k)
 
     def _valid(self, move: Arr, sup: Arr, prev: Arr, const: Arr) -> NDArray[np.bool_]:
-        """decide's ``is_move_valid`` on both sides (2, L): a real move, on the scale, in
-        the first direction; and (added here) no vote beyond the supplier's red line."""
+        """decide's ``is_move_valid`` for moves (..., 2 sides, L): a real move, on the
+        scale, in the first direction; and (added here) no vote beyond the supplier's red
+        line. True where every move of a candidate is valid."""
         a = np.abs(move)
         new = sup + move
         top = 100 + _SLACK
@@ -340,53 +353,60 @@ class _Round:
             & (np.sign(move) == const[:, 3])
         )
         if self.red:
-            ok &= (new >= const[:, 4] - _SLACK) & (new <= const[:, 5] + _SLACK)
+            ok &= (new >= const[:, 7] - _SLACK) & (new <= const[:, 8] + _SLACK)
         if self.view == "decide":
             ok &= prev + move <= top  # decide sums the (signed) moves it ever proposed
-        both: NDArray[np.bool_] = ok[0] & ok[1]
-        return both
+        rows = ok.reshape(-1, ok.shape[-1])
+        every: NDArray[np.bool_] = rows[0] & rows[1]
+        for row in rows[2:]:
+            every &= row
+        return every
 
     def evaluate(self, idx: IntArr, y: Arr, outcome: Arr) -> NDArray[np.bool_]:
         """Recompute candidates ``idx``; returns which are still valid."""
         const = self.const[:, :, idx]
-        target, wsup, tot = const[:, 0], const[:, 1], const[:, 2]
-        rate = self.rate[idx]
-        if self.view == "decide":
-            sup = self.sup[:, idx]
-            nbs = (self.other[:, idx] + wsup * sup) / tot
+        target, wsup, tot, rate2 = const[:, 0], const[:, 1], const[:, 2], const[:, 4]
+        rate = rate2[0]
+        decide = self.view == "decide"
+        if decide:
+            state = self.state[:, :, idx]
+            sup, prev = state[0], state[1]
+            nbs = (state[2] + wsup * sup) / tot
         else:
             c = self.c
             i, j, p, q = c.i[idx], c.j[idx], c.p[idx], c.q[idx]
             sup = np.stack([y[i, q], y[j, p]])
             nbs = np.stack([outcome[q], outcome[p]])
             self.sup[:, idx] = sup
-        prev = self.prev[:, idx]
+            prev = self.prev[:, idx]
         sgn = np.where(sup > target, -1.0, 1.0)
         dist = np.abs(target - sup)
         # j moves all the way to i's position on p, unless i would then pass j's on q
         cap = dist * wsup / tot
-        d_p = np.minimum(cap[1], cap[0] / rate)
-        ok = np.ones(idx.size, dtype=bool)
-        if self.view == "decide":
-            g = d_p * self.gain[0, idx]
-            size = np.minimum(np.stack([d_p * rate, d_p]) * tot / wsup, dist)
-            ok = self._valid(sgn * size, sup, prev, const) & (g >= _EPS)
+        d_p0 = np.minimum(cap[1], cap[0] / rate)
         # neither NBS may shift past the demanding partner's position
         room = (target - nbs) * sgn
-        if self.view == "decide":
+        if decide:
             # decide caps a shift only where it would cross the partner's position; an NBS
             # already there (up to rounding) leaves no room
             room = np.where(room > -_SLACK, np.maximum(room, 0.0), np.inf)
-        d_p = np.maximum(np.minimum(d_p, np.minimum(room[0] / rate, room[1])), 0.0)
+        d_p = np.maximum(np.minimum(d_p0, np.minimum(room[0] / rate, room[1])), 0.0)
         # a move that reaches the partner's position is exactly that distance
-        size = np.stack([d_p * rate, d_p]) * tot / wsup
+        size = d_p * rate2 * tot / wsup
         move = sgn * np.where(np.abs(size - dist) <= _SLACK, dist, size)
-        g_i = d_p * self.gain[1, idx]
-        g_j = d_p * self.gain[2, idx]
-        ok &= self._valid(move, sup, prev, const)
-        ok &= (g_i >= 0) & (g_j >= 0) & (0.5 * (g_i + g_j) > _EPS)
-        self.d_p[idx], self.g_i[idx], self.g_j[idx] = d_p, g_i, g_j
-        self.move[:, idx] = move
+        gain = d_p * const[:, 5]  # i's and j's
+        key = 0.5 * (gain[0] + gain[1])
+        if decide:
+            # decide first checks the moves before the NBS caps, and their gain
+            moves = np.empty((2, *move.shape))
+            moves[0] = sgn * np.minimum(d_p0 * rate2 * tot / wsup, dist)
+            moves[1] = move
+            ok = self._valid(moves, sup, prev, const)
+            ok &= d_p0 * const[0, 6] >= _EPS
+        else:
+            ok = self._valid(move, sup, prev, const)
+        ok &= (gain[0] >= 0) & (gain[1] >= 0) & (key > _EPS)
+        self.d_p[idx], self.key[idx], self.g[:, idx], self.move[:, idx] = d_p, key, gain, move
         return ok
 
     def affected(self, b: int, live: NDArray[np.bool_]) -> IntArr:
@@ -399,43 +419,27 @@ class _Round:
             return np.flatnonzero(touched & live)
         m = self.x.shape[1]
         y_i, y_j = (self.sup[:, b] + self.move[:, b]).tolist()  # new votes: a_i on q_r, a_j on p_r
-        sup_i, sup_j, dem_i, dem_j = self.groups
-        key_i, key_j = a_i * m + q_r, a_j * m + p_r  # each side's supply (actor, issue)
+        k = len(c)
+        prev, move, sup = self.prev.reshape(-1), self.move.reshape(-1), self.sup.reshape(-1)
         # the same actor supplying the same issue: it continues from its new vote
-        m_ii, m_ij = sup_i.live(key_i, live), sup_i.live(key_j, live)
-        m_ji, m_jj = sup_j.live(key_i, live), sup_j.live(key_j, live)
-        sm_i, sm_j = np.concatenate((m_ii, m_ij)), np.concatenate((m_ji, m_jj))
-        self.prev[0, sm_i] += self.move[0, sm_i]
-        self.prev[1, sm_j] += self.move[1, sm_j]
-        self.sup[0, m_ii], self.sup[0, m_ij] = y_i, y_j
-        self.sup[1, m_ji], self.sup[1, m_jj] = y_i, y_j
+        by_i, by_j = self.supply.live(a_i * m + q_r, live), self.supply.live(a_j * m + p_r, live)
+        supplied = np.concatenate((by_i, by_j))
+        prev[supplied] += move[supplied]
+        sup[by_i], sup[by_j] = y_i, y_j
         # the same actor demanding the same issue: it learns its partner's new vote
-        # (decide's ``updates``): a_i's on q_r, a_j's on p_r; side 0 = the candidate's q
-        dem_a, dem_b = a_j * m + q_r, a_i * m + p_r
-        parts = (
-            dem_j.live(dem_a, live),
-            dem_i.live(dem_a, live),
-            dem_j.live(dem_b, live),
-            dem_i.live(dem_b, live),
-        )
-        told = np.concatenate(parts)
-        if told.size:
-            sizes = [part.size for part in parts]
-            side = np.repeat([0, 1, 0, 1], sizes)
-            from_a = np.repeat([True, True, False, False], sizes)
-            self._tell(
-                told,
-                side,
-                np.where(from_a, a_i, a_j),
-                np.where(from_a, q_r, p_r),
-                np.where(from_a, y_i, y_j),
-            )
-        return np.concatenate((sm_i, sm_j, told))  # may repeat: harmless
+        told_i = self.demand.live(a_j * m + q_r, live)  # a_i's vote on q_r
+        told_j = self.demand.live(a_i * m + p_r, live)  # a_j's vote on p_r
+        self._tell(told_i, a_i, q_r, y_i)
+        self._tell(told_j, a_j, p_r, y_j)
+        slots = np.concatenate((supplied, told_i, told_j))
+        return slots % k  # may repeat: harmless
 
-    def _tell(self, idx: IntArr, side: IntArr, actor: IntArr, issue: IntArr, vote: Arr) -> None:
-        """Candidates ``idx`` learn ``actor``'s ``vote`` on ``issue``, the candidate's issue
-        q (``side`` 0) or p (1) (decide's ``updates``)."""
-        old = self.seen[idx, side, actor]
+    def _tell(self, slots: IntArr, actor: int, issue: int, vote: float) -> None:
+        """The candidate sides ``slots`` learn ``actor``'s ``vote`` on ``issue`` (decide's
+        ``updates``)."""
+        if slots.size == 0:
+            return
+        old = self.seen[slots, actor]
         start = self.x[actor, issue]
         fresh = np.isnan(old)
         # decide's update_updates: of two votes heard, keep the one nearer the start
@@ -444,11 +448,10 @@ class _Round:
             vote,
             np.where(start <= old, np.minimum(old, vote), np.maximum(old, vote)),
         )
-        supplier = np.where(side == 0, self.c.i[idx], self.c.j[idx])
         base = np.where(fresh, start, old)
-        delta = np.where(supplier == actor, 0.0, self.w[actor, issue] * (new - base))
-        self.other[side, idx] += delta
-        self.seen[idx, side, actor] = new
+        delta = np.where(self.supplier[slots] == actor, 0.0, self.w[actor, issue] * (new - base))
+        self.other.reshape(-1)[slots] += delta
+        self.seen[slots, actor] = new
 
 
 def _red_lines(a: ScenarioArrays, scenario: Scenario) -> tuple[Arr, Arr] | None:
@@ -661,7 +664,7 @@ class Exchange(Model):
         out = outcome.copy()
         ok = rnd.evaluate(np.arange(k, dtype=np.intp), y, out)
         live = ok.copy()
-        key = np.where(ok, 0.5 * (rnd.g_i + rnd.g_j), -np.inf)
+        key = np.where(ok, rnd.key, -np.inf)
         made = 0
 
         def scale(v: float, d: int) -> float:
@@ -723,7 +726,7 @@ class Exchange(Model):
             if idx.size:
                 okn = rnd.evaluate(idx, y, out)
                 live[idx] = okn
-                rounded[idx] = np.round(0.5 * (rnd.g_i[idx] + rnd.g_j[idx]), _DIGITS)
+                rounded[idx] = np.round(rnd.key[idx], _DIGITS)
         return y, k, made
 
 
