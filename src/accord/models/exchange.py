@@ -662,6 +662,7 @@ class Exchange(Model):
             rate = np.where(u < 0.5, rate + frac * (hi_rate - rate), rate - frac * (rate - lo_rate))
         rnd = _Round(cand, x, w, total, rate, s, opts.nbs_view, red)
         out = outcome.copy()
+        current = opts.nbs_view == "current"
         ok = rnd.evaluate(np.arange(k, dtype=np.intp), y, out)
         live = ok.copy()
         key = np.where(ok, rnd.key, -np.inf)
@@ -690,8 +691,9 @@ class Exchange(Model):
             before_j, before_i = float(y[bj, bp]), float(y[bi, bq])
             new_i, new_j = (rnd.sup[:, best] + rnd.move[:, best]).tolist()
             y[bj, bp], y[bi, bq] = new_j, new_i
-            for d in (bp, bq):
-                out[d] = float((w[:, d] * y[:, d]).sum() / total[d])
+            if current:  # only this view reads the NBS of the current votes
+                for d in (bp, bq):
+                    out[d] = float((w[:, d] * y[:, d]).sum() / total[d])
             made += 1
             gi, gj = float(rnd.g_i[best]), float(rnd.g_j[best])
             ratio = float(rate[best])
