@@ -79,12 +79,14 @@ def _row(label: str, peer: tuple[float, float], ours: tuple[float, float]) -> di
     }
 
 
-def _header(title: str, build: str, repeat: int) -> None:
-    print(f"{title}: {build}; best of {repeat}, interleaved; load {peers.load()}")
+def _header(title: str, build: str, repeat: int) -> str:
+    load = peers.load()
+    print(f"{title}: {build}; best of {repeat}, interleaved; load {load}")
     print(
         f"  {'case':34s} {'peer s':>8s} {'peer cpu':>8s} {'accord s':>9s} {'acc cpu':>9s} "
         f"{'ratio':>9s} {'cpu':>8s}"
     )
+    return load
 
 
 def _recorded(key: str) -> None:
@@ -99,7 +101,8 @@ def _recorded(key: str) -> None:
     for case, r in rec["cases"].items():
         print(
             f"  {case:34s} peer {r['peer_seconds']:.3f} s, accord {r['accord_seconds']:.4f} s: "
-            f"{r['ratio']:.1f}x (recorded {rec['date']})"
+            f"{r['ratio']:.1f}x (recorded {rec['date']}"
+            + (f", best of {r['repeat']})" if "repeat" in r else ")")
         )
 
 
@@ -123,7 +126,7 @@ def bench_decide(repeat: int, tmp: Path) -> dict[str, Any] | None:
         "accord in": lambda: peers.in_process(lambda: models.run("exchange", sc, rounds=10)),
     }
     models.run("exchange", sc, rounds=10)  # warm up
-    _header("exchange model vs decide", peer["build"], repeat)
+    load = _header("exchange model vs decide", peer["build"], repeat)
     best = peers.interleaved(timers, repeat)
     cases = {
         "COP21, 10 rounds, whole process": _row(
@@ -133,7 +136,7 @@ def bench_decide(repeat: int, tmp: Path) -> dict[str, Any] | None:
             "COP21 10 rounds, in process", best["peer in"], best["accord in"]
         ),
     }
-    return {"build": peer["build"], "cases": cases}
+    return {"build": peer["build"], "cases": cases, "load": load}
 
 
 def _ktab_timer(smpc: str, conf: str, csv: Path, tmp: Path, states: list[int]) -> Timer:
@@ -159,7 +162,7 @@ def bench_ktab(repeat: int, tmp: Path) -> dict[str, Any] | None:
     if peer is None:
         _recorded("ktab")
         return None
-    _header("SMP vs KTAB smpc", peer["build"], repeat)
+    load = _header("SMP vs KTAB smpc", peer["build"], repeat)
     cases = {}
     inputs = (("dummyData_6Dim", repeat), ("dummyData-a040", repeat), ("dummyData-a080", 1))
     for name, reps in inputs:
@@ -183,10 +186,13 @@ def bench_ktab(repeat: int, tmp: Path) -> dict[str, Any] | None:
         cases[f"{name}, accord in process"] = _row(
             f"{short}, accord in process", best["peer"], best["accord in"]
         )
+        if reps != repeat:
+            for case in (f"{name}, whole process", f"{name}, accord in process"):
+                cases[case]["repeat"] = reps
         agree = all(s == ours.rounds + 1 for s in states)
         verdict = "agree" if agree else "DIFFER"
         print(f"    states: KTAB {states}, accord {ours.rounds + 1}: {verdict}")
-    return {"build": peer["build"], "cases": cases}
+    return {"build": peer["build"], "cases": cases, "load": load}
 
 
 def bench_bdm(repeat: int, tmp: Path) -> dict[str, Any] | None:
@@ -204,7 +210,7 @@ def bench_bdm(repeat: int, tmp: Path) -> dict[str, Any] | None:
     driver = [peer["executable"], peer["driver"], str(csv), "10", "1"]
     got = json.loads(subprocess.run(driver, capture_output=True, text=True).stdout)
     diff = float(np.max(np.abs(np.array(got["positions"]) - ours.trajectory[-1, :, 0])))
-    _header("EUM vs jmckib's replication", peer["build"], repeat)
+    load = _header("EUM vs jmckib's replication", peer["build"], repeat)
     cli = ["-m", "eum", "--rounds", "10", "--set", "eum.q=1.0", "--set", "eum.preset=scholz_code"]
     best = peers.interleaved(
         {
@@ -226,19 +232,22 @@ def bench_bdm(repeat: int, tmp: Path) -> dict[str, Any] | None:
         ),
     }
     print(f"    final positions: largest difference {diff:.2e}")
-    return {"build": peer["build"], "cases": cases}
+    return {"build": peer["build"], "cases": cases, "load": load}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--record", action="store_true", help="rewrite data/peer_timings.json")
-    parser.add_argument("peers", nargs="*", default=list(peers.NAMES), choices=peers.NAMES)
+    parser.add_argument("peers", nargs="*", help=f"some of {', '.join(peers.NAMES)} (default all)")
     args = parser.parse_args()
+    for name in args.peers:
+        if name not in peers.NAMES:
+            parser.error(f"unknown peer {name!r}: choose from {', '.join(peers.NAMES)}")
     benches = {"decide": bench_decide, "ktab": bench_ktab, "bdm": bench_bdm}
     results = {}
     with peers.scratch() as folder:
-        for name in args.peers:
+        for name in args.peers or peers.NAMES:
             got = benches[name](args.repeat, Path(folder))
             if got is not None:
                 results[name] = got
@@ -249,7 +258,7 @@ def main() -> None:
                 "date": dt.datetime.now(dt.UTC).date().isoformat(),
                 "build": got["build"],
                 "machine": f"{platform.machine()}, {os.cpu_count()} cores, shared",
-                "load": peers.load(),
+                "load": got["load"],
                 "repeat": args.repeat,
                 "cases": got["cases"],
             }
