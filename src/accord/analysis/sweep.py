@@ -13,8 +13,12 @@ model generator depend only on the seed and the draw's index):
 
 * ``sequential`` in this process;
 * ``joblib`` (loky processes; the default when the machine has 2+ cores): batches are
-  tasks of about half a second (the batch size comes from timing a few draws), so that
-  dispatch, ~10 µs per task, never dominates;
+  tasks of about a quarter of a second (the batch size comes from timing a few draws),
+  as many as a multiple of the workers and of equal size, so that dispatch never
+  dominates and no worker finishes long after the others; each worker process builds
+  the sampler and the target functions once per sweep (:class:`SweepJob`), and loky keeps
+  its worker processes between sweeps (a second sweep in the same Python process starts
+  warm);
 * ``dask``: an existing scheduler (``tcp://HOST:8786``) or ``local``, a LocalCluster on
   127.0.0.1. Dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` in its workers, which makes
   allocation-heavy NumPy about three times slower; the local cluster is started with that
@@ -28,10 +32,13 @@ bar with it; the library prints nothing).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import gc
 import math
 import os
 import threading
 import time
+import uuid
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -58,7 +65,8 @@ __all__ = [
 
 DesignKind = Literal["mc", "sobol", "morris"]
 Progress = Callable[[int, int], None]
-TASK_SECONDS = 0.5
+TASK_SECONDS = 0.25
+PILOT_SECONDS = 0.1
 MAX_BATCH = 10_000
 MORRIS_LEVELS = 4
 _LOCK = threading.Lock()  # threads of one Dask worker share a job's caches
@@ -80,16 +88,33 @@ class Design:
         return self.n
 
 
+_PROCESS_CACHE: dict[str, dict[str, Any]] = {}  # per process: a job's sampler and targets
+_KEEP_JOBS = 4
+
+
 @dataclass(frozen=True)
 class SweepJob:
-    """Everything a worker needs to compute a batch (pickled to processes and machines)."""
+    """Everything a worker needs to compute a batch (pickled to processes and machines).
+
+    The sampler and the target functions are built once per process and job (``token``),
+    not once per task: joblib pickles the job with every task, and a loky or Dask worker
+    that runs several tasks of one sweep finds them in its process cache.
+    """
 
     scenario: Scenario
     uncertainty: Uncertainty | None
     targets: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]
     design: Design
     batch_size: int = 1
+    token: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
     _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_cache", _shared_cache(self.token))
+
+    def resized(self, batch_size: int) -> SweepJob:
+        """The same job (same token, same caches) in batches of ``batch_size``."""
+        return dataclasses.replace(self, batch_size=batch_size)
 
     def sampler(self) -> Sampler:
         with _LOCK:
@@ -114,6 +139,7 @@ class SweepJob:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+        self.__dict__["_cache"] = _shared_cache(self.token)
 
     @property
     def total(self) -> int:
@@ -126,6 +152,33 @@ class SweepJob:
     def span(self, batch: int) -> tuple[int, int]:
         start = batch * self.batch_size
         return start, min(start + self.batch_size, self.total)
+
+
+def _shared_cache(token: str) -> dict[str, Any]:
+    with _LOCK:
+        if token not in _PROCESS_CACHE:
+            while len(_PROCESS_CACHE) >= _KEEP_JOBS:
+                _PROCESS_CACHE.pop(next(iter(_PROCESS_CACHE)))
+            _PROCESS_CACHE[token] = {}
+        return _PROCESS_CACHE[token]
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a batch holds its draws.
+
+    A batch builds thousands of small scenario objects (no reference cycles: they are
+    freed by reference counting); with the collector on, every few hundred allocations
+    it walks all of them, which took two thirds of the time of building a draw on the
+    flagships (as ``timeit`` does, the collector is paused, and restored after).
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def design_matrix(
@@ -159,6 +212,11 @@ def design_matrix(
 
 def run_batch(job: SweepJob, batch: int, rows: NDArray[np.float64] | None = None) -> pa.Table:
     """Rows ``draw, <inputs>, <outputs>, clipped, redraws`` of one batch of draws."""
+    with _no_cyclic_gc():
+        return _run_batch(job, batch, rows)
+
+
+def _run_batch(job: SweepJob, batch: int, rows: NDArray[np.float64] | None) -> pa.Table:
     sampler = job.sampler()
     start, stop = job.span(batch)
     seed = job.design.seed
@@ -186,21 +244,35 @@ def _task(job: SweepJob, batch: int, rows: NDArray[np.float64] | None) -> tuple[
     return batch, run_batch(job, batch, rows)
 
 
-def _pilot(job: SweepJob, rows: NDArray[np.float64] | None) -> tuple[float, list[str]]:
-    """Seconds per draw (from a few draws) and the output columns."""
-    n = min(8, job.total)
-    probe = SweepJob(job.scenario, job.uncertainty, job.targets, job.design, batch_size=n)
-    run_batch(probe, 0, None if rows is None else rows[:n])  # warm-up (imports, caches)
-    t0 = time.perf_counter()
-    table = run_batch(probe, 0, None if rows is None else rows[:n])
-    return (time.perf_counter() - t0) / n, table.column_names
+def _pilot(
+    job: SweepJob, rows: NDArray[np.float64] | None, *, time_it: bool = True
+) -> tuple[float, list[str]]:
+    """Seconds per draw and the output columns: one draw (imports, caches), then, if
+    ``time_it``, one more timed alone and, when that was quick, a batch of 8 timed (what a
+    batch costs beyond its draws is then spread over them)."""
+
+    def batch_of(n: int) -> tuple[float, pa.Table]:
+        t0 = time.perf_counter()
+        table = run_batch(job.resized(n), 0, None if rows is None else rows[:n])
+        return (time.perf_counter() - t0) / n, table
+
+    _, first = batch_of(1)
+    if not time_it or job.total < 2:
+        return 0.0, first.column_names
+    per_draw, _ = batch_of(1)
+    if per_draw < PILOT_SECONDS / 8 and job.total >= 8:
+        per_draw, _ = batch_of(8)
+    return per_draw, first.column_names
 
 
 def auto_batch(seconds_per_draw: float, total: int, workers: int) -> int:
-    """Draws per task: about TASK_SECONDS of work, at most MAX_BATCH, and enough tasks."""
-    size = max(1, round(TASK_SECONDS / max(seconds_per_draw, 1e-9)))
-    size = min(size, MAX_BATCH, max(1, math.ceil(total / (2 * workers))))
-    return int(size)
+    """Draws per task: tasks of about TASK_SECONDS of work (at most MAX_BATCH draws), at
+    least two per worker, and as many tasks as a multiple of the workers, of equal size,
+    so that no worker is left with a long last task while the others wait."""
+    work = max(seconds_per_draw, 1e-9) * total
+    per_worker = max(2, math.ceil(work / (workers * TASK_SECONDS)))
+    size = math.ceil(total / (workers * per_worker))
+    return int(max(1, min(size, MAX_BATCH)))
 
 
 def default_executor() -> str:
@@ -258,11 +330,11 @@ def sweep(
     if resume:
         store = Store.open(p)
         store.check_same(manifest)
-        job = SweepJob(scenario, uncertainty, frozen, design, int(store.manifest["batch_size"]))
+        job = job.resized(int(store.manifest["batch_size"]))
     else:
-        per_draw, columns = _pilot(job, rows)
+        per_draw, columns = _pilot(job, rows, time_it=batch_size is None)
         size = batch_size or auto_batch(per_draw, job.total, n_workers)
-        job = SweepJob(scenario, uncertainty, frozen, design, size)
+        job = job.resized(size)
         inputs = sampler.names
         outputs = [c for c in columns if c not in ("draw", "clipped", "redraws", *inputs)]
         store = Store.create(
