@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 from accord.errors import AccordError, ModelError
 from accord.scenario.schema import Scenario
 
-__all__ = ["Store", "StoreError", "package_versions", "scenario_hash"]
+__all__ = ["Store", "StoreError", "package_versions", "scenario_hash", "write_part"]
 
 MANIFEST = "manifest.json"
 PARTS = "parts"
@@ -63,6 +63,21 @@ def package_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[name] = "not installed"
     return out
+
+
+def part_name(batch: int) -> str:
+    return f"part-{batch:06d}.parquet"
+
+
+def write_part(parts_dir: str | Path, batch: int, table: pa.Table) -> None:
+    """Write batch ``batch``'s part: to a temporary name of this process, synced, then
+    renamed (whole or absent; a worker process of a local sweep writes its own parts)."""
+    final = Path(parts_dir) / part_name(batch)
+    tmp = final.with_name(f"{final.name}.{os.getpid()}.tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, final)
 
 
 def _now() -> str:
@@ -128,7 +143,7 @@ class Store:
         return self.path / PARTS
 
     def part_path(self, batch: int) -> Path:
-        return self.parts_dir / f"part-{batch:06d}.parquet"
+        return self.parts_dir / part_name(batch)
 
     def done(self) -> set[int]:
         """Batches whose part is complete; leftovers of a killed write are removed."""
@@ -141,12 +156,7 @@ class Store:
         return out
 
     def write(self, batch: int, table: pa.Table) -> None:
-        final = self.part_path(batch)
-        tmp = final.with_name(final.name + ".tmp")
-        pq.write_table(table, tmp, compression="zstd")
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
+        write_part(self.parts_dir, batch, table)
 
     @property
     def complete(self) -> bool:

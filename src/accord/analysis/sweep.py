@@ -48,7 +48,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from accord.analysis.store import Store, package_versions, scenario_hash
+from accord.analysis.store import Store, package_versions, scenario_hash, write_part
 from accord.analysis.targets import make_target
 from accord.analysis.uncertainty import Sampler, model_rng
 from accord.errors import ModelError
@@ -240,8 +240,19 @@ def _run_batch(job: SweepJob, batch: int, rows: NDArray[np.float64] | None) -> p
     return pa.table(cols)
 
 
-def _task(job: SweepJob, batch: int, rows: NDArray[np.float64] | None) -> tuple[int, pa.Table]:
-    return batch, run_batch(job, batch, rows)
+Done = tuple[int, int, pa.Table | None]  # batch, rows, the table unless already stored
+
+
+def _task(
+    job: SweepJob, batch: int, rows: NDArray[np.float64] | None, parts: str | None = None
+) -> Done:
+    """One batch; with ``parts`` (a store's parts directory on a file system this process
+    shares) the worker writes the part itself and only the count travels back."""
+    table = run_batch(job, batch, rows)
+    if parts is None:
+        return batch, table.num_rows, table
+    write_part(parts, batch, table)
+    return batch, table.num_rows, None
 
 
 def _pilot(
@@ -252,9 +263,9 @@ def _pilot(
     batch costs beyond its draws is then spread over them)."""
 
     def batch_of(n: int) -> tuple[float, pa.Table]:
-        t0 = time.perf_counter()
+        t0 = time.process_time()  # CPU time: what a task costs, whatever else the machine runs
         table = run_batch(job.resized(n), 0, None if rows is None else rows[:n])
-        return (time.perf_counter() - t0) / n, table
+        return (time.process_time() - t0) / n, table
 
     _, first = batch_of(1)
     if not time_it or job.total < 2:
@@ -360,17 +371,21 @@ def sweep(
         start, stop = job.span(b)
         return rows[start:stop]
 
+    parts = os.fspath(store.parts_dir)
     if executor == "sequential":
-        results: Iterator[tuple[int, pa.Table]] = (_task(job, b, slice_rows(b)) for b in pending)
+        results: Iterator[Done] = (_task(job, b, slice_rows(b), parts) for b in pending)
     elif executor == "joblib":
-        results = _joblib(job, pending, slice_rows, n_workers)
+        results = _joblib(job, pending, slice_rows, n_workers, parts)
     elif executor == "dask":
-        results = _dask(job, pending, slice_rows, dask if dask is not None else "local", workers)
+        address = dask if dask is not None else "local"
+        shared = parts if isinstance(address, str) and address == "local" else None
+        results = _dask(job, pending, slice_rows, address, workers, shared)
     else:
         raise ModelError("unknown executor", path="executor", value=executor)
-    for b, table in results:
-        store.write(b, table)
-        done_rows += table.num_rows
+    for b, n_rows, table in results:
+        if table is not None:
+            store.write(b, table)
+        done_rows += n_rows
         if progress:
             progress(done_rows, job.total)
     store.touch(finished=_iso_now() if store.complete else None)
@@ -384,14 +399,18 @@ def _iso_now() -> str:
 
 
 def _joblib(
-    job: SweepJob, pending: Sequence[int], rows: Callable[[int], Any], n_workers: int
-) -> Iterator[tuple[int, pa.Table]]:
+    job: SweepJob,
+    pending: Sequence[int],
+    rows: Callable[[int], Any],
+    n_workers: int,
+    parts: str,
+) -> Iterator[Done]:
     if not pending:
         return iter(())
     from joblib import Parallel, delayed
 
     parallel = Parallel(n_jobs=n_workers, backend="loky", return_as="generator_unordered")
-    return iter(parallel(delayed(_task)(job, b, rows(b)) for b in pending))
+    return iter(parallel(delayed(_task)(job, b, rows(b), parts) for b in pending))
 
 
 def dask_config() -> dict[str, Any]:
@@ -432,7 +451,8 @@ def _dask(
     rows: Callable[[int], Any],
     address: str | Any,
     workers: int | None,
-) -> Iterator[tuple[int, pa.Table]]:
+    parts: str | None,
+) -> Iterator[Done]:
     from distributed import Client
 
     with contextlib.ExitStack() as stack:
@@ -451,12 +471,16 @@ def _dask(
                 )
         else:
             client = address  # a Client given by the caller
-        yield from _submit(client, job, pending, rows)
+        yield from _submit(client, job, pending, rows, parts)
 
 
 def _submit(
-    client: Any, job: SweepJob, pending: Sequence[int], rows: Callable[[int], Any]
-) -> Iterator[tuple[int, pa.Table]]:
+    client: Any,
+    job: SweepJob,
+    pending: Sequence[int],
+    rows: Callable[[int], Any],
+    parts: str | None,
+) -> Iterator[Done]:
     """At most two tasks per worker in flight; results as they complete."""
     from distributed import as_completed
 
@@ -465,12 +489,13 @@ def _submit(
     todo = list(pending)
     futures = as_completed()
     for b in todo[: 2 * n]:
-        futures.add(client.submit(_task, job_future, b, rows(b), pure=False))
+        futures.add(client.submit(_task, job_future, b, rows(b), parts, pure=False))
     nxt = 2 * n
     for fut in futures:
-        b, table = fut.result()
+        done: Done = fut.result()
         fut.release()
         if nxt < len(todo):
-            futures.add(client.submit(_task, job_future, todo[nxt], rows(todo[nxt]), pure=False))
+            b = todo[nxt]
+            futures.add(client.submit(_task, job_future, b, rows(b), parts, pure=False))
             nxt += 1
-        yield b, table
+        yield done
