@@ -67,6 +67,7 @@ DesignKind = Literal["mc", "sobol", "morris"]
 Progress = Callable[[int, int], None]
 TASK_SECONDS = 0.25
 PILOT_SECONDS = 0.1
+MAX_TASKS_PER_WORKER = 32
 MAX_BATCH = 10_000
 MORRIS_LEVELS = 4
 _LOCK = threading.Lock()  # threads of one Dask worker share a job's caches
@@ -277,11 +278,13 @@ def _pilot(
 
 
 def auto_batch(seconds_per_draw: float, total: int, workers: int) -> int:
-    """Draws per task: tasks of about TASK_SECONDS of work (at most MAX_BATCH draws), at
-    least two per worker, and as many tasks as a multiple of the workers, of equal size,
+    """Draws per task: tasks of about TASK_SECONDS of work (at most MAX_BATCH draws), from
+    2 to MAX_TASKS_PER_WORKER tasks per worker (long sweeps get longer tasks rather than
+    thousands of tiny parts), as many tasks as a multiple of the workers, of equal size,
     so that no worker is left with a long last task while the others wait."""
     work = max(seconds_per_draw, 1e-9) * total
-    per_worker = max(2, math.ceil(work / (workers * TASK_SECONDS)))
+    per_worker = math.ceil(work / (workers * TASK_SECONDS))
+    per_worker = min(max(2, per_worker), MAX_TASKS_PER_WORKER)
     size = math.ceil(total / (workers * per_worker))
     return int(max(1, min(size, MAX_BATCH)))
 
