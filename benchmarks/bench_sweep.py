@@ -99,8 +99,9 @@ class Meter:
     """Wall and CPU seconds of one sweep: this process before the first task is
     dispatched (set-up, pilot) and after, and every worker process."""
 
-    def __init__(self) -> None:
+    def __init__(self, parallel: bool) -> None:
         self.first: float | None = None
+        self.parallel = parallel
 
     def progress(self, done: int, total: int) -> None:
         if self.first is None:
@@ -119,6 +120,8 @@ class Meter:
         spent = [c - self.kids0.get(p, 0.0) for p, c in kids.items()]
         self.workers = sorted((c for c in spent if c > 0.05), reverse=True)
         self.reaped = _reaped() - self.reaped0  # processes that ended during the run
+        if not self.parallel:  # idle loky workers of an earlier sweep ending now: not ours
+            self.workers, self.reaped = [], 0.0
         self.load1 = load()
 
     @property
@@ -136,7 +139,7 @@ class Meter:
 def run(label: str, case: str, n: int, **kw: Any) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="bench-sweep-"))
     try:
-        with Meter() as m:
+        with Meter(kw.get("executor") != "sequential") as m:
             res = sweep(out=tmp / "s", progress=m.progress, **kw)
         row = {
             "case": case,
@@ -185,9 +188,10 @@ def flagship(quick: bool, r: int) -> None:
     lab = f"{n:,} draws compromise+median"
     # cold first: no loky worker exists yet in this process
     cold = run(f"{lab}, joblib 2, cold", "joblib_cold", n, executor="joblib", workers=2, **kw)
-    seq = repeat(r, lambda: run(f"{lab}, sequential", "sequential", n, executor="sequential", **kw))
+    # warm next: loky ends workers left idle for 300 s
     warm = repeat(r, lambda: run(f"{lab}, joblib 2, warm", "joblib_warm", n, executor="joblib",
                                  workers=2, **kw))  # fmt: skip
+    seq = repeat(r, lambda: run(f"{lab}, sequential", "sequential", n, executor="sequential", **kw))
     dcold = run(f"{lab}, Dask 2 workers, cold", "dask_cold", n, dask="local", workers=2, **kw)
     with local_cluster(2) as client:
         run(f"{lab}, Dask 2 workers (warm-up)", "dask_warmup", n, dask=client, **kw)
