@@ -20,8 +20,8 @@ with two free cores, ``pre + max(max_w cpu_w, (sum_w cpu_w + during) / 2)``, and
 sequential run's CPU seconds its time; their ratio is the speed-up on a quiet machine.
 
 ``python benchmarks/bench_sweep.py [--quick] [--case flagship,store,settle] [--repeat R]
-[--json FILE]`` (default: flagship and store, 3 repeats; ``--quick``: 2,000 and 10⁵ draws,
-100 settle draws).
+[--settle-draws N] [--json FILE]`` (default: flagship and store, 3 repeats; ``--quick``:
+2,000 and 10⁵ draws, 100 settle draws).
 """
 
 from __future__ import annotations
@@ -141,15 +141,16 @@ def run(label: str, case: str, n: int, **kw: Any) -> dict[str, Any]:
     try:
         with Meter(kw.get("executor") != "sequential") as m:
             res = sweep(out=tmp / "s", progress=m.progress, **kw)
-        row = {
+        cpu_w = [round(w, 3) for w in m.workers]
+        cpu_w += [round(m.reaped, 3)] if m.reaped > 0.05 else []
+        row: dict[str, Any] = {
             "case": case,
             "label": label,
             "draws": n,
             "wall": round(m.wall, 3),
             "cpu_main": round(m.cpu, 3),
             "cpu_main_before_tasks": round(m.pre, 3),
-            "cpu_workers": [round(w, 3) for w in m.workers]
-            + ([round(m.reaped, 3)] if m.reaped > 0.05 else []),
+            "cpu_workers": cpu_w,
             "predicted_wall_2_free_cores": round(m.predicted, 3),
             "batch_size": int(res.store.manifest["batch_size"]),
             "tasks": int(res.store.manifest["batches"]),
@@ -159,7 +160,7 @@ def run(label: str, case: str, n: int, **kw: Any) -> dict[str, Any]:
         RECORD.append(row)
         print(
             f"{label:50s} {m.wall:7.2f} s  cpu main {m.cpu:5.2f} (pre {m.pre:4.2f}) "
-            f"workers {'+'.join(f'{w:.2f}' for w in row['cpu_workers']) or '-':>11s}  "
+            f"workers {'+'.join(f'{w:.2f}' for w in cpu_w) or '-':>11s}  "
             f"pred {m.predicted:6.2f} s  {row['tasks']} tasks x {row['batch_size']}  "
             f"load {m.load0:.1f}->{m.load1:.1f}",
             flush=True,
@@ -248,8 +249,8 @@ def store(quick: bool) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def settle(quick: bool) -> None:
-    k = 100 if quick else 1000
+def settle(quick: bool, draws: int | None) -> None:
+    k = draws or (100 if quick else 1000)
     sc = scenarios.load("ukraine-2024-08")
     kw: dict[str, Any] = {
         "scenario": sc,
@@ -271,7 +272,10 @@ def main() -> None:
     cases = ["flagship", "store"]
     r = 3
     out = None
+    k_settle = None
     for i, a in enumerate(args):
+        if a == "--settle-draws":
+            k_settle = int(args[i + 1])
         if a == "--case":
             cases = args[i + 1].split(",")
         if a == "--repeat":
@@ -286,7 +290,7 @@ def main() -> None:
     if "store" in cases:
         store(quick)
     if "settle" in cases:
-        settle(quick)
+        settle(quick, k_settle)
     if out:
         Path(out).write_text(json.dumps(RECORD, indent=1))
 

@@ -25,14 +25,16 @@ import platform
 from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from accord.errors import AccordError, ModelError
 from accord.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Store", "StoreError", "package_versions", "scenario_hash", "write_part"]
 
@@ -172,6 +174,7 @@ class Store:
 
     def query(self, sql: str) -> pd.DataFrame:
         """A DuckDB query over every part; the rows are the view ``results``."""
+
         import duckdb
 
         if not self.done():
