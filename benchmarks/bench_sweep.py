@@ -20,7 +20,7 @@ with two free cores, ``pre + max(max_w cpu_w, (sum_w cpu_w + during) / 2)``, and
 sequential run's CPU seconds its time; their ratio is the speed-up on a quiet machine.
 
 ``python benchmarks/bench_sweep.py [--quick] [--case flagship,store,settle] [--repeat R]
-[--settle-draws N] [--json FILE]`` (default: flagship and store, 3 repeats; ``--quick``:
+[--settle-draws N] [--no-dask] [--json FILE]`` (default: flagship and store, 3 repeats; ``--quick``:
 2,000 and 10⁵ draws, 100 settle draws).
 """
 
@@ -178,7 +178,7 @@ def repeat(r: int, fn: Callable[[], dict[str, Any]]) -> list[dict[str, Any]]:
     return [fn() for _ in range(r)]
 
 
-def flagship(quick: bool, r: int) -> None:
+def flagship(quick: bool, r: int, dask: bool = True) -> None:
     n = 2_000 if quick else 10_000
     sc = scenarios.load("ukraine-2024-08")
     kw: dict[str, Any] = {
@@ -193,16 +193,22 @@ def flagship(quick: bool, r: int) -> None:
     warm = repeat(r, lambda: run(f"{lab}, joblib 2, warm", "joblib_warm", n, executor="joblib",
                                  workers=2, **kw))  # fmt: skip
     seq = repeat(r, lambda: run(f"{lab}, sequential", "sequential", n, executor="sequential", **kw))
-    dcold = run(f"{lab}, Dask 2 workers, cold", "dask_cold", n, dask="local", workers=2, **kw)
-    with local_cluster(2) as client:
-        run(f"{lab}, Dask 2 workers (warm-up)", "dask_warmup", n, dask=client, **kw)
-        dwarm = repeat(r, lambda: run(f"{lab}, Dask 2 workers, warm", "dask_warm", n,
-                                      dask=client, **kw))  # fmt: skip
+    if not dask:
+        dcold, dwarm = None, []
+    else:
+        dcold = run(f"{lab}, Dask 2 workers, cold", "dask_cold", n, dask="local", workers=2, **kw)
+        with local_cluster(2) as client:
+            run(f"{lab}, Dask 2 workers (warm-up)", "dask_warmup", n, dask=client, **kw)
+            dwarm = repeat(r, lambda: run(f"{lab}, Dask 2 workers, warm", "dask_warm", n,
+                                          dask=client, **kw))  # fmt: skip
     t_seq, cpu_seq = best(seq), best(seq, "cpu_main")
     print(f"\nsequential: best {t_seq:.2f} s wall, {cpu_seq:.2f} s CPU "
           f"({1e3 * cpu_seq / n:.2f} ms CPU per draw)")  # fmt: skip
+    dask_cold = [dcold] if dcold else []
     for name, rows in (("joblib 2, cold", [cold]), ("joblib 2, warm", warm),
-                       ("Dask 2, cold", [dcold]), ("Dask 2, warm", dwarm)):  # fmt: skip
+                       ("Dask 2, cold", dask_cold), ("Dask 2, warm", dwarm)):  # fmt: skip
+        if not rows:
+            continue
         pred = best(rows, "predicted_wall_2_free_cores")
         print(f"speed-up {name:15s}: measured {t_seq / best(rows):.2f}x (load "
               f"{rows[0]['load_before']}), predicted with 2 free cores {cpu_seq / pred:.2f}x "
@@ -286,7 +292,7 @@ def main() -> None:
             cases.append("settle")
     print(f"cores: {os.cpu_count()}; load average at start {os.getloadavg()}")
     if "flagship" in cases:
-        flagship(quick, r)
+        flagship(quick, r, dask="--no-dask" not in args)
     if "store" in cases:
         store(quick)
     if "settle" in cases:
