@@ -74,11 +74,22 @@ def run(
             "--out", help="Also write each model's forecasts, trajectory and events as CSV here."
         ),
     ] = None,
+    trajectory: Annotated[
+        bool, typer.Option("--trajectory", help="--json: also every actor's path by round.")
+    ] = False,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Draw actor trajectories per issue: .png, .svg, .pdf, .html."),
+    ] = None,
 ) -> None:
     """Forecast every issue of a scenario with one or more models."""
     from accord import models as registry
     from accord.analysis.forecast import run_models
 
+    if plot is not None:
+        from accord.report.save import figure_format
+
+        figure_format(plot)
     sc = load_scenario(scenario)
     names = model or list(registry.available())
     options = parse_sets(set_ or [], names)
@@ -108,16 +119,21 @@ def run(
         err.print(
             f"wrote forecast, trajectory and events CSVs for {len(results)} models to {out_dir}/"
         )
+    if plot is not None:
+        from accord.report.save import save_figure
+        from accord.report.trajectories import trajectory_figure
+
+        save_figure(trajectory_figure(sc, results), plot, title=f"{sc.id}: accord run")
+        err.print(f"wrote {plot}")
     if json_:
-        payload = {
-            "scenario": {
-                "id": sc.id,
-                "title": sc.title,
-                "as_of": sc.as_of and sc.as_of.isoformat(),
-            },
-            "results": [r.to_dict() for r in results],
-        }
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        from accord.analysis import output
+
+        asked = {"models": names, "rounds": rounds, "set": options, "trajectory": trajectory}
+        result = output.run_output(
+            sc, results, trajectory=trajectory, war=output.war_layer(sc, seed)
+        )
+        payload = output.envelope("run", result, scenario=sc, options=asked, seed=seed)
+        sys.stdout.write(output.dumps(payload))
         return
     if csv_:
         buf = io.StringIO()
@@ -131,6 +147,7 @@ def run(
         sys.stdout.write(buf.getvalue())
         return
     _print_table(sc, results)
+    _print_spreads(sc, results, seed)
     _print_war_overview(sc, seed)
     if events:
         for r in results:
@@ -144,6 +161,28 @@ def run(
                     str(e.round), e.issue, e.describe(), _fmt(e.before or 0), _fmt(e.after or 0)
                 )
             out.print(t)
+
+
+def _print_spreads(sc: Scenario, results: list[Any], seed: int) -> None:
+    """Stochastic models: the 10/50/90 % quantiles of their repetitions, or a word that the
+    forecast is one draw."""
+    from accord.analysis.output import QUANTILES, spread
+
+    for r in results:
+        q = spread(r)
+        if q is None:
+            continue
+        n = len(r.extra["repetition_forecasts"])
+        qs = "/".join(f"{100 * p:g}" for p in QUANTILES)
+        t = Table(
+            title=f"{r.model}: mean and {qs} % quantiles of {n} stochastic draws (seed {seed})",
+            title_justify="left",
+        )
+        for col in ("issue", "mean", *(f"q{100 * p:g}" for p in QUANTILES)):
+            t.add_column(col, justify="left" if col == "issue" else "right")
+        for k, iid in enumerate(sc.issue_ids):
+            t.add_row(iid, _fmt(float(r.forecast[k])), *(_fmt(float(v)) for v in q[:, k]))
+        out.print(t)
 
 
 def _print_war_overview(sc: Scenario, seed: int = 0) -> None:

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from collections import ChainMap
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Literal
 
 import numpy as np
@@ -37,6 +38,7 @@ __all__ = [
     "Status",
     "available",
     "get",
+    "one_draw",
     "register",
     "run",
 ]
@@ -432,3 +434,18 @@ def as_generator(rng: np.random.Generator | int | None) -> tuple[np.random.Gener
         return rng, None
     seed = 0 if rng is None else int(rng)
     return np.random.default_rng(seed), seed
+
+
+def one_draw(result: ModelResult, option: str) -> ModelResult:
+    """Mark a single run of a stochastic model as one draw of many: ``extra["stochastic"]``
+    and a ``one_draw`` diagnostic naming the repetitions ``option`` that gives the spread."""
+    note = Diagnostic(
+        "one_draw",
+        "stochastic: this forecast is one draw of many (another seed gives another); "
+        f"--set {option}=50 gives the mean with 10/50/90 % quantiles",
+    )
+    extra: Mapping[str, Any] = ChainMap(
+        {"stochastic": True},
+        result.extra,  # type: ignore[arg-type]  # read-only use; keeps lazy extras lazy
+    )
+    return replace(result, diagnostics=(*result.diagnostics, note), extra=extra)

@@ -107,8 +107,10 @@ References
 
 from __future__ import annotations
 
+import collections
+import copy
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, overload
 
 import numpy as np
@@ -125,6 +127,7 @@ from accord.models.base import (
     Options,
     Status,
     as_generator,
+    one_draw,
 )
 from accord.models.rules import bind
 from accord.models.smp_batch import batchable, smp_paths
@@ -171,10 +174,19 @@ class SMPOptions(Options):
         description="Stop at an exact recurrence of positions (KTAB runs on to `rounds`).",
     )
     events: bool = Field(True, description="Record every bargain and adoption as events.")
+    repetitions: int = Field(
+        1,
+        ge=1,
+        le=100_000,
+        description="stochastic transitions: independent draws spawned from the seed; the "
+        "forecast is their mean (quantiles in extra), the trajectory the first draw's",
+    )
 
     def config(self) -> SMPConfig:
         return SMPConfig(
-            **self.model_dump(exclude={"forecast", "events", "min_delta_ratio", "decision_rules"}),
+            **self.model_dump(
+                exclude={"forecast", "events", "min_delta_ratio", "decision_rules", "repetitions"}
+            ),
             min_delta_ratio=self.min_delta_ratio,
         )
 
@@ -360,6 +372,47 @@ class SMP(Model):
         self, scenario: Scenario, *, rng: np.random.Generator | int | None = None
     ) -> ModelResult:
         gen, seed = as_generator(rng)
+        reps = self.options.repetitions
+        if self.options.transitions != "stochastic":
+            result = self._run_one(scenario, gen, seed)
+            if reps > 1:
+                note = Diagnostic(
+                    "deterministic",
+                    f"deterministic transitions: {reps} repetitions would be identical, so "
+                    "the model ran once",
+                )
+                result = replace(result, diagnostics=(*result.diagnostics, note))
+            return result
+        if reps == 1:
+            return one_draw(self._run_one(scenario, gen, seed), "smp.repetitions")
+        children = gen.spawn(reps)
+        first = self._run_one(scenario, copy.deepcopy(children[0]), seed)  # draw 0 in full
+        block = 16  # draws per vectorised pass: memory grows with the block, not with reps
+        forecasts = np.concatenate(
+            [
+                self._draws(scenario, children[i : i + block], False).forecasts
+                for i in range(0, reps, block)
+            ]
+        )
+        note = Diagnostic(
+            "repetitions",
+            f"forecast is the mean over {reps} stochastic draws (spawned from the seed); "
+            "trajectory, paths and events are the first draw's",
+        )
+        extra: Mapping[str, Any] = collections.ChainMap(
+            {"repetition_forecasts": forecasts, "stochastic": True},
+            first.extra,  # type: ignore[arg-type]  # read-only use; keeps lazy extras lazy
+        )
+        return replace(
+            first,
+            forecast=forecasts.mean(axis=0),
+            diagnostics=(*first.diagnostics, note),
+            extra=extra,
+        )
+
+    def _run_one(
+        self, scenario: Scenario, gen: np.random.Generator, seed: int | None
+    ) -> ModelResult:
         plan = self._plan(scenario)
         cfg = self.options.config()
         paths = [None if j.xsc is None else smp_path(*j.xsc, cfg, gen) for j in plan.jobs]
@@ -414,7 +467,14 @@ class SMP(Model):
         if draws < 1:
             raise ModelError("at least one draw is needed", path="draws", value=draws)
         gen, seed = as_generator(rng)
-        children = gen.spawn(draws)
+        res = self._draws(scenario, gen.spawn(draws), keep_results)
+        return replace(res, seed=seed)
+
+    def _draws(
+        self, scenario: Scenario, children: Sequence[np.random.Generator], keep_results: bool
+    ) -> SMPDraws:
+        """One draw per generator in ``children``, in one vectorised pass per space."""
+        draws = len(children)
         plan = self._plan(scenario)
         cfg = self.options.config()
         per_job: list[list[SMPPath | None] | None] = []
@@ -444,7 +504,7 @@ class SMP(Model):
                 if ps is not None and not keep_results:
                     ps[b] = None
         return SMPDraws(
-            scenario.id, plan.issue_ids, seed, forecasts, tuple(status), rounds, tuple(kept)
+            scenario.id, plan.issue_ids, None, forecasts, tuple(status), rounds, tuple(kept)
         )
 
     def _plan(self, scenario: Scenario) -> _Plan:
