@@ -499,8 +499,29 @@ def export(
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of scenario files (for editors and validators)."""
+@guarded
+def schema(
+    output: Annotated[
+        bool,
+        typer.Option(
+            "--output", help="The schema of a command's --json output instead (all without one)."
+        ),
+    ] = False,
+    command: Annotated[
+        list[str] | None,
+        typer.Argument(help="With --output: the command, e.g. run, settle, war fight."),
+    ] = None,
+) -> None:
+    """Print the JSON Schema of scenario files, or with --output of the --json output."""
+    if output:
+        from accord.analysis.output_schema import output_schema, output_schemas
+
+        name = " ".join(command or [])
+        data = output_schema(name) if name else output_schemas()
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return
+    if command:
+        raise ModelError("a command name needs --output", path="schema", value=" ".join(command))
     from accord.scenario.schema import Scenario as Schema
 
     sys.stdout.write(json.dumps(Schema.model_json_schema(), indent=2) + "\n")

@@ -5,7 +5,6 @@ Parsing and printing only: the numbers come from :mod:`accord.deals`.
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -181,10 +180,18 @@ def _deals(
             raise ModelError("linkage needs a reference package (a scenario)", path="--linkage")
         links = link(problem.space, problem.utilities, problem.reference, weights=w)
     if json_:
+        from accord.analysis import output
+
         payload = result.to_dict()
-        if links is not None:
-            payload["linkage"] = links.to_frame().to_dict(orient="records")
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
+        payload["linkage"] = None if links is None else links.to_frame().to_dict(orient="records")
+        asked = {
+            "source": source, "parties": names, "solution": chosen, "disagreement": d,
+            "weights": w, "points": points, "linkage": linkage,
+        }  # fmt: skip
+        sc = load_scenario(source) if problem.reference is not None else None
+        sys.stdout.write(
+            output.dumps(output.envelope("deals", payload, scenario=sc, options=asked))
+        )
     else:
         _print(result, links)
     if plot is not None:

@@ -9,8 +9,8 @@ Parsing and printing only: the numbers come from :mod:`accord.games`.
 
 from __future__ import annotations
 
-import json
 import math
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -165,8 +165,16 @@ def solve(
             raise ScenarioError([exc.problem], file=game_ref) from None
         raise
     if as_json:
-        data = [r.to_dict() for r in results]
-        out.print(json.dumps(data[0] if len(data) == 1 else data, indent=1))
+        from accord import scenarios
+        from accord.analysis import output
+
+        sc = None
+        if game_ref is None or (game_ref in scenarios.ids() and not Path(game_ref).exists()):
+            sc = scenarios.load(game_ref or scenarios.DEFAULT)
+        asked = {"game": game_ref, "method": method, "lambda": lam or [], "all": all_spe}
+        result = {"game": game.title, "solutions": [r.to_dict() for r in results]}
+        payload = output.envelope("game solve", result, scenario=sc, options=asked)
+        sys.stdout.write(output.dumps(payload))
     else:
         kind = "perfect information" if game.is_perfect_information else "imperfect information"
         recall = "" if game.perfect_recall else ", no perfect recall"
