@@ -268,7 +268,7 @@ def _envelope(command: str) -> type[BaseModel]:
         "Output_" + command.replace(" ", "_"),
         __base__=_Out,
         accord_version=(str, ...),
-        command=(Literal[command], ...),  # type: ignore[valid-type]
+        command=(Literal[command], ...),  # type: ignore[arg-type]
         scenario=(ScenarioRef | None, ...),
         options=(options if options is not None else dict[str, Any], ...),
         seed=(int | None, ...),
