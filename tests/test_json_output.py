@@ -131,7 +131,9 @@ def test_smp_repetitions_equal_batched_draws_and_single_draw_says_so() -> None:
     assert "one draw of many" in text and "smp.repetitions=50" in text
 
 
-@pytest.mark.parametrize("verb", ["range", "screen", "fight", "commit", "brink", "swap", "mediate", "durability"])
+@pytest.mark.parametrize(
+    "verb", ["range", "screen", "fight", "commit", "brink", "swap", "mediate", "durability"]
+)
 def test_war_verbs_json_valid(verb: str) -> None:
     extra = ["--runs", "200"] if verb == "fight" else []
     for sid in ("ukraine-2024-08", "ukraine-2022-04"):

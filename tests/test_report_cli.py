@@ -57,7 +57,7 @@ def test_report_game_section_equals_game_solve() -> None:
     for method, extra in (("spe", []), ("qre", ["--method", "qre", "--lambda", str(GAME_LAMBDA)])):
         r = runner.invoke(app, ["game", "solve", "ukraine-2024-08", "--json", *extra])
         assert r.exit_code == 0, r.output
-        ref = json.loads(r.stdout)
+        (ref,) = json.loads(r.stdout)["result"]["solutions"]
         got = game[method]
         assert list(got["value"].values()) == ref["value"]
         root = {b["action"]: b["probability"] for b in ref["behaviour"] if b["node"] == 0}
