@@ -234,3 +234,24 @@ def test_trajectory_figure_panels() -> None:
     first = axes[0]  # eum on T: one line per actor (6 rounds), status quo, forecast lines
     actor_lines = [ln for ln in first.get_lines() if len(ln.get_xdata()) == 6]
     assert len(actor_lines) == len(sc.actors)
+
+
+def test_sensitivity_and_discover_json_valid(tmp_path: Path) -> None:
+    out = tmp_path / "s"
+    res = runner.invoke(
+        app,
+        ["sweep", "ukraine-2023-03", "-m", "compromise", "--draws", "48", "--out", str(out),
+         "--executor", "sequential", "--seed", "5", "--set", "compromise.decision_rules=false"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    sens = _json(["sensitivity", str(out), "--output", "compromise_T", "--json"])
+    _valid(sens, "sensitivity")
+    assert sens["seed"] == 5 and sens["scenario"]["id"] == "ukraine-2023-03"
+    assert sens["scenario"]["sha256"] == scenario_hash(scenarios.load("ukraine-2023-03"))
+    swings = [row["swing"] for row in sens["result"]["numbers"]]
+    assert swings == sorted(swings, reverse=True) and swings[0] > 0
+    disc = _json(["discover", str(out), "--where", "compromise_T > 50", "--boxes", "1", "--json"])
+    _valid(disc, "discover")
+    ev = disc["result"]["event"]
+    assert 0 <= ev["low"] <= ev["p"] <= ev["high"] <= 1 and ev["n"] == 48
+    assert ev["p"] == pytest.approx(ev["hits"] / ev["n"])

@@ -98,15 +98,22 @@ def envelope(
     command: str,
     result: Any,
     *,
-    scenario: Scenario | None = None,
+    scenario: Scenario | Mapping[str, Any] | None = None,
     options: Mapping[str, Any] | None = None,
     seed: int | None = None,
 ) -> dict[str, Any]:
-    """The one shape of every ``--json`` payload (see the module docstring)."""
+    """The one shape of every ``--json`` payload (see the module docstring); ``scenario``
+    is a scenario or a reference already made (:func:`store_ref`)."""
     return {
         "accord_version": __version__,
         "command": command,
-        "scenario": None if scenario is None else scenario_ref(scenario),
+        "scenario": (
+            None
+            if scenario is None
+            else scenario_ref(scenario)
+            if isinstance(scenario, Scenario)
+            else dict(scenario)
+        ),
         "options": plain(dict(options or {})),
         "seed": seed,
         "result": plain(result),
@@ -363,3 +370,49 @@ def settle_output(
 
         out["domestic"] = summary(res)
     return out
+
+
+# --------------------------------------------------------------------------- sweeps
+
+
+def store_ref(manifest: Mapping[str, Any]) -> dict[str, Any]:
+    """A sweep's scenario as its manifest records it (id and hash; no title or date)."""
+    sc = manifest["scenario"]
+    return {"id": sc["id"], "title": None, "as_of": None, "sha256": sc["sha256"]}
+
+
+def sensitivity_output(output: str, method: str, table: Any) -> dict[str, Any]:
+    """``accord sensitivity``'s result: the output explained, the method and one row per
+    uncertain number (Sobol S1/ST with intervals, Morris mu*/sigma, or a tornado's swing),
+    in the table's order (most influential first)."""
+    rows = [{"number": str(name), **row.to_dict()} for name, row in table.iterrows()]
+    return {"output": output, "method": method, "numbers": rows}
+
+
+def discover_output(event: Any, res: Any) -> dict[str, Any]:
+    """``accord discover``'s result: P(event) with its Jeffreys interval and the PRIM boxes
+    (coverage, density, mass, peeling step, the limits of each restricted number)."""
+    return {
+        "event": {
+            "where": event.event,
+            "hits": event.hits,
+            "n": event.n,
+            "p": event.p,
+            "low": event.low,
+            "high": event.high,
+            "level": event.level,
+        },
+        "boxes": [
+            {
+                "coverage": b.coverage,
+                "density": b.density,
+                "mass": b.mass,
+                "step": b.step,
+                "limits": {
+                    d: {"lower": float(b.lower[d]), "upper": float(b.upper[d])}
+                    for d in b.restricted
+                },
+            }
+            for b in res.boxes
+        ],
+    }

@@ -30,7 +30,7 @@ class _Open(BaseModel):
 
 class ScenarioRef(_Out):
     id: str
-    title: str
+    title: str | None = Field(description="null where only a sweep's manifest names it")
     as_of: str | None = Field(description="ISO date, or null")
     sha256: str = Field(description="SHA-256 of the scenario's canonical JSON")
 
@@ -238,6 +238,37 @@ class DiffResult(_Open):
     changes: list[dict[str, Any]]
 
 
+class SensitivityResult(_Out):
+    output: str
+    method: Literal["sobol", "morris", "tornado"]
+    numbers: list[dict[str, str | Num]] = Field(
+        description="one row per uncertain number, most influential first"
+    )
+
+
+class DiscoverEvent(_Out):
+    where: str
+    hits: int
+    n: int
+    p: Num
+    low: Num
+    high: Num
+    level: float
+
+
+class DiscoverBox(_Out):
+    coverage: Num
+    density: Num
+    mass: Num
+    step: int
+    limits: dict[str, dict[Literal["lower", "upper"], Num]]
+
+
+class DiscoverResult(_Out):
+    event: DiscoverEvent
+    boxes: list[DiscoverBox]
+
+
 COMMANDS: dict[str, tuple[type[BaseModel], type[BaseModel] | None]] = {
     "run": (RunResult, RunOptions),
     "war range": (WarVerbResult, None),
@@ -255,6 +286,8 @@ COMMANDS: dict[str, tuple[type[BaseModel], type[BaseModel] | None]] = {
     "baserate": (BaseRateResult, None),
     "timeline": (TimelineResult, None),
     "diff": (DiffResult, None),
+    "sensitivity": (SensitivityResult, None),
+    "discover": (DiscoverResult, None),
 }
 """Every command with ``--json``: the model of its result and (where described) of its
 options."""
