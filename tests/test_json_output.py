@@ -119,6 +119,15 @@ def test_smp_repetitions_equal_batched_draws_and_single_draw_says_so() -> None:
     np.testing.assert_allclose(
         spread(pooled), np.quantile(draws.forecasts, [0.1, 0.5, 0.9], axis=0), atol=1e-9
     )
+    children = np.random.default_rng(7).spawn(5)  # the draws one by one, unbatched
+    singles = [smp(transitions="stochastic").run(sc, rng=g) for g in children]
+    k = sc.issue_ids.index("T")  # T: both belligerents veto; the front stands
+    before = np.mean([r.extra["decision_rule"]["T"]["unbound"] for r in singles])
+    rec = pooled.extra["decision_rule"]["T"]
+    assert rec["unbound"] == pytest.approx(before) and rec["bound"] == pooled.forecast[k]
+    np.testing.assert_allclose(
+        pooled.forecast, np.mean([r.forecast for r in singles], axis=0), atol=1e-9
+    )
     one = smp(transitions="stochastic").run(sc, rng=7)
     assert one.extra["stochastic"] and spread(one) is None
     assert any(d.code == "one_draw" for d in one.diagnostics)
@@ -255,3 +264,11 @@ def test_sensitivity_and_discover_json_valid(tmp_path: Path) -> None:
     ev = disc["result"]["event"]
     assert 0 <= ev["low"] <= ev["p"] <= ev["high"] <= 1 and ev["n"] == 48
     assert ev["p"] == pytest.approx(ev["hits"] / ev["n"])
+
+
+def test_matplotlib_is_a_main_dependency() -> None:
+    """`make run` installs accord without extras: --plot must work there."""
+    from importlib.metadata import requires
+
+    plain = [r for r in requires("accord") or [] if "extra ==" not in r]
+    assert any(r.replace(" ", "").startswith("matplotlib>=") for r in plain), plain

@@ -27,6 +27,7 @@ import numpy as np
 
 from accord import __version__
 from accord.errors import ModelError
+from accord.models.base import QUANTILES
 from accord.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -45,9 +46,6 @@ __all__ = [
     "spread",
     "war_layer",
 ]
-
-QUANTILES: tuple[float, ...] = (0.1, 0.5, 0.9)
-"""The quantiles of repetitions and draws that accord prints and writes (10/50/90 %)."""
 
 
 def plain(x: Any) -> Any:
@@ -124,18 +122,9 @@ def envelope(
 
 
 def spread(result: ModelResult, quantiles: Sequence[float] = QUANTILES) -> np.ndarray | None:
-    """Quantiles ``(len(quantiles), issues)`` of a stochastic model's repetitions (draws),
-    or ``None`` where the forecast is one number (a deterministic model or a single draw).
-
-    Models that repeat a stochastic run keep every repetition's forecast in
-    ``extra["repetition_forecasts"]`` (repetitions x issues): exchange's ``repetitions``,
-    SMP's ``repetitions`` with stochastic transitions.
-    """
-    draws = result.extra.get("repetition_forecasts")
-    if draws is None or len(draws) < 2:
-        return None
-    q: np.ndarray = np.quantile(np.asarray(draws, dtype=float), list(quantiles), axis=0)
-    return q
+    """:meth:`ModelResult.quantiles`: the 10/50/90 % of a stochastic model's repetitions,
+    or ``None`` where the forecast is one number."""
+    return result.quantiles(quantiles)
 
 
 def _qkey(q: float) -> str:

@@ -45,6 +45,9 @@ __all__ = [
 
 Status = Literal["static", "converged", "cycle", "max_rounds", "undefined"]
 
+QUANTILES: tuple[float, ...] = (0.1, 0.5, 0.9)
+"""The quantiles of repetitions (draws) that accord prints and writes: 10/50/90 %."""
+
 
 class Options(BaseModel):
     """Base class of every model's options: typed, frozen, unknown names refused.
@@ -172,10 +175,25 @@ class ModelResult:
     def forecast_of(self, issue: str) -> float:
         return float(self.forecast[self.issue_ids.index(issue)])
 
+    def quantiles(self, q: Sequence[float] = QUANTILES) -> NDArray[np.float64] | None:
+        """Quantiles ``(len(q), issues)`` of a stochastic model's repetitions (draws), or
+        ``None`` where the forecast is one number (a deterministic model or one draw).
+
+        A model that repeats a stochastic run keeps every repetition's forecast in
+        ``extra["repetition_forecasts"]`` (repetitions x issues): exchange's and smp's
+        ``repetitions``.
+        """
+        draws = self.extra.get("repetition_forecasts")
+        if draws is None or len(draws) < 2:
+            return None
+        out: NDArray[np.float64] = np.quantile(np.asarray(draws, dtype=float), list(q), axis=0)
+        return out
+
     def to_frame(self) -> pd.DataFrame:
         """One row per issue: the forecast and how the run ended; where a decision rule
         bound the forecast, also the forecast without it (``unbound``) and the rule's
-        acceptable set (``acceptable_lo``, ``acceptable_hi``)."""
+        acceptable set (``acceptable_lo``, ``acceptable_hi``); where the forecast is the
+        mean of repetitions, their 10/50/90 % quantiles (``q10``, ``q50``, ``q90``)."""
         frame = pd.DataFrame(
             {
                 "model": self.model,
@@ -194,6 +212,10 @@ class ModelResult:
                 frame[column] = [
                     records[i][key] if i in records else math.nan for i in self.issue_ids
                 ]
+        spread = self.quantiles()
+        if spread is not None:
+            for p, row in zip(QUANTILES, spread, strict=True):
+                frame[f"q{100 * p:g}"] = row
         return frame
 
     def trajectory_frame(self) -> pd.DataFrame:

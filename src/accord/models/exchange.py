@@ -147,7 +147,7 @@ from accord.models.base import (
     as_generator,
     one_draw,
 )
-from accord.models.rules import bind
+from accord.models.rules import bind, pooled_records, unbound_forecasts
 from accord.scenario.schema import Scenario, ScenarioArrays
 
 __all__ = ["Candidates", "Exchange", "ExchangeOptions", "candidates", "nbs", "trades_frame"]
@@ -751,6 +751,9 @@ def _pool(runs: list[ModelResult], reps: int) -> ModelResult:
     extra["forecast_quantiles"] = np.quantile(draws, [0.05, 0.5, 0.95], axis=0)
     extra["repetition_realised"] = tuple(sum(r.extra["realised"]) for r in runs)
     extra["stochastic"] = True
+    if "decision_rule" in first.extra:
+        unbound = np.stack([unbound_forecasts(r) for r in runs])
+        extra["decision_rule"] = pooled_records(first, unbound, draws)
     note = Diagnostic(
         "repetitions",
         f"forecast is the mean over {reps} independent runs (spawned from the seed); "

@@ -129,7 +129,7 @@ from accord.models.base import (
     as_generator,
     one_draw,
 )
-from accord.models.rules import bind
+from accord.models.rules import bind, pooled_records, unbound_forecasts
 from accord.models.smp_batch import batchable, smp_paths
 from accord.models.smp_core import (
     VIEWS,
@@ -348,6 +348,8 @@ class SMPDraws:
     status: tuple[tuple[Status, ...], ...]
     rounds: np.ndarray
     results: tuple[ModelResult, ...] = ()
+    unbound: np.ndarray | None = None
+    """``(draws, issues)``: the forecasts before the decision rules bound them."""
 
     def summary(self, quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95)) -> pd.DataFrame:
         """Per issue: mean, standard deviation and quantiles of the draws' forecasts."""
@@ -388,19 +390,22 @@ class SMP(Model):
         children = gen.spawn(reps)
         first = self._run_one(scenario, copy.deepcopy(children[0]), seed)  # draw 0 in full
         block = 16  # draws per vectorised pass: memory grows with the block, not with reps
-        forecasts = np.concatenate(
-            [
-                self._draws(scenario, children[i : i + block], False).forecasts
-                for i in range(0, reps, block)
-            ]
-        )
+        parts = [
+            self._draws(scenario, children[i : i + block], False) for i in range(0, reps, block)
+        ]
+        forecasts = np.concatenate([p.forecasts for p in parts])
+        unbound = np.concatenate([p.unbound for p in parts if p.unbound is not None])
         note = Diagnostic(
             "repetitions",
             f"forecast is the mean over {reps} stochastic draws (spawned from the seed); "
             "trajectory, paths and events are the first draw's",
         )
         extra: Mapping[str, Any] = collections.ChainMap(
-            {"repetition_forecasts": forecasts, "stochastic": True},
+            {
+                "repetition_forecasts": forecasts,
+                "stochastic": True,
+                "decision_rule": pooled_records(first, unbound, forecasts),
+            },
             first.extra,  # type: ignore[arg-type]  # read-only use; keeps lazy extras lazy
         )
         return replace(
@@ -489,6 +494,7 @@ class SMP(Model):
             )
             per_job.append([*paths])
         forecasts = np.full((draws, len(plan.issue_ids)), np.nan)
+        unbound = forecasts.copy()
         status: list[tuple[Status, ...]] = []
         rounds = np.zeros(draws, dtype=np.intp)
         kept: list[ModelResult] = []
@@ -497,6 +503,7 @@ class SMP(Model):
                 scenario, plan, [None if ps is None else ps[b] for ps in per_job], None
             )
             forecasts[b], rounds[b] = res.forecast, res.rounds
+            unbound[b] = unbound_forecasts(res)
             status.append(res.status)
             if keep_results:
                 kept.append(res)
@@ -504,7 +511,14 @@ class SMP(Model):
                 if ps is not None and not keep_results:
                     ps[b] = None
         return SMPDraws(
-            scenario.id, plan.issue_ids, None, forecasts, tuple(status), rounds, tuple(kept)
+            scenario.id,
+            plan.issue_ids,
+            None,
+            forecasts,
+            tuple(status),
+            rounds,
+            tuple(kept),
+            unbound,
         )
 
     def _plan(self, scenario: Scenario) -> _Plan:

@@ -36,7 +36,11 @@ def _actors(ax: Axes, sc: Scenario, k: int, x: np.ndarray, colours: list[Any]) -
     if issue.status_quo is not None:
         ax.axhline(issue.status_quo.value, color="0.5", lw=0.8, ls=":", label="status quo")
     ax.set_ylim(issue.scale.min, issue.scale.max)
-    ax.set_xlim(0, max(x.shape[0] - 1, 1))
+    if x.shape[0] > 1:
+        ax.set_xlim(0, x.shape[0] - 1)
+    else:  # no rounds: the positions at round 0 only
+        ax.set_xlim(-0.5, 1.0)
+        ax.set_xticks([0])
     ax.tick_params(labelsize=7)
 
 
@@ -70,7 +74,7 @@ def trajectory_figure(
     moving = [r for r in results if r.trajectory is not None]
     static = [r for r in results if r.trajectory is None]
     rows = len(moving) + (1 if static or not moving else 0)
-    fig = new_figure(min(2.6 * m + 1.6, 24.0), 2.1 * rows + 0.9)
+    fig = new_figure(min(max(2.6 * m + 1.6, 6.5), 24.0), 2.1 * rows + 0.9)
     axes = fig.subplots(rows, m, squeeze=False)
     cmap = mpl.colormaps["tab20"]
     colours = [cmap(i % 20) for i in range(len(sc.actor_ids))]
@@ -85,21 +89,21 @@ def trajectory_figure(
         for k in range(m):
             ax = axes[-1, k]
             _actors(ax, sc, k, initial[None, :, k], colours)
+            named: dict[float, list[str]] = {}  # models with the same forecast share a tick
             for r in static:
                 v = float(r.forecast[k])
                 if math.isfinite(v):
-                    ax.plot(
-                        [0.95], [v], "<", color="black", ms=5, transform=ax.get_yaxis_transform()
-                    )
-                    ax.annotate(
-                        r.model,
-                        (0.93, v),
-                        xycoords=("axes fraction", "data"),
-                        ha="right",
-                        va="center",
-                        fontsize=6,
-                    )
-            ax.set_xticks([0])
+                    named.setdefault(round(v, 9), []).append(r.model)
+            for v, names in named.items():
+                ax.plot([0.95], [v], "<", color="black", ms=5, transform=ax.get_yaxis_transform())
+                ax.annotate(
+                    ", ".join(names),
+                    (0.93, v),
+                    xycoords=("axes fraction", "data"),
+                    ha="right",
+                    va="center",
+                    fontsize=6,
+                )
         axes[-1, 0].set_ylabel("positions; static models", fontsize=8)
     for k in range(m):
         axes[0, k].set_title(f"{sc.issues[k].id}  {sc.issues[k].name}"[:40], fontsize=8)
