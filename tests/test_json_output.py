@@ -36,6 +36,7 @@ def _valid(data: dict, command: str) -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
     assert data["command"] == command and data["accord_version"] == __version__
+    assert data["what_if"] == []  # no --let: the scenario ran as its file says
 
 
 @pytest.mark.parametrize("sid", scenarios.ids())

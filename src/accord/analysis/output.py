@@ -3,7 +3,8 @@
 Every ``--json`` payload has the same shape::
 
     {"accord_version": "0.1.0", "command": "run", "scenario": {"id", "title", "as_of",
-     "sha256"} | null, "options": {...}, "seed": 0 | null, "result": {...}}
+     "sha256"} | null, "options": {...}, "seed": 0 | null, "what_if": [...],
+     "result": {...}}
 
 ``options`` holds what the command was asked (models, rounds, ``--set`` options, runs,
 overrides, ...), ``seed`` the seed of every stochastic step (``null`` where nothing is
@@ -99,9 +100,12 @@ def envelope(
     scenario: Scenario | Mapping[str, Any] | None = None,
     options: Mapping[str, Any] | None = None,
     seed: int | None = None,
+    what_if: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """The one shape of every ``--json`` payload (see the module docstring); ``scenario``
-    is a scenario or a reference already made (:func:`store_ref`)."""
+    is a scenario or a reference already made (:func:`store_ref`); ``what_if`` the changes
+    made to the scenario's numbers on the command line (``--let``: path, the file's value,
+    the new value), empty when the scenario ran as its file says."""
     return {
         "accord_version": __version__,
         "command": command,
@@ -114,6 +118,7 @@ def envelope(
         ),
         "options": plain(dict(options or {})),
         "seed": seed,
+        "what_if": plain([dict(w) for w in what_if]),
         "result": plain(result),
     }
 

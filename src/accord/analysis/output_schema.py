@@ -305,6 +305,7 @@ def _envelope(command: str) -> type[BaseModel]:
         scenario=(ScenarioRef | None, ...),
         options=(options if options is not None else dict[str, Any], ...),
         seed=(int | None, ...),
+        what_if=(list[dict[str, Any]], ...),
         result=(result, ...),
     )
     return model

@@ -505,8 +505,9 @@ class SMP(Model):
             forecasts[b], rounds[b] = res.forecast, res.rounds
             unbound[b] = unbound_forecasts(res)
             status.append(res.status)
-            if keep_results:
-                kept.append(res)
+            if keep_results:  # each draw as its own run would report it
+                stochastic = self.options.transitions == "stochastic"
+                kept.append(one_draw(res, "smp.repetitions") if stochastic else res)
             for ps in per_job:  # let draw b's paths go once it is summarised
                 if ps is not None and not keep_results:
                     ps[b] = None
