@@ -31,9 +31,9 @@ def test_run_csv_and_json_agree() -> None:
     )
     assert csv_out.exit_code == 0
     lines = csv_out.stdout.strip().splitlines()
-    assert lines[0] == "scenario,issue,model,forecast,status"
+    assert lines[0] == "scenario,issue,model,forecast,status,q10,q50,q90"
     assert lines[1].startswith("ec-emissions-1994,year,compromise,7.3899")
-    assert lines[2] == "ec-emissions-1994,year,median,7.0,static"
+    assert lines[2] == "ec-emissions-1994,year,median,7.0,static,,,"
     js = json.loads(
         runner.invoke(
             app, ["run", "ec-emissions-1994", "--json", "-m", "eum", "--rounds", "10"]

@@ -5,6 +5,7 @@ of stochastic models; the trajectory figure."""
 
 from __future__ import annotations
 
+import io
 import json
 import struct
 import zlib
@@ -273,3 +274,15 @@ def test_matplotlib_is_a_main_dependency() -> None:
 
     plain = [r for r in requires("accord") or [] if "extra ==" not in r]
     assert any(r.replace(" ", "").startswith("matplotlib>=") for r in plain), plain
+
+
+def test_run_csv_carries_the_spread() -> None:
+    args = ["run", "ukraine-2024-08", "-m", "smp", "-m", "median", "--csv"]
+    sets = ["--set", "smp.transitions=stochastic", "--set", "smp.repetitions=4"]
+    rows = pd.read_csv(io.StringIO(runner.invoke(app, [*args, *sets]).stdout))
+    data = _json(["run", "ukraine-2024-08", "-m", "smp", "-m", "median", *sets, "--json"])
+    smp = next(m for m in data["result"]["models"] if m["model"] == "smp")
+    for row in rows[rows["model"] == "smp"].itertuples():
+        q = smp["forecast"][row.issue]["quantiles"]
+        assert (row.q10, row.q50, row.q90) == pytest.approx((q["q10"], q["q50"], q["q90"]))
+    assert rows[rows["model"] == "median"][["q10", "q50", "q90"]].isna().all().all()

@@ -138,12 +138,15 @@ def run(
     if csv_:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["scenario", "issue", "model", "forecast", "status"])
+        w.writerow(["scenario", "issue", "model", "forecast", "status", "q10", "q50", "q90"])
         for r in results:
-            for iid, value, status in zip(r.issue_ids, r.forecast, r.status, strict=True):
-                w.writerow(
-                    [sc.id, iid, r.model, "" if value != value else repr(float(value)), status]
-                )
+            q = r.quantiles()  # the spread of repetitions; empty cells for one number
+            for k, (iid, value, status) in enumerate(
+                zip(r.issue_ids, r.forecast, r.status, strict=True)
+            ):
+                spread = ["", "", ""] if q is None else [repr(float(v)) for v in q[:, k]]
+                text = "" if value != value else repr(float(value))
+                w.writerow([sc.id, iid, r.model, text, status, *spread])
         sys.stdout.write(buf.getvalue())
         return
     _print_table(sc, results)
