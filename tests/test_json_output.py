@@ -75,6 +75,13 @@ def test_run_json_valid_and_positions_equal_trajectory_csv(sid: str, tmp_path: P
         assert len(m["forecast_path"][sc.issue_ids[0]]) == m["rounds"] + 1
 
 
+def test_run_json_influence_validates() -> None:
+    data = _json(["run", "ec-emissions-1994", "-m", "eum", "--json", "--influence"])
+    _valid(data, "run")
+    assert data["options"]["influence"] is True
+    assert "eum" in data["result"]["influence"]["models"]
+
+
 def test_run_json_war_layer_and_rules() -> None:
     data = _json(["run", "ukraine-2024-08", "--json", "-m", "compromise", "-m", "eum"])
     _valid(data, "run")

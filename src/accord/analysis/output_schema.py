@@ -138,8 +138,10 @@ class RunResult(_Out):
     models: list[ModelOutput]
     decision_rules: list[str] = Field(description="what each issue's rule let through")
     war: WarLayer | None = Field(description="null without a war section")
-    influence: Any = Field(
-        None, description="accord run --influence: who moved whom (null unless asked)"
+    influence: dict[str, Any] | None = Field(
+        None,
+        description="accord run --influence: who moved whom, models[model][issue].actors"
+        "[actor] (accord.analysis.influence); null unless asked",
     )
 
 
@@ -148,6 +150,7 @@ class RunOptions(_Out):
     rounds: int | None
     set: dict[str, dict[str, Any]]
     trajectory: bool
+    influence: bool
 
 
 # ------------------------------------------------------------------ the other commands

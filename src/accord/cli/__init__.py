@@ -68,6 +68,14 @@ def run(
         bool, typer.Option("--csv", help="Print CSV (issue, model, forecast).")
     ] = False,
     events: Annotated[bool, typer.Option(help="Also print each model's event log.")] = False,
+    influence: Annotated[
+        bool,
+        typer.Option(
+            "--influence",
+            help="Also print who moved whom: each actor's move per issue, credited to the "
+            "actors whose challenges, bargains or trades moved it (in --json: 'influence').",
+        ),
+    ] = False,
     out_dir: Annotated[
         Path | None,
         typer.Option(
@@ -102,6 +110,8 @@ def run(
     results = run_models(sc, names, options, rounds=rounds, seed=seed)
     if json_ and csv_:
         raise ModelError("choose one of --json and --csv", path="--json/--csv")
+    if influence and csv_:
+        raise ModelError("--influence prints a table, or JSON with --json; not CSV", path="--csv")
     if out_dir is not None:
         folder = OutputFolder(out_dir, "--out")
         for r in results:
@@ -125,12 +135,24 @@ def run(
 
         save_figure(trajectory_figure(sc, results), plot, title=f"{sc.id}: accord run")
         err.print(f"wrote {plot}")
+    moves = None
+    if influence:
+        from accord.analysis.influence import influence as who_moved_whom
+
+        moves = who_moved_whom(results, sc)
     if json_:
         from accord.analysis import output
 
-        asked = {"models": names, "rounds": rounds, "set": options, "trajectory": trajectory}
+        asked = {
+            "models": names, "rounds": rounds, "set": options, "trajectory": trajectory,
+            "influence": influence,
+        }  # fmt: skip
         result = output.run_output(
-            sc, results, trajectory=trajectory, war=output.war_layer(sc, seed)
+            sc,
+            results,
+            trajectory=trajectory,
+            war=output.war_layer(sc, seed),
+            influence=None if moves is None else moves.to_dict(),
         )
         payload = output.envelope("run", result, scenario=sc, options=asked, seed=seed)
         sys.stdout.write(output.dumps(payload))
@@ -151,6 +173,10 @@ def run(
         return
     _print_table(sc, results)
     _print_spreads(sc, results, seed)
+    if moves is not None:
+        from accord.cli.influence import print_influence
+
+        print_influence(moves, sc, {r.model: r.rounds for r in results})
     _print_war_overview(sc, seed)
     if events:
         for r in results:
