@@ -222,6 +222,12 @@ def test_the_good_file_is_good(tmp_path: Path) -> None:
             "error: options.smp.pce: Input should be 'conditional', 'markov_uniform' or "
             "'markov_incentive' (got 'markov')",
         ),
+        (["report", "iran-2013", "--results", "nowhere"], "error: nowhere: no such directory"),
+        (
+            ["report", "iran-2013", "--event", "x == 1"],
+            "error: --event: --event needs --results DIR (got 'x == 1')",
+        ),
+        (["app", "--results", "nowhere"], "error: nowhere: no such directory"),
     ],
 )
 def test_bad_command_lines(
