@@ -192,7 +192,7 @@ def test_narrative_tells_the_game_from_game_solve() -> None:
         lines, ([], ["--method", "qre", "--lambda", str(GAME_LAMBDA)]), strict=True
     ):
         r = runner.invoke(app, ["game", "solve", "ukraine-2024-08", "--json", *extra])
-        ref = json.loads(r.stdout)
+        (ref,) = json.loads(r.stdout)["result"]["solutions"]
         assert " → ".join(p["action"] for p in ref["path"]) in line
         for player, v in zip(ref["players"], ref["value"], strict=True):
             assert f"{player} {v:.3g}" in line, (player, line)
