@@ -294,6 +294,11 @@ def overview_dict(view: Mapping[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- accord settle
 
 
+def _finite(x: float) -> float | None:
+    """A number, or ``None`` where it is not finite (settle's "beyond the horizon")."""
+    return float(x) if math.isfinite(x) else None
+
+
 def settle_headline(res: SettleResult) -> dict[str, Any]:
     """The settle numbers every payload shares: P(settled by month) with its s.e., the
     median month, outcomes, terms (10/50/90 % on each issue's scale), escalation,
@@ -311,7 +316,7 @@ def settle_headline(res: SettleResult) -> dict[str, Any]:
         "months": res.months,
         "p_settled_by_month": p.tolist(),
         "se": se.tolist(),
-        "median_month": head["median_month"],
+        "median_month": _finite(head["median_month"]),  # null: beyond the horizon
         "p_outcome": head["p_outcome"],
         "terms_10_50_90": {
             k: [v * width + lo for v in q] if k == inp.war_issue else list(q)
@@ -321,7 +326,7 @@ def settle_headline(res: SettleResult) -> dict[str, Any]:
         "p_repositioning": head["p_repositioning"],
         "p_swap": head["p_swap"],
         "p_retaken": head["p_retaken"],
-        "p_relapse_12_24": list(head["p_relapse"]),
+        "p_relapse_12_24": [_finite(v) for v in head["p_relapse"]],
         "blocked_share": {name: share[:, j].tolist() for j, name in enumerate(OBSTACLES)},
     }
 
@@ -336,7 +341,7 @@ def _vary_row(r: SettleResult) -> dict[str, Any]:
         "median_line": (
             float(np.nanmedian(r.terms[:, 0])) * width + lo if (r.outcome == 0).any() else None
         ),
-        "p_relapse_24": r.p_relapse()[1],
+        "p_relapse_24": _finite(r.p_relapse()[1]),
     }
 
 
