@@ -91,7 +91,8 @@ CASES = [
     (
         "no_actors",
         ("actors:\n", "actors: []\nx_actors:\n"),
-        "x_actors: unknown field (did you mean 'actors'?)",
+        "x_actors: unknown field (did you mean 'actors'?)\n"
+        "actors: a scenario needs at least one actor",  # one pass: both problems
     ),
     (
         "empty_actor_list",

@@ -293,3 +293,21 @@ def test_run_csv_carries_the_spread() -> None:
         q = smp["forecast"][row.issue]["quantiles"]
         assert (row.q10, row.q50, row.q90) == pytest.approx((q["q10"], q["q50"], q["q90"]))
     assert rows[rows["model"] == "median"][["q10", "q50", "q90"]].isna().all().all()
+
+
+def test_what_if_in_the_envelope_and_the_hash_of_the_scenario_as_run() -> None:
+    """With --let (issue 15b) the envelope lists the change, and the scenario's hash is that
+    of the scenario the command ran on, not of the file."""
+    let = ["--let", "war.p=0.6"]
+    for command, args in (
+        ("war range", ["war", "range", "ukraine-2024-08", "--json"]),
+        ("game solve", ["game", "solve", "ukraine-2024-08", "--json"]),
+        ("deals", ["deals", "ukraine-2023-03", "--json"]),
+    ):
+        data = _json([*args, *let])
+        schema = output_schema(command)
+        jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
+        sid = data["scenario"]["id"]
+        old = scenarios.load(sid).war.p.value
+        assert data["what_if"] == [{"path": "war.p", "old": old, "new": 0.6}], command
+        assert data["scenario"]["sha256"] != scenario_hash(scenarios.load(sid)), command

@@ -19,7 +19,16 @@ import typer
 from rich.table import Table
 
 from accord import __version__
-from accord.cli.common import OutputFolder, err, guarded, load_scenario, out, parse_sets
+from accord.cli.common import (
+    OutputFolder,
+    err,
+    guarded,
+    lets,
+    load_scenario,
+    out,
+    parse_sets,
+    what_if,
+)
 from accord.errors import ModelError, ScenarioError
 from accord.scenario.schema import Scenario
 
@@ -47,6 +56,7 @@ _MARK = {"cycle": " ↻", "max_rounds": " *", "undefined": " ?"}
 
 @app.command()
 @guarded
+@lets
 def run(
     scenario: Annotated[
         str | None,
@@ -154,7 +164,9 @@ def run(
             war=output.war_layer(sc, seed),
             influence=None if moves is None else moves.to_dict(),
         )
-        payload = output.envelope("run", result, scenario=sc, options=asked, seed=seed)
+        payload = output.envelope(
+            "run", result, scenario=sc, options=asked, seed=seed, what_if=what_if()
+        )
         sys.stdout.write(output.dumps(payload))
         return
     if csv_:
@@ -348,6 +360,7 @@ def _print_rules(sc: Scenario, results: list[Any]) -> None:
 
 @app.command()
 @guarded
+@lets
 def show(
     scenario: Annotated[
         str | None,
@@ -423,6 +436,7 @@ def show(
 
 @app.command()
 @guarded
+@lets
 def validate(
     file: Annotated[str, typer.Argument(help="Scenario file (.yaml, .yml, .json) or bundled id.")],
     strict: Annotated[
@@ -512,16 +526,24 @@ def import_(
 
 @app.command()
 @guarded
+@lets
 def export(
     scenario: Annotated[list[str], typer.Argument(help="Scenario files or bundled ids.")],
     to: Annotated[Format, typer.Option("--to", help="Format to write.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
+    issue: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--issue", help="Export only this issue (repeatable); bdm and deu hold one issue."
+        ),
+    ] = None,
 ) -> None:
     """Export scenarios to a KTAB, decide, BDM or DEU file."""
     from accord.scenario import importers
 
     notes: list[str] = []
-    importers.export(to.value, [load_scenario(s) for s in scenario], output, notes=notes)
+    scenarios = [load_scenario(s) for s in scenario]
+    importers.export(to.value, scenarios, output, notes=notes, issues=issue)
     for note in notes:
         err.print(f"note: {note}")
     err.print(f"wrote {output}")

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from accord.cli.common import err, guarded, load_scenario, out
+from accord.cli.common import err, guarded, lets, load_scenario, out, refuse_lets, what_if
 from accord.errors import ModelError, ScenarioError
 
 
@@ -41,7 +41,8 @@ def _numbers(text: str, what: str) -> list[float]:
     return values
 
 
-def _load_problem(ref: str | None, parties: list[str], points: str) -> Any:
+def _load_problem(ref: str | None, parties: list[str], points: str) -> tuple[Any, Any]:
+    """The negotiation problem, and the scenario it came from (``None`` for GENIUS)."""
     from accord.deals import from_scenario
     from accord.deals.io import read_genius, read_geniusweb
     from accord.deals.io.genius import profile_paths
@@ -60,7 +61,9 @@ def _load_problem(ref: str | None, parties: list[str], points: str) -> Any:
     elif p is not None and p.suffix.lower() == ".json" and _is_geniusweb(p):
         problem = read_geniusweb(sorted(p.parent.glob("*.json")))
     else:
-        return from_scenario(load_scenario(ref), parties or None, points=points)
+        sc = load_scenario(ref)
+        return from_scenario(sc, parties or None, points=points), sc
+    refuse_lets(f"the negotiation problem {p}")
     if parties:
         unknown = [x for x in parties if x not in problem.parties]
         if unknown:
@@ -69,7 +72,7 @@ def _load_problem(ref: str | None, parties: list[str], points: str) -> Any:
             )
         keep = tuple(u for u in problem.utilities if u.name in parties)
         problem = type(problem)(problem.space, keep, problem.source, None, problem.notes)
-    return problem
+    return problem, None
 
 
 def _is_geniusweb(p: Path) -> bool:
@@ -83,6 +86,7 @@ def _f(x: float) -> str:
     return f"{x:.3f}"
 
 
+@lets
 def deals(
     source: Annotated[
         str | None,
@@ -149,7 +153,7 @@ def _deals(
 
         figure_format(plot)
     names = _split(parties)
-    problem = _load_problem(source, names, points)
+    problem, sc = _load_problem(source, names, points)
     n = len(problem.parties)
     if n < 2:
         raise ModelError("a package deal needs at least two parties", path="--parties")
@@ -188,10 +192,8 @@ def _deals(
             "source": source, "parties": names, "solution": chosen, "disagreement": d,
             "weights": w, "points": points, "linkage": linkage,
         }  # fmt: skip
-        sc = load_scenario(source) if problem.reference is not None else None
-        sys.stdout.write(
-            output.dumps(output.envelope("deals", payload, scenario=sc, options=asked))
-        )
+        payload = output.envelope("deals", payload, scenario=sc, options=asked, what_if=what_if())
+        sys.stdout.write(output.dumps(payload))
     else:
         _print(result, links)
     if plot is not None:

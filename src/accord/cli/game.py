@@ -18,10 +18,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from accord.cli.common import guarded, out
+from accord.cli.common import guarded, lets, load_scenario, out, refuse_lets, what_if
 from accord.errors import ModelError, ScenarioError
 from accord.games.result import GameResult
 from accord.games.tree import Game
+from accord.scenario.schema import Scenario
 
 game_app = typer.Typer(
     help="Escalation games: extensive-form trees (.efg, .nfg, YAML, a scenario's game: "
@@ -39,17 +40,22 @@ class Method(StrEnum):
 
 def load_game(ref: str | None) -> Game:
     """A game from a file (.efg, .nfg, .yaml) or a bundled scenario id with a game section."""
+    return game_and_scenario(ref)[0]
+
+
+def game_and_scenario(ref: str | None) -> tuple[Game, Scenario | None]:
+    """:func:`load_game`, and the scenario the game came from (``None`` for a game file)."""
     from accord import scenarios
     from accord.games.io import read_game
     from accord.games.scenario import scenario_game
 
-    if ref is None:
-        return scenario_game(scenarios.load(scenarios.DEFAULT))
-    p = Path(ref)
-    if p.exists() or p.suffix or "/" in ref:
-        return read_game(p)
-    if ref in scenarios.ids():
-        return scenario_game(scenarios.load(ref))
+    p = Path(ref) if ref is not None else None
+    if p is not None and (p.exists() or p.suffix or "/" in str(ref)):
+        refuse_lets(f"the game file {p}")
+        return read_game(p), None
+    if ref is None or ref in scenarios.ids():
+        sc = load_scenario(ref)
+        return scenario_game(sc), sc
     raise ScenarioError.single(
         "", f"neither a game file nor a bundled scenario ({', '.join(scenarios.ids())})", ref
     )
@@ -126,6 +132,7 @@ def _print(game: Game, res: GameResult) -> None:
 
 @game_app.command("solve")
 @guarded
+@lets
 def solve(
     game_ref: Annotated[
         str | None,
@@ -156,7 +163,7 @@ def solve(
 
     if plot is not None:
         figure_format(plot)
-    game = load_game(game_ref)
+    game, sc = game_and_scenario(game_ref)
     try:
         results = _solve(game, method, _lambdas(lam or []), all_spe)
     except ModelError as exc:
@@ -165,15 +172,13 @@ def solve(
             raise ScenarioError([exc.problem], file=game_ref) from None
         raise
     if as_json:
-        from accord import scenarios
         from accord.analysis import output
 
-        sc = None
-        if game_ref is None or (game_ref in scenarios.ids() and not Path(game_ref).exists()):
-            sc = scenarios.load(game_ref or scenarios.DEFAULT)
         asked = {"game": game_ref, "method": method, "lambda": lam or [], "all": all_spe}
         result = {"game": game.title, "solutions": [r.to_dict() for r in results]}
-        payload = output.envelope("game solve", result, scenario=sc, options=asked)
+        payload = output.envelope(
+            "game solve", result, scenario=sc, options=asked, what_if=what_if()
+        )
         sys.stdout.write(output.dumps(payload))
     else:
         kind = "perfect information" if game.is_perfect_information else "imperfect information"

@@ -12,13 +12,14 @@ from typing import Annotated, Any
 
 import typer
 
-from accord.cli.common import err, guarded, load_scenario
+from accord.cli.common import err, guarded, lets, load_scenario, what_if
 from accord.errors import ModelError
 
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
 
 
 @guarded
+@lets
 def report(
     scenario: Annotated[
         str | None,
@@ -68,7 +69,12 @@ def report(
             raise ModelError("--pdf needs Chromium on the PATH", path="--pdf", value=str(pdf))
     stores, ev = _stores(results, event)
     sc = load_scenario(scenario)
-    page = render_html(brief(sc, seed=seed, runs=runs, months=months, stores=stores, event=ev))
+    b = brief(sc, seed=seed, runs=runs, months=months, stores=stores, event=ev)
+    changes = what_if()
+    if changes:  # a what-if briefing says so where it is read, not only on the terminal
+        told = "; ".join(f"{c['path']} {c['old']:g} → {c['new']:g}" for c in changes)
+        b.narrative.insert(0, f"What-if (--let), not the file's numbers: {told}.")
+    page = render_html(b)
     output.write_text(page, encoding="utf-8")
     err.print(f"wrote {output} ({len(page) / 1e6:.1f} MB)")
     if pdf is not None and browser is not None:

@@ -14,7 +14,15 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from accord.cli.common import check_simulation_options, err, guarded, load_scenario, out
+from accord.cli.common import (
+    check_simulation_options,
+    err,
+    guarded,
+    lets,
+    load_scenario,
+    out,
+    what_if,
+)
 from accord.errors import ModelError
 
 
@@ -29,6 +37,7 @@ def _values(text: str) -> tuple[str, list[float]]:
 
 
 @guarded
+@lets
 def settle(
     scenario: Annotated[
         str | None,
@@ -131,7 +140,9 @@ def settle(
             "months": months, "runs": runs, "param": over, "vary": vary_, "mediator": list(meds),
             "escalation": escalation, "domestic": domestic, "aims": aims, "baserate": baserate,
         }  # fmt: skip
-        payload = output.envelope("settle", result, scenario=sc, options=asked, seed=seed)
+        payload = output.envelope(
+            "settle", result, scenario=sc, options=asked, seed=seed, what_if=what_if()
+        )
         sys.stdout.write(output.dumps(payload))
     else:
         _print(sc.id, res, derived, warnings, inputs, varied)

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from accord.cli.common import err, guarded, load_scenario, out, parse_sets
+from accord.cli.common import err, guarded, lets, load_scenario, out, parse_sets
 from accord.errors import ModelError
 
 results_app = typer.Typer(help="Query the results store of a sweep.", no_args_is_help=True)
@@ -82,6 +82,7 @@ def summary_table(store: Any, names: list[str], title: str) -> Table:
 
 
 @guarded
+@lets
 def sweep(
     out_dir: Annotated[
         Path, typer.Option("--out", "-o", help="Results directory (new, or --resume).")

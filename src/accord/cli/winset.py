@@ -15,11 +15,20 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from accord.cli.common import check_simulation_options, err, guarded, load_scenario, out
+from accord.cli.common import (
+    check_simulation_options,
+    err,
+    guarded,
+    lets,
+    load_scenario,
+    out,
+    what_if,
+)
 from accord.errors import ModelError
 
 
 @guarded
+@lets
 def winset(
     scenario: Annotated[
         str | None,
@@ -68,7 +77,9 @@ def winset(
             ],
         }
         asked = {"months": months, "runs": runs}
-        payload = output.envelope("war winset", result, scenario=sc, options=asked, seed=seed)
+        payload = output.envelope(
+            "war winset", result, scenario=sc, options=asked, seed=seed, what_if=what_if()
+        )
         sys.stdout.write(output.dumps(payload))
     else:
         _print(sc.id, res, table, summ, derived)
