@@ -18,15 +18,17 @@ from abc import ABC, abstractmethod
 from collections import ChainMap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from accord.errors import ModelError, format_path
 from accord.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Cycle",
@@ -194,6 +196,8 @@ class ModelResult:
         bound the forecast, also the forecast without it (``unbound``) and the rule's
         acceptable set (``acceptable_lo``, ``acceptable_hi``); where the forecast is the
         mean of repetitions, their 10/50/90 % quantiles (``q10``, ``q50``, ``q90``)."""
+        import pandas as pd
+
         frame = pd.DataFrame(
             {
                 "model": self.model,
@@ -220,6 +224,8 @@ class ModelResult:
 
     def trajectory_frame(self) -> pd.DataFrame:
         """Long table of positions: round, actor, issue, position."""
+        import pandas as pd
+
         if self.trajectory is None:
             return pd.DataFrame(columns=["round", "actor", "issue", "position"])
         r = self.trajectory.shape[0]
@@ -230,6 +236,8 @@ class ModelResult:
 
     def forecast_path_frame(self) -> pd.DataFrame:
         """Forecast after each round: one row per round, one column per issue."""
+        import pandas as pd
+
         if self.forecast_path is None:
             return pd.DataFrame(columns=list(self.issue_ids))
         return pd.DataFrame(
@@ -240,6 +248,8 @@ class ModelResult:
 
     def events_frame(self) -> pd.DataFrame:
         """The event log as a table (numbers in ``values`` become columns)."""
+        import pandas as pd
+
         rows = []
         for e in self.events:
             row: dict[str, Any] = {
