@@ -16,7 +16,9 @@ The parts, each present when the scenario and the installed features allow:
   P(settled within 12 months) over a small seeded Monte Carlo sweep of the scenario's
   default judgement uncertainty (``TORNADO_DRAWS`` draws of ``TORNADO_RUNS`` courses each:
   the rows ``accord sweep --settle --runs 50 --draws 96 --seed S`` stores);
-* who moved whom: the multi-actor models' events counted by (actor, counterpart, kind);
+* who moved whom: :func:`accord.analysis.influence.influence` over the models' runs (each
+  actor's moves credited to the actors whose challenges, bargains or trades moved it, the
+  numbers of ``accord run --influence``) and the event log;
 * a narrative: sentences built from those numbers by fixed rules (never hand-written).
 """
 
@@ -24,7 +26,6 @@ from __future__ import annotations
 
 import csv
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -60,7 +61,8 @@ class Brief:
     results: list[ModelResult]
     skipped: list[str]
     backtest: list[dict[str, Any]]
-    edges: list[tuple[str, str, str, int]]
+    edges: list[tuple[str, str, str, int, float]]
+    """``(by, moved, kind, moves, distance as a share of the scale)``: Influence.edges()."""
     events: list[dict[str, Any]]
     settle: Any = None  # SettleResult
     settle_json: dict[str, Any] = field(default_factory=dict)
@@ -141,20 +143,18 @@ def base_rates(sc: Scenario, res: Any) -> list[dict[str, Any]]:
 
 
 def who_moved_whom(
-    results: list[ModelResult],
-) -> tuple[list[tuple[str, str, str, int]], list[dict[str, Any]]]:
-    """Edges (actor, counterpart, kind, count) over every model's events, and the events."""
-    count: Counter[tuple[str, str, str]] = Counter()
-    listing = []
-    for r in results:
-        for e in r.events:
-            listing.append(
-                {"model": r.model, "round": e.round, "issue": e.issue, "text": e.describe()}
-            )
-            if e.counterpart:
-                count[(e.actor, e.counterpart, e.kind)] += 1
-    edges = [(a, b, k, n) for (a, b, k), n in count.most_common()]
-    return edges, listing
+    results: list[ModelResult], sc: Scenario
+) -> tuple[list[tuple[str, str, str, int, float]], list[dict[str, Any]]]:
+    """The edges of :meth:`Influence.edges` (by, moved, kind, moves, distance as a share of
+    the scale) over every model's run, and the event log."""
+    from accord.analysis.influence import influence
+
+    listing = [
+        {"model": r.model, "round": e.round, "issue": e.issue, "text": e.describe()}
+        for r in results
+        for e in r.events
+    ]
+    return influence(results, sc).edges(), listing
 
 
 def escalation_game(sc: Scenario) -> list[Any]:
@@ -257,7 +257,7 @@ def brief(sc: Scenario, *, seed: int = 0, runs: int = 10_000, months: int = 24) 
         f"{n} ({registry.get(n)().unavailable(sc)})" for n in registry.available() if n not in names
     ]
     results = run_models(sc, names, seed=seed)
-    edges, events = who_moved_whom(results)
+    edges, events = who_moved_whom(results, sc)
     out = Brief(
         scenario=sc,
         seed=seed,
@@ -356,8 +356,9 @@ def narrative(b: Brief) -> list[str]:
                     f"{_pct(row['settle'])}."
                 )
     if b.edges:
-        a, c, kind, n = b.edges[0]
+        by, moved, kind, n, share = b.edges[0]
         lines.append(
-            f"The most frequent move in the models' event logs: {a} {kind} with {c} ({n}x)."
+            f"The largest movement the models' event logs credit: {by} moved {moved} "
+            f"{share:.2f} scale widths in all, in {n} {kind} move{'s' if n != 1 else ''}."
         )
     return lines

@@ -6,6 +6,10 @@ model, overrides (e.g. from the command line) replace single values, and a missi
 is an error naming the parameter. ``window_curves`` evaluates each side's no-war condition
 over guarantee strengths for the commitment-window plot.
 
+The pie is side A's share of the war issue (:func:`war_issue`): the ``war:`` section's
+issue, or a scenario's only issue where it has no war section (with several issues and no
+war section the pie stays in pie units, 0-100).
+
 Side A is the scenario's first belligerent, side B its second (:data:`accord.war` speaks
 only of A and B); :func:`sides` gives their actor ids, :func:`parcels` turns the scenario's
 parcels into :class:`accord.war.Parcel` (owner and holder as ``"A"``/``"B"``), and
@@ -39,6 +43,7 @@ __all__ = [
     "origin",
     "overview",
     "parcels",
+    "pie_label",
     "provenance",
     "range_inputs",
     "range_sweep",
@@ -48,6 +53,7 @@ __all__ = [
     "swap_inputs",
     "swap_table",
     "territory_of",
+    "war_issue",
     "window_curves",
 ]
 
@@ -104,6 +110,10 @@ def fight_inputs(sc: Scenario) -> Inputs:
     }  # fmt: skip
     w = sc.war
     if w is None:
+        issue = war_issue(sc)
+        if issue is not None:  # the front spans the pie's issue, as territory_of maps it
+            scale = sc.issue(issue).scale
+            out["territory"] = (float(scale.min), float(scale.max))
         return out
     out["c_A"], out["c_B"] = _costs(w)
     u, r = w.belligerents
@@ -271,10 +281,24 @@ def merge(inputs: Inputs, overrides: Mapping[str, Any], *, hint: str = "") -> In
     return out
 
 
+def war_issue(sc: Scenario) -> str | None:
+    """The issue the pie measures: the war section's, else the scenario's only issue, else
+    ``None`` (the pie in its own units)."""
+    if sc.war is not None:
+        return sc.war.issue
+    return sc.issue_ids[0] if len(sc.issue_ids) == 1 else None
+
+
+def pie_label(sc: Scenario) -> str:
+    """How outputs name the pie: the war issue's id, or ``"pie"`` (0-100) without one."""
+    return war_issue(sc) or "pie"
+
+
 def territory_of(sc: Scenario, x: float) -> tuple[float, float | None]:
-    """A pie share as a position on the war issue's scale, and as its quantity (e.g. km²)."""
-    issue_id = sc.war.issue if sc.war is not None else "T"
-    if issue_id not in sc.issue_ids:
+    """A pie share as a position on the war issue's scale, and as its quantity (e.g. km²);
+    ``100 x`` where no issue of the scenario is the pie."""
+    issue_id = war_issue(sc)
+    if issue_id is None or issue_id not in sc.issue_ids:
         return 100 * x, None
     issue = sc.issue(issue_id)
     pos = issue.scale.min + x * issue.scale.width

@@ -68,6 +68,14 @@ def run(
         bool, typer.Option("--csv", help="Print CSV (issue, model, forecast).")
     ] = False,
     events: Annotated[bool, typer.Option(help="Also print each model's event log.")] = False,
+    influence: Annotated[
+        bool,
+        typer.Option(
+            "--influence",
+            help="Also print who moved whom: each actor's move per issue, credited to the "
+            "actors whose challenges, bargains or trades moved it (in --json: 'influence').",
+        ),
+    ] = False,
     out_dir: Annotated[
         Path | None,
         typer.Option(
@@ -91,6 +99,8 @@ def run(
     results = run_models(sc, names, options, rounds=rounds, seed=seed)
     if json_ and csv_:
         raise ModelError("choose one of --json and --csv", path="--json/--csv")
+    if influence and csv_:
+        raise ModelError("--influence prints a table, or JSON with --json; not CSV", path="--csv")
     if out_dir is not None:
         folder = OutputFolder(out_dir, "--out")
         for r in results:
@@ -108,6 +118,11 @@ def run(
         err.print(
             f"wrote forecast, trajectory and events CSVs for {len(results)} models to {out_dir}/"
         )
+    moves = None
+    if influence:
+        from accord.analysis.influence import influence as who_moved_whom
+
+        moves = who_moved_whom(results, sc)
     if json_:
         payload = {
             "scenario": {
@@ -117,6 +132,8 @@ def run(
             },
             "results": [r.to_dict() for r in results],
         }
+        if moves is not None:
+            payload["influence"] = moves.to_dict()
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return
     if csv_:
@@ -131,6 +148,10 @@ def run(
         sys.stdout.write(buf.getvalue())
         return
     _print_table(sc, results)
+    if moves is not None:
+        from accord.cli.influence import print_influence
+
+        print_influence(moves, sc, {r.model: r.rounds for r in results})
     _print_war_overview(sc, seed)
     if events:
         for r in results:

@@ -51,10 +51,16 @@ def _f(x: Any, digits: int = 3) -> str:
 
 def _header(sc: Scenario, what: str) -> None:
     when = f" (as of {sc.as_of.isoformat()})" if sc.as_of else ""
+    from accord.analysis.war import war_issue
+
     pie = ""
     if sc.war is not None:
         a, b = sc.war.belligerents
         pie = f"; side A = {a} (the pie is its share of issue {sc.war.issue}), side B = {b}"
+    elif (issue := war_issue(sc)) is not None:
+        pie = f"; no war section: the pie is side A's share of issue {issue}, its only issue"
+    else:
+        pie = "; no war section: the pie is side A's share, 0-100"
     out.print(f"{sc.id}{when}: {what}{pie}")
 
 
@@ -92,10 +98,10 @@ def _results_table(rows: list[tuple[str, str, str]], title: str = "results") -> 
 
 
 def _on_scale(sc: Scenario, x: float) -> str:
-    from accord.analysis.war import territory_of
+    from accord.analysis.war import pie_label, territory_of
 
     pos, qty = territory_of(sc, min(max(x, 0.0), 1.0))
-    issue = sc.war.issue if sc.war is not None else "T"
+    issue = pie_label(sc)
     text = f"{issue} {pos:.1f}"
     if qty is not None and issue in sc.issue_ids:
         q = sc.issue(issue).quantity
@@ -224,7 +230,7 @@ def range_(
 ) -> None:
     """M1 (Fearon 1995): the splits both sides prefer to war."""
     from accord import war
-    from accord.analysis.war import range_inputs, range_sweep, territory_of
+    from accord.analysis.war import pie_label, range_inputs, range_sweep, territory_of, war_issue
 
     _check_plot(plot)
     xs: list[float] = []
@@ -279,24 +285,29 @@ def range_(
     rep.print(_results_table(rows))
     rep.note(r)
     sq = None
-    if sc.war is not None and sc.war.issue in sc.issue_ids:
-        st = sc.issue(sc.war.issue).status_quo
+    issue = war_issue(sc)
+    if issue is not None and issue in sc.issue_ids:
+        st = sc.issue(issue).status_quo
         sq = st.value if st is not None else None
     if sq is not None:
-        inside = float(r.low) * 100 <= sq <= float(r.high) * 100
+        low, high = (territory_of(sc, min(max(float(r[k]), 0.0), 1.0))[0] for k in ("low", "high"))
+        inside = low <= sq <= high
         where = "inside" if inside else "outside"
-        issue = sc.war.issue if sc.war else "T"
         rep.print(f"status quo {issue} {sq:g} is {where} the range")
         rep.results["status_quo"] = {"value": sq, "inside": inside}
     if plot is not None:
         from accord.report.war import range_figure
 
         a_id = sc.war.belligerents[0] if sc.war is not None else "side A"
-        issue_id = sc.war.issue if sc.war is not None else "T"
+        issue_id = pie_label(sc)
+        sq_pie = None
+        if sq is not None and issue is not None:  # the figure's axes are in pie units x 100
+            scale = sc.issue(issue).scale
+            sq_pie = 100 * (sq - scale.min) / scale.width
         fig = range_figure(
             range_sweep(params),
             params["p"],
-            status_quo=sq,
+            status_quo=sq_pie,
             side=a_id,
             issue=issue_id,
             title=f"{sc.id}: bargaining range",
@@ -385,7 +396,7 @@ def fight(
 ) -> None:
     """M3 (Wagner 2000; Slantchev 2003): bargaining while fighting, Monte Carlo."""
     from accord import war
-    from accord.analysis.war import fight_inputs
+    from accord.analysis.war import fight_inputs, pie_label
 
     _check_plot(plot)
     sc = load_scenario(scenario)
@@ -424,10 +435,9 @@ def fight(
         q = np.quantile(r.time[settled], [0.1, 0.5, 0.9])
         rows.append(("settlement time 10/50/90%", " / ".join(f"{v:g}" for v in q), "battles"))
         tq = np.quantile(r.territory[settled], [0.1, 0.5, 0.9])
-        issue = sc.war.issue if sc.war else "T"
         rows.append(
             (
-                f"settlement {issue} 10/50/90%",
+                f"settlement {pie_label(sc)} 10/50/90%",
                 " / ".join(f"{v:.1f}" for v in tq),
                 "on the issue scale",
             )
@@ -468,7 +478,7 @@ def fight(
         from accord.report.war import fan_chart
 
         sides = sc.war.belligerents if sc.war is not None else ("side A", "side B")
-        fig = fan_chart(r, sides=sides, title=f"{sc.id}: front paths")
+        fig = fan_chart(r, sides=sides, issue=pie_label(sc), title=f"{sc.id}: front paths")
         _save(fig, plot, f"{sc.id}: front paths")
     rep.finish()
 

@@ -25,14 +25,18 @@ def error_figure(result: BacktestResult, title: str = "") -> Figure:
         result.predictions.loc[result.predictions["predictor"] == p, "scored_error"].to_numpy()
         for p in order
     ]
-    fig = new_figure(7.5, 0.45 * len(order) + 1.5)
+    fig = new_figure(9.0, 0.45 * len(order) + 1.7)
     ax = fig.add_subplot()
     labels = [f"{p}  (mean {np.mean(e):.1f})" for p, e in zip(order, errors, strict=True)]
     ax.boxplot(
         errors, orientation="horizontal", tick_labels=labels, showmeans=True, whis=(5, 95), sym="."
     )
     ax.invert_yaxis()
-    ax.set_xlabel("absolute error, points on the 0-100 scale (box: quartiles; whiskers: 5-95%)")
+    # two lines: one would be wider than the axes that the long predictor names leave
+    ax.set_xlabel(
+        "absolute error, points on the 0-100 scale\n"
+        "(box: quartiles; whiskers: 5-95%; triangle: mean)"
+    )
     ax.set_xlim(0, 100)
     ax.grid(axis="x", alpha=0.3)
     if title:

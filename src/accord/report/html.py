@@ -258,9 +258,9 @@ def _sections(b: Brief) -> dict[str, str]:
         s["influence"] = (
             _fig(influence_view(b.edges[:40]), "fig-influence")
             + _table(
-                ["actor", "counterpart", "kind", "count"],
-                [[_e(a), _e(c), _e(k), n] for a, c, k, n in b.edges[:25]],
-                {3},
+                ["moved by", "actor moved", "kind", "moves", "distance (scale widths)"],
+                [[_e(a), _e(c), _e(k), n, f"{d:.2f}"] for a, c, k, n, d in b.edges[:25]],
+                {3, 4},
             )
             + f"<details><summary>event log ({len(b.events):,} events; first {len(ev)})"
             "</summary><div class='scroll'>"

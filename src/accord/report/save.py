@@ -42,7 +42,7 @@ def save_figure(fig: Figure, path: str | Path, title: str = "accord") -> Path:
     suffix = figure_format(p)
     if suffix == ".html":
         buf = io.StringIO()
-        fig.savefig(buf, format="svg")
+        fig.savefig(buf, format="svg", bbox_inches="tight")
         svg = buf.getvalue()
         svg = svg[svg.index("<svg") :]
         page = (
@@ -51,5 +51,6 @@ def save_figure(fig: Figure, path: str | Path, title: str = "accord") -> Path:
         )
         p.write_text(page, encoding="utf-8")
     else:
-        fig.savefig(p, format=suffix[1:], dpi=150)
+        # the layout is constrained; a tight box also keeps a label wider than its axes
+        fig.savefig(p, format=suffix[1:], dpi=150, bbox_inches="tight", pad_inches=0.05)
     return p

@@ -33,8 +33,7 @@ def settle_figure(res: SettleResult, *, title: str = "") -> Figure:
     ax1.set_ylabel("probability")
     ax1.grid(alpha=0.3)
     ax1.legend(loc="upper left", fontsize=8)
-    line = res.line * width + lo
-    q = np.quantile(line, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    q = res.line_quantiles() * width + lo
     ax2.fill_between(m, q[0], q[4], alpha=0.2, color="C0", label="5-95%")
     ax2.fill_between(m, q[1], q[3], alpha=0.35, color="C0", label="25-75%")
     ax2.plot(m, q[2], color="C0", lw=2, label="median")

@@ -54,7 +54,7 @@ def settle_view(res: SettleResult, *, title: str = "") -> go.Figure:
         1,
     )
     fig.add_trace(go.Scatter(x=m, y=p, name="P(settled)", line={"width": 3}), 1, 1)
-    q = np.quantile(res.line * width + lo, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    q = res.line_quantiles() * width + lo
     for a, b, alpha, name in ((0, 4, 0.15, "5-95%"), (1, 3, 0.35, "25-75%")):
         fig.add_trace(
             go.Scatter(
@@ -110,16 +110,20 @@ def forecasts_view(results: Sequence[ModelResult], *, title: str = "") -> go.Fig
     return fig
 
 
-def influence_view(edges: Sequence[tuple[str, str, str, int]], *, title: str = "") -> go.Figure:
-    """Who moved whom: ``(actor, counterpart, kind, count)`` edges on a circle of actors;
-    line width grows with the count."""
+def influence_view(
+    edges: Sequence[tuple[str, str, str, int, float]], *, title: str = ""
+) -> go.Figure:
+    """Who moved whom: ``(by, moved, kind, moves, distance)`` edges
+    (:meth:`accord.analysis.influence.Influence.edges`) on a circle of actors, an arrow
+    from the actor who moved another to the one it moved; line width grows with the
+    distance moved (as a share of the issue's scale)."""
     names = sorted({e[0] for e in edges} | {e[1] for e in edges})
     pos = {
         n: (math.cos(2 * math.pi * k / max(len(names), 1)), math.sin(2 * math.pi * k / len(names)))
         for k, n in enumerate(names)
     }
     fig = go.Figure()
-    top = max((e[3] for e in edges), default=1)
+    top = max((e[4] for e in edges), default=1.0) or 1.0
     kinds = sorted({e[2] for e in edges})
     palette = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
     for e in edges:
@@ -130,8 +134,8 @@ def influence_view(edges: Sequence[tuple[str, str, str, int]], *, title: str = "
                 x=[x0, x1],
                 y=[y0, y1],
                 mode="lines",
-                line={"width": 1 + 5 * e[3] / top, "color": color},
-                hovertext=f"{e[0]} -> {e[1]}: {e[2]} x{e[3]}",
+                line={"width": 1 + 5 * e[4] / top, "color": color},
+                hovertext=f"{e[0]} moved {e[1]}: {e[2]} x{e[3]}, {e[4]:.2f} scale widths",
                 hoverinfo="text",
                 showlegend=False,
             )
@@ -162,7 +166,7 @@ def influence_view(edges: Sequence[tuple[str, str, str, int]], *, title: str = "
         )
     )
     fig.update_layout(
-        title=title or "who moved whom (arrow: actor -> counterpart)",
+        title=title or "who moved whom (arrow: from the actor who moved another)",
         height=460,
         xaxis={"visible": False},
         yaxis={"visible": False, "scaleanchor": "x"},

@@ -10,7 +10,7 @@ import numpy as np
 
 from accord.errors import AccordError
 from accord.report.save import new_figure
-from accord.war._common import WarResult
+from accord.war._common import FAN, WarResult, mid_quantiles
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -31,14 +31,14 @@ def range_figure(
     *,
     status_quo: float | None = None,
     side: str = "side A",
-    issue: str = "T",
+    issue: str = "pie",
     title: str = "",
 ) -> Figure:
     """The bargaining range [low, high] against p (a band), the scenario's p marked.
 
     ``sweep`` is :func:`accord.war.bargaining_range` over a grid of p; the axes are in pie
-    units scaled to 0-100 (side A's share of the issue, e.g. territory T = 100·x); ``side``
-    names side A (the scenario's first belligerent) on the axes.
+    units scaled to 0-100 (side A's share of the issue named ``issue``, 100·x), as is
+    ``status_quo``; ``side`` names side A (the scenario's first belligerent) on the axes.
     """
     ps = np.asarray(sweep["p"]) * 100
     low = np.clip(np.asarray(sweep["low"]), 0, 1) * 100
@@ -59,7 +59,7 @@ def range_figure(
     if status_quo is not None:
         ax.axhline(status_quo, color="C2", ls="--", lw=1, label=f"status quo {status_quo:g}")
     ax.set_xlabel(f"p: {side}'s expected share from fighting (×100)")
-    ax.set_ylabel(f"{side}'s share of the issue ({issue})")
+    ax.set_ylabel(f"{side}'s share of {issue} (×100)")
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)
     ax.grid(alpha=0.3)
@@ -74,12 +74,16 @@ def fan_chart(
     *,
     samples: int = 12,
     sides: tuple[str, str] = ("side A", "side B"),
+    issue: str = "pie",
     title: str = "",
 ) -> Figure:
     """Front paths of :func:`accord.war.fight` on the territory scale: median, 50% and 90%
-    bands over battles, a few sample paths, and the distribution of final lines.
+    bands over battles (mid-distribution quantiles, :func:`accord.war._common.mid_quantiles`:
+    the median stays strictly inside the bands where runs differ), a few sample paths, and
+    the distribution of final lines.
 
-    ``sides`` names side A and side B (the scenario's belligerents) in the title."""
+    ``sides`` names side A and side B (the scenario's belligerents) in the title, ``issue``
+    the scale the front is measured on (the war issue)."""
     paths = result["paths"]
     if paths is None:
         raise AccordError("the fan chart needs front paths: run fight with keep_paths=True")
@@ -87,11 +91,11 @@ def fan_chart(
     n = result["N"]
     end = min(paths.shape[1], int(np.max(result["time"])) + 2)  # after the last run ends: flat
     t = np.arange(end)
-    q = np.empty((5, end))
-    step = max(1, 2**22 // max(paths.shape[0], 1))  # battles per block: ~32 MB of floats
+    q = np.empty((len(FAN), end))
+    step = max(1, 2**21 // max(paths.shape[0], 1))  # battles per block: ~16 MB of floats
     for c0 in range(0, end, step):  # per battle over all runs, so blocks give the same bands
         block = lo + (hi - lo) * np.asarray(paths[:, c0 : min(c0 + step, end)], dtype=float) / n
-        q[:, c0 : c0 + block.shape[1]] = np.quantile(block, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+        q[:, c0 : c0 + block.shape[1]] = mid_quantiles(block, FAN)  # integer states: ties
     line = lo + (hi - lo) * np.asarray(paths[: min(samples, paths.shape[0]), :end], dtype=float) / n
     fig = new_figure(9.0, 4.5)
     ax, hist = fig.subplots(1, 2, width_ratios=[3, 1], sharey=True)
@@ -101,7 +105,7 @@ def fan_chart(
     for row in line:
         ax.plot(t, row, color="grey", lw=0.5, alpha=0.6)
     ax.set_xlabel("battles")
-    ax.set_ylabel("front line on the territory scale (T)")
+    ax.set_ylabel(f"front line on {issue}")
     ax.set_ylim(min(lo, hi), max(lo, hi))
     ax.grid(alpha=0.3)
     ax.legend(loc="upper right", fontsize=8)

@@ -95,6 +95,7 @@ from numpy.typing import NDArray
 
 from accord import limits
 from accord.errors import ModelError
+from accord.war._common import FAN, mid_quantiles
 from accord.war._quadrature import leggauss
 from accord.war.commitment import power_shift
 from accord.war.durability import relapse_probability
@@ -672,6 +673,12 @@ class SettleResult:
         t[self.outcome != 0] = np.inf
         return float(np.median(t))
 
+    def line_quantiles(self) -> F:
+        """The fan chart of the line: its 5/25/50/75/95 % mid-distribution quantiles per
+        month (rows: :data:`accord.war._common.FAN`), on the 0-1 pie scale; the median lies
+        strictly inside the 25-75 % band wherever the runs' lines differ."""
+        return mid_quantiles(self.line, FAN)
+
     def blocked_share(self) -> F:
         """Per month (rows) and obstacle (columns): share of runs still at war blocked by it."""
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -735,7 +742,7 @@ class SettleResult:
         shares = self.blocked_share()
         for j, name in enumerate(OBSTACLES):
             frame[f"blocked: {name}"] = shares[:, j]
-        q = np.quantile(self.line, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+        q = self.line_quantiles()
         names = ("line_q05", "line_q25", "line_q50", "line_q75", "line_q95")
         for name, row in zip(names, q, strict=True):
             frame[name] = row
