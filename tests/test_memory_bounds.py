@@ -263,14 +263,14 @@ def test_fight_paths_are_refused_when_they_outgrow_the_limit(
 ) -> None:
     monkeypatch.setenv("ACCORD_MAX_CELLS", "120000")
     args = (100, 50, 0.5, 3.0, 2.0, 2.0, 3.0, 0.0, 0.0)
-    r = war.fight(*args, runs=400, max_battles=1000, rng=1, update=False, keep_paths=False)
-    assert r.runs == 400
+    r = war.fight(*args, runs=1000, max_battles=1000, rng=1, update=False, keep_paths=False)
+    assert r.runs == 1000
     with pytest.raises(ModelError) as err:
-        war.fight(*args, runs=400, max_battles=1000, rng=1, update=False)
-    assert re.fullmatch(
-        r"runs: front paths of 120,[0-9]{3} run-battles after [0-9]{3} battles is above the "
-        r"limit of 120,000 cells \(model working cells\); raise it with ACCORD_MAX_CELLS=N if "
-        r"the machine can take it; or run without paths",
+        war.fight(*args, runs=1000, max_battles=1000, rng=1, update=False)
+    assert re.fullmatch(  # int16 states: four run-battles to a cell
+        r"runs: front paths of 480,[0-9]{3} run-battles after [0-9]{3} battles \(120,[0-9]{3} "
+        r"cells of 8 bytes\) is above the limit of 120,000 cells \(model working cells\); raise "
+        r"it with ACCORD_MAX_CELLS=N if the machine can take it; or run without paths",
         str(err.value),
     ), str(err.value)
 

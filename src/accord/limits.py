@@ -28,8 +28,9 @@ limit                  environment variable        default     what it bounds
 per cell. The models that weigh triples of actors (SMP, EUM) never hold their
 ``actors^3`` cube: they work it in blocks of rows (:func:`block_rows`) of at most
 ``BLOCK`` bytes, so their footprint is their ``actors^2`` arrays (640 actors x 1 issue:
-under 1 GB for either, measured in ``benchmarks/bench_memory.py``). A block smaller than
-one row is refused with the row's size.
+under 300 MB for either, measured in ``benchmarks/bench_memory.py``). A block smaller
+than one row is refused with the row's size. ``war.fight``'s front paths are held for the
+runs still on only, so their size is checked against ``CELLS`` as they grow.
 """
 
 from __future__ import annotations

@@ -398,13 +398,14 @@ def fight(
         if keep_paths:
             live_states.append(state[alive].astype(path_type))
             held += live_states[-1].size
-            if limits.CELLS.exceeded(held):
+            cells = -(-held * live_states[-1].itemsize // 8)  # in 8-byte cells, as the limit
+            if limits.CELLS.exceeded(cells):
+                what = (
+                    f"front paths of {held:,} run-battles after {t + 1:,} battles "
+                    f"({cells:,} cells of 8 bytes)"
+                )
                 raise ModelError(
-                    limits.CELLS.message(
-                        held, f"front paths of {held:,} run-battles after {t + 1:,} battles"
-                    )
-                    + "; or run without paths",
-                    path="runs",
+                    limits.CELLS.message(cells, what) + "; or run without paths", path="runs"
                 )
         step = np.where(gen.random(n_runs) < th, 1, -1)
         state = state + np.where(alive, step, 0)
