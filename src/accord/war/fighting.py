@@ -230,8 +230,12 @@ class FrontPaths:
         start, stop = max(start, 0), min(stop, self.shape[1])
         front = self._front[rows]
         out = np.repeat(np.atleast_1d(front)[:, None], max(stop - start, 0), axis=1)
+        every = isinstance(rows, slice) and rows == slice(None)
         for t in range(start, min(stop, len(self._live))):
             on = self._time > t
+            if every:
+                out[on, t - start] = self._live[t]
+                continue
             rank = np.cumsum(on)[rows] - 1
             sel = np.atleast_1d(on[rows])
             out[sel, t - start] = self._live[t][np.atleast_1d(rank)[sel]]
