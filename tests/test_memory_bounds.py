@@ -198,7 +198,8 @@ def test_640_actors_run_in_bounded_memory() -> None:
         "r = models.run('eum', scenario_from_data(synthetic(640)), rounds=1);"
         "print(json.dumps([resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, r.rounds]))"
     )
-    env = {**os.environ, "ACCORD_MAX_BLOCK_BYTES": str(32 * 2**20)}
+    # a clean environment: nothing another test or tool left in os.environ
+    env = {"PATH": os.environ.get("PATH", ""), "ACCORD_MAX_BLOCK_BYTES": str(32 * 2**20)}
     out = subprocess.run(
         [sys.executable, "-c", code],
         cwd=HERE.parent,
@@ -209,7 +210,7 @@ def test_640_actors_run_in_bounded_memory() -> None:
     )
     peak_kb, rounds = json.loads(out.stdout.strip().splitlines()[-1])
     assert rounds == 1
-    assert peak_kb < 600 * 1024  # MB; the n^3 vote cube alone is 2.1 GB
+    assert peak_kb < 1024 * 1024  # 1 GB (about 200 MB measured); the vote cube alone is 2.1 GB
 
 
 # -- war.fight: compact front paths ------------------------------------------------------
