@@ -91,7 +91,8 @@ CASES = [
     (
         "no_actors",
         ("actors:\n", "actors: []\nx_actors:\n"),
-        "x_actors: unknown field (did you mean 'actors'?)",
+        "x_actors: unknown field (did you mean 'actors'?)\n"
+        "actors: a scenario needs at least one actor",  # one pass: both problems
     ),
     (
         "empty_actor_list",
@@ -222,6 +223,12 @@ def test_the_good_file_is_good(tmp_path: Path) -> None:
             "error: options.smp.pce: Input should be 'conditional', 'markov_uniform' or "
             "'markov_incentive' (got 'markov')",
         ),
+        (["report", "iran-2013", "--results", "nowhere"], "error: nowhere: no such directory"),
+        (
+            ["report", "iran-2013", "--event", "x == 1"],
+            "error: --event: --event needs --results DIR (got 'x == 1')",
+        ),
+        (["app", "--results", "nowhere"], "error: nowhere: no such directory"),
     ],
 )
 def test_bad_command_lines(

@@ -36,11 +36,13 @@ actors:
 
 
 def assert_refused(tmp_path: Path, text: str, name: str, message: str) -> None:
-    """``accord validate`` on ``text`` exits 2 with exactly ``message`` and no traceback."""
+    """``accord validate`` on ``text`` exits 2 with exactly ``message`` and no traceback
+    (several problems: one line of ``message`` each)."""
     path = tmp_path / f"{name}.yaml"
     path.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 2, result.output
-    assert result.stderr.strip() == f"error: {path}: {message}"
+    expected = "\n".join(f"error: {path}: {line}" for line in message.split("\n"))
+    assert result.stderr.strip() == expected
     assert "Traceback" not in result.output + result.stderr
     assert result.stdout == ""

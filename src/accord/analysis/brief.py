@@ -16,6 +16,9 @@ The parts, each present when the scenario and the installed features allow:
   P(settled within 12 months) over a small seeded Monte Carlo sweep of the scenario's
   default judgement uncertainty (``TORNADO_DRAWS`` draws of ``TORNADO_RUNS`` courses each:
   the rows ``accord sweep --settle --runs 50 --draws 96 --seed S`` stores);
+* for each results store given (``accord report --results DIR``): its manifest, the
+  outputs' quantiles, a histogram, and for an event its probability and PRIM's boxes
+  (:mod:`accord.analysis.explore`);
 * who moved whom: :func:`accord.analysis.influence.influence` over the models' runs (each
   actor's moves credited to the actors whose challenges, bargains or trades moved it, the
   numbers of ``accord run --influence``) and the event log;
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -43,10 +47,13 @@ __all__ = [
     "backtest_table",
     "base_rates",
     "brief",
+    "ensemble_section",
     "escalation_game",
     "game_json",
+    "game_sentences",
     "narrative",
     "settle_tornado",
+    "tornado_sentences",
     "who_moved_whom",
 ]
 
@@ -71,6 +78,7 @@ class Brief:
     settle_inputs: list[Any] = field(default_factory=list)  # Derived, with origins
     game: list[Any] = field(default_factory=list)  # GameResult: SPE, then QRE at GAME_LAMBDA
     tornado: dict[str, Any] = field(default_factory=dict)  # see settle_tornado
+    ensembles: list[dict[str, Any]] = field(default_factory=list)  # see ensemble_section
     narrative: list[str] = field(default_factory=list)
 
 
@@ -250,8 +258,70 @@ def _settle_json(sc: Scenario, res: Any) -> dict[str, Any]:
     }
 
 
-def brief(sc: Scenario, *, seed: int = 0, runs: int = 10_000, months: int = 24) -> Brief:
-    """Compute the briefing's parts (see the module docstring)."""
+ENSEMBLE_BOXES = 2
+
+
+def ensemble_section(
+    store: Any, sc: Scenario | None = None, event: Any = None, *, boxes: int = ENSEMBLE_BOXES
+) -> dict[str, Any]:
+    """A results store (:class:`~accord.analysis.store.Store`) for the briefing: its
+    manifest in short, each output's quantiles, the histogram of the event's column (or
+    the first output whose draws differ), and for an :class:`~accord.analysis.explore.Event`
+    its probability (Jeffreys 95%) and PRIM's boxes over all draws; sentences from them."""
+    from accord.analysis import explore as ex
+    from accord.analysis.store import scenario_hash
+
+    summary = ex.summary(store)
+    same = sc is not None and summary["sha256"] == scenario_hash(sc)
+    shown = event.column if event is not None else ex.first_varying(store)
+    out: dict[str, Any] = {
+        "summary": summary,
+        "same_scenario": same,
+        "quantiles": ex.output_quantiles(store),
+        "view": ex.view_values(store, shown, event=event) if shown else None,
+        "event": None,
+        "prim": None,
+        "x": None,
+    }
+    name = store.path.name
+    lines = [
+        f"The results store {name} holds {summary['draws']:,} draws ({summary['design']}, "
+        f"seed {summary['seed']}) of {summary['targets']} on {summary['scenario']}"
+        + ("" if same or sc is None else f", not the scenario of this briefing ({sc.id})")
+        + "."
+    ]
+    if event is not None:
+        every, _ = ex.event_in_view(store, event)
+        out["event"] = every
+        lines.append(f"In {name}, {every.describe()}.")
+        if every.hits:
+            res, x = ex.discover(store, event, boxes=boxes)
+            out["prim"], out["x"] = res, x
+            b = res.boxes[0]
+            dims = ", ".join(b.restricted[:3]) + (
+                f" and {len(b.restricted) - 3} more" if len(b.restricted) > 3 else ""
+            )
+            lines.append(
+                f"PRIM's first box for {event.describe()} holds {b.coverage:.0%} of the "
+                f"draws with the event at a density of {b.density:.2f} (mass {b.mass:.2f}), "
+                + (f"restricting {dims}." if b.restricted else "with no restriction.")
+            )
+    out["sentences"] = lines
+    return out
+
+
+def brief(
+    sc: Scenario,
+    *,
+    seed: int = 0,
+    runs: int = 10_000,
+    months: int = 24,
+    stores: Sequence[Any] = (),
+    event: Any = None,
+) -> Brief:
+    """Compute the briefing's parts (see the module docstring); ``stores`` are results
+    stores (:class:`~accord.analysis.store.Store`) for an ensemble section each, ``event``
+    an :class:`~accord.analysis.explore.Event` for their PRIM boxes."""
     names = [n for n in registry.available() if not registry.get(n)().unavailable(sc)]
     skipped = [
         f"{n} ({registry.get(n)().unavailable(sc)})" for n in registry.available() if n not in names
@@ -286,6 +356,12 @@ def brief(sc: Scenario, *, seed: int = 0, runs: int = 10_000, months: int = 24) 
         except AccordError:
             out.deals = None
     out.game = escalation_game(sc)
+    out.ensembles = [
+        ensemble_section(
+            st, sc, event if event is not None and event.column in st.outputs + st.inputs else None
+        )
+        for st in stores
+    ]
     out.narrative = narrative(out)
     return out
 
@@ -355,6 +431,10 @@ def narrative(b: Brief) -> list[str]:
                     f"[{_pct(row['lo'])}, {_pct(row['hi'])}]; settle's P(war over) is "
                     f"{_pct(row['settle'])}."
                 )
+    lines += game_sentences(b.game)
+    lines += tornado_sentences(b.tornado)
+    for ens in b.ensembles:
+        lines += ens.get("sentences", [])
     if b.edges:
         by, moved, kind, n, share = b.edges[0]
         lines.append(
@@ -362,3 +442,59 @@ def narrative(b: Brief) -> list[str]:
             f"{share:.2f} scale widths in all, in {n} {kind} move{'s' if n != 1 else ''}."
         )
     return lines
+
+
+def _worth(values: dict[str, float]) -> str:
+    return ", ".join(f"{p} {v:.3g}" for p, v in values.items())
+
+
+def game_sentences(results: list[Any]) -> list[str]:
+    """The escalation game's equilibrium path and its value (SPE), and the first mover's
+    choice under logit QRE, from :func:`game_json` (fixed rules, any game)."""
+    if not results:
+        return []
+    summary = game_json(results)
+    title = results[0].game.title
+    lines = []
+    for method, v in summary.items():
+        path = " → ".join(v["path"]) or "the root"
+        if method == "spe":
+            lines.append(
+                f"In the escalation game ({title}) the subgame-perfect equilibrium path is "
+                f"{path}, worth {_worth(v['value'])} to the players."
+            )
+            continue
+        lam = v["parameters"].get("lam")
+        ranked = sorted(v["root"].items(), key=lambda kv: -kv[1])
+        choice = f"{ranked[0][0]} with probability {ranked[0][1]:.2f}"
+        if len(ranked) > 1:
+            choice += f" ({ranked[1][0]} {ranked[1][1]:.2f})"
+        lines.append(
+            f"Under {method.upper()}"
+            + (f" at λ = {lam:g}" if lam is not None else "")
+            + f" {v['first_mover']} opens with {choice}; the modal path is {path}, worth "
+            f"{_worth(v['value'])}."
+        )
+    return lines
+
+
+TORNADO_NARRATED = 3
+
+
+def tornado_sentences(t: dict[str, Any]) -> list[str]:
+    """The top drivers of the tornado (:func:`settle_tornado`) with their swings, and how
+    many of them exceed its noise level."""
+    if not t or t["table"].empty:
+        return []
+    top = t["table"].head(TORNADO_NARRATED)
+    first, *rest = list(top.iterrows())
+    name, row = first
+    text = (
+        f"Over {t['draws']} seeded draws of the {t['numbers']} uncertain numbers, "
+        f"P(settled within 12 months) moves most with {name} (swing {row['swing']:.2f}: "
+        f"{row['low']:.2f} in its lowest decile, {row['high']:.2f} in its highest)"
+    )
+    if rest:
+        text += ", then " + " and ".join(f"{n} ({r['swing']:.2f})" for n, r in rest)
+    above = int((top["swing"] > t["noise"]).sum())
+    return [text + f"; {above} of these {len(top)} exceed the noise level of {t['noise']:.2f}."]

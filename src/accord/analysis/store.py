@@ -157,8 +157,9 @@ class Store:
     def _glob(self) -> str:
         return str(self.parts_dir / "*.parquet").replace("'", "''")
 
-    def query(self, sql: str) -> pd.DataFrame:
-        """A DuckDB query over every part; the rows are the view ``results``."""
+    def query(self, sql: str, params: Sequence[object] | None = None) -> pd.DataFrame:
+        """A DuckDB query over every part; the rows are the view ``results``; ``params``
+        fill the query's ``?`` placeholders (values are never pasted into the SQL)."""
         import duckdb
 
         if not self.done():
@@ -166,7 +167,9 @@ class Store:
         con = duckdb.connect()
         try:
             con.execute(f"CREATE VIEW results AS SELECT * FROM read_parquet('{self._glob()}')")
-            frame: pd.DataFrame = con.sql(sql).df()
+            frame: pd.DataFrame = (
+                con.execute(sql, list(params)).df() if params is not None else con.sql(sql).df()
+            )
             return frame
         except duckdb.Error as exc:
             first = str(exc).splitlines()[0]

@@ -3,12 +3,15 @@ function in :mod:`accord.app.callbacks` and every figure comes from :mod:`accord
 
 Pick a bundled scenario or upload YAML/JSON (safe loading, a size limit), edit positions,
 saliences and capabilities in the table (the CLI's validation messages), choose models, move
-the war scenario's levers; the forecasts and the settlement figure follow.
+the war scenario's levers; the forecasts and the settlement figure follow. With
+``--results`` an Ensemble tab explores sweep results stores (:mod:`accord.app.ensemble`).
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import dash
@@ -17,6 +20,7 @@ from dash import ALL, Input, Output, State, dcc, html
 from accord import models as registry
 from accord import scenarios
 from accord.app import callbacks as cb
+from accord.app.explorer import ensemble_page, wire_ensemble
 from accord.errors import AccordError
 
 __all__ = ["create_app"]
@@ -47,16 +51,16 @@ def _table() -> Any:
         )
 
 
-def create_app(max_upload: int = cb.DEFAULT_MAX_UPLOAD) -> dash.Dash:
-    """The Dash app (its Flask server refuses requests over 4x the upload limit)."""
+def create_app(max_upload: int = cb.DEFAULT_MAX_UPLOAD, stores: Sequence[Path] = ()) -> dash.Dash:
+    """The Dash app (its Flask server refuses requests over 4x the upload limit); with
+    results ``stores`` (see :func:`accord.analysis.explore.find_stores`) an Ensemble tab."""
     app = dash.Dash(__name__, title="accord", serve_locally=True)
     app.server.config["MAX_CONTENT_LENGTH"] = 4 * max_upload + 65_536
     names = list(registry.available())
     first = cb.bundled(scenarios.DEFAULT)
-    app.layout = html.Div(
-        style={"fontFamily": "system-ui", "maxWidth": "1250px", "margin": "0 auto"},
+    scenario_page = html.Div(
+        id="page-scenario",
         children=[
-            html.H2("accord: scenario, forecasts and the war's levers"),
             dcc.Store(id="scenario", data=first),
             html.Div(
                 style={"display": "flex", "gap": "1.5em", "alignItems": "center"},
@@ -97,6 +101,24 @@ def create_app(max_upload: int = cb.DEFAULT_MAX_UPLOAD) -> dash.Dash:
             ),
             dcc.Graph(id="forecast-figure"),
         ],
+    )
+    pages: list[Any] = [scenario_page]
+    if stores:
+        pages = [
+            dcc.Tabs(
+                id="tabs",
+                value="scenario",
+                children=[
+                    dcc.Tab(label="Scenario", value="scenario", id="tab-scenario"),
+                    dcc.Tab(label="Ensemble", value="ensemble", id="tab-ensemble"),
+                ],
+            ),
+            scenario_page,
+            ensemble_page(list(stores)),
+        ]
+    app.layout = html.Div(
+        style={"fontFamily": "system-ui", "maxWidth": "1250px", "margin": "0 auto"},
+        children=[html.H2("accord: scenario, forecasts and the war's levers"), *pages],
     )
 
     @app.callback(
@@ -186,4 +208,6 @@ def create_app(max_upload: int = cb.DEFAULT_MAX_UPLOAD) -> dash.Dash:
         except AccordError:
             return _BLANK
 
+    if stores:
+        wire_ensemble(app, list(stores))
     return app

@@ -19,7 +19,16 @@ import typer
 from rich.table import Table
 
 from accord import __version__
-from accord.cli.common import OutputFolder, err, guarded, load_scenario, out, parse_sets
+from accord.cli.common import (
+    OutputFolder,
+    err,
+    guarded,
+    lets,
+    load_scenario,
+    out,
+    parse_sets,
+    what_if,
+)
 from accord.errors import ModelError, ScenarioError
 from accord.scenario.schema import Scenario
 
@@ -47,6 +56,7 @@ _MARK = {"cycle": " ↻", "max_rounds": " *", "undefined": " ?"}
 
 @app.command()
 @guarded
+@lets
 def run(
     scenario: Annotated[
         str | None,
@@ -131,6 +141,7 @@ def run(
                 "as_of": sc.as_of and sc.as_of.isoformat(),
             },
             "results": [r.to_dict() for r in results],
+            "what_if": what_if(),
         }
         if moves is not None:
             payload["influence"] = moves.to_dict()
@@ -301,6 +312,7 @@ def _print_rules(sc: Scenario, results: list[Any]) -> None:
 
 @app.command()
 @guarded
+@lets
 def show(
     scenario: Annotated[
         str | None,
@@ -376,6 +388,7 @@ def show(
 
 @app.command()
 @guarded
+@lets
 def validate(
     file: Annotated[str, typer.Argument(help="Scenario file (.yaml, .yml, .json) or bundled id.")],
     strict: Annotated[
@@ -465,16 +478,24 @@ def import_(
 
 @app.command()
 @guarded
+@lets
 def export(
     scenario: Annotated[list[str], typer.Argument(help="Scenario files or bundled ids.")],
     to: Annotated[Format, typer.Option("--to", help="Format to write.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
+    issue: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--issue", help="Export only this issue (repeatable); bdm and deu hold one issue."
+        ),
+    ] = None,
 ) -> None:
     """Export scenarios to a KTAB, decide, BDM or DEU file."""
     from accord.scenario import importers
 
     notes: list[str] = []
-    importers.export(to.value, [load_scenario(s) for s in scenario], output, notes=notes)
+    scenarios = [load_scenario(s) for s in scenario]
+    importers.export(to.value, scenarios, output, notes=notes, issues=issue)
     for note in notes:
         err.print(f"note: {note}")
     err.print(f"wrote {output}")

@@ -11,12 +11,14 @@ user named.
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import re
 import warnings
 from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -29,10 +31,13 @@ __all__ = [
     "OutputFolder",
     "err",
     "guarded",
+    "lets",
     "load_scenario",
     "out",
     "parse_sets",
+    "refuse_lets",
     "safe_file_name",
+    "what_if",
 ]
 
 REPORT = "a bug in accord: please report it with the command and its input files"
@@ -185,8 +190,28 @@ class OutputFolder:
             err.print(f"note: {show_value(old)} written as {new} ({why})")
 
 
-def load_scenario(ref: str | None) -> Scenario:
-    """A scenario from a file path, or a bundled scenario by id (default: the flagship)."""
+def load_scenario(ref: str | None, *, what_if: bool = True) -> Scenario:
+    """A scenario from a file path, or a bundled scenario by id (default: the flagship).
+
+    The command's ``--let PATH=VALUE`` what-ifs (see :func:`lets`) are applied and echoed
+    on standard error as changes from the file, unless ``what_if`` is false (``accord
+    diff``'s first scenario, so that the diff shows them).
+    """
+    sc = _load_file(ref)
+    items = _LETS.get()
+    if not items or not what_if:
+        return sc
+    from accord import scenarios
+    from accord.scenario.whatif import apply_lets
+
+    sc, changes = apply_lets(sc, items, file=ref or scenarios.DEFAULT)
+    for change in changes:
+        err.print(change.describe())
+    _APPLIED.get().extend(change.to_dict() for change in changes)
+    return sc
+
+
+def _load_file(ref: str | None) -> Scenario:
     from accord import scenarios
     from accord.scenario.io import load
 
@@ -204,6 +229,58 @@ def load_scenario(ref: str | None) -> Scenario:
     raise ScenarioError.single(
         "", f"neither a file nor a bundled scenario ({', '.join(scenarios.ids())})", ref
     )
+
+
+_LETS: ContextVar[tuple[str, ...]] = ContextVar("accord_lets", default=())
+_APPLIED: ContextVar[list[dict[str, Any]]] = ContextVar("accord_what_if")
+
+LetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--let",
+        metavar="PATH=VALUE",
+        help="What-if: set a scenario number for this run, e.g. "
+        "--let actors[CHN].issue_capability.T=30 (repeatable; checked like the file).",
+    ),
+]
+
+
+def lets(fn: F) -> F:
+    """Give a command that reads scenarios the ``--let PATH=VALUE`` option.
+
+    The option is added to the command's signature (typer reads it from there); its values
+    reach :func:`load_scenario` through a context variable for the call, so that every
+    scenario the command loads gets the same what-ifs without threading them through.
+    """
+    sig = inspect.signature(fn, eval_str=True)
+    param = inspect.Parameter("let", inspect.Parameter.KEYWORD_ONLY, default=None)
+    param = param.replace(annotation=LetOption)
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, let: list[str] | None = None, **kwargs: Any) -> Any:
+        token = _LETS.set(tuple(let or ()))
+        applied = _APPLIED.set([])
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _LETS.reset(token)
+            _APPLIED.reset(applied)
+
+    wrapper.__signature__ = sig.replace(  # type: ignore[attr-defined]
+        parameters=[*sig.parameters.values(), param]
+    )
+    return wrapper  # type: ignore[return-value]
+
+
+def refuse_lets(what: str) -> None:
+    """``--let`` sets numbers of a scenario: an error where the command read something else."""
+    if _LETS.get():
+        raise ModelError(f"sets numbers of a scenario; {what} is not a scenario", path="--let")
+
+
+def what_if() -> list[dict[str, Any]]:
+    """The what-ifs applied so far in this command (path, file value, new value), for JSON."""
+    return list(_APPLIED.get([]))
 
 
 def _bounded_int(text: str) -> int:

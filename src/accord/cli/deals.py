@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from accord.cli.common import err, guarded, load_scenario, out
+from accord.cli.common import err, guarded, lets, load_scenario, out, refuse_lets, what_if
 from accord.errors import ModelError, ScenarioError
 
 
@@ -62,6 +62,7 @@ def _load_problem(ref: str | None, parties: list[str], points: str) -> Any:
         problem = read_geniusweb(sorted(p.parent.glob("*.json")))
     else:
         return from_scenario(load_scenario(ref), parties or None, points=points)
+    refuse_lets(f"the negotiation problem {p}")
     if parties:
         unknown = [x for x in parties if x not in problem.parties]
         if unknown:
@@ -84,6 +85,7 @@ def _f(x: float) -> str:
     return f"{x:.3f}"
 
 
+@lets
 def deals(
     source: Annotated[
         str | None,
@@ -182,6 +184,8 @@ def _deals(
         links = link(problem.space, problem.utilities, problem.reference, weights=w)
     if json_:
         payload = result.to_dict()
+        if what_if():
+            payload["what_if"] = what_if()
         if links is not None:
             payload["linkage"] = links.to_frame().to_dict(orient="records")
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")

@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from accord.cli.common import guarded, out
+from accord.cli.common import guarded, lets, load_scenario, out, refuse_lets, what_if
 from accord.errors import ModelError, ScenarioError
 from accord.games.result import GameResult
 from accord.games.tree import Game
@@ -44,12 +44,13 @@ def load_game(ref: str | None) -> Game:
     from accord.games.scenario import scenario_game
 
     if ref is None:
-        return scenario_game(scenarios.load(scenarios.DEFAULT))
+        return scenario_game(load_scenario(None))
     p = Path(ref)
     if p.exists() or p.suffix or "/" in ref:
+        refuse_lets(f"the game file {p}")
         return read_game(p)
     if ref in scenarios.ids():
-        return scenario_game(scenarios.load(ref))
+        return scenario_game(load_scenario(ref))
     raise ScenarioError.single(
         "", f"neither a game file nor a bundled scenario ({', '.join(scenarios.ids())})", ref
     )
@@ -126,6 +127,7 @@ def _print(game: Game, res: GameResult) -> None:
 
 @game_app.command("solve")
 @guarded
+@lets
 def solve(
     game_ref: Annotated[
         str | None,
@@ -166,6 +168,8 @@ def solve(
         raise
     if as_json:
         data = [r.to_dict() for r in results]
+        if what_if():
+            data = [{**d, "what_if": what_if()} for d in data]
         out.print(json.dumps(data[0] if len(data) == 1 else data, indent=1))
     else:
         kind = "perfect information" if game.is_perfect_information else "imperfect information"

@@ -16,7 +16,15 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from accord.cli.common import check_simulation_options, err, guarded, load_scenario, out
+from accord.cli.common import (
+    check_simulation_options,
+    err,
+    guarded,
+    lets,
+    load_scenario,
+    out,
+    what_if,
+)
 from accord.errors import ModelError
 
 
@@ -35,6 +43,7 @@ def _values(text: str) -> tuple[str, list[float]]:
 
 
 @guarded
+@lets
 def settle(
     scenario: Annotated[
         str | None,
@@ -135,6 +144,7 @@ def settle(
         p, se = res.p_settled_by()
         payload = {
             "scenario": sc.id,
+            "what_if": what_if(),
             "method": res.method,
             "sides": list(inp.sides),
             "months": months,

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from accord.cli.common import err, guarded, load_scenario, out, parse_sets
+from accord.cli.common import err, guarded, lets, load_scenario, out, parse_sets
 from accord.errors import ModelError
 
 results_app = typer.Typer(help="Query the results store of a sweep.", no_args_is_help=True)
@@ -67,29 +67,22 @@ def _g(x: float) -> str:
 
 
 def summary_table(store: Any, names: list[str], title: str) -> Table:
-    """Mean, spread and quantiles of outputs, computed by DuckDB over the parts."""
+    """Mean, spread and quantiles of outputs (:func:`accord.analysis.explore.output_quantiles`)."""
     t = Table(title=title, title_justify="left")
     for col in ("output", "n", "mean", "sd", "5%", "25%", "50%", "75%", "95%"):
         t.add_column(col, justify="left" if col == "output" else "right")
-    exprs = []
-    for i, n in enumerate(names):
-        q = '"' + n.replace('"', '""') + '"'
-        ok = f"FILTER (WHERE isfinite({q}))"
-        exprs.append(
-            f"count({q}) {ok} AS n{i}, avg({q}) {ok} AS m{i}, stddev_samp({q}) {ok} AS s{i}, "
-            f"quantile_cont({q}, [0.05, 0.25, 0.5, 0.75, 0.95]) {ok} AS q{i}"
-        )
-    if not exprs:
+    from accord.analysis.explore import output_quantiles
+
+    if not names:
         return t
-    row = store.query("SELECT " + ", ".join(exprs) + " FROM results").iloc[0]
-    for i, n in enumerate(names):
-        qs = [float(v) for v in row[f"q{i}"]] if row[f"n{i}"] else [float("nan")] * 5
-        count = f"{int(row[f'n{i}']):,}"
-        t.add_row(n, count, _g(float(row[f"m{i}"])), _g(float(row[f"s{i}"])), *(_g(v) for v in qs))
+    table = output_quantiles(store, names, (0.05, 0.25, 0.5, 0.75, 0.95))
+    for n, row in table.iterrows():
+        t.add_row(str(n), f"{int(row['n']):,}", *(_g(float(v)) for v in row.iloc[1:]))
     return t
 
 
 @guarded
+@lets
 def sweep(
     out_dir: Annotated[
         Path, typer.Option("--out", "-o", help="Results directory (new, or --resume).")

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from accord.cli.common import err, guarded, load_scenario, out
+from accord.cli.common import err, guarded, lets, load_scenario, out
 
 
 def _pct(x: float | None) -> str:
@@ -122,19 +122,23 @@ def timeline(
 
 
 @guarded
+@lets
 def diff(
     a: Annotated[str, typer.Argument(help="The old scenario: file or bundled id.")],
     b: Annotated[str, typer.Argument(help="The new scenario: file or bundled id.")],
     json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     csv_: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
 ) -> None:
-    """The numbers that differ between two scenarios, by path, old and new with their sources."""
+    """The numbers that differ between two scenarios, by path, old and new with their sources.
+
+    ``--let`` what-ifs apply to the new scenario only, so that ``accord diff X X --let ...``
+    lists them."""
     from accord.errors import ModelError
     from accord.scenario.diff import diff as run_diff
 
     if json_ and csv_:
         raise ModelError("choose one of --json and --csv", path="--json/--csv")
-    res = run_diff(load_scenario(a), load_scenario(b))
+    res = run_diff(load_scenario(a, what_if=False), load_scenario(b))
     if json_:
         sys.stdout.write(json.dumps(res.to_dict(), indent=2, ensure_ascii=False) + "\n")
         return

@@ -17,7 +17,7 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from accord.cli.common import err, guarded, load_scenario, out
+from accord.cli.common import err, guarded, lets, load_scenario, out, what_if
 from accord.errors import ModelError
 from accord.scenario.schema import Scenario
 
@@ -198,6 +198,7 @@ class _Report:
             "parameters": self.parameters_,
             "results": self.results,
             "notes": self.notes,
+            "what_if": what_if(),
         }
         sys.stdout.write(json.dumps(_plain(payload), indent=2, ensure_ascii=False) + "\n")
 
@@ -211,6 +212,7 @@ def _run(inputs: dict[str, Any], overrides: dict[str, Any]) -> tuple[dict[str, A
 
 @war_app.command("range")
 @guarded
+@lets
 def range_(
     scenario: ScenarioArg = None,
     p: Annotated[float | None, _opt("P(side A prevails).", "--p")] = None,
@@ -318,6 +320,7 @@ def range_(
 
 @war_app.command("screen")
 @guarded
+@lets
 def screen(
     scenario: ScenarioArg = None,
     p: Annotated[float | None, _opt("P(side A prevails).", "--p")] = None,
@@ -371,6 +374,7 @@ def screen(
 
 @war_app.command("fight")
 @guarded
+@lets
 def fight(
     scenario: ScenarioArg = None,
     states: Annotated[int | None, _opt("Front steps N.", "--states")] = None,
@@ -485,6 +489,7 @@ def fight(
 
 @war_app.command("commit")
 @guarded
+@lets
 def commit(
     scenario: ScenarioArg = None,
     p: Annotated[float | None, _opt("Side A's win probability now.", "--p")] = None,
@@ -573,6 +578,7 @@ def commit(
 
 @war_app.command("brink")
 @guarded
+@lets
 def brink(
     scenario: ScenarioArg = None,
     pi_bar: Annotated[float | None, _opt("P(prevail) at full power.", "--pi-bar")] = None,
@@ -656,6 +662,7 @@ def brink(
 
 @war_app.command("swap")
 @guarded
+@lets
 def swap(
     scenario: ScenarioArg = None,
     h: Annotated[float | None, _opt("Monthly hazard that the chip is retaken.", "--h")] = None,
@@ -777,6 +784,7 @@ def swap(
 
 @war_app.command("mediate")
 @guarded
+@lets
 def mediate(
     scenario: ScenarioArg = None,
     p: Annotated[float | None, _opt("P(side A prevails).", "--p")] = None,
@@ -902,6 +910,7 @@ def mediate(
 
 @war_app.command("durability")
 @guarded
+@lets
 def durability(
     scenario: ScenarioArg = None,
     guarantees: Annotated[

@@ -16,11 +16,20 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from accord.cli.common import check_simulation_options, err, guarded, load_scenario, out
+from accord.cli.common import (
+    check_simulation_options,
+    err,
+    guarded,
+    lets,
+    load_scenario,
+    out,
+    what_if,
+)
 from accord.errors import ModelError
 
 
 @guarded
+@lets
 def winset(
     scenario: Annotated[
         str | None,
@@ -54,6 +63,7 @@ def winset(
     if json_:
         payload: dict[str, Any] = {
             "scenario": sc.id,
+            "what_if": what_if(),
             "model": "winset (Putnam 1988; Goemans 2000; derived here)",
             "sides": [a, b],
             "issue": inp.war_issue,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from pathlib import Path
 from typing import Any
 
 import plotly.io as pio
@@ -29,6 +30,7 @@ SECTIONS = (
     ("escalation", "Escalation and partners"),
     ("game", "Escalation game"),
     ("sensitivity", "Which judgements drive P(settled)"),
+    ("ensemble", "Sweep results (ensemble)"),
     ("deals", "Package deals"),
     ("influence", "Who moved whom"),
 )
@@ -249,6 +251,8 @@ def _sections(b: Brief) -> dict[str, str]:
         s["game"] = _game(b)
     if b.tornado:
         s["sensitivity"] = _tornado(b.tornado)
+    if b.ensembles:
+        s["ensemble"] = "".join(_ensemble(e, i) for i, e in enumerate(b.ensembles))
     if b.deals is not None:
         d = b.deals
         sol_rows = [[_e(n.replace("_", " ")), _e(_package(d.package(n)))] for n in d.solutions]
@@ -288,6 +292,7 @@ def render_html(b: Brief) -> str:
         "sections": [k for k, _ in present],
         "forecasts": {r.model: [_num(v) for v in r.forecast] for r in b.results},
         "settle": b.settle_json,
+        "base_rate": b.base_rates,
         "game": game_json(b.game),
         "sensitivity": {k: v for k, v in b.tornado.items() if k != "table"}
         | (
@@ -295,8 +300,9 @@ def render_html(b: Brief) -> str:
             if b.tornado
             else {}
         ),
+        "ensembles": [_ensemble_json(e) for e in b.ensembles],
     }
-    data = json.dumps(numbers, default=_num).replace("</", "<\\/")
+    data = json.dumps(_finite(numbers), default=_num, allow_nan=False).replace("</", "<\\/")
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{_e(sc.title)}: accord briefing</title><style>{_CSS}</style>"
@@ -401,10 +407,90 @@ def _tornado(t: dict[str, Any]) -> str:
     )
 
 
+_SUMMARY = (
+    ("scenario", "scenario"), ("sha256", "scenario sha256"), ("targets", "targets"),
+    ("design", "design"), ("draws", "draws"), ("seed", "seed"),
+    ("numbers", "uncertain numbers"), ("parts", "parts written"), ("finished", "finished"),
+)  # fmt: skip
+
+
+def _ensemble(e: dict[str, Any], i: int) -> str:
+    """One results store: manifest, outputs' quantiles, histogram, event and PRIM boxes."""
+    from accord.report.ensemble import boxes_view, histogram_view
+
+    s = e["summary"]
+    head = f"<h3>{_e(Path(s['path']).name)}</h3>" + "".join(
+        f"<p>{_e(line)}</p>" for line in e["sentences"]
+    )
+    manifest = _table(["field", "value"], [[_e(label), _e(s[k])] for k, label in _SUMMARY])
+    q = e["quantiles"]
+    quant = _table(
+        ["output", "draws", "mean", "sd", "5%", "50%", "95%"],
+        [[_e(n), *[r[c] for c in q.columns]] for n, r in q.iterrows()],
+        num={1, 2, 3, 4, 5, 6},
+    )
+    hist = _fig(histogram_view(e["view"]), f"fig-ensemble-{i}") if e["view"] is not None else ""
+    ev = ""
+    if e["event"] is not None:
+        p = e["event"]
+        ev = (
+            f"<p class='ens-event' data-p='{p.p!r}' data-low='{p.low!r}' data-high='{p.high!r}'>"
+            f"{_e(p.describe())}</p>"
+        )
+    if e["prim"] is not None:
+        res = e["prim"]
+        ev += _table(
+            ["box", "coverage", "density", "mass", "restricted numbers and limits"],
+            [
+                [
+                    j,
+                    b.coverage,
+                    b.density,
+                    b.mass,
+                    _e(
+                        "; ".join(
+                            f"{d} in [{b.lower[d]:.4g}, {b.upper[d]:.4g}]" for d in b.restricted
+                        )
+                        or "no restriction"
+                    ),
+                ]
+                for j, b in enumerate(res.boxes, 1)
+            ],
+            num={1, 2, 3},
+        ) + _fig(boxes_view(res, e["x"]), f"fig-boxes-{i}")
+    return head + manifest + quant + hist + ev
+
+
+def _ensemble_json(e: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"summary": e["summary"], "same_scenario": e["same_scenario"]}
+    if e["event"] is not None:
+        p = e["event"]
+        out["event"] = {"event": p.event, "hits": p.hits, "n": p.n, "p": p.p}
+        out["event"] |= {"low": p.low, "high": p.high}
+    if e["prim"] is not None:
+        out["boxes"] = [
+            {"coverage": b.coverage, "density": b.density, "mass": b.mass,
+             "restricted": list(b.restricted)}
+            for b in e["prim"].boxes
+        ]  # fmt: skip
+    return out
+
+
 def _package(p: dict[str, Any] | None) -> str:
     if p is None:
         return "no agreement (nothing beats the disagreement point)"
     return ", ".join(f"{k} {_n(v)}" for k, v in p.items())
+
+
+def _finite(x: Any) -> Any:
+    """Numbers that are not finite become null (as in ``--json``): the block stays JSON."""
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, dict):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_finite(v) for v in x]
+    return x
 
 
 def _num(x: Any) -> Any:

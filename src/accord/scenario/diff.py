@@ -23,7 +23,16 @@ from accord.errors import ScenarioError
 from accord.scenario.io import scenario_from_data, to_data
 from accord.scenario.schema import Scenario
 
-__all__ = ["Change", "Number", "ScenarioDiff", "diff", "numbers", "with_numbers"]
+__all__ = [
+    "Change",
+    "Number",
+    "ScenarioDiff",
+    "diff",
+    "locate",
+    "numbers",
+    "set_number",
+    "with_numbers",
+]
 
 _PROVENANCE = ("source", "judgement", "note", "proxy")
 
@@ -205,6 +214,43 @@ def diff(a: Scenario, b: Scenario) -> ScenarioDiff:
 _TOKEN = re.compile(r"\[([^\]]+)\]|([^.\[\]]+)")
 
 
+def locate(data: Any, path: str) -> tuple[str | int, ...]:
+    """Where the number at ``path`` (of :func:`numbers`) sits in :func:`to_data`'s data: list
+    items named by their ``id`` (or index), mapping keys; a sourced number's location is
+    its mapping's (``…issue_capability.T``, not ``….T.value``). ``KeyError`` if absent."""
+    node: Any = data
+    loc: list[str | int] = []
+    for tok in (m.group(1) or m.group(2) for m in _TOKEN.finditer(path)):
+        if isinstance(node, list):
+            k = next(
+                (n for n, x in enumerate(node) if isinstance(x, Mapping) and x.get("id") == tok),
+                None,
+            )
+            if k is None:
+                k = int(tok) if tok.isdigit() and int(tok) < len(node) else -1
+            if k < 0:
+                raise KeyError(path)
+            loc.append(k)
+            node = node[k]
+        elif isinstance(node, Mapping) and tok in node:
+            loc.append(tok)
+            node = node[tok]
+        else:
+            raise KeyError(path)
+    return tuple(loc)
+
+
+def set_number(data: Any, loc: tuple[str | int, ...], value: float) -> None:
+    """Write ``value`` at ``loc`` of plain scenario data (into ``value`` of a sourced mapping)."""
+    container: Any = data
+    for part in loc[:-1]:
+        container = container[part]
+    if isinstance(container[loc[-1]], Mapping):
+        container[loc[-1]]["value"] = value
+    else:
+        container[loc[-1]] = value
+
+
 def with_numbers(sc: Scenario, values: Mapping[str, float]) -> Scenario:
     """A copy of the scenario with the numbers at the given paths (of :func:`numbers`) set;
     the result is validated like any scenario. An unknown path is a ScenarioError."""
@@ -213,24 +259,5 @@ def with_numbers(sc: Scenario, values: Mapping[str, float]) -> Scenario:
     for path, value in values.items():
         if path not in known:
             raise ScenarioError.single(path, "no number at this path", value)
-        node: Any = data
-        tokens = [m.group(1) or m.group(2) for m in _TOKEN.finditer(path)]
-        for k, tok in enumerate(tokens):
-            last = k == len(tokens) - 1
-            if isinstance(node, list):
-                item = next(
-                    (x for x in node if isinstance(x, Mapping) and x.get("id") == tok), None
-                )
-                if item is None:
-                    item = node[int(tok)]
-                if last:
-                    node[int(tok)] = value
-                node = item
-            elif last:
-                if isinstance(node.get(tok), Mapping):
-                    node[tok]["value"] = value
-                else:
-                    node[tok] = value
-            else:
-                node = node[tok]
+        set_number(data, locate(data, path), value)
     return scenario_from_data(data)

@@ -492,6 +492,7 @@ def scenario_from_data(data: Any, file: str | None = None) -> Scenario:
         scenario = Scenario.model_validate_json(text, strict=True)
     except ValidationError as exc:
         problems += _problems_from_pydantic(exc.errors(), data)
+        problems += _semantics_despite(exc.errors(), data, text)
         raise ScenarioError(problems, file=file) from None
     except ScenarioError as exc:
         raise ScenarioError(problems + list(exc.problems), file=file) from None
@@ -499,6 +500,120 @@ def scenario_from_data(data: Any, file: str | None = None) -> Scenario:
     if problems:
         raise ScenarioError(problems, file=file)
     return scenario
+
+
+#: Rounds of repairs :func:`_semantics_despite` tries before it gives up.
+_REPAIR_ROUNDS = 3
+
+
+def _error_loc(err: Mapping[str, Any], data: Any) -> tuple[str | int, ...]:
+    """Where a pydantic error sits in the data (as :func:`_problem_from_pydantic` names it)."""
+    loc = _drop_tags(_data_loc(data, tuple(err["loc"])))
+    if loc and loc[-1] == "value" and not isinstance(_input_at(data, loc[:-1]), Mapping):
+        loc = loc[:-1]
+    return loc
+
+
+def _repair(
+    data: Any, errors: list[Any], removed: list[tuple[str | int, ...]], renamed: dict[str, str]
+) -> bool:
+    """Take out of ``data`` what the field errors are about, so that the rest can be checked.
+
+    An unknown field that is a close misspelling of an absent field is read as that field
+    (``salinece`` as ``salience``), other unknown fields are dropped; an invalid optional
+    field is dropped (its default is used); an invalid required field drops the innermost
+    mapping entry that holds it (``positions.T``, ``sources.s1``). False when an error
+    cannot be repaired this way (a list item's required field, the file's top level).
+    """
+    kinds: dict[tuple[str | int, ...], set[str]] = {}
+    for err in errors:
+        kinds.setdefault(_error_loc(err, data), set()).add(err["type"])
+    # unknown fields first: a misspelt field read as the real one also answers its "missing"
+    for loc in sorted(kinds, key=lambda k: kinds[k] != {"extra_forbidden"}):
+        if not loc:
+            return False
+        parent = _input_at(data, loc[:-1])
+        key = loc[-1]
+        if kinds[loc] == {"missing"} and isinstance(parent, dict) and key in parent:
+            continue  # supplied by a misspelling read as this field
+        if not isinstance(parent, dict) or (key not in parent and "missing" not in kinds[loc]):
+            return False
+        model = _model_at(loc[:-1])
+        if kinds[loc] == {"extra_forbidden"}:
+            fields = [f for f in (model.model_fields if model else {}) if f not in parent]
+            close = get_close_matches(str(key), fields, n=1)
+            if close:
+                parent[close[0]] = parent.pop(key)
+                renamed[format_path((*loc[:-1], close[0]))] = str(key)
+            else:
+                del parent[key]
+            continue
+        field = model.model_fields.get(str(key)) if model is not None else None
+        if field is not None and not field.is_required() and key in parent:
+            del parent[key]
+            removed.append(loc)
+            continue
+        for i in range(len(loc), 0, -1):  # the innermost entry of a schema mapping
+            holder = _input_at(data, loc[: i - 1])
+            mapping = isinstance(holder, dict) and _key_type_at(loc[: i - 1]) is not None
+            if mapping and loc[i - 1] in holder:
+                del holder[loc[i - 1]]
+                removed.append(loc[:i])
+                break
+        else:
+            return False
+    return True
+
+
+def _semantics_despite(errors: list[Any], data: Any, text: str) -> list[Problem]:
+    """The cross-field problems of the parts that did validate, so that one run reports
+    every problem it can find: the field errors are repaired on a copy (:func:`_repair`)
+    and the copy validated again. A problem at, under or above a dropped place is left
+    out (it may only be a consequence of the repair), as is one naming a dropped key and,
+    after a drop in the war section (whose parts refer to each other), any war problem;
+    one read through a misspelt field says so."""
+    copy = json.loads(text)
+    removed: list[tuple[str | int, ...]] = []
+    renamed: dict[str, str] = {}
+    for _ in range(_REPAIR_ROUNDS):
+        if not _repair(copy, errors, removed, renamed):
+            return []
+        try:
+            sc = Scenario.model_validate_json(json.dumps(copy, ensure_ascii=False), strict=True)
+        except ValidationError as exc:
+            errors = exc.errors()
+            continue
+        except ScenarioError as exc:
+            return _unrelated(list(exc.problems), removed, renamed)
+        return _unrelated(_date_problems(sc.model_dump(mode="python"), copy, ()), removed, renamed)
+    return []
+
+
+def _related(path: str, other: str) -> bool:
+    """One path is the other, lies under it or above it."""
+    a, b = sorted((path, other), key=len)
+    return a == b or not a or b.startswith((f"{a}.", f"{a}["))
+
+
+def _unrelated(
+    problems: list[Problem], removed: list[tuple[str | int, ...]], renamed: Mapping[str, str]
+) -> list[Problem]:
+    dropped_keys = {str(loc[-1]) for loc in removed}
+    in_war = any(loc[:1] == ("war",) for loc in removed)
+    out = []
+    for p in problems:
+        if any(_related(p.path, format_path(loc)) for loc in removed):
+            continue
+        if in_war and _related(p.path, "war"):  # the war section's parts refer to each other
+            continue
+        if isinstance(p.value, str) and p.value in dropped_keys:
+            continue
+        read_as = [f"{old!r} as {path.rsplit('.', 1)[-1]!r}" for path, old in renamed.items()
+                   if _related(p.path, path)]  # fmt: skip
+        if read_as:
+            p = Problem(p.path, f"{p.message} (reading {', '.join(read_as)})", p.value)
+        out.append(p)
+    return out
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
@@ -605,10 +720,31 @@ def _clean(obj: Any) -> Any:
     return obj
 
 
+def _plain(obj: Any) -> Any:
+    """Lists not tuples, and every number as it is (text, numbers and flags of free-form
+    parts: attributes, the game section)."""
+    if isinstance(obj, Mapping):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_plain(v) for v in obj]
+    return obj
+
+
 def to_data(scenario: Scenario) -> dict[str, Any]:
-    """The scenario as plain data, leaving out fields at their defaults."""
+    """The scenario as plain data, leaving out fields at their defaults.
+
+    Numbers of the schema's number fields are written ``7``, not ``7.0`` (they read back as
+    the same float); the free-form parts (``attributes``, ``game``) keep their numbers' types,
+    so that an attribute ``1.0`` stays a float and a save is lossless."""
     data = scenario.model_dump(mode="python", exclude_defaults=True)
     cleaned: dict[str, Any] = _clean(data)
+    for free in ("attributes", "game"):
+        if free in data:
+            cleaned[free] = _plain(data[free])
+    for section in ("issues", "actors"):
+        for item, raw in zip(cleaned.get(section, []), data.get(section, ()), strict=True):
+            if "attributes" in raw:
+                item["attributes"] = _plain(raw["attributes"])
     return cleaned
 
 

@@ -736,6 +736,6 @@ def _semantic_problems(sc: Scenario) -> list[Problem]:
             out.append(Problem(format_path(("spaces", s, "issues")), "a space needs an issue"))
     out.extend(war_problems(sc))
     out.extend(reference_class_problems(sc))
-    if sc.uncertainty is not None and not out:
+    if sc.uncertainty is not None:
         out.extend(uncertainty_problems(sc, sc.uncertainty))
     return out

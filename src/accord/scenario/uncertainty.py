@@ -211,6 +211,8 @@ def numbers(sc: Scenario) -> dict[str, NumberInfo]:
                 0.0, inf, judgement=val.judgement,
             )  # fmt: skip
         for iid, st in actor.positions.items():
+            if iid not in scale_of:
+                continue  # an unknown issue id: reported by the scenario's own checks
             scale = scale_of[iid]
             path = f"{base}.positions.{iid}"
             out[f"{path}.position"] = NumberInfo(

@@ -20,7 +20,7 @@ from accord.errors import ScenarioError
 from accord.scenario.importers import bdm, decide, deu, ktab, ktab_xml
 from accord.scenario.schema import Scenario
 
-__all__ = ["FORMATS", "bdm", "decide", "deu", "export", "ktab", "ktab_xml", "read"]
+__all__ = ["FORMATS", "ONE_ISSUE", "bdm", "decide", "deu", "export", "ktab", "ktab_xml", "read"]
 
 FORMATS = ("ktab", "decide", "bdm", "deu", "ktab-xml")
 
@@ -40,10 +40,47 @@ def read(fmt: str, path: str | Path, **options: Any) -> list[Scenario]:
     raise ScenarioError.single("--from", f"unknown format; use one of {', '.join(FORMATS)}", fmt)
 
 
+#: The formats whose file (bdm) or row (deu) holds one issue.
+ONE_ISSUE = ("bdm", "deu")
+
+
+def _on_issues(scenarios: list[Scenario], issues: list[str], fmt: str) -> list[Scenario]:
+    """Each scenario on the chosen issues (``--issue``); one issue where the format holds one."""
+    if issues:
+        out = []
+        for sc in scenarios:
+            unknown = [i for i in issues if i not in sc.issue_ids]
+            if unknown:
+                raise ScenarioError.single(
+                    "--issue", f"no such issue in {sc.id} ({', '.join(sc.issue_ids)})", unknown[0]
+                )
+            out.append(sc.restrict(issues))
+        scenarios = out
+    if fmt in ONE_ISSUE:
+        for sc in scenarios:
+            if len(sc.issues) != 1:
+                raise ScenarioError.single(
+                    "--issue",
+                    f"the {fmt} format holds one issue; {sc.id} has {len(sc.issues)}: choose one "
+                    f"with --issue ({', '.join(sc.issue_ids)})",
+                )
+    return scenarios
+
+
 def export(
-    fmt: str, scenarios: list[Scenario], path: str | Path, notes: list[str] | None = None
+    fmt: str,
+    scenarios: list[Scenario],
+    path: str | Path,
+    notes: list[str] | None = None,
+    issues: list[str] | None = None,
 ) -> None:
-    """Write scenarios in the given format (what had to be adapted is appended to ``notes``)."""
+    """Write scenarios in the given format (what had to be adapted is appended to ``notes``).
+
+    ``issues`` restricts every scenario to those issues first (:meth:`Scenario.restrict`);
+    the bdm and deu formats need exactly one issue per scenario.
+    """
+    if fmt in FORMATS:
+        scenarios = _on_issues(scenarios, list(issues or []), fmt)
     if fmt == "deu":
         deu.write(scenarios, path)
         return
