@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest bench backtest fuzz uncertainty clean chromium
+.PHONY: run test lint typecheck pytest bench bench-peers backtest fuzz uncertainty clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ test: lint typecheck pytest
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run_all.py
+
+# Reference implementations (decide, KTAB built -O3, jmckib's BDM replication) set up
+# outside the repository (ACCORD_PEERS_DIR, default ~/.cache/accord-peers; KTAB's build
+# apt-gets its libraries), then timed side by side; RECORD=1 rewrites
+# benchmarks/data/peer_timings.json, which `make bench` prints when a peer is missing.
+bench-peers: $(VENV)/.installed-test
+	-$(BIN)/python benchmarks/peers.py setup
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_peers.py $(if $(RECORD),--record)
 
 # Regenerate the back-test tables in README.md and the files in docs/backtest/.
 backtest: $(VENV)/.installed-test

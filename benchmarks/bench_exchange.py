@@ -1,8 +1,8 @@
 """Speed of Stokman's exchange model on the COP21 data (15 actors x 13 issues, 10 rounds).
 
-Reference: decide-exchange-model (pure Python with Decimal) takes 35 s for the same run on
-this machine (design notes, spatial-models.md section 4); decide 2025.3.1 from PyPI, run
-once by hand on this machine during development (November 2026), took 11.9 s.
+decide-exchange-model itself is timed side by side in ``bench_peers.py``; here its
+recorded figures (``data/peer_timings.json``, with their date and build) are printed next
+to this run's time, marked as recorded. Goal: 50x decide in process.
 Data: ``tests/data/decide/cop21.csv`` (decide's ``data/input/cop21.csv``; Sprinz et al.
 2016), see ``tests/data/README.md``.
 """
@@ -14,15 +14,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import peers
 from _timing import best_of
 from accord import models
 from accord.datasets import deu as deu_dataset
 from accord.scenario.importers import decide, deu
 
 COP21 = Path(__file__).parent.parent / "tests" / "data" / "decide" / "cop21.csv"
-DECIDE_SECONDS = 35.0  # decide-exchange-model, COP21, 10 rounds (design notes)
-DECIDE_2025_SECONDS = 11.9  # decide 2025.3.1, measured by hand (see above)
-GOAL = 0.7
+GOAL_RATIO = 50  # decide in process / accord in process
 
 
 def main() -> None:
@@ -30,9 +29,15 @@ def main() -> None:
     print(f"{'case':48s} {'seconds':>9s}")
     t = best_of(lambda: models.run("exchange", cop21, rounds=10))
     print(f"{'exchange equal gain, COP21, 10 rounds':48s} {t:9.4f}")
-    ratio, ratio_2025 = DECIDE_SECONDS / t, DECIDE_2025_SECONDS / t
-    print(f"  decide {DECIDE_SECONDS:.0f} s: {ratio:.0f}x faster; goal {GOAL} s")
-    print(f"  decide 2025.3.1 {DECIDE_2025_SECONDS} s: {ratio_2025:.0f}x faster")
+    rec = peers.recorded().get("decide")
+    if rec is not None:
+        r = rec["cases"]["COP21, 10 rounds, in process"]
+        print(
+            f"  decide recorded {rec['date']} ({rec['build']}; load {rec['load']}): "
+            f"{r['peer_seconds']:.2f} s in process, {r['ratio']:.0f}x accord then; "
+            f"{r['peer_seconds'] / t:.0f}x this run (goal {GOAL_RATIO}x; side by side: "
+            "bench_peers.py)"
+        )
     t = best_of(lambda: models.run("exchange", cop21, rounds=10, variant="random_rate", rng=1))
     print(f"{'exchange random rate, COP21, 10 rounds':48s} {t:9.4f}")
     issues = deu.read(deu_dataset.PATH)

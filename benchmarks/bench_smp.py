@@ -1,8 +1,8 @@
 """Speed of KTAB's Spatial Model of Politics on KTAB's shipped random-actor inputs.
 
-KTAB's own ``smpc -O3`` on the development machine (2 cores, SQLite logging on;
-spatial-models.md §2.5): a040 13.6 s (21 states), a080 311 s (18 states), 6Dim (27 actors x
-6 dimensions) 5.27 s (30 states). Goal here: a040 <= 0.5 s, a080 <= 3 s.
+KTAB's own ``smpc`` is timed side by side in ``bench_peers.py``; the KTAB column here is
+its recorded whole-process time (``data/peer_timings.json``: date, build and load printed
+with it). Goal here: a040 <= 0.5 s, a080 <= 3 s.
 
 Second table: seeded Monte Carlo draws under stochastic transitions, batched in one
 vectorised pass (``SMP.run_draws``) against a loop of single seeded runs (the same numbers).
@@ -18,6 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import peers
 from _timing import best_of
 from accord import models
 from accord.datasets import deu
@@ -25,11 +26,17 @@ from accord.models.smp import SMP
 from accord.scenario.importers import ktab
 
 DATA = Path(__file__).parent / "data" / "ktab"
-KTAB_SECONDS = {"dummyData-a040": 13.6, "dummyData-a080": 311.0, "dummyData_6Dim": 5.27}
 CASES = ("dummyData_6Dim", "dummyData-a040", "dummyData-a080", "dummyData-a160")
 
 
 def main() -> None:
+    rec = peers.recorded().get("ktab")
+    ktab_seconds = {}
+    if rec is not None:
+        for case, r in rec["cases"].items():
+            if case.endswith(", whole process"):
+                ktab_seconds[case.split(",")[0]] = r["peer_seconds"]
+        print(f"KTAB s: recorded {rec['date']}, build {rec['build']}, load {rec['load']}")
     print(
         f"{'input':18s} {'actors':>6s} {'dims':>4s} {'states':>6s} {'seconds':>9s} {'KTAB s':>8s}"
     )
@@ -38,7 +45,7 @@ def main() -> None:
         repeat = 1 if name.endswith("a160") else 3
         result = models.run("smp", sc)
         t = best_of(lambda s=sc: models.run("smp", s), repeat=repeat)
-        ref = KTAB_SECONDS.get(name)
+        ref = ktab_seconds.get(name)
         print(
             f"{name:18s} {len(sc.actors):6d} {len(sc.issues):4d} {result.rounds + 1:6d} "
             f"{t:9.3f} {'' if ref is None else f'{ref:8.2f}'}"

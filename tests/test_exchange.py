@@ -475,3 +475,30 @@ def test_repetitions_of_a_deterministic_variant_run_once(
     res = models.run("exchange", sample, repetitions=4)
     np.testing.assert_array_equal(res.forecast, sample_run.forecast)
     assert any(d.code == "deterministic" for d in res.diagnostics)
+
+
+REGRESSION = Path(__file__).parent / "data" / "exchange_regression.json"
+REGRESSION_RUNS = {
+    "cop": ("cop21.csv", {}),
+    "cop_rr": ("cop21.csv", {"variant": "random_rate"}),
+    "cph": ("copenhagen.csv", {}),
+    "ukraine-2024-08": (None, {}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REGRESSION_RUNS))
+def test_ten_rounds_unchanged_by_the_vectorised_bookkeeping(case: str) -> None:
+    """Ten full rounds (every candidate, trade and gain) as computed before the speed-ups
+    of issue 15 (candidate lookups by actor and issue, stacked sides): the same numbers."""
+    ref = json.loads(REGRESSION.read_text())[case]
+    file, opts = REGRESSION_RUNS[case]
+    sc = decide.read(DATA / file) if file else scenarios.load(case)
+    r = models.run("exchange", sc, rounds=10, rng=1, **opts)
+    assert list(r.extra["candidates"]) == ref["candidates"]
+    assert list(r.extra["realised"]) == ref["realised"]
+    last = r.events[-1]
+    assert [last.round, last.issue, last.actor, last.counterpart] == ref["last_trade"][:4]
+    np.testing.assert_allclose([last.before, last.after], ref["last_trade"][4:], rtol=0, atol=1e-9)
+    gains = sum(e.values["gain"] for e in r.events)
+    np.testing.assert_allclose(gains, ref["gain_sum"], rtol=1e-12)
+    np.testing.assert_allclose(r.forecast, ref["forecast"], rtol=0, atol=1e-9)

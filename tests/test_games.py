@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import numpy as np
@@ -328,3 +329,73 @@ def test_lcp_warm_must_be_non_negative():
     g = loads_efg((DATA / "myerson1991_fig4_2.efg").read_text())
     with pytest.raises(ModelError, match="must be >= 0"):
         lcp_solve(g, warm=-1)
+
+
+def _dense_lemke(t, rhs, basis, enter, complement, free, z0):
+    """Textbook Lemke on the full dense tableau B⁻¹[T | rhs] with the lexicographic rule
+    on (value, B⁻¹B₀) / pivot: the oracle for the revised pivoting of games.lemke."""
+    cur = np.asarray(basis).copy()
+    free = np.asarray(free)
+    tab = np.linalg.solve(t[:, cur], np.hstack([t, rhs[:, None]]))
+    lex_cols = [t.shape[1], *[j for j in cur if not free[j]]]
+    for step in range(5000):
+        col = tab[:, enter].copy()
+        cand = [i for i in range(cur.size) if col[i] > 1e-9 and not free[cur[i]]]
+        if not cand:
+            raise ModelError("ray", path="dense")
+        r = min(cand, key=lambda i: tuple(np.round(tab[i, lex_cols] / col[i], 8)))
+        piv = tab[r] / col[r]
+        tab -= np.outer(col, piv)
+        tab[r] = piv
+        leaving = int(cur[r])
+        cur[r] = enter
+        if leaving == z0:
+            values = np.zeros(t.shape[1])
+            values[cur] = tab[:, -1]
+            return values, step + 1
+        enter = complement[leaving]
+    raise AssertionError("dense Lemke did not finish")
+
+
+def test_revised_lemke_follows_the_dense_tableau_path(monkeypatch):
+    """The revised pivoting (sparse LU + product-form updates, lexicographic rows only on
+    ties) takes the same path as the dense tableau: same pivots, same equilibrium, on
+    degenerate starts (uniform priors tie best responses and put basic variables at 0,
+    so the lexicographic rule decides) and on random starts, with refactorisation every
+    pivot, every 3 pivots and never."""
+    from accord.games import lemke as lemke_mod
+    from accord.games import nash
+
+    calls = []
+    monkeypatch.setattr(nash, "lemke", lambda *a, **k: calls.append(a) or lemke_mod.lemke(*a, **k))
+    ties = []
+    rows = lemke_mod._Inverse.rows
+    monkeypatch.setattr(lemke_mod._Inverse, "rows", lambda self, r: ties.append(r) or rows(self, r))
+    rng = np.random.default_rng(3)
+    games = [loads_efg((DATA / n).read_text()) for n in ("kuhn_poker.efg", "bayes2a.efg")]
+    games += [random_signal_game(rng, signals=2 + i % 3, actions=2 + i % 2) for i in range(6)]
+    compared = 0
+    for g in games:
+        uniform = np.array([1.0 / len(g.nodes[i].actions) for i, _k in g.moves])
+        for start in (uniform, None):
+            calls.clear()
+            # a ray or an off-equilibrium end is allowed: the dense path must then fail too
+            with contextlib.suppress(ModelError):
+                lcp_solve(g, start=start, warm=0, seed=compared)
+            (args,) = calls
+            try:
+                want = _dense_lemke(*args)
+            except ModelError:
+                want = None
+            for every in (1, 3, 10_000):
+                try:
+                    got = lemke_mod.lemke(*args, refactor_every=every)
+                except ModelError:
+                    got = None
+                assert (got is None) == (want is None)
+                if got is not None:
+                    assert got[1] == want[1]
+                    np.testing.assert_allclose(got[0], want[0], atol=1e-9)
+                    compared += 1
+    assert compared >= 30
+    assert ties, "no degenerate ratio test was exercised"

@@ -96,7 +96,7 @@ def _result(
                 f"{game.players[p]}'s own play never reaches information set(s) "
                 f"{', '.join(unreached)}: uniform there (any choice keeps the equilibrium)"
             )
-    reg = regret(game, beh)
+    reg = regret(game, beh, sf)
     extra = {**extra, "x": x, "y": y, "regret": reg}
     return GameResult(
         method,
@@ -113,13 +113,11 @@ def _result(
 def _prior(game: Game, seed: int) -> FloatArray:
     rng = np.random.default_rng(seed)
     prior = np.zeros(len(game.moves))
-    move_of = {m: k for k, m in enumerate(game.moves)}
+    first_move = game.edges.first_move
     for members in game.infosets.values():
         k = len(game.nodes[members[0]].actions)
         draw = rng.dirichlet(np.ones(k))
-        for node in members:
-            for a in range(k):
-                prior[move_of[(node, a)]] = draw[a]
+        prior[first_move[np.asarray(members)][:, None] + np.arange(k)] = draw
     return prior
 
 

@@ -159,14 +159,16 @@ def reach_probabilities(
     beh = np.asarray(behaviour, dtype=float)
     pr = game.prob_array if probs is None else np.asarray(probs, dtype=float)
     shape = np.broadcast_shapes(beh.shape[:-1], pr.shape[:-1])
+    src = np.concatenate(
+        [
+            np.broadcast_to(beh, (*shape, beh.shape[-1])),
+            np.broadcast_to(pr, (*shape, pr.shape[-1])),
+        ],
+        axis=-1,
+    )
+    e = game.edges
     out = np.zeros((*shape, len(game.nodes)))
     out[..., 0] = 1.0
-    move_of = {m: k for k, m in enumerate(game.moves)}
-    chance_of = {m: k for k, m in enumerate(game.chance_moves)}
-    for i, n in enumerate(game.nodes):
-        for k, c in enumerate(n.children):
-            if n.kind == "chance":
-                out[..., c] = out[..., i] * pr[..., chance_of[(i, k)]]
-            else:
-                out[..., c] = out[..., i] * beh[..., move_of[(i, k)]]
+    for lv in e.levels:  # parents before children
+        out[..., lv] = out[..., e.parent[lv]] * src[..., e.source[lv]]
     return out

@@ -59,6 +59,23 @@ class PlayerSequences:
         return 1 + sum(self.n_actions)
 
     @cached_property
+    def arrays(self) -> tuple[NDArray[np.int_], NDArray[np.int_], tuple[NDArray[np.int_], ...]]:
+        """(owner, parent, levels): each non-empty sequence's information set and the
+        sequence before it (both indexed by sequence - 1), and the non-empty sequences
+        grouped by depth (number of own earlier sequences)."""
+        k = np.asarray(self.n_actions, dtype=int)
+        par = np.asarray(self.parent, dtype=int)
+        owner = np.repeat(np.arange(k.size), k)
+        depth = np.zeros(k.size, dtype=int)
+        for h, p in enumerate(self.parent):  # parents come first in prefix order
+            depth[h] = 0 if p == 0 else depth[owner[p - 1]] + 1
+        seq_depth = depth[owner]
+        levels = tuple(
+            1 + np.flatnonzero(seq_depth == d) for d in range(int(depth.max(initial=-1)) + 1)
+        )
+        return owner, par[owner], levels
+
+    @cached_property
     def constraints(self) -> tuple[FloatArray, FloatArray]:
         """(E, e): rows ∅ then one per information set."""
         e_mat = np.zeros((1 + len(self.infosets), self.size))
@@ -113,18 +130,18 @@ class SequenceForm:
         a = np.zeros((p1.size, p2.size))
         b = np.zeros((p1.size, p2.size))
         pay = self.game.payoff_array
-        for t in range(len(self.game.terminals)):
-            s, u = p1.leaf_seq[t], p2.leaf_seq[t]
-            a[s, u] += self.chance_weight[t] * pay[t, 0]
-            b[s, u] += self.chance_weight[t] * pay[t, 1]
+        at = (np.asarray(p1.leaf_seq, dtype=int), np.asarray(p2.leaf_seq, dtype=int))
+        np.add.at(a, at, self.chance_weight * pay[:, 0])
+        np.add.at(b, at, self.chance_weight * pay[:, 1])
         return a, b
 
 
 def _chance_weights(game: Game) -> FloatArray:
+    e = game.edges
+    step = np.concatenate([np.ones(len(game.moves)), game.prob_array])[e.source]
     w = np.ones(len(game.nodes))
-    for i, n in enumerate(game.nodes):
-        for k, c in enumerate(n.children):
-            w[c] = w[i] * (n.probs[k] if n.kind == "chance" else 1.0)
+    for lv in e.levels:
+        w[lv] = w[e.parent[lv]] * step[lv]
     return w[list(game.terminals)]
 
 
@@ -141,54 +158,70 @@ def sequence_form(game: Game) -> SequenceForm:
     return SequenceForm(game, players, _chance_weights(game))
 
 
+def _move_sequences(
+    game: Game, seqs: PlayerSequences, first_node_only: bool = False
+) -> tuple[NDArray[np.int_], NDArray[np.int_]]:
+    """The player's moves (indices into Game.moves) and the sequence each one leads to
+    (with ``first_node_only``, only the moves at each information set's first node)."""
+    fm = game.edges.first_move
+    idx: list[NDArray[np.int_]] = [np.zeros(0, dtype=int)]
+    seq: list[NDArray[np.int_]] = [np.zeros(0, dtype=int)]
+    for h, key in enumerate(seqs.infosets):
+        nodes = np.asarray(game.infosets[key][:1] if first_node_only else game.infosets[key])
+        acts = np.arange(seqs.n_actions[h])
+        idx.append((fm[nodes][:, None] + acts).ravel())
+        seq.append(np.tile(seqs.first[h] + acts, nodes.size))
+    return np.concatenate(idx), np.concatenate(seq)
+
+
 def behaviour_from_plan(
     game: Game, seqs: PlayerSequences, x: FloatArray, into: FloatArray
 ) -> list[str]:
     """Write a realization plan's behaviour into ``into`` (moves); returns the names of the
     player's information sets that the plan does not reach (uniform there)."""
-    unreached: list[str] = []
-    move_of = {m: k for k, m in enumerate(game.moves)}
-    for h, key in enumerate(seqs.infosets):
-        f, k, par = seqs.first[h], seqs.n_actions[h], seqs.parent[h]
-        mass = x[par]
-        if mass > 1e-12:
-            beh = np.clip(x[f : f + k], 0.0, None) / mass
-            beh = beh / beh.sum() if beh.sum() > 0 else np.full(k, 1.0 / k)
-        else:
-            beh = np.full(k, 1.0 / k)
-            unreached.append(key[1])
-        for node in game.infosets[key]:
-            for a in range(k):
-                into[move_of[(node, a)]] = beh[a]
-    return unreached
+    if not seqs.infosets:
+        return []
+    owner, _, _ = seqs.arrays
+    k = np.asarray(seqs.n_actions, dtype=int)
+    mass = np.asarray(x)[np.asarray(seqs.parent, dtype=int)]
+    reached = mass > 1e-12
+    share = np.clip(x[1:], 0.0, None) / np.where(reached, mass, 1.0)[owner]
+    total = np.add.reduceat(share, np.asarray(seqs.first, dtype=int) - 1)
+    ok = reached & (total > 0)
+    beh = np.where(ok[owner], share / np.where(ok, total, 1.0)[owner], 1.0 / k[owner])
+    idx, seq = _move_sequences(game, seqs)
+    into[idx] = np.concatenate([[1.0], beh])[seq]
+    return [seqs.infosets[h][1] for h in np.flatnonzero(~reached)]
 
 
 def plan_from_behaviour(game: Game, seqs: PlayerSequences, behaviour: FloatArray) -> FloatArray:
     """The realization plan of a player's behaviour (moves array, prefix order)."""
-    move_of = {m: k for k, m in enumerate(game.moves)}
+    _, seq_parent, levels = seqs.arrays
+    idx, seq = _move_sequences(game, seqs, first_node_only=True)
+    rep = np.zeros(seqs.size, dtype=int)
+    rep[seq] = idx
+    beh = np.asarray(behaviour, dtype=float)
     x = np.zeros(seqs.size)
     x[0] = 1.0
-    for h, key in enumerate(seqs.infosets):
-        node = game.infosets[key][0]
-        for a in range(seqs.n_actions[h]):
-            x[seqs.first[h] + a] = x[seqs.parent[h]] * behaviour[move_of[(node, a)]]
+    for lv in levels:
+        x[lv] = x[seq_parent[lv - 1]] * beh[rep[lv]]
     return x
+
+
+def _edge_weights(game: Game, behaviour: FloatArray) -> FloatArray:
+    """The probability of the move into each node (the root's is meaningless)."""
+    src = np.concatenate([np.asarray(behaviour, dtype=float), game.prob_array])
+    return np.asarray(src[game.edges.source])
 
 
 def profile_values(game: Game, behaviour: FloatArray) -> FloatArray:
     """Expected payoffs (nodes, players) of every node's subtree under a behaviour profile."""
-    move_of = {m: k for k, m in enumerate(game.moves)}
+    e = game.edges
+    w = _edge_weights(game, behaviour)
     values = np.zeros((len(game.nodes), len(game.players)))
-    for i in range(len(game.nodes) - 1, -1, -1):
-        n = game.nodes[i]
-        if n.kind == "terminal":
-            values[i] = n.payoffs
-            continue
-        if n.kind == "chance":
-            w = np.asarray(n.probs)
-        else:
-            w = np.array([behaviour[move_of[(i, a)]] for a in range(len(n.actions))])
-        values[i] = w @ values[list(n.children)]
+    values[list(game.terminals)] = game.payoff_array
+    for lv in reversed(e.levels):  # children before parents
+        np.add.at(values, e.parent[lv], w[lv, None] * values[lv])
     return values
 
 
@@ -222,22 +255,18 @@ def best_response(
 
 
 def _others_reach(game: Game, behaviour: FloatArray, player: int) -> FloatArray:
-    move_of = {m: k for k, m in enumerate(game.moves)}
-    w = np.ones(len(game.nodes))
-    for i, n in enumerate(game.nodes):
-        for a, c in enumerate(n.children):
-            if n.kind == "chance":
-                w[c] = w[i] * n.probs[a]
-            elif n.player != player:
-                w[c] = w[i] * behaviour[move_of[(i, a)]]
-            else:
-                w[c] = w[i]
-    return w[list(game.terminals)]
+    e = game.edges
+    w = _edge_weights(game, behaviour)
+    w[e.mover == player] = 1.0
+    reach = np.ones(len(game.nodes))
+    for lv in e.levels:
+        reach[lv] = reach[e.parent[lv]] * w[lv]
+    return reach[list(game.terminals)]
 
 
-def regret(game: Game, behaviour: FloatArray) -> FloatArray:
+def regret(game: Game, behaviour: FloatArray, sf: SequenceForm | None = None) -> FloatArray:
     """Per player: best-response value minus the profile's value (0 at a Nash equilibrium)."""
-    sf = sequence_form(game)
+    sf = sf or sequence_form(game)
     actual = profile_values(game, np.asarray(behaviour, dtype=float))[0]
     return np.array(
         [best_response(game, behaviour, p, sf)[0] - actual[p] for p in range(len(game.players))]

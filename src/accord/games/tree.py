@@ -67,6 +67,21 @@ class Node:
     where: str = field(default="", compare=False)  # source location for messages
 
 
+@dataclass(frozen=True, eq=False)
+class Edges:
+    """A game's tree as arrays: node c's ``parent[c]``; ``source[c]``, the index of the
+    move into c in [decision moves (:attr:`Game.moves`), chance moves
+    (:attr:`Game.chance_moves`)] (-1 at the root); ``mover[c]``, the player of that move
+    (-1: chance or root); ``first_move[i]``, the index of decision node i's first move
+    (-1 elsewhere); ``levels[d]``, the nodes at depth d + 1."""
+
+    parent: NDArray[np.int_]
+    source: NDArray[np.int_]
+    mover: NDArray[np.int_]
+    first_move: NDArray[np.int_]
+    levels: tuple[NDArray[np.int_], ...]
+
+
 @dataclass(frozen=True)
 class Game:
     """An extensive-form game (see the module docstring for conventions)."""
@@ -147,9 +162,9 @@ class Game:
             for a, c in zip(n.actions, n.children, strict=True):
                 h = hist[i]
                 if n.kind == "decision":
-                    h = tuple(
-                        h[p] + ((n.infoset, a),) if p == n.player else h[p] for p in range(n_pl)
-                    )
+                    own = list(h)
+                    own[n.player] = h[n.player] + ((n.infoset, a),)
+                    h = tuple(own)
                 hist[c] = h
         return tuple(hist)
 
@@ -185,6 +200,32 @@ class Game:
             for i, n in enumerate(self.nodes)
             if n.kind == "decision"
             for k in range(len(n.actions))
+        )
+
+    @cached_property
+    def edges(self) -> Edges:
+        """The tree as arrays, for passes over all nodes of a depth at once."""
+        n = len(self.nodes)
+        source, mover, first_move = [-1] * n, [-1] * n, [-1] * n
+        next_move, next_chance = 0, len(self.moves)
+        for i, node in enumerate(self.nodes):
+            if node.kind == "decision":
+                first_move[i] = next_move
+                for c in node.children:
+                    source[c], mover[c] = next_move, node.player
+                    next_move += 1
+            elif node.kind == "chance":
+                for c in node.children:
+                    source[c] = next_chance
+                    next_chance += 1
+        depth = np.asarray(self.depth, dtype=int)
+        levels = tuple(np.flatnonzero(depth == d) for d in range(1, int(depth.max()) + 1))
+        return Edges(
+            np.asarray(self.parent, dtype=int),
+            np.asarray(source, dtype=int),
+            np.asarray(mover, dtype=int),
+            np.asarray(first_move, dtype=int),
+            levels,
         )
 
     def move_label(self, node: int, k: int) -> str:

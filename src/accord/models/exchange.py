@@ -258,14 +258,32 @@ def candidates(x: Arr, usable: NDArray[np.bool_], outcome: Arr, s: Arr, below: b
     return Candidates(i.astype(np.intp), j.astype(np.intp), p.astype(np.intp), q.astype(np.intp))
 
 
+class _Groups:
+    """Slots of the two sides of every candidate (slot = side x k + candidate) grouped by
+    an integer key (CSR layout), so that a trade finds the candidates it concerns without
+    a pass over all of them."""
+
+    def __init__(self, key: IntArr, size: int, k: int) -> None:
+        self.slots = np.argsort(key, kind="stable")
+        self.cand = self.slots % k
+        self.start = np.searchsorted(key[self.slots], np.arange(size + 1)).tolist()
+
+    def live(self, key: int, live: NDArray[np.bool_]) -> IntArr:
+        """The slots with this key whose candidate is live."""
+        lo, hi = self.start[key], self.start[key + 1]
+        slots: IntArr = self.slots[lo:hi][live[self.cand[lo:hi]]]
+        return slots
+
+
 class _Round:
     """The candidates of one round and their state while trades are realised.
 
     Every candidate keeps what decide's exchange objects keep: the supply positions it
-    sees (``sup_i``, ``sup_j``), the other actors' positions it has been told about on
-    each of its two issues (``seen``; NaN = the start position), the sums of the moves it
-    proposed earlier (``prev_i``, ``prev_j``) and its latest proposal. With
-    ``view="current"`` every candidate sees the current votes and their NBS instead.
+    sees (``sup``), the other actors' positions it has been told about on each of its two
+    issues (``seen``; NaN = the start position), the sums of the moves it proposed earlier
+    (``prev``) and its latest proposal (``move``). With ``view="current"`` every candidate
+    sees the current votes and their NBS instead. Per-candidate arrays of the two sides
+    are stacked: row 0 is actor i supplying q, row 1 actor j supplying p.
     """
 
     def __init__(
@@ -281,146 +299,159 @@ class _Round:
     ) -> None:
         i, j, p, q = cand.i, cand.j, cand.p, cand.q
         k, n = len(cand), x.shape[0]
-        # red lines of each supplier on its supply issue (0-100 scale)
-        self.red_i = None if red is None else (red[0][i, q], red[1][i, q])
-        self.red_j = None if red is None else (red[0][j, p], red[1][j, p])
         self.c, self.x, self.w, self.total, self.rate = cand, x, w, total, rate
         self.view = view
-        self.x_ip, self.x_jq = x[i, p], x[j, q]  # demand positions (round start)
-        self.dir_j = np.sign(self.x_ip - x[j, p])  # first direction of each supply move
-        self.dir_i = np.sign(self.x_jq - x[i, q])
-        self.w_jp, self.w_iq = w[j, p], w[i, q]
         self.s_ip, self.s_iq, self.s_jp, self.s_jq = s[i, p], s[i, q], s[j, p], s[j, q]
-        self.sup_i, self.sup_j = x[i, q].copy(), x[j, p].copy()
-        # sum of c*s*x over the other actors, as this candidate sees it: [:, 0] on q, [:, 1] on p
+        start = np.stack([x[i, q], x[j, p]])  # supply positions (round start)
+        target = np.stack([x[j, q], x[i, p]])  # the partner's demand position
+        # gain per unit of d_p: i's and j's, and |r s_iq - s_ip| (decide's first check)
+        s_ip, s_iq, s_jp, s_jq = self.s_ip, self.s_iq, self.s_jp, self.s_jq
+        gain = np.stack([s_ip - rate * s_iq, rate * s_jq - s_jp])
+        # constants, gathered in one step: target, the supplier's weight, the total
+        # weight on the supply issue, the first direction of each move, the rate (d_p
+        # times it is each side's NBS shift), gains, red lines
+        rows = [target, np.stack([w[i, q], w[j, p]]), np.stack([total[q], total[p]])]
+        rows += [np.sign(target - start), np.stack([rate, np.ones(k)]), gain]
+        rows.append(np.broadcast_to(np.abs(rate * s_iq - s_ip), (2, k)))
+        self.red = red is not None
+        if red is not None:  # each supplier's red lines on its supply issue (0-100 scale)
+            rows += [np.stack([red[0][i, q], red[0][j, p]]), np.stack([red[1][i, q], red[1][j, p]])]
+        self.const = np.stack(rows, axis=1)  # (2, fields, k)
+        # state, gathered in one step: the supply positions the candidate sees, the sum of
+        # its earlier moves, and the sum of c*s*x over the other actors as it sees it
         num = (w * x).sum(axis=0)
-        self.other = np.stack([num[q] - self.w_iq * x[i, q], num[p] - self.w_jp * x[j, p]], axis=1)
-        self.seen = np.full((k, 2, n), np.nan)
-        self.prev_i, self.prev_j = np.zeros(k), np.zeros(k)
-        self.move_i, self.move_j = np.zeros(k), np.zeros(k)
-        self.d_p, self.g_i, self.g_j = np.zeros(k), np.zeros(k), np.zeros(k)
+        self.state = np.stack(
+            [
+                start,
+                np.zeros((2, k)),
+                np.stack([num[q] - w[i, q] * x[i, q], num[p] - w[j, p] * x[j, p]]),
+            ]
+        )
+        self.sup, self.prev, self.other = self.state[0], self.state[1], self.state[2]
+        self.seen = np.full((2 * k, n), np.nan)  # by slot: side 0 on q, side 1 on p
+        self.move, self.g = np.zeros((2, k)), np.zeros((2, k))
+        self.g_i, self.g_j = self.g[0], self.g[1]
+        self.d_p, self.key = np.zeros(k), np.zeros(k)
+        m = x.shape[1]
+        # who supplies each side's issue (i on q, j on p), who demands it (j on q, i on p)
+        self.supplier = np.concatenate([i, j])
+        self.supply = _Groups(np.concatenate([i * m + q, j * m + p]), n * m, k)
+        self.demand = _Groups(np.concatenate([j * m + q, i * m + p]), n * m, k)
 
-    def _valid(
-        self,
-        move: Arr,
-        sup: Arr,
-        prev: Arr,
-        first: Arr,
-        red: tuple[Arr, Arr] | None = None,
-    ) -> NDArray[np.bool_]:
-        """decide's ``is_move_valid``: a real move, on the scale, in the first direction;
-        and (added here) no vote beyond the supplier's red line."""
+    def _valid(self, move: Arr, sup: Arr, prev: Arr, const: Arr) -> NDArray[np.bool_]:
+        """decide's ``is_move_valid`` for moves (..., 2 sides, L): a real move, on the
+        scale, in the first direction; and (added here) no vote beyond the supplier's red
+        line. True where every move of a candidate is valid."""
         a = np.abs(move)
         new = sup + move
         top = 100 + _SLACK
         ok: NDArray[np.bool_] = (
-            (a > _EPS) & (a <= top) & (new >= -_SLACK) & (new <= top) & (np.sign(move) == first)
+            (a > _EPS)
+            & (a <= top)
+            & (new >= -_SLACK)
+            & (new <= top)
+            & (np.sign(move) == const[:, 3])
         )
-        if red is not None:
-            ok &= (new >= red[0] - _SLACK) & (new <= red[1] + _SLACK)
+        if self.red:
+            ok &= (new >= const[:, 7] - _SLACK) & (new <= const[:, 8] + _SLACK)
         if self.view == "decide":
             ok &= prev + move <= top  # decide sums the (signed) moves it ever proposed
-        return ok
+        rows = ok.reshape(-1, ok.shape[-1])
+        every: NDArray[np.bool_] = rows[0] & rows[1]
+        for row in rows[2:]:
+            every &= row
+        return every
 
     def evaluate(self, idx: IntArr, y: Arr, outcome: Arr) -> NDArray[np.bool_]:
         """Recompute candidates ``idx``; returns which are still valid."""
-        c = self.c
-        i, j, p, q = c.i[idx], c.j[idx], c.p[idx], c.q[idx]
-        x_ip, x_jq, rate = self.x_ip[idx], self.x_jq[idx], self.rate[idx]
-        w_jp, w_iq, tot_p, tot_q = self.w_jp[idx], self.w_iq[idx], self.total[p], self.total[q]
-        if self.view == "decide":
-            sup_i, sup_j = self.sup_i[idx], self.sup_j[idx]
-            nbs_q = (self.other[idx, 0] + w_iq * sup_i) / tot_q
-            nbs_p = (self.other[idx, 1] + w_jp * sup_j) / tot_p
+        const = self.const[:, :, idx]
+        target, wsup, tot, rate2 = const[:, 0], const[:, 1], const[:, 2], const[:, 4]
+        rate = rate2[0]
+        decide = self.view == "decide"
+        if decide:
+            state = self.state[:, :, idx]
+            sup, prev = state[0], state[1]
+            nbs = (state[2] + wsup * sup) / tot
         else:
-            sup_i, sup_j = y[i, q], y[j, p]
-            nbs_q, nbs_p = outcome[q], outcome[p]
-            self.sup_i[idx], self.sup_j[idx] = sup_i, sup_j
-        red_i = None if self.red_i is None else (self.red_i[0][idx], self.red_i[1][idx])
-        red_j = None if self.red_j is None else (self.red_j[0][idx], self.red_j[1][idx])
-        sgn_i = np.where(sup_i > x_jq, -1.0, 1.0)
-        sgn_j = np.where(sup_j > x_ip, -1.0, 1.0)
-        dist_i, dist_j = np.abs(x_jq - sup_i), np.abs(x_ip - sup_j)
+            c = self.c
+            i, j, p, q = c.i[idx], c.j[idx], c.p[idx], c.q[idx]
+            sup = np.stack([y[i, q], y[j, p]])
+            nbs = np.stack([outcome[q], outcome[p]])
+            self.sup[:, idx] = sup
+            prev = self.prev[:, idx]
+        sgn = np.where(sup > target, -1.0, 1.0)
+        dist = np.abs(target - sup)
         # j moves all the way to i's position on p, unless i would then pass j's on q
-        d_p = np.minimum(dist_j * w_jp / tot_p, dist_i * w_iq / tot_q / rate)
-        prev_i, prev_j = self.prev_i[idx], self.prev_j[idx]
-        first_i, first_j = self.dir_i[idx], self.dir_j[idx]
-        ok = np.ones(idx.size, dtype=bool)
-        if self.view == "decide":
-            g = d_p * np.abs(rate * self.s_iq[idx] - self.s_ip[idx])
-            abs_i = np.minimum(d_p * rate * tot_q / w_iq, dist_i)
-            abs_j = np.minimum(d_p * tot_p / w_jp, dist_j)
-            ok = (
-                self._valid(sgn_i * abs_i, sup_i, prev_i, first_i, red_i)
-                & self._valid(sgn_j * abs_j, sup_j, prev_j, first_j, red_j)
-                & (g >= _EPS)
-            )
+        cap = dist * wsup / tot
+        d_p0 = np.minimum(cap[1], cap[0] / rate)
         # neither NBS may shift past the demanding partner's position
-        room_q = (x_jq - nbs_q) * sgn_i
-        room_p = (x_ip - nbs_p) * sgn_j
-        if self.view == "decide":
+        room = (target - nbs) * sgn
+        if decide:
             # decide caps a shift only where it would cross the partner's position; an NBS
             # already there (up to rounding) leaves no room
-            room_q = np.where(room_q > -_SLACK, np.maximum(room_q, 0.0), np.inf)
-            room_p = np.where(room_p > -_SLACK, np.maximum(room_p, 0.0), np.inf)
-        d_p = np.maximum(np.minimum(d_p, np.minimum(room_q / rate, room_p)), 0.0)
+            room = np.where(room > -_SLACK, np.maximum(room, 0.0), np.inf)
+        d_p = np.maximum(np.minimum(d_p0, np.minimum(room[0] / rate, room[1])), 0.0)
         # a move that reaches the partner's position is exactly that distance
-        abs_i = d_p * rate * tot_q / w_iq
-        abs_j = d_p * tot_p / w_jp
-        move_i = sgn_i * np.where(np.abs(abs_i - dist_i) <= _SLACK, dist_i, abs_i)
-        move_j = sgn_j * np.where(np.abs(abs_j - dist_j) <= _SLACK, dist_j, abs_j)
-        g_i = d_p * (self.s_ip[idx] - rate * self.s_iq[idx])
-        g_j = d_p * (rate * self.s_jq[idx] - self.s_jp[idx])
-        ok &= self._valid(move_i, sup_i, prev_i, first_i, red_i)
-        ok &= self._valid(move_j, sup_j, prev_j, first_j, red_j)
-        ok &= (g_i >= 0) & (g_j >= 0) & (0.5 * (g_i + g_j) > _EPS)
-        self.d_p[idx], self.g_i[idx], self.g_j[idx] = d_p, g_i, g_j
-        self.move_i[idx], self.move_j[idx] = move_i, move_j
+        size = d_p * rate2 * tot / wsup
+        move = sgn * np.where(np.abs(size - dist) <= _SLACK, dist, size)
+        gain = d_p * const[:, 5]  # i's and j's
+        key = 0.5 * (gain[0] + gain[1])
+        if decide:
+            # decide first checks the moves before the NBS caps, and their gain
+            moves = np.empty((2, *move.shape))
+            moves[0] = sgn * np.minimum(d_p0 * rate2 * tot / wsup, dist)
+            moves[1] = move
+            ok = self._valid(moves, sup, prev, const)
+            ok &= d_p0 * const[0, 6] >= _EPS
+        else:
+            ok = self._valid(move, sup, prev, const)
+        ok &= (gain[0] >= 0) & (gain[1] >= 0) & (key > _EPS)
+        self.d_p[idx], self.key[idx], self.g[:, idx], self.move[:, idx] = d_p, key, gain, move
         return ok
 
     def affected(self, b: int, live: NDArray[np.bool_]) -> IntArr:
         """Update the live candidates after candidate ``b`` was realised; those to recompute."""
         c = self.c
-        i, j, p, q = c.i, c.j, c.p, c.q
-        a_i, a_j, q_r, p_r = int(i[b]), int(j[b]), int(q[b]), int(p[b])
+        a_i, a_j, q_r, p_r = int(c.i[b]), int(c.j[b]), int(c.q[b]), int(c.p[b])
         if self.view == "current":
+            p, q = c.p, c.q
             touched = (p == p_r) | (q == p_r) | (p == q_r) | (q == q_r)
             return np.flatnonzero(touched & live)
-        y_i = float(self.sup_i[b] + self.move_i[b])  # a_i's new vote on q_r
-        y_j = float(self.sup_j[b] + self.move_j[b])  # a_j's new vote on p_r
+        m = self.x.shape[1]
+        y_i, y_j = (self.sup[:, b] + self.move[:, b]).tolist()  # new votes: a_i on q_r, a_j on p_r
+        k = len(c)
+        prev, move, sup = self.prev.reshape(-1), self.move.reshape(-1), self.sup.reshape(-1)
         # the same actor supplying the same issue: it continues from its new vote
-        m_ii, m_ij = live & (i == a_i) & (q == q_r), live & (i == a_j) & (q == p_r)
-        m_ji, m_jj = live & (j == a_i) & (p == q_r), live & (j == a_j) & (p == p_r)
-        sm_i, sm_j = m_ii | m_ij, m_ji | m_jj
-        self.prev_i[sm_i] += self.move_i[sm_i]
-        self.prev_j[sm_j] += self.move_j[sm_j]
-        self.sup_i[m_ii], self.sup_i[m_ij] = y_i, y_j
-        self.sup_j[m_ji], self.sup_j[m_jj] = y_i, y_j
+        by_i, by_j = self.supply.live(a_i * m + q_r, live), self.supply.live(a_j * m + p_r, live)
+        supplied = np.concatenate((by_i, by_j))
+        prev[supplied] += move[supplied]
+        sup[by_i], sup[by_j] = y_i, y_j
         # the same actor demanding the same issue: it learns its partner's new vote
-        cond_a = live & (((j == a_j) & (q == q_r)) | ((i == a_j) & (p == q_r)))
-        cond_b = live & (((j == a_i) & (q == p_r)) | ((i == a_i) & (p == p_r)))
-        self._tell(np.flatnonzero(cond_a), q_r, a_i, y_i)
-        self._tell(np.flatnonzero(cond_b), p_r, a_j, y_j)
-        return np.flatnonzero(sm_i | sm_j | cond_a | cond_b)
+        told_i = self.demand.live(a_j * m + q_r, live)  # a_i's vote on q_r
+        told_j = self.demand.live(a_i * m + p_r, live)  # a_j's vote on p_r
+        self._tell(told_i, a_i, q_r, y_i)
+        self._tell(told_j, a_j, p_r, y_j)
+        slots = np.concatenate((supplied, told_i, told_j))
+        return slots % k  # may repeat: harmless
 
-    def _tell(self, idx: IntArr, issue: int, actor: int, vote: float) -> None:
-        """Candidates ``idx`` learn ``actor``'s vote on ``issue`` (decide's ``updates``)."""
-        if idx.size == 0:
+    def _tell(self, slots: IntArr, actor: int, issue: int, vote: float) -> None:
+        """The candidate sides ``slots`` learn ``actor``'s ``vote`` on ``issue`` (decide's
+        ``updates``)."""
+        if slots.size == 0:
             return
-        side = np.where(self.c.q[idx] == issue, 0, 1)
-        old = self.seen[idx, side, actor]
+        old = self.seen[slots, actor]
         start = self.x[actor, issue]
+        fresh = np.isnan(old)
         # decide's update_updates: of two votes heard, keep the one nearer the start
         new = np.where(
-            np.isnan(old),
+            fresh,
             vote,
             np.where(start <= old, np.minimum(old, vote), np.maximum(old, vote)),
         )
-        supplier = np.where(side == 0, self.c.i[idx], self.c.j[idx])
-        base = np.where(np.isnan(old), start, old)
-        delta = np.where(supplier == actor, 0.0, self.w[actor, issue] * (new - base))
-        self.other[idx, side] += delta
-        self.seen[idx, side, actor] = new
+        base = np.where(fresh, start, old)
+        delta = np.where(self.supplier[slots] == actor, 0.0, self.w[actor, issue] * (new - base))
+        self.other.reshape(-1)[slots] += delta
+        self.seen[slots, actor] = new
 
 
 def _red_lines(a: ScenarioArrays, scenario: Scenario) -> tuple[Arr, Arr] | None:
@@ -631,21 +662,25 @@ class Exchange(Model):
             rate = np.where(u < 0.5, rate + frac * (hi_rate - rate), rate - frac * (rate - lo_rate))
         rnd = _Round(cand, x, w, total, rate, s, opts.nbs_view, red)
         out = outcome.copy()
+        current = opts.nbs_view == "current"
         ok = rnd.evaluate(np.arange(k, dtype=np.intp), y, out)
         live = ok.copy()
-        key = np.where(ok, 0.5 * (rnd.g_i + rnd.g_j), -np.inf)
+        key = np.where(ok, rnd.key, -np.inf)
         made = 0
 
         def scale(v: float, d: int) -> float:
             return float(lo[d] + v * width[d] / 100.0)
 
-        order = np.arange(k, dtype=np.intp)  # decide's list, re-sorted (stably) every step
+        # decide's list, re-sorted (stably) every step; realised or invalid candidates never
+        # come back, so they leave the list (keeping the others' order)
+        order = np.arange(k, dtype=np.intp)
+        rounded = np.round(key, _DIGITS)  # gains equal up to rounding are ties
         while True:
-            rounded = np.round(key, _DIGITS)  # gains equal up to rounding are ties
+            order = order[live[order]]
+            if order.size == 0:
+                break
             order = order[np.argsort(-rounded[order], kind="stable")]
             best = int(order[0])
-            if not np.isfinite(key[best]):
-                break
             if opts.tie_break == "random":
                 tied = order[rounded[order] == rounded[best]]
                 if tied.size > 1:
@@ -654,11 +689,11 @@ class Exchange(Model):
             dp = float(rnd.d_p[best])
             dq = dp * float(rate[best])
             before_j, before_i = float(y[bj, bp]), float(y[bi, bq])
-            new_j = float(rnd.sup_j[best] + rnd.move_j[best])
-            new_i = float(rnd.sup_i[best] + rnd.move_i[best])
+            new_i, new_j = (rnd.sup[:, best] + rnd.move[:, best]).tolist()
             y[bj, bp], y[bi, bq] = new_j, new_i
-            for d in (bp, bq):
-                out[d] = float((w[:, d] * y[:, d]).sum() / total[d])
+            if current:  # only this view reads the NBS of the current votes
+                for d in (bp, bq):
+                    out[d] = float((w[:, d] * y[:, d]).sum() / total[d])
             made += 1
             gi, gj = float(rnd.g_i[best]), float(rnd.g_j[best])
             ratio = float(rate[best])
@@ -689,12 +724,11 @@ class Exchange(Model):
                     )
                 )
             live[best] = False
-            key[best] = -np.inf
             idx = rnd.affected(best, live)
             if idx.size:
                 okn = rnd.evaluate(idx, y, out)
                 live[idx] = okn
-                key[idx] = np.where(okn, 0.5 * (rnd.g_i[idx] + rnd.g_j[idx]), -np.inf)
+                rounded[idx] = np.round(rnd.key[idx], _DIGITS)
         return y, k, made
 
 
