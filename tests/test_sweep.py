@@ -207,3 +207,21 @@ def test_every_war_verb_is_a_sweep_target(verb: str) -> None:
         assert {"settle_p_by_12", "settle_p_UKR_won", "settle_p_RUS_won"} <= set(out)
     assert out and all(v.shape == (3,) for v in out.values())
     assert all(np.isfinite(v).any() or k == "swap_first_feasible" for k, v in out.items())
+
+
+@pytest.mark.parametrize("sid", ["ukraine-2023-03", "ukraine-2024-08"])
+def test_settle_without_its_trace_runs_the_same_courses(sid: str) -> None:
+    # the sweep target runs settle(trace=False): the month-0 win-set medians of the
+    # domestic trace are left out, every run's course must be the one settle gives
+    from accord.analysis.settle import run_settle
+    from accord.analysis.uncertainty import Sampler
+
+    sc = scenarios.load(sid)
+    for k, d in enumerate([sc] + [x[0] for x in Sampler(sc).draws(2, range(2))]):
+        full, _ = run_settle(d, runs=300, seed=k)
+        lean, _ = run_settle(d, runs=300, seed=k, trace=False)
+        for name in ("outcome", "month", "terms", "line", "package"):
+            np.testing.assert_array_equal(getattr(full, name), getattr(lean, name))
+        assert full.domestic is not None and full.domestic["bounds0"]
+        assert lean.domestic is not None and not lean.domestic["bounds0"]
+        np.testing.assert_array_equal(full.domestic["blocked"], lean.domestic["blocked"])

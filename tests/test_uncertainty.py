@@ -215,3 +215,31 @@ def test_fast_build_equals_full_validation(flagship) -> None:  # type: ignore[no
         np.testing.assert_array_equal(fast.arrays().weight, ref.arrays().weight)
     assert valid >= 15
     assert flagship.arrays().weight[0, 0] != s.build(x[0]).arrays().weight[0, 0]  # type: ignore[union-attr]
+
+
+def test_readme_headline_block_is_current() -> None:
+    # the README's flagship table (``make uncertainty``) must describe the bundled
+    # scenarios as they are: their count of drawn numbers and the forecasts as filed
+    import re
+
+    from accord import scenarios
+    from accord.analysis.targets import make_target
+
+    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- uncertainty:start -->")[1].split("<!-- uncertainty:end -->")[0]
+    targets = [("compromise", {"decision_rules": False}), ("median", {"decision_rules": False})]
+    targets += [("war.range", {}), ("war.screen", {}), ("war.commit", {})]
+    for sid in ("ukraine-2023-03", "ukraine-2024-08"):
+        part = block.split(f"**{sid}**")[1].split("**ukraine-")[0]
+        k = int(re.search(r"(\d+) judgement-marked numbers", part).group(1))  # type: ignore[union-attr]
+        sc = scenarios.load(sid)
+        stale = f"README's {sid} uncertainty table is stale: run `make uncertainty`"
+        assert k == Sampler(sc).k, stale
+        base: dict[str, float] = {}
+        for name, opts in targets:
+            out = make_target(name, sc, opts)([sc], [np.random.default_rng(0)])
+            base |= {key: float(v[0]) for key, v in out.items()}
+        rows = re.findall(r"^\| `(\w+)`: [^|]+\| ([^|]+) \|", part, flags=re.M)
+        assert len(rows) == 5
+        for name, filed in rows:
+            assert f"{base[name]:.3g}" == filed.strip(), f"{stale} ({name} as filed)"

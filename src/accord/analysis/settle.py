@@ -815,12 +815,13 @@ def run_settle(
     domestic: bool = True,
     escalation: str = "threshold",
     aims: bool = False,
+    trace: bool = True,
 ) -> tuple[SettleResult, list[Derived]]:
     """Derive the inputs and run the engine (``domestic=False``: without M10's hook;
-    ``escalation``: see :func:`escalation_game`)."""
+    ``escalation``: see :func:`escalation_game`; ``trace``: see :func:`settle`)."""
     inp, derived = settle_inputs(sc, overrides, mediators, domestic, aims)
     inp = escalation_game(sc, inp, escalation)
-    return settle(inp, months=months, runs=runs, seed=seed), derived
+    return settle(inp, months=months, runs=runs, seed=seed, trace=trace), derived
 
 
 def vary(

@@ -13,8 +13,12 @@ model generator depend only on the seed and the draw's index):
 
 * ``sequential`` in this process;
 * ``joblib`` (loky processes; the default when the machine has 2+ cores): batches are
-  tasks of about half a second (the batch size comes from timing a few draws), so that
-  dispatch, ~10 µs per task, never dominates;
+  tasks of about a quarter of a second (the batch size comes from timing a few draws),
+  as many as a multiple of the workers and of equal size, so that dispatch never
+  dominates and no worker finishes long after the others; each worker process builds
+  the sampler and the target functions once per sweep (:class:`SweepJob`), and loky keeps
+  its worker processes between sweeps (a second sweep in the same Python process starts
+  warm);
 * ``dask``: an existing scheduler (``tcp://HOST:8786``) or ``local``, a LocalCluster on
   127.0.0.1. Dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` in its workers, which makes
   allocation-heavy NumPy about three times slower; the local cluster is started with that
@@ -28,10 +32,13 @@ bar with it; the library prints nothing).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import gc
 import math
 import os
 import threading
 import time
+import uuid
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +48,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from accord.analysis.store import Store, package_versions, scenario_hash
+from accord.analysis.store import Store, package_versions, scenario_hash, write_part
 from accord.analysis.targets import make_target
 from accord.analysis.uncertainty import Sampler, model_rng
 from accord.errors import ModelError
@@ -58,7 +65,9 @@ __all__ = [
 
 DesignKind = Literal["mc", "sobol", "morris"]
 Progress = Callable[[int, int], None]
-TASK_SECONDS = 0.5
+TASK_SECONDS = 0.25
+PILOT_SECONDS = 0.1
+MAX_TASKS_PER_WORKER = 32
 MAX_BATCH = 10_000
 MORRIS_LEVELS = 4
 _LOCK = threading.Lock()  # threads of one Dask worker share a job's caches
@@ -80,16 +89,33 @@ class Design:
         return self.n
 
 
+_PROCESS_CACHE: dict[str, dict[str, Any]] = {}  # per process: a job's sampler and targets
+_KEEP_JOBS = 4
+
+
 @dataclass(frozen=True)
 class SweepJob:
-    """Everything a worker needs to compute a batch (pickled to processes and machines)."""
+    """Everything a worker needs to compute a batch (pickled to processes and machines).
+
+    The sampler and the target functions are built once per process and job (``token``),
+    not once per task: joblib pickles the job with every task, and a loky or Dask worker
+    that runs several tasks of one sweep finds them in its process cache.
+    """
 
     scenario: Scenario
     uncertainty: Uncertainty | None
     targets: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]
     design: Design
     batch_size: int = 1
+    token: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
     _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_cache", _shared_cache(self.token))
+
+    def resized(self, batch_size: int) -> SweepJob:
+        """The same job (same token, same caches) in batches of ``batch_size``."""
+        return dataclasses.replace(self, batch_size=batch_size)
 
     def sampler(self) -> Sampler:
         with _LOCK:
@@ -114,6 +140,7 @@ class SweepJob:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+        self.__dict__["_cache"] = _shared_cache(self.token)
 
     @property
     def total(self) -> int:
@@ -126,6 +153,33 @@ class SweepJob:
     def span(self, batch: int) -> tuple[int, int]:
         start = batch * self.batch_size
         return start, min(start + self.batch_size, self.total)
+
+
+def _shared_cache(token: str) -> dict[str, Any]:
+    with _LOCK:
+        if token not in _PROCESS_CACHE:
+            while len(_PROCESS_CACHE) >= _KEEP_JOBS:
+                _PROCESS_CACHE.pop(next(iter(_PROCESS_CACHE)))
+            _PROCESS_CACHE[token] = {}
+        return _PROCESS_CACHE[token]
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a batch holds its draws.
+
+    A batch builds thousands of small scenario objects (no reference cycles: they are
+    freed by reference counting); with the collector on, every few hundred allocations
+    it walks all of them, which took two thirds of the time of building a draw on the
+    flagships (as ``timeit`` does, the collector is paused, and restored after).
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def design_matrix(
@@ -159,6 +213,11 @@ def design_matrix(
 
 def run_batch(job: SweepJob, batch: int, rows: NDArray[np.float64] | None = None) -> pa.Table:
     """Rows ``draw, <inputs>, <outputs>, clipped, redraws`` of one batch of draws."""
+    with _no_cyclic_gc():
+        return _run_batch(job, batch, rows)
+
+
+def _run_batch(job: SweepJob, batch: int, rows: NDArray[np.float64] | None) -> pa.Table:
     sampler = job.sampler()
     start, stop = job.span(batch)
     seed = job.design.seed
@@ -182,25 +241,52 @@ def run_batch(job: SweepJob, batch: int, rows: NDArray[np.float64] | None = None
     return pa.table(cols)
 
 
-def _task(job: SweepJob, batch: int, rows: NDArray[np.float64] | None) -> tuple[int, pa.Table]:
-    return batch, run_batch(job, batch, rows)
+Done = tuple[int, int, pa.Table | None]  # batch, rows, the table unless already stored
 
 
-def _pilot(job: SweepJob, rows: NDArray[np.float64] | None) -> tuple[float, list[str]]:
-    """Seconds per draw (from a few draws) and the output columns."""
-    n = min(8, job.total)
-    probe = SweepJob(job.scenario, job.uncertainty, job.targets, job.design, batch_size=n)
-    run_batch(probe, 0, None if rows is None else rows[:n])  # warm-up (imports, caches)
-    t0 = time.perf_counter()
-    table = run_batch(probe, 0, None if rows is None else rows[:n])
-    return (time.perf_counter() - t0) / n, table.column_names
+def _task(
+    job: SweepJob, batch: int, rows: NDArray[np.float64] | None, parts: str | None = None
+) -> Done:
+    """One batch; with ``parts`` (a store's parts directory on a file system this process
+    shares) the worker writes the part itself and only the count travels back."""
+    table = run_batch(job, batch, rows)
+    if parts is None:
+        return batch, table.num_rows, table
+    write_part(parts, batch, table)
+    return batch, table.num_rows, None
+
+
+def _pilot(
+    job: SweepJob, rows: NDArray[np.float64] | None, *, time_it: bool = True
+) -> tuple[float, list[str]]:
+    """Seconds per draw and the output columns: one draw (imports, caches), then, if
+    ``time_it``, one more timed alone and, when that was quick, a batch of 8 timed (what a
+    batch costs beyond its draws is then spread over them)."""
+
+    def batch_of(n: int) -> tuple[float, pa.Table]:
+        t0 = time.process_time()  # CPU time: what a task costs, whatever else the machine runs
+        table = run_batch(job.resized(n), 0, None if rows is None else rows[:n])
+        return (time.process_time() - t0) / n, table
+
+    _, first = batch_of(1)
+    if not time_it or job.total < 2:
+        return 0.0, first.column_names
+    per_draw, _ = batch_of(1)
+    if per_draw < PILOT_SECONDS / 8 and job.total >= 8:
+        per_draw, _ = batch_of(8)
+    return per_draw, first.column_names
 
 
 def auto_batch(seconds_per_draw: float, total: int, workers: int) -> int:
-    """Draws per task: about TASK_SECONDS of work, at most MAX_BATCH, and enough tasks."""
-    size = max(1, round(TASK_SECONDS / max(seconds_per_draw, 1e-9)))
-    size = min(size, MAX_BATCH, max(1, math.ceil(total / (2 * workers))))
-    return int(size)
+    """Draws per task: tasks of about TASK_SECONDS of work (at most MAX_BATCH draws), from
+    2 to MAX_TASKS_PER_WORKER tasks per worker (long sweeps get longer tasks rather than
+    thousands of tiny parts), as many tasks as a multiple of the workers, of equal size,
+    so that no worker is left with a long last task while the others wait."""
+    work = max(seconds_per_draw, 1e-9) * total
+    per_worker = math.ceil(work / (workers * TASK_SECONDS))
+    per_worker = min(max(2, per_worker), MAX_TASKS_PER_WORKER)
+    size = math.ceil(total / (workers * per_worker))
+    return int(max(1, min(size, MAX_BATCH)))
 
 
 def default_executor() -> str:
@@ -258,11 +344,11 @@ def sweep(
     if resume:
         store = Store.open(p)
         store.check_same(manifest)
-        job = SweepJob(scenario, uncertainty, frozen, design, int(store.manifest["batch_size"]))
+        job = job.resized(int(store.manifest["batch_size"]))
     else:
-        per_draw, columns = _pilot(job, rows)
+        per_draw, columns = _pilot(job, rows, time_it=batch_size is None)
         size = batch_size or auto_batch(per_draw, job.total, n_workers)
-        job = SweepJob(scenario, uncertainty, frozen, design, size)
+        job = job.resized(size)
         inputs = sampler.names
         outputs = [c for c in columns if c not in ("draw", "clipped", "redraws", *inputs)]
         store = Store.create(
@@ -288,17 +374,21 @@ def sweep(
         start, stop = job.span(b)
         return rows[start:stop]
 
+    parts = os.fspath(store.parts_dir)
     if executor == "sequential":
-        results: Iterator[tuple[int, pa.Table]] = (_task(job, b, slice_rows(b)) for b in pending)
+        results: Iterator[Done] = (_task(job, b, slice_rows(b), parts) for b in pending)
     elif executor == "joblib":
-        results = _joblib(job, pending, slice_rows, n_workers)
+        results = _joblib(job, pending, slice_rows, n_workers, parts)
     elif executor == "dask":
-        results = _dask(job, pending, slice_rows, dask if dask is not None else "local", workers)
+        address = dask if dask is not None else "local"
+        shared = parts if isinstance(address, str) and address == "local" else None
+        results = _dask(job, pending, slice_rows, address, workers, shared)
     else:
         raise ModelError("unknown executor", path="executor", value=executor)
-    for b, table in results:
-        store.write(b, table)
-        done_rows += table.num_rows
+    for b, n_rows, table in results:
+        if table is not None:
+            store.write(b, table)
+        done_rows += n_rows
         if progress:
             progress(done_rows, job.total)
     store.touch(finished=_iso_now() if store.complete else None)
@@ -312,14 +402,18 @@ def _iso_now() -> str:
 
 
 def _joblib(
-    job: SweepJob, pending: Sequence[int], rows: Callable[[int], Any], n_workers: int
-) -> Iterator[tuple[int, pa.Table]]:
+    job: SweepJob,
+    pending: Sequence[int],
+    rows: Callable[[int], Any],
+    n_workers: int,
+    parts: str,
+) -> Iterator[Done]:
     if not pending:
         return iter(())
     from joblib import Parallel, delayed
 
     parallel = Parallel(n_jobs=n_workers, backend="loky", return_as="generator_unordered")
-    return iter(parallel(delayed(_task)(job, b, rows(b)) for b in pending))
+    return iter(parallel(delayed(_task)(job, b, rows(b), parts) for b in pending))
 
 
 def dask_config() -> dict[str, Any]:
@@ -360,7 +454,8 @@ def _dask(
     rows: Callable[[int], Any],
     address: str | Any,
     workers: int | None,
-) -> Iterator[tuple[int, pa.Table]]:
+    parts: str | None,
+) -> Iterator[Done]:
     from distributed import Client
 
     with contextlib.ExitStack() as stack:
@@ -379,12 +474,16 @@ def _dask(
                 )
         else:
             client = address  # a Client given by the caller
-        yield from _submit(client, job, pending, rows)
+        yield from _submit(client, job, pending, rows, parts)
 
 
 def _submit(
-    client: Any, job: SweepJob, pending: Sequence[int], rows: Callable[[int], Any]
-) -> Iterator[tuple[int, pa.Table]]:
+    client: Any,
+    job: SweepJob,
+    pending: Sequence[int],
+    rows: Callable[[int], Any],
+    parts: str | None,
+) -> Iterator[Done]:
     """At most two tasks per worker in flight; results as they complete."""
     from distributed import as_completed
 
@@ -393,12 +492,13 @@ def _submit(
     todo = list(pending)
     futures = as_completed()
     for b in todo[: 2 * n]:
-        futures.add(client.submit(_task, job_future, b, rows(b), pure=False))
+        futures.add(client.submit(_task, job_future, b, rows(b), parts, pure=False))
     nxt = 2 * n
     for fut in futures:
-        b, table = fut.result()
+        done: Done = fut.result()
         fut.release()
         if nxt < len(todo):
-            futures.add(client.submit(_task, job_future, todo[nxt], rows(todo[nxt]), pure=False))
+            b = todo[nxt]
+            futures.add(client.submit(_task, job_future, b, rows(b), parts, pure=False))
             nxt += 1
-        yield b, table
+        yield done

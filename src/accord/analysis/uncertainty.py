@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import ValidationError
-from scipy import special, stats  # type: ignore[import-untyped]
+from scipy import special  # type: ignore[import-untyped]
 
 from accord.errors import Problem, ScenarioError
 from accord.scenario.schema import Scenario, _semantic_problems
@@ -72,6 +72,20 @@ def model_rng(seed: int, draw: int) -> np.random.Generator:
 
 
 @dataclass(frozen=True)
+class _UniformLaw:
+    """The uniform law on ``[lo, hi]`` in closed form (the defaults' law: no scipy.stats)."""
+
+    lo: float
+    hi: float
+
+    def cdf(self, x: float) -> float:
+        width = self.hi - self.lo
+        return (
+            float(min(max((x - self.lo) / width, 0.0), 1.0)) if width > 0 else float(x >= self.lo)
+        )
+
+
+@dataclass(frozen=True)
 class Param:
     """One uncertain number: its path, its distribution and what it does out of range."""
 
@@ -99,7 +113,9 @@ class Param:
         d, v = self.dist, self.info.value
         if isinstance(d, Uniform):
             lo, hi = support(d, self.info)
-            return stats.uniform(lo, max(hi - lo, 0.0))
+            return _UniformLaw(lo, hi)
+        from scipy import stats  # here: slow to import
+
         if isinstance(d, Triangular):
             lo, hi = support(d, self.info)
             mode = v if d.mode is None else d.mode
@@ -213,7 +229,9 @@ class Sampler:
         self._template = self.scenario.model_dump(mode="python")
         self._template["uncertainty"] = None
         self._setters = [_setter(self._template, p.info.loc) for p in params]
-        self._tree = _tree(self.scenario, [p.info.loc for p in params])
+        self._build = _compile(
+            self.scenario, _tree(self.scenario, [p.info.loc for p in params]), drop=_CACHED
+        )
         self._lock = threading.Lock()
         ends = [p.quantile(np.array([0.0, 1.0]))[0] for p in params]
         self._unbounded = np.array([not np.isfinite(e).all() for e in ends])
@@ -254,15 +272,13 @@ class Sampler:
         """The scenario with these values, or the rules it breaks.
 
         Only the objects on the way from the scenario to each changed number are copied
-        (``model_copy``), then the scenario's own checks run on the result, as on a file;
-        field-level rules (types, finiteness, salience >= 0) hold by construction, because
+        (as ``model_copy`` does, planned once: :func:`_compile`), then the scenario's own
+        checks run on the result, as on a file; field-level rules (types, finiteness,
+        salience >= 0) hold by construction, because
         every value is a finite float inside the number's valid range. Equal to validating
         the whole dumped scenario (:meth:`build_validated`, tested), several times faster.
         """
-        values = [float(v) for v in x]
-        new = _rebuild(self.scenario, self._tree, values)
-        for key in _CACHED:
-            new.__dict__.pop(key, None)
+        new: Scenario = self._build([float(v) for v in x])
         problems = _semantic_problems(new)
         return problems if problems else new
 
@@ -372,6 +388,8 @@ def _setter(data: dict[str, Any], loc: tuple[str | int, ...]) -> Any:
 
 _CACHED = ("_arrays",)  # Scenario's cached views that depend on the numbers
 Tree = dict[str | int, Any]
+Build = Callable[[Sequence[float]], Any]
+_set = object.__setattr__
 
 
 def _tree(sc: Scenario, locs: Sequence[tuple[str | int, ...]]) -> Tree:
@@ -393,23 +411,69 @@ def _tree(sc: Scenario, locs: Sequence[tuple[str | int, ...]]) -> Tree:
     return root
 
 
-def _rebuild(obj: Any, tree: Tree, values: Sequence[float]) -> Any:
-    """A copy of ``obj`` with the numbers of ``tree`` replaced (shared elsewhere)."""
+def _compile(obj: Any, tree: Tree, drop: Sequence[str] = ()) -> Build:
+    """A function of the values that rebuilds ``obj`` with the numbers of ``tree`` replaced.
+
+    Only the objects on the way to a changed number are new; everything else is shared
+    with ``obj``. A pydantic model is copied the way ``model_copy(update=...)`` does it
+    (its ``__dict__`` copied and updated, no validation), but with everything that does
+    not depend on the values (the untouched fields, the fields-set, which keys change)
+    worked out here, once, instead of on every draw; ``drop`` names cached views to leave
+    out of the copy.
+    """
     from pydantic import BaseModel
 
-    def new(child: Any, sub: Any) -> Any:
-        return values[sub] if isinstance(sub, int) else _rebuild(child, sub, values)
-
+    leaves = [(k, sub) for k, sub in tree.items() if isinstance(sub, int)]
     if isinstance(obj, BaseModel):
-        return obj.model_copy(
-            update={str(k): new(getattr(obj, str(k)), sub) for k, sub in tree.items()}
-        )
+        children = [
+            (str(k), _compile(getattr(obj, str(k)), sub))
+            for k, sub in tree.items()
+            if isinstance(sub, dict)
+        ]
+        cls = type(obj)
+        base = {k: v for k, v in obj.__dict__.items() if k not in drop}
+        fields_set = obj.__pydantic_fields_set__ | {str(k) for k in tree}
+        extra, private = obj.__pydantic_extra__, obj.__pydantic_private__
+        named = [(str(k), col) for k, col in leaves]
+
+        def model(values: Sequence[float]) -> Any:
+            d = base.copy()
+            for key, col in named:
+                d[key] = values[col]
+            for key, child in children:
+                d[key] = child(values)
+            new = cls.__new__(cls)
+            _set(new, "__dict__", d)
+            _set(new, "__pydantic_fields_set__", fields_set)
+            _set(new, "__pydantic_extra__", extra)
+            _set(new, "__pydantic_private__", private)
+            return new
+
+        return model
+    kids = [(k, _compile(obj[k if isinstance(obj, dict) else int(k)], sub))
+            for k, sub in tree.items() if isinstance(sub, dict)]  # fmt: skip
     if isinstance(obj, tuple):
         items = list(obj)
-        for k, sub in tree.items():
-            items[int(k)] = new(items[int(k)], sub)
-        return tuple(items)
-    out = dict(obj)
-    for k, sub in tree.items():
-        out[k] = new(out[k], sub)
-    return out
+        at = [(int(k), col) for k, col in leaves]
+        kid_at = [(int(k), child) for k, child in kids]
+
+        def seq(values: Sequence[float]) -> Any:
+            out = items.copy()
+            for i, col in at:
+                out[i] = values[col]
+            for i, child in kid_at:
+                out[i] = child(values)
+            return tuple(out)
+
+        return seq
+    mapping = dict(obj)
+
+    def table(values: Sequence[float]) -> Any:
+        out = mapping.copy()
+        for key, col in leaves:
+            out[key] = values[col]
+        for key, child in kids:
+            out[key] = child(values)
+        return out
+
+    return table

@@ -17,15 +17,17 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from accord.errors import ModelError, format_path
 from accord.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Cycle",
@@ -174,6 +176,8 @@ class ModelResult:
         """One row per issue: the forecast and how the run ended; where a decision rule
         bound the forecast, also the forecast without it (``unbound``) and the rule's
         acceptable set (``acceptable_lo``, ``acceptable_hi``)."""
+        import pandas as pd
+
         frame = pd.DataFrame(
             {
                 "model": self.model,
@@ -196,6 +200,8 @@ class ModelResult:
 
     def trajectory_frame(self) -> pd.DataFrame:
         """Long table of positions: round, actor, issue, position."""
+        import pandas as pd
+
         if self.trajectory is None:
             return pd.DataFrame(columns=["round", "actor", "issue", "position"])
         r = self.trajectory.shape[0]
@@ -206,6 +212,8 @@ class ModelResult:
 
     def forecast_path_frame(self) -> pd.DataFrame:
         """Forecast after each round: one row per round, one column per issue."""
+        import pandas as pd
+
         if self.forecast_path is None:
             return pd.DataFrame(columns=list(self.issue_ids))
         return pd.DataFrame(
@@ -216,6 +224,8 @@ class ModelResult:
 
     def events_frame(self) -> pd.DataFrame:
         """The event log as a table (numbers in ``values`` become columns)."""
+        import pandas as pd
+
         rows = []
         for e in self.events:
             row: dict[str, Any] = {

@@ -130,10 +130,9 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 from pydantic import Field, model_validator
 
@@ -148,6 +147,9 @@ from accord.models.base import (
 )
 from accord.models.rules import bind
 from accord.scenario.schema import Scenario, ScenarioArrays
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Candidates", "Exchange", "ExchangeOptions", "candidates", "nbs", "trades_frame"]
 
@@ -739,6 +741,8 @@ def trades_frame(result: ModelResult) -> pd.DataFrame:
     and receives on ``issue_j``, where side ``j`` moves. ``rate`` is the outcome shift on
     ``issue_i`` per unit of shift on ``issue_j``; gains and shifts are on the 0-100 scale.
     """
+    import pandas as pd
+
     cols = [
         "round", "exchange", "actor_i", "issue_i", "from_i", "to_i", "actor_j", "issue_j",
         "from_j", "to_j", "gain_i", "gain_j", "rate", "shift_i", "shift_j",

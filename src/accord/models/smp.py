@@ -109,10 +109,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
-import pandas as pd
 from pydantic import Field
 
 from accord.errors import ModelError
@@ -144,6 +143,9 @@ from accord.models.smp_core import (
     smp_path,
 )
 from accord.scenario.schema import Scenario, ScenarioArrays
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["SMP", "SMPDraws", "SMPOptions"]
 
@@ -204,6 +206,8 @@ class _Trace:
         self.runs.append((gid, dims, members, lo, width, path))
 
     def built(self) -> tuple[tuple[Event, ...], pd.DataFrame]:
+        import pandas as pd
+
         if self._built is None:
             events: list[Event] = []
             tables: list[dict[str, Any]] = []
@@ -339,6 +343,8 @@ class SMPDraws:
 
     def summary(self, quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95)) -> pd.DataFrame:
         """Per issue: mean, standard deviation and quantiles of the draws' forecasts."""
+        import pandas as pd
+
         f = self.forecasts
         out = pd.DataFrame(
             {"mean": f.mean(axis=0), "std": f.std(axis=0, ddof=1) if len(f) > 1 else np.nan},

@@ -15,13 +15,14 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from accord.errors import ScenarioError
 from accord.scenario.io import scenario_from_data, to_data
 from accord.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Change",
@@ -144,6 +145,8 @@ class ScenarioDiff:
         )
 
     def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
         rows = [
             {
                 "path": c.path,

@@ -104,6 +104,7 @@ from accord.war.twolevel import (
     Domestic,
     DomesticTrace,
     faction_table,
+    leader_phi,
     month_bounds,
     pressure_weights,
 )
@@ -843,8 +844,14 @@ def settle(
     months: int = 24,
     runs: int = 10_000,
     seed: int | None = 0,
+    trace: bool = True,
 ) -> SettleResult:
-    """Simulate ``runs`` independent courses of the war for ``months`` months (seeded)."""
+    """Simulate ``runs`` independent courses of the war for ``months`` months (seeded).
+
+    ``trace=False`` leaves out what only the domestic trace shows, the win-set bounds at
+    month 0 on up to 1,000 runs that have no deal anyway (``domestic["bounds0"]`` is then
+    empty); every run's course and outcome is the same (tested). Sweeps use it: the
+    month-0 bounds were half the cost of a run on the flagships."""
     inp = inputs
     _check(inp, months, runs)
     rs = _streams(seed)
@@ -977,6 +984,7 @@ def settle(
         dom.check()
         dom_gains = faction_table(dom, inp.issues, space["levels"])
         dom_trace = DomesticTrace.empty(dom, runs, months, ga_all.shape[0])
+        dom_trace.medians = trace
         ref = np.zeros((runs, 2))
         # war aims as a private type (M10 with M2's screening; derived here): the true
         # type per run and side, the opponent's posterior μ on "unlimited", its path
@@ -1006,6 +1014,21 @@ def settle(
                 out.append(np.stack([held_months[idx, side], fl, curtail_cost[idx, side]], 1))
             return out[0], out[1]
 
+        phi_all: dict[int, F] = {}
+
+        def leader_phis(rows: NDArray[np.int64]) -> tuple[F | None, F | None]:
+            """Each leader's φ table on these runs (its expectation ``ref`` is fixed from
+            month 0 on: tabulated once per run, then looked up)."""
+            out: list[F | None] = [None, None]
+            for side in (0, 1):
+                lead = dom.leader(side)
+                if lead is None:
+                    continue
+                if side not in phi_all:
+                    phi_all[side] = leader_phi(ref[:, side], lead)
+                out[side] = phi_all[side][rows]
+            return out[0], out[1]
+
         def dom_month(
             t: int,
             idx: NDArray[np.int64],
@@ -1019,17 +1042,24 @@ def settle(
             held: B,
         ) -> tuple[tuple[F, F], tuple[F, F], dict[str, Any]]:
             """The month's win-set bounds (runs x packages) on the rows ``sub`` (the runs
-            where the state alone has a deal; elsewhere unbounded, never searched)."""
+            where the state alone has a deal; elsewhere undefined, never searched)."""
             sig = dom_signals(t, idx, e_c, share0, held)
             r = np.nonzero(sub)[0]
             shape = (idx.size, ga_all.shape[0])
-            fac = (np.full(shape, -np.inf), np.full(shape, np.inf))
-            both = (np.full(shape, -np.inf), np.full(shape, np.inf))
             extras: dict[str, Any] = {}
-            if r.size:
+            if r.size == idx.size:  # every run searched: the bounds as they come
+                fac, both, extras = month_bounds(
+                    dom, dom_gains, ga_all, gb_all, va, vb, e_a, e_b, ref[idx],
+                    sig, (x0, x1), leader_phis(idx),
+                )  # fmt: skip
+            else:  # rows outside ``sub`` are never read: the searches run on gate ⊆ sub
+                fac = (np.empty(shape), np.empty(shape))  # (no fill: untouched pages are free)
+                both = (np.empty(shape), np.empty(shape))
+            if r.size and r.size < idx.size:
+                rows = idx[r]
                 fac_r, both_r, extras = month_bounds(
-                    dom, dom_gains, ga_all, gb_all, va[r], vb[r], e_a[r], e_b[r], ref[idx][r],
-                    (sig[0][r], sig[1][r]), (x0, x1),
+                    dom, dom_gains, ga_all, gb_all, va[r], vb[r], e_a[r], e_b[r], ref[rows],
+                    (sig[0][r], sig[1][r]), (x0, x1), leader_phis(rows),
                 )  # fmt: skip
                 for k in (0, 1):
                     fac[k][r], both[k][r] = fac_r[k], both_r[k]
@@ -1171,7 +1201,7 @@ def settle(
                         if lead.expectation is not None:
                             ref[:, lead.side] = lead.expectation
                 # month 0 also on a sample of runs, for the trace's win-set medians
-                sample = gate | ((t == 0) & (np.arange(idx.size) < 1000))
+                sample = gate | ((t == 0) & trace & (np.arange(idx.size) < 1000))
                 fac, both, extras = dom_month(t, idx, sample, va, vb, e_a, e_b, e_c, share0, held)
                 variants += [fac, both]
         m5, best, best_x, best_pkg = found[0]

@@ -72,6 +72,7 @@ __all__ = [
     "faction_gains",
     "faction_table",
     "leader_bound",
+    "leader_phi",
     "month_bounds",
     "pressure_weights",
     "ratified_bound",
@@ -256,6 +257,20 @@ def war_risk(p_win: ArrayLike, ref: ArrayLike, best: float, worst: float, lead: 
     return out
 
 
+def leader_phi(ref: ArrayLike, lead: Survival, grid: int = 513) -> F:
+    """``φ(y) = y - B(1-c)·r(ℓ(y))`` on ``grid`` points of [0, 1] per run (runs, grid),
+    made non-decreasing against rounding: what :func:`leader_bound` inverts. It depends
+    only on the leader and its expectation ``ref``, so a caller whose expectations stay
+    fixed (the settlement engine's, set at month 0) computes it once."""
+    ref_ = np.asarray(ref, dtype=float)
+    y = np.linspace(0.0, 1.0, grid)
+    phi = y[None, :] - lead.office * (1 - lead.cover) * removal_risk(
+        loss(y[None, :], ref_[:, None]), lead.regime, lead.r_max
+    )
+    out: F = np.maximum.accumulate(phi, axis=1)  # guard rounding: φ is non-decreasing
+    return out
+
+
 def leader_bound(
     value: ArrayLike,
     gain: ArrayLike,
@@ -263,25 +278,23 @@ def leader_bound(
     r_war: ArrayLike,
     lead: Survival,
     grid: int = 513,
+    phi: F | None = None,
 ) -> F:
     """The smallest own share ``y`` of the line the leader accepts on each package.
 
     The leader accepts iff ``y + g(k) - V + B·r_war ≥ B·(1-c)·r(ℓ(y))``, i.e.
     ``φ(y) = y - B(1-c)·r(ℓ(y)) ≥ V - g(k) - B·r_war``; ``φ`` increases in ``y``, so the
     set is a half-line, found by inverting ``φ`` tabulated on ``grid`` points of [0, 1] per
-    run (linear interpolation). ``value``, ``ref``, ``r_war``: (runs,); ``gain``
-    (packages,). Returns (runs, packages): -inf where every share is accepted, +inf where
-    none is."""
+    run (linear interpolation; ``phi``: the table of :func:`leader_phi` if already made).
+    ``value``, ``ref``, ``r_war``: (runs,); ``gain`` (packages,). Returns (runs,
+    packages): -inf where every share is accepted, +inf where none is."""
     v = np.asarray(value, dtype=float)
     g = np.asarray(gain, dtype=float)
-    ref_ = np.asarray(ref, dtype=float)
     rw = np.asarray(r_war, dtype=float)
     y = np.linspace(0.0, 1.0, grid)
     b = lead.office
-    phi = y[None, :] - b * (1 - lead.cover) * removal_risk(
-        loss(y[None, :], ref_[:, None]), lead.regime, lead.r_max
-    )
-    phi = np.maximum.accumulate(phi, axis=1)  # guard rounding: φ is non-decreasing
+    if phi is None:
+        phi = leader_phi(ref, lead, grid)
     need = v[:, None] - g[None, :] - b * rw[:, None]
     runs = v.shape[0]
     top = max(float(phi.max()), float(need.max(initial=0.0)))
@@ -416,16 +429,18 @@ def month_bounds(
     ref: F,
     signals: tuple[F, F],
     territory: tuple[float, float],
+    phi: tuple[F | None, F | None] = (None, None),
 ) -> tuple[tuple[F, F], tuple[F, F], dict[str, Any]]:
     """One month's win-set bounds on the line for (runs, packages).
 
     Returns the factions' ratified bounds ``(lo_A, hi_B)``, the bounds with the leaders'
     survival added, and the pieces (weights, each bound) for the trace. ``va``/``vb`` are
     the state's war values, ``e_a``/``e_b`` each side's expected line, ``ref`` (runs x 2)
-    each leader's expectation (its own share expected at month 0)."""
+    each leader's expectation (its own share expected at month 0); ``phi``: each leader's
+    :func:`leader_phi` table on these runs, if the caller keeps them."""
     runs, n_pkg = va.shape[0], ga.shape[0]
     x0, x1 = territory
-    fac = [np.full((runs, n_pkg), -np.inf), np.full((runs, n_pkg), np.inf)]
+    fac: list[F | None] = [None, None]
     weights: list[F] = []
     for side, (tab, v) in enumerate(zip(tables, (va, vb), strict=True)):
         if not tab.ids:
@@ -436,26 +451,32 @@ def month_bounds(
         vf = (v[:, None] + tab.premium[None, :])[:, :, None]
         ends = vf - tab.gains[None, :, :] if side == 0 else 1.0 + tab.gains[None, :, :] - vf
         fac[side] = ratified_bound(ends, w, dom.threshold[side], side)
-    lead = [np.full((runs, n_pkg), -np.inf), np.full((runs, n_pkg), np.inf)]
+    lead: list[F | None] = [None, None]
     span = max(x1 - x0, 1e-12)
     la = dom.leader(0)
     if la is not None:
         p_win = (e_a - x0) / span
         rw = war_risk(p_win, ref[:, 0], x1, x0, la)
-        lead[0] = leader_bound(va, ga, ref[:, 0], rw, la)
+        lead[0] = leader_bound(va, ga, ref[:, 0], rw, la, phi=phi[0])
     lb = dom.leader(1)
     if lb is not None:
         p_win = (x1 - e_b) / span
         rw = war_risk(p_win, ref[:, 1], 1.0 - x0, 1.0 - x1, lb)
-        lead[1] = 1.0 - leader_bound(vb, gb, ref[:, 1], rw, lb)
-    both = (np.maximum(fac[0], lead[0]), np.minimum(fac[1], lead[1]))
+        lead[1] = 1.0 - leader_bound(vb, gb, ref[:, 1], rw, lb, phi=phi[1])
+    # a side without factions or leader is unbounded there (-inf / +inf), made only if used
+    shape = (runs, n_pkg)
+    f0 = fac[0] if fac[0] is not None else np.full(shape, -np.inf)
+    f1 = fac[1] if fac[1] is not None else np.full(shape, np.inf)
+    l0 = lead[0] if lead[0] is not None else np.full(shape, -np.inf)
+    l1 = lead[1] if lead[1] is not None else np.full(shape, np.inf)
+    both = (np.maximum(f0, l0), np.minimum(f1, l1))
     extras = {
         "weights": weights,
         "state": (va[:, None] - ga[None, :], 1.0 + gb[None, :] - vb[:, None]),
-        "factions": (fac[0], fac[1]),
-        "leader": (lead[0], lead[1]),
+        "factions": (f0, f1),
+        "leader": (l0, l1),
     }
-    return (fac[0], fac[1]), both, extras
+    return (f0, f1), both, extras
 
 
 class DomesticTrace:
@@ -468,6 +489,7 @@ class DomesticTrace:
         self.weights = [np.full((months + 1, n), np.nan) for n in n_fac]
         self.bounds0: dict[str, F] = {}
         self.n_pkg = n_pkg
+        self.medians = True  # the month-0 win-set medians (off: settle(trace=False))
 
     @classmethod
     def empty(cls, dom: Domestic, runs: int, months: int, n_pkg: int) -> DomesticTrace:
@@ -491,7 +513,7 @@ class DomesticTrace:
             w = extras["weights"][side]
             if w.size:
                 self.weights[side][t] = w.mean(axis=0)
-        if t == 0 and idx.size and "state" in extras:  # medians over up to 1,000 runs
+        if t == 0 and self.medians and idx.size and "state" in extras:  # up to 1,000 runs
             for name in ("state", "factions", "leader"):
                 lo, hi = extras[name]
                 self.bounds0[f"{name}_lo"] = np.median(lo, axis=0)
