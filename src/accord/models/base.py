@@ -308,6 +308,8 @@ class Model(ABC):
     footprint_exponents: ClassVar[tuple[int, int]] = (3, 1)
     """``(a, b)``: the largest working array has about ``actors^a x issues^b`` cells (the
     default fits models that weigh triples of actors on every issue)."""
+    footprint_arrays: ClassVar[int] = 1
+    """How many arrays of that size the model holds at once (its footprint's factor)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Every model's ``run`` and ``run_many`` check the size limits before they start."""
@@ -321,7 +323,7 @@ class Model(ABC):
     def footprint(cls, n_actors: int, n_issues: int) -> int:
         """Cells of the model's largest working array for a scenario of this size."""
         a, b = cls.footprint_exponents
-        cells: int = int(n_actors) ** a * int(n_issues) ** b
+        cells: int = cls.footprint_arrays * int(n_actors) ** a * int(n_issues) ** b
         return cells
 
     def check_size(self, scenario: Scenario) -> None:
@@ -331,10 +333,11 @@ class Model(ABC):
         n, m = len(scenario.actors), len(scenario.issues)
         cells = self.footprint(n, m)
         a, b = self.footprint_exponents
+        k = f"{self.footprint_arrays} x " if self.footprint_arrays != 1 else ""
         limits.CELLS.check(
             cells,
             path=self.name,
-            what=f"{n:,} actors x {m:,} issues (about {cells:,} cells: actors^{a} x issues^{b})",
+            what=f"{n:,} actors x {m:,} issues (about {cells:,} cells: {k}actors^{a} x issues^{b})",
         )
         rounds = getattr(self.options, "rounds", None)
         if isinstance(rounds, int):

@@ -375,6 +375,8 @@ class SMP(Model):
     references = ("KAPSARC KTAB, examples/smp (MIT licence)", "An Introduction to KTAB")
     options_type = SMPOptions
     options: SMPOptions
+    footprint_exponents = (2, 1)  # the actors^3 cubes are worked in blocks (limits.BLOCK)
+    footprint_arrays = 16
 
     def run(
         self, scenario: Scenario, *, rng: np.random.Generator | int | None = None
