@@ -218,7 +218,7 @@ def test_cli_baserate_json_and_table() -> None:
         ],
     )
     assert res.exit_code == 0, res.output
-    payload = json.loads(res.stdout)
+    payload = json.loads(res.stdout)["result"]
     assert payload["n_at_risk"] < payload["n"]
     assert [row["horizon"] for row in payload["p_end"]] == [6.0, 12.0, 24.0]
     assert payload["cow_check"]["wars"] == 95

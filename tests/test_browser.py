@@ -325,7 +325,7 @@ def test_report_offline_sections_and_numbers(brief_file: Path, browser: Any) -> 
     )
     cli = CliRunner().invoke(app, ["settle", "--json", "--runs", "2000", "--seed", "3"])
     assert cli.exit_code == 0, cli.output
-    ref = json.loads(cli.stdout)
+    ref = json.loads(cli.stdout)["result"]
     got = numbers["settle"]
     assert got["p_settled_by_month"] == ref["p_settled_by_month"]
     assert got["terms_10_50_90"] == ref["terms_10_50_90"]
@@ -352,7 +352,7 @@ def test_report_offline_sections_and_numbers(brief_file: Path, browser: Any) -> 
     assert f"({ens['event']['hits']} of 300 draws)" in summary
     assert page.locator("#fig-ensemble-0 .main-svg").count() >= 1
     run = CliRunner().invoke(app, ["run", "--json", "--seed", "3"])
-    by_model = {r["model"]: r["forecast"] for r in json.loads(run.stdout)["results"]}
+    by_model = {r["model"]: r["forecast"] for r in json.loads(run.stdout)["result"]["models"]}
     for model, values in numbers["forecasts"].items():
         want = [f["value"] for f in by_model[model].values()]
         assert values == pytest.approx(want, nan_ok=True), model

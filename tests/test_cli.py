@@ -31,15 +31,15 @@ def test_run_csv_and_json_agree() -> None:
     )
     assert csv_out.exit_code == 0
     lines = csv_out.stdout.strip().splitlines()
-    assert lines[0] == "scenario,issue,model,forecast,status"
+    assert lines[0] == "scenario,issue,model,forecast,status,q10,q50,q90"
     assert lines[1].startswith("ec-emissions-1994,year,compromise,7.3899")
-    assert lines[2] == "ec-emissions-1994,year,median,7.0,static"
+    assert lines[2] == "ec-emissions-1994,year,median,7.0,static,,,"
     js = json.loads(
         runner.invoke(
             app, ["run", "ec-emissions-1994", "--json", "-m", "eum", "--rounds", "10"]
         ).stdout
     )
-    (res,) = js["results"]
+    (res,) = js["result"]["models"]
     assert res["options"]["preset"] == "scholz_code" and res["rounds"] == 10
     assert res["forecast"]["year"]["value"] == 7.0
     assert res["events"][0]["text"] == "Belgium compromises with France"
@@ -51,7 +51,7 @@ def test_run_set_option_reaches_the_model() -> None:
             app, ["run", "iran-2013", "--json", "-m", "eum", "--set", "eum.preset=scholz_paper"]
         ).stdout
     )
-    assert js["results"][0]["options"]["probability_denominator"] == "pair"
+    assert js["result"]["models"][0]["options"]["probability_denominator"] == "pair"
 
 
 def test_run_events_table() -> None:
@@ -155,7 +155,7 @@ def test_run_smp_on_every_bundled_scenario(sid: str) -> None:
     result = runner.invoke(app, ["run", sid, "--model", "smp", "--json"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    forecast = payload["results"][0]["forecast"]
+    forecast = payload["result"]["models"][0]["forecast"]
     assert all(v["value"] is not None for v in forecast.values())
 
 

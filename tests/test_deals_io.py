@@ -98,7 +98,7 @@ def test_cli_on_a_genius_folder() -> None:
     assert result.exit_code == 0, result.output
     import json
 
-    payload = json.loads(result.stdout)
+    payload = json.loads(result.stdout)["result"]
     assert payload["parties"] == ["toy-east", "toy-west"]
     assert payload["outcomes"] == 165
     assert payload["solutions"]["nash"]["agreement"]

@@ -181,7 +181,7 @@ def test_cli_winset_json_and_plot(tmp_path: Path) -> None:
         app, ["war", "winset", "ukraine-2023-03", "--runs", "200", "--json", "--plot", str(png)]
     )
     assert res.exit_code == 0, res.output
-    data = json.loads(res.stdout)
+    data = json.loads(res.stdout)["result"]
     assert data["sides"] == ["UKR", "RUS"]
     ws = data["winset"]
     for who in ("UKR", "RUS"):
@@ -195,7 +195,7 @@ def test_cli_winset_json_and_plot(tmp_path: Path) -> None:
     assert len(data["removal_path"]["RUS"]) == 25
     assert png.stat().st_size > 0
     again = runner.invoke(app, ["war", "winset", "ukraine-2023-03", "--runs", "200", "--json"])
-    assert json.loads(again.stdout) == data
+    assert json.loads(again.stdout)["result"] == data
 
 
 def test_cli_settle_reports_the_two_level_numbers() -> None:
@@ -207,7 +207,7 @@ def test_cli_settle_reports_the_two_level_numbers() -> None:
     )
     assert "two-level (M10)" not in off.stdout
     js = runner.invoke(app, ["settle", "--runs", "300", "--months", "6", "--json"])
-    assert "domestic" in json.loads(js.stdout)
+    assert "domestic" in json.loads(js.stdout)["result"]
 
 
 def test_faction_weights_are_relative() -> None:

@@ -141,7 +141,7 @@ def test_war_range_on_ec_names_its_issue() -> None:
     assert "midpoint │ 0.500 │ year 7.0" in res.stdout
     assert " T " not in res.stdout
     assert "the pie is side A's share of issue year" in res.stdout
-    data = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    data = json.loads(runner.invoke(app, [*args, "--json"]).stdout)["result"]
     assert data["results"]["on_scale"] == {"low": pytest.approx(6.4), "high": pytest.approx(7.6)}
 
 

@@ -128,7 +128,7 @@ def test_probability_draws_are_checked():
 def test_cli_solve_json_and_plot(tmp_path):
     r = CliRunner().invoke(app, ["game", "solve", "--json"])
     assert r.exit_code == 0, r.output
-    data = json.loads(r.stdout)
+    (data,) = json.loads(r.stdout)["result"]["solutions"]
     assert data["method"] == "spe"
     np.testing.assert_allclose(data["value"], [7.48490, -19.71, -9.855], atol=1e-2)
     assert data["path"][0] == {"node": 0, "action": "counteroffensive"}

@@ -603,7 +603,7 @@ def test_2000_actors_x_50_issues_run_where_they_fit_and_are_refused_where_not(
     code, stderr = _cli(tmp_path, monkeypatch, ["run", "big.json"])
     assert (code, stderr.splitlines()[-1]) == (
         2,
-        "error: eum: 2,000 actors x 50 issues (about 400,000,000,000 cells: actors^3 x "
+        "error: eum: 2,000 actors x 50 issues (about 3,200,000,000 cells: 16 x actors^2 x "
         "issues^1) is above the limit of 100,000,000 cells (model working cells); raise it with "
         "ACCORD_MAX_CELLS=N if the machine can take it",
     )

@@ -57,7 +57,7 @@ def test_report_game_section_equals_game_solve() -> None:
     for method, extra in (("spe", []), ("qre", ["--method", "qre", "--lambda", str(GAME_LAMBDA)])):
         r = runner.invoke(app, ["game", "solve", "ukraine-2024-08", "--json", *extra])
         assert r.exit_code == 0, r.output
-        ref = json.loads(r.stdout)
+        (ref,) = json.loads(r.stdout)["result"]["solutions"]
         got = game[method]
         assert list(got["value"].values()) == ref["value"]
         root = {b["action"]: b["probability"] for b in ref["behaviour"] if b["node"] == 0}
@@ -192,7 +192,7 @@ def test_narrative_tells_the_game_from_game_solve() -> None:
         lines, ([], ["--method", "qre", "--lambda", str(GAME_LAMBDA)]), strict=True
     ):
         r = runner.invoke(app, ["game", "solve", "ukraine-2024-08", "--json", *extra])
-        ref = json.loads(r.stdout)
+        (ref,) = json.loads(r.stdout)["result"]["solutions"]
         assert " → ".join(p["action"] for p in ref["path"]) in line
         for player, v in zip(ref["players"], ref["value"], strict=True):
             assert f"{player} {v:.3g}" in line, (player, line)

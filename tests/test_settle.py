@@ -310,7 +310,7 @@ def test_cli_settle_outputs(tmp_path: Path) -> None:
     assert js.exit_code == 0, js.output
     import json
 
-    data = json.loads(js.stdout)
+    data = json.loads(js.stdout)["result"]
     assert len(data["p_settled_by_month"]) == 25 and len(data["vary"]) == 2
     out = runner.invoke(
         app,

@@ -149,6 +149,6 @@ def test_settings_outside_the_batched_kernel_run_one_by_one() -> None:
 def test_small_chunks_give_the_same_paths(monkeypatch: pytest.MonkeyPatch) -> None:
     scs = [c.scenario("nice") for c in deu.cases()[:40]]
     whole = SMP().run_many(scs)
-    monkeypatch.setattr(smp_batch, "CUBE_ELEMENTS", 1)  # one problem per chunk
+    monkeypatch.setattr(smp_batch, "problems_per_chunk", lambda n: 1)  # one per chunk
     for a, b in zip(whole, SMP().run_many(scs), strict=True):
         _same(a, b)

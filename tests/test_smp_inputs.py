@@ -151,18 +151,6 @@ def test_markov_elections_reach_their_fixed_point(kind: Any) -> None:
     np.testing.assert_allclose(q, p, atol=1e-5)
 
 
-def test_blocks_of_initiators_give_the_same_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
-    sc = ktab.read(DATA / "ktab/dummyData-a040.csv")
-    whole = models.run("smp", sc, rounds=3)
-    monkeypatch.setattr(smp_core, "CUBE_ELEMENTS", 40 * 40 * 7)  # blocks of 7 initiators
-    blocks = models.run("smp", sc, rounds=3)
-    assert whole.trajectory is not None and blocks.trajectory is not None
-    np.testing.assert_array_equal(whole.trajectory, blocks.trajectory)
-    np.testing.assert_allclose(
-        whole.extra["bargains"]["gain"], blocks.extra["bargains"]["gain"], rtol=1e-12
-    )
-
-
 # -- degenerate inputs ------------------------------------------------------------
 
 

@@ -137,7 +137,7 @@ def test_diff_lists_exactly_the_changed_numbers_of_the_fixture_pair() -> None:
 def test_diff_cli_json_and_csv() -> None:
     res = runner.invoke(app, ["diff", str(DATA / "a.yaml"), str(DATA / "b.yaml"), "--json"])
     assert res.exit_code == 0, res.output
-    payload = json.loads(res.output)
+    payload = json.loads(res.output)["result"]
     assert len(payload["changes"]) == 8
     pos = next(c for c in payload["changes"] if c["path"] == "actors[A].positions.X.position")
     assert "New statement" in pos["new_cited"] and "2024-06-01" in pos["new_cited"]
@@ -165,7 +165,7 @@ def test_diff_of_adjacent_dates_moves_facts_not_calibration() -> None:
 def test_timeline_runs_on_the_bundled_series() -> None:
     res = runner.invoke(app, ["timeline", "russia-ukraine", "--runs", "300", "--json"])
     assert res.exit_code == 0, res.output
-    payload = json.loads(res.output)
+    payload = json.loads(res.output)["result"]
     dates = payload["dates"]
     assert [d["scenario"] for d in dates] == [sc.id for sc in SERIES.scenarios]
     for d, sc in zip(dates, SERIES.scenarios, strict=True):
@@ -265,6 +265,6 @@ def test_timeline_explain_on_a_two_date_series(tmp_path: Path) -> None:
         app, ["timeline", str(f), "--runs", "200", "--no-models", "--explain", "2", "--json"]
     )
     assert res.exit_code == 0, res.output
-    dates = json.loads(res.output)["dates"]
+    dates = json.loads(res.output)["result"]["dates"]
     assert dates[0]["drivers"] == [] and len(dates[1]["drivers"]) == 2
     assert dates[1]["drivers"][0]["group"] == "issues[T].status_quo"

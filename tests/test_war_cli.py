@@ -264,7 +264,7 @@ def test_war_swap_flagship_is_blocked_by_the_reputational_cost() -> None:
     assert "the reputational cost blocks the swap" in res.stdout
     # psi = 0 on the command line opens it
     opened = runner.invoke(app, ["war", "swap", "--psi", "0", "--json"])
-    data = json.loads(opened.stdout)
+    data = json.loads(opened.stdout)["result"]
     assert data["results"]["first_feasible"] == 8
     assert data["parameters"]["psi"] == {"value": 0.0, "from": "command line"}
     assert data["results"]["holder"] == "UKR" and data["results"]["owner"] == "RUS"
@@ -283,7 +283,7 @@ def test_war_swap_on_a_scenario_without_one_is_refused() -> None:
 def test_war_mediate_flagship() -> None:
     res = runner.invoke(app, ["war", "mediate", "--json"])
     assert res.exit_code == 0, res.output
-    data = json.loads(res.stdout)
+    data = json.loads(res.stdout)["result"]
     rows = {r["mediator"]: r for r in data["results"]["mediators"]}
     # Kydd: China, biased toward Russia, is believed advising Russia to concede, not Ukraine
     assert rows["CHN"]["credible_RUS"] and not rows["CHN"]["credible_UKR"]
@@ -302,7 +302,7 @@ def test_war_mediate_flagship() -> None:
 def test_war_durability_flagship() -> None:
     res = runner.invoke(app, ["war", "durability", "--json"])
     assert res.exit_code == 0, res.output
-    data = json.loads(res.stdout)
+    data = json.loads(res.stdout)["result"]
     assert data["parameters"]["guarantees"]["value"] == 0.5
     # constant hazard: 1 - exp(-120·λ0·exp(-β_g·0.5)), λ0 = ln 2 / 120
     want = 1 - math.exp(-math.log(2) * math.exp(-0.4 * 0.5))
@@ -313,7 +313,7 @@ def test_war_durability_flagship() -> None:
     bought = runner.invoke(
         app, ["war", "durability", "--gap", "0.05", "--l0", "0.05", "--lam", "0.9", "--json"]
     )
-    assert json.loads(bought.stdout)["results"]["agreement"]["p_relapse"] > want
+    assert json.loads(bought.stdout)["result"]["results"]["agreement"]["p_relapse"] > want
 
 
 @pytest.mark.parametrize(
@@ -336,8 +336,11 @@ def test_new_war_plots(tmp_path: Path, cmd: str, suffix: str) -> None:
 def test_every_war_verb_prints_json(args: list[str]) -> None:
     res = runner.invoke(app, ["war", *args, "--json"])
     assert res.exit_code == 0, res.output
-    data = json.loads(res.stdout)  # nothing but the JSON object on stdout
-    assert data["scenario"] == {"id": "ukraine-2024-08", "as_of": "2024-08-25"}
+    envelope = json.loads(res.stdout)  # nothing but the JSON object on stdout
+    assert envelope["scenario"]["id"] == "ukraine-2024-08"
+    assert envelope["scenario"]["as_of"] == "2024-08-25"
+    assert envelope["command"] == "war " + args[0]
+    data = envelope["result"]
     assert data["sides"] == {"A": "UKR", "B": "RUS"}
     assert data["results"] and all(
         "value" in v and "from" in v for v in data["parameters"].values()
@@ -345,15 +348,17 @@ def test_every_war_verb_prints_json(args: list[str]) -> None:
 
 
 def test_json_numbers_match_the_tables() -> None:
-    data = json.loads(runner.invoke(app, ["war", "range", "--json"]).stdout)
+    data = json.loads(runner.invoke(app, ["war", "range", "--json"]).stdout)["result"]
     assert data["results"]["high"] == pytest.approx(0.32)
     assert data["results"]["on_scale"]["high"] == pytest.approx(32.0)
     assert data["results"]["status_quo"]["inside"] is True
     assert data["parameters"]["c_A"]["from"] == "scenario [design, D30] (judgement)"
-    fight = json.loads(runner.invoke(app, ["war", "fight", "--runs", "500", "--json"]).stdout)
+    fight = json.loads(runner.invoke(app, ["war", "fight", "--runs", "500", "--json"]).stdout)[
+        "result"
+    ]
     assert set(fight["results"]["p_outcome"]) == {"settled", "UKR won", "RUS won", "fighting"}
     assert sum(fight["results"]["p_outcome"].values()) == pytest.approx(1.0)
-    commit = json.loads(runner.invoke(app, ["war", "commit", "--json"]).stdout)
+    commit = json.loads(runner.invoke(app, ["war", "commit", "--json"]).stdout)["result"]
     assert commit["results"]["nonempty"] is False and commit["results"]["low"] is None  # NaN
 
 

@@ -63,7 +63,7 @@ def test_a_common_priors_settle_at_t0() -> None:
     assert (r.time == 0).all()
     # the midpoint of [E[W] - c_A, E[W] + c_B] is E[W] when costs are equal
     assert r.point == pytest.approx(np.full(500, war.expected_win(3, 7, 4, 20)))
-    assert (r.paths == 4).all()
+    assert (np.asarray(r.paths) == 4).all()
 
 
 def test_b_duration_increases_with_divergence_and_concentration() -> None:

@@ -176,9 +176,8 @@ def test_run_with_let_echoes_and_matches_the_closed_form() -> None:
     x = a.position[:, 0].copy()
     x[a.actor_ids.index("France")] = 4.0
     w = a.capability[:, 0] * a.salience[:, 0]
-    assert payload["results"][0]["forecast"]["year"]["value"] == pytest.approx(
-        float(np.sum(w * x) / w.sum())
-    )
+    (model,) = payload["result"]["models"]
+    assert model["forecast"]["year"]["value"] == pytest.approx(float(np.sum(w * x) / w.sum()))
 
 
 def test_let_reaches_the_war_verbs_and_diff_lists_it() -> None:
@@ -186,10 +185,10 @@ def test_let_reaches_the_war_verbs_and_diff_lists_it() -> None:
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert payload["what_if"] == [{"path": "war.p", "old": 0.2, "new": 0.6}]
-    assert payload["parameters"]["p"]["value"] == 0.6
+    assert payload["result"]["parameters"]["p"]["value"] == 0.6
     result = runner.invoke(app, ["diff", DEFAULT, DEFAULT, "--json", "--let", "war.p=0.6"])
     assert result.exit_code == 0, result.output
-    changes = json.loads(result.stdout)["changes"]
+    changes = json.loads(result.stdout)["result"]["changes"]
     assert [(c["path"], c["old"], c["new"]) for c in changes] == [("war.p", 0.2, 0.6)]
 
 

@@ -19,12 +19,18 @@ limit                  environment variable        default     what it bounds
 ``RUNS``               ``ACCORD_MAX_RUNS``         10,000,000  Monte Carlo runs
 ``DRAWS``              ``ACCORD_MAX_DRAWS``        2e9         runs x battles simulated
 ``ROUNDS``             ``ACCORD_MAX_ROUNDS``       100,000     rounds of a model
-``CELLS``              ``ACCORD_MAX_CELLS``        1e8         a model's working array
+``CELLS``              ``ACCORD_MAX_CELLS``        1e8         a model's working arrays
+``BLOCK``              ``ACCORD_MAX_BLOCK_BYTES``  128 MiB     one block of a worked cube
 =====================  ==========================  ==========  ===========================
 
 ``CELLS`` is compared with each model's :meth:`~accord.models.base.Model.footprint`
-(``actors^a x issues^b`` for the model's own exponents); EUM needs about 16 bytes per
-cell, so the default stops it near 1.6 GB (300 actors x 5 issues: 2.2 GB, 60 s, measured).
+(``k x actors^a x issues^b`` for the model's own factor and exponents), at about 8 bytes
+per cell. The models that weigh triples of actors (SMP, EUM) never hold their
+``actors^3`` cube: they work it in blocks of rows (:func:`block_rows`) of at most
+``BLOCK`` bytes, so their footprint is their ``actors^2`` arrays (640 actors x 1 issue:
+under 300 MB for either, measured in ``benchmarks/bench_memory.py``). A block smaller
+than one row is refused with the row's size. ``war.fight``'s front paths are held for the
+runs still on only, so their size is checked against ``CELLS`` as they grow.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from accord.errors import AccordError, ModelError
 
 __all__ = [
     "BATTLES",
+    "BLOCK",
     "CELLS",
     "DEPTH",
     "DIGITS",
@@ -48,6 +55,7 @@ __all__ = [
     "TEXT",
     "VALUES",
     "Limit",
+    "block_rows",
 ]
 
 
@@ -103,4 +111,18 @@ DRAWS = Limit("simulated battles", "ACCORD_MAX_DRAWS", 2_000_000_000, "battle dr
 ROUNDS = Limit("model rounds", "ACCORD_MAX_ROUNDS", 100_000, "rounds")
 CELLS = Limit("model working cells", "ACCORD_MAX_CELLS", 100_000_000, "cells")
 
-LIMITS = (FILE_BYTES, DEPTH, VALUES, TEXT, DIGITS, STATES, BATTLES, RUNS, DRAWS, ROUNDS, CELLS)
+BLOCK = Limit("working block", "ACCORD_MAX_BLOCK_BYTES", 128 * 2**20, "bytes")
+
+LIMITS = (
+    FILE_BYTES, DEPTH, VALUES, TEXT, DIGITS, STATES, BATTLES, RUNS, DRAWS, ROUNDS, CELLS, BLOCK,
+)  # fmt: skip
+
+
+def block_rows(rows: int, row_bytes: int, what: str, path: str = "") -> int:
+    """How many of ``rows`` rows, ``row_bytes`` bytes each, one working block holds.
+
+    At least one and at most ``rows``; a row larger than :data:`BLOCK` is refused with a
+    :class:`ModelError` naming ``what`` and its size, before anything is allocated.
+    """
+    BLOCK.check(row_bytes, path=path, what=f"one row of {what} ({row_bytes:,} bytes)")
+    return max(1, min(rows, BLOCK.value // max(row_bytes, 1)))

@@ -96,11 +96,22 @@ def run(
             "--out", help="Also write each model's forecasts, trajectory and events as CSV here."
         ),
     ] = None,
+    trajectory: Annotated[
+        bool, typer.Option("--trajectory", help="--json: also every actor's path by round.")
+    ] = False,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Draw actor trajectories per issue: .png, .svg, .pdf, .html."),
+    ] = None,
 ) -> None:
     """Forecast every issue of a scenario with one or more models."""
     from accord import models as registry
     from accord.analysis.forecast import run_models
 
+    if plot is not None:
+        from accord.report.save import figure_format
+
+        figure_format(plot)
     sc = load_scenario(scenario)
     names = model or list(registry.available())
     options = parse_sets(set_ or [], names)
@@ -132,37 +143,52 @@ def run(
         err.print(
             f"wrote forecast, trajectory and events CSVs for {len(results)} models to {out_dir}/"
         )
+    if plot is not None:
+        from accord.report.save import save_figure
+        from accord.report.trajectories import trajectory_figure
+
+        save_figure(trajectory_figure(sc, results), plot, title=f"{sc.id}: accord run")
+        err.print(f"wrote {plot}")
     moves = None
     if influence:
         from accord.analysis.influence import influence as who_moved_whom
 
         moves = who_moved_whom(results, sc)
     if json_:
-        payload = {
-            "scenario": {
-                "id": sc.id,
-                "title": sc.title,
-                "as_of": sc.as_of and sc.as_of.isoformat(),
-            },
-            "results": [r.to_dict() for r in results],
-            "what_if": what_if(),
-        }
-        if moves is not None:
-            payload["influence"] = moves.to_dict()
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        from accord.analysis import output
+
+        asked = {
+            "models": names, "rounds": rounds, "set": options, "trajectory": trajectory,
+            "influence": influence,
+        }  # fmt: skip
+        result = output.run_output(
+            sc,
+            results,
+            trajectory=trajectory,
+            war=output.war_layer(sc, seed),
+            influence=None if moves is None else moves.to_dict(),
+        )
+        payload = output.envelope(
+            "run", result, scenario=sc, options=asked, seed=seed, what_if=what_if()
+        )
+        sys.stdout.write(output.dumps(payload))
         return
     if csv_:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["scenario", "issue", "model", "forecast", "status"])
+        w.writerow(["scenario", "issue", "model", "forecast", "status", "q10", "q50", "q90"])
         for r in results:
-            for iid, value, status in zip(r.issue_ids, r.forecast, r.status, strict=True):
-                w.writerow(
-                    [sc.id, iid, r.model, "" if value != value else repr(float(value)), status]
-                )
+            q = r.quantiles()  # the spread of repetitions; empty cells for one number
+            for k, (iid, value, status) in enumerate(
+                zip(r.issue_ids, r.forecast, r.status, strict=True)
+            ):
+                spread = ["", "", ""] if q is None else [repr(float(v)) for v in q[:, k]]
+                text = "" if value != value else repr(float(value))
+                w.writerow([sc.id, iid, r.model, text, status, *spread])
         sys.stdout.write(buf.getvalue())
         return
     _print_table(sc, results)
+    _print_spreads(sc, results, seed)
     if moves is not None:
         from accord.cli.influence import print_influence
 
@@ -180,6 +206,28 @@ def run(
                     str(e.round), e.issue, e.describe(), _fmt(e.before or 0), _fmt(e.after or 0)
                 )
             out.print(t)
+
+
+def _print_spreads(sc: Scenario, results: list[Any], seed: int) -> None:
+    """Stochastic models: the 10/50/90 % quantiles of their repetitions, or a word that the
+    forecast is one draw."""
+    from accord.analysis.output import QUANTILES, spread
+
+    for r in results:
+        q = spread(r)
+        if q is None:
+            continue
+        n = len(r.extra["repetition_forecasts"])
+        qs = "/".join(f"{100 * p:g}" for p in QUANTILES)
+        t = Table(
+            title=f"{r.model}: mean and {qs} % quantiles of {n} stochastic draws (seed {seed})",
+            title_justify="left",
+        )
+        for col in ("issue", "mean", *(f"q{100 * p:g}" for p in QUANTILES)):
+            t.add_column(col, justify="left" if col == "issue" else "right")
+        for k, iid in enumerate(sc.issue_ids):
+            t.add_row(iid, _fmt(float(r.forecast[k])), *(_fmt(float(v)) for v in q[:, k]))
+        out.print(t)
 
 
 def _print_war_overview(sc: Scenario, seed: int = 0) -> None:
@@ -506,8 +554,29 @@ def export(
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of scenario files (for editors and validators)."""
+@guarded
+def schema(
+    output: Annotated[
+        bool,
+        typer.Option(
+            "--output", help="The schema of a command's --json output instead (all without one)."
+        ),
+    ] = False,
+    command: Annotated[
+        list[str] | None,
+        typer.Argument(help="With --output: the command, e.g. run, settle, war fight."),
+    ] = None,
+) -> None:
+    """Print the JSON Schema of scenario files, or with --output of the --json output."""
+    if output:
+        from accord.analysis.output_schema import output_schema, output_schemas
+
+        name = " ".join(command or [])
+        data = output_schema(name) if name else output_schemas()
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return
+    if command:
+        raise ModelError("a command name needs --output", path="schema", value=" ".join(command))
     from accord.scenario.schema import Scenario as Schema
 
     sys.stdout.write(json.dumps(Schema.model_json_schema(), indent=2) + "\n")

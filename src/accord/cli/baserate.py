@@ -5,7 +5,6 @@ Parsing and printing only: the numbers come from :mod:`accord.analysis.baserate`
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -119,9 +118,18 @@ def baserate(
         result = base_rate(rc, duration_months or 0.0)
     cow = cow_check(result.reference_class)
     if json_:
+        from accord.analysis import output
+
         payload = result.to_dict()
         payload["cow_check"] = cow
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        asked = {
+            "type": type_, "incompatibility": incompatibility, "intensity": intensity,
+            "region": region, "duration_months": duration_months, "scenario": scenario,
+        }  # fmt: skip
+        sc_ = load_scenario(scenario) if scenario is not None else None
+        sys.stdout.write(
+            output.dumps(output.envelope("baserate", payload, scenario=sc_, options=asked))
+        )
     else:
         _print(result, cow)
     if plot is not None:

@@ -5,7 +5,6 @@ Parsing and printing only: the numbers come from :mod:`accord.deals`.
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -42,7 +41,8 @@ def _numbers(text: str, what: str) -> list[float]:
     return values
 
 
-def _load_problem(ref: str | None, parties: list[str], points: str) -> Any:
+def _load_problem(ref: str | None, parties: list[str], points: str) -> tuple[Any, Any]:
+    """The negotiation problem, and the scenario it came from (``None`` for GENIUS)."""
     from accord.deals import from_scenario
     from accord.deals.io import read_genius, read_geniusweb
     from accord.deals.io.genius import profile_paths
@@ -61,7 +61,8 @@ def _load_problem(ref: str | None, parties: list[str], points: str) -> Any:
     elif p is not None and p.suffix.lower() == ".json" and _is_geniusweb(p):
         problem = read_geniusweb(sorted(p.parent.glob("*.json")))
     else:
-        return from_scenario(load_scenario(ref), parties or None, points=points)
+        sc = load_scenario(ref)
+        return from_scenario(sc, parties or None, points=points), sc
     refuse_lets(f"the negotiation problem {p}")
     if parties:
         unknown = [x for x in parties if x not in problem.parties]
@@ -71,7 +72,7 @@ def _load_problem(ref: str | None, parties: list[str], points: str) -> Any:
             )
         keep = tuple(u for u in problem.utilities if u.name in parties)
         problem = type(problem)(problem.space, keep, problem.source, None, problem.notes)
-    return problem
+    return problem, None
 
 
 def _is_geniusweb(p: Path) -> bool:
@@ -152,7 +153,7 @@ def _deals(
 
         figure_format(plot)
     names = _split(parties)
-    problem = _load_problem(source, names, points)
+    problem, sc = _load_problem(source, names, points)
     n = len(problem.parties)
     if n < 2:
         raise ModelError("a package deal needs at least two parties", path="--parties")
@@ -183,12 +184,16 @@ def _deals(
             raise ModelError("linkage needs a reference package (a scenario)", path="--linkage")
         links = link(problem.space, problem.utilities, problem.reference, weights=w)
     if json_:
+        from accord.analysis import output
+
         payload = result.to_dict()
-        if what_if():
-            payload["what_if"] = what_if()
-        if links is not None:
-            payload["linkage"] = links.to_frame().to_dict(orient="records")
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
+        payload["linkage"] = None if links is None else links.to_frame().to_dict(orient="records")
+        asked = {
+            "source": source, "parties": names, "solution": chosen, "disagreement": d,
+            "weights": w, "points": points, "linkage": linkage,
+        }  # fmt: skip
+        payload = output.envelope("deals", payload, scenario=sc, options=asked, what_if=what_if())
+        sys.stdout.write(output.dumps(payload))
     else:
         _print(result, links)
     if plot is not None:

@@ -9,8 +9,8 @@ Parsing and printing only: the numbers come from :mod:`accord.games`.
 
 from __future__ import annotations
 
-import json
 import math
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +22,7 @@ from accord.cli.common import guarded, lets, load_scenario, out, refuse_lets, wh
 from accord.errors import ModelError, ScenarioError
 from accord.games.result import GameResult
 from accord.games.tree import Game
+from accord.scenario.schema import Scenario
 
 game_app = typer.Typer(
     help="Escalation games: extensive-form trees (.efg, .nfg, YAML, a scenario's game: "
@@ -39,18 +40,22 @@ class Method(StrEnum):
 
 def load_game(ref: str | None) -> Game:
     """A game from a file (.efg, .nfg, .yaml) or a bundled scenario id with a game section."""
+    return game_and_scenario(ref)[0]
+
+
+def game_and_scenario(ref: str | None) -> tuple[Game, Scenario | None]:
+    """:func:`load_game`, and the scenario the game came from (``None`` for a game file)."""
     from accord import scenarios
     from accord.games.io import read_game
     from accord.games.scenario import scenario_game
 
-    if ref is None:
-        return scenario_game(load_scenario(None))
-    p = Path(ref)
-    if p.exists() or p.suffix or "/" in ref:
+    p = Path(ref) if ref is not None else None
+    if p is not None and (p.exists() or p.suffix or "/" in str(ref)):
         refuse_lets(f"the game file {p}")
-        return read_game(p)
-    if ref in scenarios.ids():
-        return scenario_game(load_scenario(ref))
+        return read_game(p), None
+    if ref is None or ref in scenarios.ids():
+        sc = load_scenario(ref)
+        return scenario_game(sc), sc
     raise ScenarioError.single(
         "", f"neither a game file nor a bundled scenario ({', '.join(scenarios.ids())})", ref
     )
@@ -158,7 +163,7 @@ def solve(
 
     if plot is not None:
         figure_format(plot)
-    game = load_game(game_ref)
+    game, sc = game_and_scenario(game_ref)
     try:
         results = _solve(game, method, _lambdas(lam or []), all_spe)
     except ModelError as exc:
@@ -167,10 +172,14 @@ def solve(
             raise ScenarioError([exc.problem], file=game_ref) from None
         raise
     if as_json:
-        data = [r.to_dict() for r in results]
-        if what_if():
-            data = [{**d, "what_if": what_if()} for d in data]
-        out.print(json.dumps(data[0] if len(data) == 1 else data, indent=1))
+        from accord.analysis import output
+
+        asked = {"game": game_ref, "method": method, "lambda": lam or [], "all": all_spe}
+        result = {"game": game.title, "solutions": [r.to_dict() for r in results]}
+        payload = output.envelope(
+            "game solve", result, scenario=sc, options=asked, what_if=what_if()
+        )
+        sys.stdout.write(output.dumps(payload))
     else:
         kind = "perfect information" if game.is_perfect_information else "imperfect information"
         recall = "" if game.perfect_recall else ", no perfect recall"

@@ -6,8 +6,6 @@ Parsing and printing only: inputs come from :mod:`accord.analysis.settle`, numbe
 
 from __future__ import annotations
 
-import json
-import math
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,10 +24,6 @@ from accord.cli.common import (
     what_if,
 )
 from accord.errors import ModelError
-
-
-def _num(x: float) -> Any:
-    return None if not math.isfinite(x) else x
 
 
 def _values(text: str) -> tuple[str, list[float]]:
@@ -112,7 +106,6 @@ def settle(
 ) -> None:
     """Will the war end in a negotiated settlement, when, on what terms, and why not."""
     from accord.analysis.settle import crosscheck, parse_params, run_settle, vary
-    from accord.war.settle import OBSTACLES
 
     check_simulation_options(plot, months, runs)
     sc = load_scenario(scenario)
@@ -126,9 +119,6 @@ def settle(
     if vary_ is not None:
         name, values = _values(vary_)
         varied = vary(sc, name, values, over, mediators=meds, **kw)
-    inp = res.inputs
-    lo, width = inp.meta["scale"]
-    head = res.headline()
     base = _base_rates(sc, res) if baserate else []
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -141,44 +131,19 @@ def settle(
         )
         err.print(f"wrote months, runs and inputs CSVs to {out_dir}/")
     if json_:
-        p, se = res.p_settled_by()
-        payload = {
-            "scenario": sc.id,
-            "what_if": what_if(),
-            "method": res.method,
-            "sides": list(inp.sides),
-            "months": months,
-            "runs": runs,
-            "seed": seed,
-            "p_settled_by_month": p.tolist(),
-            "se": se.tolist(),
-            "median_month": _num(head["median_month"]),
-            "p_outcome": head["p_outcome"],
-            "terms_10_50_90": {
-                k: [v * width + lo for v in q] if k == inp.war_issue else list(q)
-                for k, q in head["terms"].items()
-            },
-            "p_escalation": head["p_escalation"],
-            "p_repositioning": head["p_repositioning"],
-            "p_swap": head["p_swap"],
-            "p_retaken": head["p_retaken"],
-            "p_relapse_12_24": [_num(v) for v in head["p_relapse"]],
-            "blocked_share": {
-                name: res.blocked_share()[:, j].tolist() for j, name in enumerate(OBSTACLES)
-            },
-            "inputs": [
-                {"name": d.name, "value": d.value, "origin": d.origin, "inputs": d.inputs}
-                for d in derived
-            ],
-            "warnings": warnings,
-            "base_rate": base,
-            "vary": [{"value": v, "headline": _vary_row(r)} for v, r in varied],
-        }
-        if res.domestic is not None:
-            from accord.analysis.domestic import summary
+        from accord.analysis import output
 
-            payload["domestic"] = summary(res)
-        sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+        result = output.settle_output(
+            res, derived, warnings=warnings, base_rate=base, varied=varied
+        )
+        asked = {
+            "months": months, "runs": runs, "param": over, "vary": vary_, "mediator": list(meds),
+            "escalation": escalation, "domestic": domestic, "aims": aims, "baserate": baserate,
+        }  # fmt: skip
+        payload = output.envelope(
+            "settle", result, scenario=sc, options=asked, seed=seed, what_if=what_if()
+        )
+        sys.stdout.write(output.dumps(payload))
     else:
         _print(sc.id, res, derived, warnings, inputs, varied)
         for b in base:
@@ -214,23 +179,6 @@ def _base_rates(sc: Any, res: Any) -> list[dict[str, Any]]:
             {"horizon": h, "p": hl.p, "lo": hl.lo, "hi": hl.hi, "text": hl.text, "settle": p_over}
         )
     return rows
-
-
-def _vary_row(r: Any) -> dict[str, Any]:
-    p, se = r.p_settled_by()
-    at = {m: (float(p[m]), float(se[m])) for m in (6, 12, 24) if m <= r.months}
-    return {
-        "p_settled_by": at,
-        "p_escalation": r.p_escalation()[0],
-        "p_swap": r.p_swap()[0],
-        "median_line": (
-            float(np.nanmedian(r.terms[:, 0])) * r.inputs.meta["scale"][1]
-            + r.inputs.meta["scale"][0]
-            if (r.outcome == 0).any()
-            else None
-        ),
-        "p_relapse_24": _num(r.p_relapse()[1]),
-    }
 
 
 def _print(

@@ -213,6 +213,7 @@ def sensitivity(
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write a figure: .png, .svg, .pdf or .html.")
     ] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON (every number).")] = False,
 ) -> None:
     """Which uncertain numbers drive an output: Sobol, Morris or a tornado."""
     from accord.analysis import sensitivity as sa
@@ -236,13 +237,26 @@ def sensitivity(
         y = store.columns([output])[output].to_numpy()
         table = sa.tornado(x, y)
         cols = ["low", "high", "swing"]
+    if json_:
+        from accord.analysis import output as js
+
+        asked = {"directory": str(directory), "output": output, "method": kind}
+        payload = js.envelope(
+            "sensitivity",
+            js.sensitivity_output(output, kind, table),
+            scenario=js.store_ref(store.manifest),
+            options=asked,
+            seed=store.manifest["design"]["seed"],
+        )
+        sys.stdout.write(js.dumps(payload))
     t = Table(title=f"{output}: {kind}", title_justify="left")
     t.add_column("number")
     for c in cols:
         t.add_column(c, justify="right")
     for name, row in table.head(top).iterrows():
         t.add_row(str(name), *(_g(float(row[c])) for c in cols))
-    out.print(t)
+    if not json_:
+        out.print(t)
     if plot is not None:
         from accord.report.save import save_figure
         from accord.report.sweep import indices_figure, tornado_figure
@@ -274,6 +288,7 @@ def discover(
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Peeling trajectory figure (.png, .svg, ...).")
     ] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """PRIM scenario discovery: where in the uncertain numbers the event happens."""
     from accord.analysis.prim import prim
@@ -286,7 +301,8 @@ def discover(
         figure_format(plot)
     store = Store.open(directory)
     ev = event_of_store(store, where)
-    out.print(ev.describe())
+    if not json_:
+        out.print(ev.describe())
     frame = store.query(
         "SELECT * EXCLUDE (clipped, redraws), (" + where + ") AS __event FROM results ORDER BY draw"
     )
@@ -294,7 +310,22 @@ def discover(
     x = x.loc[:, x.nunique() > 1]
     y = frame["__event"].fillna(False).to_numpy(dtype=bool)
     res = prim(x, y, alpha=alpha, mass_min=mass_min, threshold=threshold, boxes=boxes)
-    for i, box in enumerate(res.boxes, 1):
+    if json_:
+        from accord.analysis import output as js
+
+        asked = {
+            "directory": str(directory), "where": where, "boxes": boxes,
+            "threshold": threshold, "alpha": alpha, "mass_min": mass_min,
+        }  # fmt: skip
+        payload = js.envelope(
+            "discover",
+            js.discover_output(ev, res),
+            scenario=js.store_ref(store.manifest),
+            options=asked,
+            seed=store.manifest["design"]["seed"],
+        )
+        sys.stdout.write(js.dumps(payload))
+    for i, box in enumerate(() if json_ else res.boxes, 1):
         t = Table(
             title=f"box {i}: coverage {box.coverage:.3f}, density {box.density:.3f}, "
             f"mass {box.mass:.3f} (peeling step {box.step})",

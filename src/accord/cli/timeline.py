@@ -6,7 +6,6 @@ Parsing and printing only: numbers come from :mod:`accord.analysis.timeline` and
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from accord.cli.common import err, guarded, lets, load_scenario, out
+from accord.cli.common import err, guarded, lets, load_scenario, out, what_if
 
 
 def _pct(x: float | None) -> str:
@@ -71,7 +70,13 @@ def timeline(
         save_figure(timeline_figure(res), plot, title=f"{s.id}: accord timeline")
         err.print(f"wrote {plot}")
     if json_:
-        sys.stdout.write(json.dumps(res.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        from accord.analysis import output
+
+        asked = {
+            "series": series, "months": months, "runs": runs, "models": models, "explain": explain
+        }  # fmt: skip
+        payload = output.envelope("timeline", res.to_dict(), options=asked, seed=seed)
+        sys.stdout.write(output.dumps(payload))
         return
     issue = res.points[0].war_issue
     t = Table(
@@ -140,7 +145,13 @@ def diff(
         raise ModelError("choose one of --json and --csv", path="--json/--csv")
     res = run_diff(load_scenario(a, what_if=False), load_scenario(b))
     if json_:
-        sys.stdout.write(json.dumps(res.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        from accord.analysis import output
+
+        asked = {"a": a, "b": b}
+        payload = output.envelope(
+            "diff", res.to_dict(), scenario=res.b, options=asked, what_if=what_if()
+        )
+        sys.stdout.write(output.dumps(payload))
         return
     if csv_:
         sys.stdout.write(res.to_frame().to_csv(index=False))

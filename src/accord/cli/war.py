@@ -8,7 +8,6 @@ without a scenario argument the flagship scenario is used. ``--plot FILE`` write
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -125,23 +124,16 @@ def _save(fig: Any, path: Path, title: str) -> None:
     err.print(f"wrote {path}")
 
 
-def _plain(x: Any) -> Any:
-    """A JSON-ready copy: NumPy scalars and arrays as Python numbers and lists; NaN as null,
-    infinities as the strings "inf" and "-inf"."""
-    if isinstance(x, dict):
-        return {str(k): _plain(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_plain(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return [_plain(v) for v in x.tolist()]
-    if isinstance(x, np.generic):
-        x = x.item()
-    if isinstance(x, float):
-        if x != x:
-            return None
-        if x in (float("inf"), float("-inf")):
-            return "inf" if x > 0 else "-inf"
-    return x
+_VERBS = {
+    "bargaining_range": "range",
+    "screening": "screen",
+    "fight": "fight",
+    "commitment_window": "commit",
+    "brinkmanship": "brink",
+    "land_swap": "swap",
+    "mediation": "mediate",
+    "durability": "durability",
+}
 
 
 class _Report:
@@ -157,6 +149,8 @@ class _Report:
         self.parameters_: dict[str, dict[str, Any]] = {}
         self.results: dict[str, Any] = {}
         self.notes: list[str] = []
+        self.seed: int | None = None  # the verbs that draw at random set it
+        self.options: dict[str, Any] = {}
 
     def print(self, obj: Any) -> None:
         if not self.as_json:
@@ -170,6 +164,7 @@ class _Report:
         from accord.analysis.war import provenance
 
         origin = provenance(self.sc)
+        self.options = {k: params[k] for k in sorted(given)}
         self.parameters_ = {
             k: {"value": v, "from": "command line" if k in given else origin.get(k, "default")}
             for k, v in params.items()
@@ -185,22 +180,27 @@ class _Report:
     def finish(self) -> None:
         if not self.as_json:
             return
+        from accord.analysis import output
         from accord.analysis.war import sides
 
         a, b = sides(self.sc)
-        payload = {
-            "scenario": {
-                "id": self.sc.id,
-                "as_of": self.sc.as_of and self.sc.as_of.isoformat(),
-            },
+        result = {
             "model": self.model,
             "sides": {"A": a, "B": b},
             "parameters": self.parameters_,
             "results": self.results,
             "notes": self.notes,
-            "what_if": what_if(),
         }
-        sys.stdout.write(json.dumps(_plain(payload), indent=2, ensure_ascii=False) + "\n")
+        command = "war " + _VERBS[self.model]
+        payload = output.envelope(
+            command,
+            result,
+            scenario=self.sc,
+            options=self.options,
+            seed=self.seed,
+            what_if=what_if(),
+        )
+        sys.stdout.write(output.dumps(payload))
 
 
 def _run(inputs: dict[str, Any], overrides: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
@@ -405,6 +405,7 @@ def fight(
     _check_plot(plot)
     sc = load_scenario(scenario)
     rep = _Report(sc, "fight", json_)
+    rep.seed = seed
     over = {
         "N": states, "start": start, "theta": theta, "alpha_A": alpha_a, "beta_A": beta_a,
         "alpha_B": alpha_b, "beta_B": beta_b, "c_A": c_a, "c_B": c_b, "max_battles": max_battles,

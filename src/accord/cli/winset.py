@@ -8,7 +8,6 @@ Parsing and printing only: inputs from :mod:`accord.analysis.settle` and
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -61,15 +60,14 @@ def winset(
     inp = res.inputs
     a, b = inp.sides
     if json_:
-        payload: dict[str, Any] = {
-            "scenario": sc.id,
-            "what_if": what_if(),
+        from accord.analysis import output
+
+        result: dict[str, Any] = {
             "model": "winset (Putnam 1988; Goemans 2000; derived here)",
             "sides": [a, b],
             "issue": inp.war_issue,
             "months": months,
             "runs": runs,
-            "seed": seed,
             "winset": table,
             **summ,
             "inputs": [
@@ -78,7 +76,11 @@ def winset(
                 if d.name.startswith(("faction.", "threshold.", "survival."))
             ],
         }
-        sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+        asked = {"months": months, "runs": runs}
+        payload = output.envelope(
+            "war winset", result, scenario=sc, options=asked, seed=seed, what_if=what_if()
+        )
+        sys.stdout.write(output.dumps(payload))
     else:
         _print(sc.id, res, table, summ, derived)
     if plot is not None:

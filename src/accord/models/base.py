@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from collections import ChainMap
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
@@ -39,11 +40,15 @@ __all__ = [
     "Status",
     "available",
     "get",
+    "one_draw",
     "register",
     "run",
 ]
 
 Status = Literal["static", "converged", "cycle", "max_rounds", "undefined"]
+
+QUANTILES: tuple[float, ...] = (0.1, 0.5, 0.9)
+"""The quantiles of repetitions (draws) that accord prints and writes: 10/50/90 %."""
 
 
 class Options(BaseModel):
@@ -172,10 +177,25 @@ class ModelResult:
     def forecast_of(self, issue: str) -> float:
         return float(self.forecast[self.issue_ids.index(issue)])
 
+    def quantiles(self, q: Sequence[float] = QUANTILES) -> NDArray[np.float64] | None:
+        """Quantiles ``(len(q), issues)`` of a stochastic model's repetitions (draws), or
+        ``None`` where the forecast is one number (a deterministic model or one draw).
+
+        A model that repeats a stochastic run keeps every repetition's forecast in
+        ``extra["repetition_forecasts"]`` (repetitions x issues): exchange's and smp's
+        ``repetitions``.
+        """
+        draws = self.extra.get("repetition_forecasts")
+        if draws is None or len(draws) < 2:
+            return None
+        out: NDArray[np.float64] = np.quantile(np.asarray(draws, dtype=float), list(q), axis=0)
+        return out
+
     def to_frame(self) -> pd.DataFrame:
         """One row per issue: the forecast and how the run ended; where a decision rule
         bound the forecast, also the forecast without it (``unbound``) and the rule's
-        acceptable set (``acceptable_lo``, ``acceptable_hi``)."""
+        acceptable set (``acceptable_lo``, ``acceptable_hi``); where the forecast is the
+        mean of repetitions, their 10/50/90 % quantiles (``q10``, ``q50``, ``q90``)."""
         import pandas as pd
 
         frame = pd.DataFrame(
@@ -196,6 +216,10 @@ class ModelResult:
                 frame[column] = [
                     records[i][key] if i in records else math.nan for i in self.issue_ids
                 ]
+        spread = self.quantiles()
+        if spread is not None:
+            for p, row in zip(QUANTILES, spread, strict=True):
+                frame[f"q{100 * p:g}"] = row
         return frame
 
     def trajectory_frame(self) -> pd.DataFrame:
@@ -284,6 +308,8 @@ class Model(ABC):
     footprint_exponents: ClassVar[tuple[int, int]] = (3, 1)
     """``(a, b)``: the largest working array has about ``actors^a x issues^b`` cells (the
     default fits models that weigh triples of actors on every issue)."""
+    footprint_arrays: ClassVar[int] = 1
+    """How many arrays of that size the model holds at once (its footprint's factor)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Every model's ``run`` and ``run_many`` check the size limits before they start."""
@@ -297,7 +323,7 @@ class Model(ABC):
     def footprint(cls, n_actors: int, n_issues: int) -> int:
         """Cells of the model's largest working array for a scenario of this size."""
         a, b = cls.footprint_exponents
-        cells: int = int(n_actors) ** a * int(n_issues) ** b
+        cells: int = cls.footprint_arrays * int(n_actors) ** a * int(n_issues) ** b
         return cells
 
     def check_size(self, scenario: Scenario) -> None:
@@ -307,10 +333,11 @@ class Model(ABC):
         n, m = len(scenario.actors), len(scenario.issues)
         cells = self.footprint(n, m)
         a, b = self.footprint_exponents
+        k = f"{self.footprint_arrays} x " if self.footprint_arrays != 1 else ""
         limits.CELLS.check(
             cells,
             path=self.name,
-            what=f"{n:,} actors x {m:,} issues (about {cells:,} cells: actors^{a} x issues^{b})",
+            what=f"{n:,} actors x {m:,} issues (about {cells:,} cells: {k}actors^{a} x issues^{b})",
         )
         rounds = getattr(self.options, "rounds", None)
         if isinstance(rounds, int):
@@ -442,3 +469,18 @@ def as_generator(rng: np.random.Generator | int | None) -> tuple[np.random.Gener
         return rng, None
     seed = 0 if rng is None else int(rng)
     return np.random.default_rng(seed), seed
+
+
+def one_draw(result: ModelResult, option: str) -> ModelResult:
+    """Mark a single run of a stochastic model as one draw of many: ``extra["stochastic"]``
+    and a ``one_draw`` diagnostic naming the repetitions ``option`` that gives the spread."""
+    note = Diagnostic(
+        "one_draw",
+        "stochastic: this forecast is one draw of many (another seed gives another); "
+        f"--set {option}=50 gives the mean with 10/50/90 % quantiles",
+    )
+    extra: Mapping[str, Any] = ChainMap(
+        {"stochastic": True},
+        result.extra,  # type: ignore[arg-type]  # read-only use; keeps lazy extras lazy
+    )
+    return replace(result, diagnostics=(*result.diagnostics, note), extra=extra)

@@ -104,6 +104,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import Field
 
+from accord import limits
 from accord.models.base import (
     Cycle,
     Diagnostic,
@@ -248,23 +249,49 @@ def _weighted_median_rows(x: Arr, w: Arr) -> Arr:
     return out
 
 
-def _votes(x: Arr, w: Arr, r: Arr, delta: Arr, use_risk: bool) -> Arr:
-    """v[b, k, a, c]: actor k's weighted vote for a's position over c's."""
-    d = np.abs(x[:, :, None] - x[:, None, :]) / delta[:, None, None]  # (B, k, a)
-    if use_risk:
-        d = d ** r[:, :, None]
-    out: Arr = w[:, :, None, None] * (d[:, :, None, :] - d[:, :, :, None])
-    return out
+VOTE_ARRAYS = 4  # (problems, voters, options a, options c) float arrays alive at once
 
 
 def _win_probability(x: Arr, w: Arr, r: Arr, delta: Arr, cfg: dict[str, Any]) -> Arr:
-    """P[b, a, c]: probability that a prevails over c."""
-    v = _votes(x, w, r, delta, cfg["vote_risk"])
-    num = np.clip(v, 0.0, None).sum(axis=1)
-    if cfg["probability_denominator"] == "all_triples":
-        den = np.broadcast_to(np.abs(v).sum(axis=(1, 2, 3))[:, None, None], num.shape)
-    else:
-        den = np.abs(v).sum(axis=1)
+    """P[b, a, c]: probability that a prevails over c.
+
+    The votes ``v[b, k, a, c]`` form an (actors^3) cube per problem; it is summed in blocks
+    of problems and of options a within ``ACCORD_MAX_BLOCK_BYTES``
+    (:func:`~accord.limits.block_rows`). The sums over voters run in voter order, so every
+    block size gives the same numerators and pair denominators. The all-triples
+    denominator is one NumPy sum per problem while a problem's cube fits in a block
+    (up to 161 actors at the default 128 MiB); beyond, it is summed over c, then k, then a
+    (the same for every block size, but not bit for bit the one-block sum: ~1e-16 relative).
+    """
+    bsz, n = x.shape
+    d = np.abs(x[:, :, None] - x[:, None, :]) / delta[:, None, None]  # (B, k, a)
+    if cfg["vote_risk"]:
+        d = d ** r[:, :, None]
+    row = VOTE_ARRAYS * 8 * n * n  # one problem's votes on one option a
+    step = limits.block_rows(n, row, f"the EUM vote cube of {n:,} actors", "eum")
+    per = max(1, limits.BLOCK.value // (row * n)) if step >= n else 1
+    triples = cfg["probability_denominator"] == "all_triples"
+    num = np.empty((bsz, n, n))
+    # all triples: one total per problem; where a problem is cut into blocks of a, per
+    # (b, k, a) the sum over c, then over k and a
+    den = np.empty(bsz) if triples and step >= n else np.empty((bsz, n, n))
+    for b0 in range(0, bsz, per):
+        bs = slice(b0, b0 + per)
+        for a0 in range(0, n, step):
+            cut = slice(a0, a0 + step)
+            # v[b, k, a, c] = c_k s_k (d_kc - d_ka): k's vote for a over c
+            v = w[bs, :, None, None] * (d[bs, :, None, :] - d[bs, :, cut, None])
+            num[bs, cut] = np.clip(v, 0.0, None).sum(axis=1)
+            np.abs(v, out=v)
+            if not triples:
+                den[bs, cut] = v.sum(axis=1)
+            elif step >= n:
+                den[bs] = v.sum(axis=(1, 2, 3))
+            else:
+                den[bs, :, cut] = v.sum(axis=3)
+    if triples:
+        total = den if step >= n else den.sum(axis=1).sum(axis=1)
+        den = np.broadcast_to(total[:, None, None], num.shape)
     p: Arr = np.zeros_like(num)
     np.divide(num, den, out=p, where=den > 0)
     p[x[:, :, None] == x[:, None, :]] = 0.0
@@ -383,6 +410,7 @@ def eum_path(
     s = np.broadcast_to(np.asarray(s, dtype=float), x.shape)
     w = c * s
     b, n = x.shape
+    limits.block_rows(n, VOTE_ARRAYS * 8 * n * n, f"the EUM vote cube of {n:,} actors", "eum")
 
     def position_range(xx: Arr, rows: NDArray[np.intp]) -> Arr:
         if cfg["position_range"] == "scale":
@@ -545,6 +573,8 @@ class EUM(Model):
     references = ("Scholz, Calbert & Smith 2011", "Bueno de Mesquita 1994")
     options_type = EUMOptions
     options: EUMOptions
+    footprint_exponents = (2, 1)  # the actors^3 cubes are worked in blocks (limits.BLOCK)
+    footprint_arrays = 16
 
     def run(
         self, scenario: Scenario, *, rng: np.random.Generator | int | None = None

@@ -144,8 +144,9 @@ from accord.models.base import (
     Options,
     Status,
     as_generator,
+    one_draw,
 )
-from accord.models.rules import bind
+from accord.models.rules import bind, pooled_records, unbound_forecasts
 from accord.scenario.schema import Scenario, ScenarioArrays
 
 if TYPE_CHECKING:
@@ -497,6 +498,8 @@ class Exchange(Model):
         stochastic = self.options.variant == "random_rate" or self.options.tie_break == "random"
         if reps == 1 or not stochastic:
             result = self._run_once(scenario, gen, seed)
+            if stochastic:
+                return one_draw(result, "exchange.repetitions")
             if reps > 1:
                 note = Diagnostic(
                     "deterministic",
@@ -785,6 +788,10 @@ def _pool(runs: list[ModelResult], reps: int) -> ModelResult:
     extra["repetition_forecasts"] = draws
     extra["forecast_quantiles"] = np.quantile(draws, [0.05, 0.5, 0.95], axis=0)
     extra["repetition_realised"] = tuple(sum(r.extra["realised"]) for r in runs)
+    extra["stochastic"] = True
+    if "decision_rule" in first.extra:
+        unbound = np.stack([unbound_forecasts(r) for r in runs])
+        extra["decision_rule"] = pooled_records(first, unbound, draws)
     note = Diagnostic(
         "repetitions",
         f"forecast is the mean over {reps} independent runs (spawned from the seed); "

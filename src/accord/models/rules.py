@@ -298,3 +298,30 @@ def bind_many(
 ) -> list[ModelResult]:
     """:func:`bind` over matching lists of results and scenarios."""
     return [bind(r, s, enabled=enabled) for r, s in zip(results, scenarios, strict=True)]
+
+
+def unbound_forecasts(result: ModelResult) -> NDArray[np.float64]:
+    """The forecast before the decision rules (``result.forecast`` where none bound it)."""
+    records = result.extra.get("decision_rule") or {}
+    return np.array(
+        [
+            float(records[iid]["unbound"]) if iid in records else float(v)
+            for iid, v in zip(result.issue_ids, result.forecast, strict=True)
+        ]
+    )
+
+
+def pooled_records(
+    first: ModelResult, unbound: NDArray[np.float64], bound: NDArray[np.float64]
+) -> dict[str, dict[str, object]]:
+    """The decision-rule records of a forecast pooled over draws: ``unbound`` and ``bound``
+    are ``(draws, issues)``; each record keeps the rule and its set (the same in every draw)
+    and reports the means over the draws before and after the rule."""
+    records = first.extra.get("decision_rule") or {}
+    out: dict[str, dict[str, object]] = {}
+    for k, iid in enumerate(first.issue_ids):
+        if iid not in records:
+            continue
+        before, after = float(np.mean(unbound[:, k])), float(np.mean(bound[:, k]))
+        out[iid] = {**records[iid], "unbound": before, "bound": after, "shift": after - before}
+    return out

@@ -107,8 +107,10 @@ References
 
 from __future__ import annotations
 
+import collections
+import copy
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
@@ -124,8 +126,9 @@ from accord.models.base import (
     Options,
     Status,
     as_generator,
+    one_draw,
 )
-from accord.models.rules import bind
+from accord.models.rules import bind, pooled_records, unbound_forecasts
 from accord.models.smp_batch import batchable, smp_paths
 from accord.models.smp_core import (
     VIEWS,
@@ -173,10 +176,19 @@ class SMPOptions(Options):
         description="Stop at an exact recurrence of positions (KTAB runs on to `rounds`).",
     )
     events: bool = Field(True, description="Record every bargain and adoption as events.")
+    repetitions: int = Field(
+        1,
+        ge=1,
+        le=100_000,
+        description="stochastic transitions: independent draws spawned from the seed; the "
+        "forecast is their mean (quantiles in extra), the trajectory the first draw's",
+    )
 
     def config(self) -> SMPConfig:
         return SMPConfig(
-            **self.model_dump(exclude={"forecast", "events", "min_delta_ratio", "decision_rules"}),
+            **self.model_dump(
+                exclude={"forecast", "events", "min_delta_ratio", "decision_rules", "repetitions"}
+            ),
             min_delta_ratio=self.min_delta_ratio,
         )
 
@@ -346,6 +358,8 @@ class SMPDraws:
     status: tuple[tuple[Status, ...], ...]
     rounds: np.ndarray
     results: tuple[ModelResult, ...] = ()
+    unbound: np.ndarray | None = None
+    """``(draws, issues)``: the forecasts before the decision rules bound them."""
 
     def summary(self, quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95)) -> pd.DataFrame:
         """Per issue: mean, standard deviation and quantiles of the draws' forecasts."""
@@ -367,11 +381,57 @@ class SMP(Model):
     references = ("KAPSARC KTAB, examples/smp (MIT licence)", "An Introduction to KTAB")
     options_type = SMPOptions
     options: SMPOptions
+    footprint_exponents = (2, 1)  # the actors^3 cubes are worked in blocks (limits.BLOCK)
+    footprint_arrays = 16
 
     def run(
         self, scenario: Scenario, *, rng: np.random.Generator | int | None = None
     ) -> ModelResult:
         gen, seed = as_generator(rng)
+        reps = self.options.repetitions
+        if self.options.transitions != "stochastic":
+            result = self._run_one(scenario, gen, seed)
+            if reps > 1:
+                note = Diagnostic(
+                    "deterministic",
+                    f"deterministic transitions: {reps} repetitions would be identical, so "
+                    "the model ran once",
+                )
+                result = replace(result, diagnostics=(*result.diagnostics, note))
+            return result
+        if reps == 1:
+            return one_draw(self._run_one(scenario, gen, seed), "smp.repetitions")
+        children = gen.spawn(reps)
+        first = self._run_one(scenario, copy.deepcopy(children[0]), seed)  # draw 0 in full
+        block = 16  # draws per vectorised pass: memory grows with the block, not with reps
+        parts = [
+            self._draws(scenario, children[i : i + block], False) for i in range(0, reps, block)
+        ]
+        forecasts = np.concatenate([p.forecasts for p in parts])
+        unbound = np.concatenate([p.unbound for p in parts if p.unbound is not None])
+        note = Diagnostic(
+            "repetitions",
+            f"forecast is the mean over {reps} stochastic draws (spawned from the seed); "
+            "trajectory, paths and events are the first draw's",
+        )
+        extra: Mapping[str, Any] = collections.ChainMap(
+            {
+                "repetition_forecasts": forecasts,
+                "stochastic": True,
+                "decision_rule": pooled_records(first, unbound, forecasts),
+            },
+            first.extra,  # type: ignore[arg-type]  # read-only use; keeps lazy extras lazy
+        )
+        return replace(
+            first,
+            forecast=forecasts.mean(axis=0),
+            diagnostics=(*first.diagnostics, note),
+            extra=extra,
+        )
+
+    def _run_one(
+        self, scenario: Scenario, gen: np.random.Generator, seed: int | None
+    ) -> ModelResult:
         plan = self._plan(scenario)
         cfg = self.options.config()
         paths = [None if j.xsc is None else smp_path(*j.xsc, cfg, gen) for j in plan.jobs]
@@ -426,7 +486,14 @@ class SMP(Model):
         if draws < 1:
             raise ModelError("at least one draw is needed", path="draws", value=draws)
         gen, seed = as_generator(rng)
-        children = gen.spawn(draws)
+        res = self._draws(scenario, gen.spawn(draws), keep_results)
+        return replace(res, seed=seed)
+
+    def _draws(
+        self, scenario: Scenario, children: Sequence[np.random.Generator], keep_results: bool
+    ) -> SMPDraws:
+        """One draw per generator in ``children``, in one vectorised pass per space."""
+        draws = len(children)
         plan = self._plan(scenario)
         cfg = self.options.config()
         per_job: list[list[SMPPath | None] | None] = []
@@ -441,6 +508,7 @@ class SMP(Model):
             )
             per_job.append([*paths])
         forecasts = np.full((draws, len(plan.issue_ids)), np.nan)
+        unbound = forecasts.copy()
         status: list[tuple[Status, ...]] = []
         rounds = np.zeros(draws, dtype=np.intp)
         kept: list[ModelResult] = []
@@ -449,14 +517,23 @@ class SMP(Model):
                 scenario, plan, [None if ps is None else ps[b] for ps in per_job], None
             )
             forecasts[b], rounds[b] = res.forecast, res.rounds
+            unbound[b] = unbound_forecasts(res)
             status.append(res.status)
-            if keep_results:
-                kept.append(res)
+            if keep_results:  # each draw as its own run would report it
+                stochastic = self.options.transitions == "stochastic"
+                kept.append(one_draw(res, "smp.repetitions") if stochastic else res)
             for ps in per_job:  # let draw b's paths go once it is summarised
                 if ps is not None and not keep_results:
                     ps[b] = None
         return SMPDraws(
-            scenario.id, plan.issue_ids, seed, forecasts, tuple(status), rounds, tuple(kept)
+            scenario.id,
+            plan.issue_ids,
+            None,
+            forecasts,
+            tuple(status),
+            rounds,
+            tuple(kept),
+            unbound,
         )
 
     def _plan(self, scenario: Scenario) -> _Plan:

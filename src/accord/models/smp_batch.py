@@ -18,8 +18,11 @@ The parts that differ between problems are padded and masked rather than looped 
 Each problem's numbers equal its single run's up to the order of floating-point sums
 (≈10⁻¹⁶ relative), which the tests check to 10⁻¹². Supported: the conditional PCE and the
 ``init_only`` bargain model (KTAB's defaults), every voting rule, victory model,
-commitment rule, interpolation and both transition rules; other settings, and problems
-with fewer than two actors, are run one by one with :func:`~accord.models.smp_core.smp_path`.
+commitment rule, interpolation and both transition rules; other settings, problems
+with fewer than two actors, and problems too large for one batched chunk within
+``ACCORD_MAX_BLOCK_BYTES`` (:func:`problems_per_chunk`: above 118 actors at the default
+128 MiB) are run one by one with :func:`~accord.models.smp_core.smp_path`, which works its
+cubes in blocks.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from accord import limits
 from accord.models.smp_core import (
     MIN_CHALLENGE,
     MIN_COALITION,
@@ -50,13 +54,20 @@ from accord.models.smp_core import (
     vote,
 )
 
-__all__ = ["CUBE_ELEMENTS", "batchable", "smp_paths"]
+__all__ = ["BATCH_ARRAYS", "batchable", "problems_per_chunk", "smp_paths"]
 
 F = NDArray[np.float64]
 I = NDArray[np.intp]  # noqa: E741
 B_ = NDArray[np.bool_]
 
-CUBE_ELEMENTS = 1_000_000  # (problem, i, j, third party) elements handled at once
+BATCH_ARRAYS = 10  # (problem, n, n, n) float arrays alive at once in a batched step
+
+
+def problems_per_chunk(n: int) -> int:
+    """Problems of n actors batched at once within ``ACCORD_MAX_BLOCK_BYTES``; 0 when not
+    even one problem's cubes fit (those problems run one by one in the blocked
+    :func:`~accord.models.smp_core.smp_path`)."""
+    return limits.BLOCK.value // (BATCH_ARRAYS * 8 * max(n, 1) ** 3)
 
 
 def batchable(cfg: SMPConfig, n: int) -> bool:
@@ -75,8 +86,8 @@ def _coalitions(rule: VotingRule, w: F, u: F) -> F:
     if rule != "asym_prosp" and (w >= 0).all():
         f = du if rule == "prop" else vote(rule, 1.0, du)
         np.maximum(f, 0.0, out=f)
-        bsz, k = f.shape[:2]
-        pro = (w[:, None, :] @ f.reshape(bsz, k, -1)).reshape(bsz, m, m)
+        f *= w[:, :, None, None]
+        pro: F = f.sum(axis=1)  # over voters in voter order, as smp_core.coalitions
         pro += MIN_COALITION
         pro[:, eye] = MIN_COALITION
         return pro
@@ -398,13 +409,13 @@ def smp_paths(
     s = np.asarray(s, dtype=float)
     c = np.asarray(c, dtype=float)
     bsz, n, _ = x0.shape
-    if not batchable(cfg, n):
+    chunk = problems_per_chunk(n)
+    if not batchable(cfg, n) or chunk == 0:
         return [
             smp_path(x0[b], s[b], c[b], cfg, None if rngs is None else rngs[b]) for b in range(bsz)
         ]
     top = c.max(axis=1, initial=0.0)
     c = np.where(top[:, None] > 0, c * (100.0 / np.where(top > 0, top, 1.0))[:, None], c)
-    chunk = max(1, CUBE_ELEMENTS // max(n**3, 1))
     tracks: list[_Track] = []
     for lo in range(0, bsz, chunk):
         sl = slice(lo, min(lo + chunk, bsz))

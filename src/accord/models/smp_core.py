@@ -15,6 +15,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from accord.limits import block_rows
+
 __all__ = [
     "RoundBargains",
     "SMPConfig",
@@ -135,30 +137,58 @@ def victory_probability(model: VictoryModel, c1: F, c2: F) -> F:
     return np.asarray(np.where(total > 0, x1 / np.where(total > 0, total, 1.0), 0.5))
 
 
+COALITION_ARRAYS = 3  # (voters, block, options) float arrays alive at once in coalitions
+
+
 def coalitions(rule: VotingRule, w: F, u: F) -> F:
     """``C[..., a, b]``: strength of the coalition for option a against b.
 
     ``u[..., k, a]`` is actor k's utility of option a, ``w[k]`` its voting weight. As in
     KTAB (``Model::coalitions``) each pair is scored once, from the higher-indexed option's
-    side, which matters only for the asymmetric ``asym_prosp`` rule.
+    side, which matters only for the asymmetric ``asym_prosp`` rule. The (voters, options,
+    options) cube of votes is summed in blocks of options a (:func:`~accord.limits.block_rows`);
+    every entry is a sum over voters in voter order, so blocks do not change it.
     """
-    du = u[..., :, :, None] - u[..., :, None, :]  # (..., k, a, b)
     m = u.shape[-1]
-    eye = _eye(m)
+    if u.ndim != 2:
+        return _coalition_rows(rule, w, u, np.arange(m))
+    row = COALITION_ARRAYS * 8 * u.shape[0] * m
+    step = block_rows(m, row, f"the coalition cube of {u.shape[0]:,} voters x {m:,} options")
+    if step >= m:
+        return _coalition_rows(rule, w, u, np.arange(m))
+    return np.concatenate(
+        [_coalition_rows(rule, w, u, np.arange(lo, min(lo + step, m))) for lo in range(0, m, step)]
+    )
+
+
+def _coalition_rows(rule: VotingRule, w: F, u: F, rows: I) -> F:
+    """Rows ``rows`` (options a) of :func:`coalitions`."""
+    m = u.shape[-1]
+    whole = rows.size == m
+    ua = u if whole else u[..., rows]
+    du = ua[..., :, :, None] - u[..., :, None, :]  # (..., k, a, b)
+    eye = _eye(m) if whole else _eye(m)[rows]
     if rule != "asym_prosp" and (w >= 0).all():
         # vote(w, du) = w f(du) with f odd: the coalition against (a:b) is the one for (b:a)
         f = du if rule == "prop" else vote(rule, 1.0, du)
         np.maximum(f, 0.0, out=f)
         if f.ndim == 3:
-            pro = (w @ f.reshape(f.shape[0], -1)).reshape(m, m)
+            # a sum over voters in voter order for every (a, b), whatever the block
+            f *= w[:, None, None]
+            pro = f.sum(axis=0)
         else:
             pro = np.tensordot(w, f, axes=([0], [-3]))
         pro += MIN_COALITION
         return np.asarray(np.where(eye, MIN_COALITION, pro))
     v = vote(rule, w[:, None, None], du)
     pro = MIN_COALITION + np.maximum(v, 0.0).sum(axis=-3)
-    con = MIN_COALITION + np.maximum(-v, 0.0).sum(axis=-3)
-    c = np.where(_lower(m), pro, np.swapaxes(con, -1, -2))
+    if whole:
+        con_t = np.swapaxes(MIN_COALITION + np.maximum(-v, 0.0).sum(axis=-3), -1, -2)
+    else:  # con[b, a] for the block's a: the votes on (b:a), u_kb - u_ka
+        back = vote(rule, w[:, None, None], u[..., :, None, :] - ua[..., :, :, None])
+        con_t = MIN_COALITION + np.maximum(-back, 0.0).sum(axis=-3)
+    lower = _lower(m) if whole else _lower(m)[rows]
+    c = np.where(lower, pro, con_t)
     return np.asarray(np.where(eye, MIN_COALITION, c))
 
 
@@ -281,10 +311,16 @@ def point_distance(x: F, s: F, y: F) -> F:
 
 @dataclass
 class StateView:
-    """What the actors believe in one state."""
+    """What the actors believe in one state.
+
+    h's estimate of i's utility of j's position, ``U_h(i, j) = (1 - d_ij)(1 + d_ij R^h_i)``,
+    is an (n, n, n) cube; it is never held whole but computed from ``dist`` and ``rhi``
+    where it is read (:meth:`util_rows`, :meth:`util_at`), in the same arithmetic.
+    """
 
     x: F  # (n, D)
-    util: F  # (h, i, j): h's estimate of i's utility of j's position
+    dist: F  # (i, j): salience-weighted distance from i's position to j's, i's saliences
+    rhi: F  # (h, i): h's estimate of i's risk attitude
     own: F  # (i, j): i's own utility of j's position
     risk: F  # (n,)
     win: F  # (n,) probability that the actor's position wins (shared by coincident actors)
@@ -293,6 +329,18 @@ class StateView:
     p_unique: F  # probability of each distinct position
     risk_defined: bool
     pce_defined: bool
+
+    def util_rows(self, rows: I) -> F:
+        """``U_h(i, j)`` for the estimators ``h`` in ``rows``: shape (rows, n, n)."""
+        u = np.minimum(self.dist, 1.0)[None, :, :] * self.rhi[rows, :, None]
+        u += 1.0
+        u *= (1.0 - self.dist)[None, :, :]
+        return u
+
+    def util_at(self, h: I, i: I, j: I) -> F:
+        """``U_h(i, j)`` at broadcast index arrays (the entries of :meth:`util_rows`)."""
+        d = self.dist[i, j]
+        return np.asarray((np.minimum(d, 1.0) * self.rhi[h, i] + 1.0) * (1.0 - d))
 
 
 def unique_positions(x: F, tol: float) -> tuple[I, I]:
@@ -329,14 +377,10 @@ def evaluate_state(x: F, s: F, c: F, cfg: SMPConfig) -> StateView:
     p_neutral, ok1 = scalar_pce(cfg.voting_rule, cfg.victory_prob, cfg.pce, c, neutral)
     risk, risk_ok = risk_from_probability(p_neutral, cfg.big_r_range)
     rhi = estimated_risk(risk[:, None], risk[None, :], cfg.big_r_adjust)  # (h, i)
-    # util[h, i, j] = (1 - d_ij)(1 + d_ij R^h_i), built in place
-    util = np.minimum(d, 1.0)[None, :, :] * rhi[:, :, None]
-    util += 1.0
-    util *= (1.0 - d)[None, :, :]
     own = utility(d, risk[:, None])
     unique, group = unique_positions(x, cfg.position_tolerance)
     p_pos, ok2 = scalar_pce("prop", cfg.victory_prob, cfg.pce, c, own[:, unique])
-    return StateView(x, util, own, risk, p_pos[group], unique, group, p_pos, risk_ok, ok1 and ok2)
+    return StateView(x, d, rhi, own, risk, p_pos[group], unique, group, p_pos, risk_ok, ok1 and ok2)
 
 
 def probability_and_gain(
@@ -353,19 +397,19 @@ def probability_and_gain(
 
     Batched over the index arrays (``SMPState::probEduChlg``).
     """
-    u = view.util
-    n = u.shape[1]
+    n = view.x.shape[0]
     rule = cfg.voting_rule
-    uii, uij, uji, ujj = u[h, i, i], u[h, i, j], u[h, j, i], u[h, j, j]
+    u = view.util_at
+    uii, uij, uji, ujj = u(h, i, i), u(h, i, j), u(h, j, i), u(h, j, j)
     ci = vote(rule, s_total[i] * c[i], uii - uij)
     cj = vote(rule, s_total[j] * c[j], uji - ujj)
     base_ij = MIN_CHALLENGE + np.maximum(ci, 0) + np.maximum(cj, 0)
     base_ji = MIN_CHALLENGE + np.maximum(-ci, 0) + np.maximum(-cj, 0)
     others = np.arange(n)
     hh, ii, jj = h[:, None], i[:, None], j[:, None]
-    uni = u[hh, others[None, :], ii]
-    unj = u[hh, others[None, :], jj]
-    unn = u[hh, others[None, :], others[None, :]]
+    uni = u(hh, others[None, :], ii)
+    unj = u(hh, others[None, :], jj)
+    unn = u(hh, others[None, :], others[None, :])
     wn = (s_total * c)[None, :]
     v0 = vote(rule, wn, uni - unj)
     pro = base_ij[:, None] + np.maximum(v0, 0)
@@ -378,7 +422,7 @@ def probability_and_gain(
     chij = base_ij + np.maximum(vn, 0).sum(axis=1)
     chji = base_ji + np.maximum(-vn, 0).sum(axis=1)
     p = chij / (chij + chji)
-    uki, ukj = u[h, k, i], u[h, k, j]
+    uki, ukj = u(h, k, i), u(h, k, j)
     sj = s_total[j]
     eu_sq = uki + ukj
     eu_vict = 2 * uki
@@ -387,18 +431,24 @@ def probability_and_gain(
     return p, eu_chlg - eu_sq
 
 
-CUBE_ELEMENTS = 2_000_000  # rows of the (i, j, third party) cube handled at once
+PAIR_ARRAYS = 12  # (block, n, n) float arrays alive at once in _pairs_rows (at most)
+
+
+def pair_row_bytes(n: int) -> int:
+    """Bytes of one initiator's row of the (i, j, third party) cube, all its temporaries."""
+    return PAIR_ARRAYS * 8 * n * n
 
 
 def all_pairs_gain(view: StateView, s_total: F, c: F, cfg: SMPConfig) -> tuple[F, F]:
     """Every actor's own estimate (h = k = i) for challenging every j: ``(p, gain)``, (n, n).
 
     The same numbers as :func:`probability_and_gain` with ``h = k = i``, laid out as
-    ``(i, j, third party)`` views of the utility cube instead of gathers, in blocks of
-    initiators so that memory stays bounded for many actors.
+    ``(i, j, third party)`` blocks of the utility cube instead of gathers. The cube is
+    worked in blocks of initiators (:func:`~accord.limits.block_rows`, at most
+    ``ACCORD_MAX_BLOCK_BYTES``); each initiator's numbers do not depend on the block.
     """
-    n = view.util.shape[0]
-    step = max(1, CUBE_ELEMENTS // max(n * n, 1))
+    n = view.x.shape[0]
+    step = block_rows(n, pair_row_bytes(n), f"the SMP challenge cube of {n:,} actors", "smp")
     if step >= n:
         return _pairs_rows(view, s_total, c, cfg, np.arange(n))
     parts = [
@@ -409,8 +459,7 @@ def all_pairs_gain(view: StateView, s_total: F, c: F, cfg: SMPConfig) -> tuple[F
 
 
 def _pairs_rows(view: StateView, s_total: F, c: F, cfg: SMPConfig, rows: I) -> tuple[F, F]:
-    full = rows.size == view.util.shape[0]
-    u = view.util if full else view.util[rows]  # (r, a, b): initiator i = rows[r] estimates
+    u = view.util_rows(rows)  # (r, a, b): initiator i = rows[r] estimates
     n = u.shape[1]
     idx = np.arange(n)
     ar = np.arange(rows.size)
@@ -682,13 +731,23 @@ def smp_path(x0: F, s: F, c: F, cfg: SMPConfig, rng: np.random.Generator | None 
     x0 = np.asarray(x0, dtype=float)
     s = np.asarray(s, dtype=float)
     c = np.asarray(c, dtype=float)
+    n = x0.shape[0]
+    block_rows(n, pair_row_bytes(n), f"the SMP challenge cube of {n:,} actors", "smp")  # early
     top = float(c.max(initial=0.0))
     if top > 0:
         # Only capability ratios matter; KTAB's tiny guards (1e-8, 1e-10) are sized for
         # capabilities in the tens to hundreds, so put the largest at 100.
         c = c * (100.0 / top)
     s_total = s.sum(axis=1)
-    views = [evaluate_state(x0, s, c, cfg)]
+    # Only the current state's view is held (its arrays are n x n); of every state the
+    # path keeps what the result reports.
+    view = evaluate_state(x0, s, c, cfg)
+    kept: list[tuple[F, F, F, F, bool, bool]] = []
+
+    def keep(v: StateView) -> None:
+        kept.append((v.x, v.win, v.risk, v.p_unique @ v.x[v.unique], v.risk_defined, v.pce_defined))
+
+    keep(view)
     rounds: list[RoundBargains] = []
     ratios: list[float] = []
     converged = False
@@ -699,11 +758,13 @@ def smp_path(x0: F, s: F, c: F, cfg: SMPConfig, rng: np.random.Generator | None 
     seen = {x0.tobytes(): 0}
     cycle: tuple[int, int] | None = None
     while len(rounds) < cfg.rounds:
-        new_x, made = _step(views[-1], s, s_total, c, cfg, rng)
+        new_x, made = _step(view, s, s_total, c, cfg, rng)
         rounds.append(made)
-        views.append(evaluate_state(new_x, s, c, cfg))
-        d01 = dist(views[0].x, views[1].x) + STOP_MIN_SIG_DELTA
-        ratio = dist(views[-2].x, views[-1].x) / d01
+        prev, view = view, evaluate_state(new_x, s, c, cfg)
+        keep(view)
+        d01 = dist(kept[0][0], kept[1][0]) + STOP_MIN_SIG_DELTA
+        ratio = dist(prev.x, view.x) / d01
+        del prev
         ratios.append(ratio)
         if len(rounds) >= cfg.min_rounds and ratio < cfg.min_delta_ratio:
             converged = True
@@ -720,14 +781,14 @@ def smp_path(x0: F, s: F, c: F, cfg: SMPConfig, rng: np.random.Generator | None 
                     break
             seen.setdefault(key, len(rounds))
     return SMPPath(
-        x=np.stack([v.x for v in views]),
-        win=np.stack([v.win for v in views]),
-        risk=np.stack([v.risk for v in views]),
-        expected=np.stack([v.p_unique @ v.x[v.unique] for v in views]),
+        x=np.stack([k[0] for k in kept]),
+        win=np.stack([k[1] for k in kept]),
+        risk=np.stack([k[2] for k in kept]),
+        expected=np.stack([k[3] for k in kept]),
         bargains=rounds,
         stop_ratio=ratios,
         converged=converged,
         cycle=cycle,
-        risk_undefined=[t for t, v in enumerate(views) if not v.risk_defined],
-        pce_undefined=[t for t, v in enumerate(views) if not v.pce_defined],
+        risk_undefined=[t for t, k in enumerate(kept) if not k[4]],
+        pce_undefined=[t for t, k in enumerate(kept) if not k[5]],
     )

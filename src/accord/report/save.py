@@ -23,7 +23,7 @@ def new_figure(width: float = 7.0, height: float = 4.5) -> Figure:
         from matplotlib.figure import Figure
     except ImportError:
         raise AccordError(
-            "plots need matplotlib: pip install 'accord[plot]' (make test installs it)"
+            "plots need matplotlib, a dependency of accord: pip install 'matplotlib>=3.10'"
         ) from None
     return Figure(figsize=(width, height), layout="constrained")
 

@@ -90,15 +90,19 @@ def fan_chart(
     lo, hi = result["territory_scale"]
     n = result["N"]
     end = min(paths.shape[1], int(np.max(result["time"])) + 2)  # after the last run ends: flat
-    line = lo + (hi - lo) * paths[:, :end].astype(float) / n
     t = np.arange(end)
-    q = mid_quantiles(line, FAN)  # front states are integers: ties everywhere
+    q = np.empty((len(FAN), end))
+    step = max(1, 2**21 // max(paths.shape[0], 1))  # battles per block: ~16 MB of floats
+    for c0 in range(0, end, step):  # per battle over all runs, so blocks give the same bands
+        block = lo + (hi - lo) * np.asarray(paths[:, c0 : min(c0 + step, end)], dtype=float) / n
+        q[:, c0 : c0 + block.shape[1]] = mid_quantiles(block, FAN)  # integer states: ties
+    line = lo + (hi - lo) * np.asarray(paths[: min(samples, paths.shape[0]), :end], dtype=float) / n
     fig = new_figure(9.0, 4.5)
     ax, hist = fig.subplots(1, 2, width_ratios=[3, 1], sharey=True)
     ax.fill_between(t, q[0], q[4], alpha=0.2, color="C0", label="5-95%")
     ax.fill_between(t, q[1], q[3], alpha=0.35, color="C0", label="25-75%")
     ax.plot(t, q[2], color="C0", lw=2, label="median")
-    for row in line[: min(samples, line.shape[0])]:
+    for row in line:
         ax.plot(t, row, color="grey", lw=0.5, alpha=0.6)
     ax.set_xlabel("battles")
     ax.set_ylabel(f"front line on {issue}")

@@ -42,6 +42,7 @@ from accord.war.durability import (
 )
 from accord.war.fighting import (
     OUTCOMES,
+    FrontPaths,
     expected_win,
     fight,
     optimism_gap,
@@ -70,6 +71,7 @@ from accord.war.screening import posterior_strong, screen_continuous, screen_two
 
 __all__ = [
     "OUTCOMES",
+    "FrontPaths",
     "Parcel",
     "WarResult",
     "acceptable_set",

@@ -58,9 +58,11 @@ from numpy.typing import ArrayLike, NDArray
 from accord import limits
 from accord.errors import ModelError
 from accord.war._common import WarResult, as_array, check_range, scalar_or_array
+from accord.war._quadrature import leggauss
 
 __all__ = [
     "OUTCOMES",
+    "FrontPaths",
     "expected_win",
     "fight",
     "optimism_gap",
@@ -78,7 +80,7 @@ _CHUNK = 4096
 
 @lru_cache(maxsize=4)
 def _legendre(n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    x, w = np.polynomial.legendre.leggauss(n)
+    x, w = leggauss(n)  # tabulated: no eigenvalue solve at run time
     return (x + 1) / 2, w / 2
 
 
@@ -190,8 +192,80 @@ def _int_param(name: str, value: Any, lo: int) -> int:
     return int(value)
 
 
-def _check_sizes(n_states: int, runs: int, battles: int, keep_paths: bool) -> None:
-    """Refuse, before allocating, sizes above :mod:`accord.limits` (each named in the error)."""
+class FrontPaths:
+    """Every run's front path, read as the ``(runs, max_battles + 1)`` array it stands for.
+
+    A run's front moves only while the run is on; after it ends (settled, absorbed, or at
+    ``max_battles``) it stays at its final state. So only the states of the runs still on
+    are kept, battle by battle: memory grows with the battles actually fought
+    (``nbytes``), not with runs x max_battles. Columns are built on demand:
+    ``paths[rows, t0:t1]`` and :meth:`window` give a dense block, ``np.asarray(paths)``
+    the whole array (as large as it says).
+    """
+
+    def __init__(
+        self,
+        live: list[NDArray[Any]],
+        time: NDArray[np.int64],
+        front: NDArray[Any],
+        battles: int,
+    ) -> None:
+        self._live = live  # live[t]: states at battle t of the runs with time > t
+        self._time = time
+        self._front = front
+        self.dtype = front.dtype
+        self.shape = (int(front.shape[0]), battles + 1)
+        self.ndim = 2
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held: the live runs' states, battle by battle, and the final states."""
+        return sum(c.nbytes for c in self._live) + int(self._front.nbytes)
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def window(self, start: int, stop: int, rows: Any = slice(None)) -> NDArray[Any]:
+        """States at battles ``start`` to ``stop - 1`` of the runs ``rows`` (dense)."""
+        start, stop = max(start, 0), min(stop, self.shape[1])
+        front = self._front[rows]
+        out = np.repeat(np.atleast_1d(front)[:, None], max(stop - start, 0), axis=1)
+        every = isinstance(rows, slice) and rows == slice(None)
+        for t in range(start, min(stop, len(self._live))):
+            on = self._time > t
+            if every:
+                out[on, t - start] = self._live[t]
+                continue
+            rank = np.cumsum(on)[rows] - 1
+            sel = np.atleast_1d(on[rows])
+            out[sel, t - start] = self._live[t][np.atleast_1d(rank)[sel]]
+        return out if np.ndim(front) else out[0]
+
+    def __getitem__(self, key: Any) -> Any:
+        rows, cols = key if isinstance(key, tuple) else (key, slice(None))
+        if isinstance(cols, slice):
+            start, stop, step = cols.indices(self.shape[1])
+            if step > 0:
+                return self.window(start, stop, rows)[..., ::step]
+        return np.asarray(self)[rows, cols]
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> NDArray[Any]:
+        out = self.window(0, self.shape[1])
+        return out if dtype is None else out.astype(dtype)
+
+    def astype(self, dtype: Any) -> NDArray[Any]:
+        """The dense array as ``dtype``."""
+        return np.asarray(self, dtype=dtype)
+
+    def __repr__(self) -> str:
+        return f"FrontPaths(shape={self.shape}, dtype={self.dtype}, nbytes={self.nbytes:,})"
+
+
+def _check_sizes(n_states: int, runs: int, battles: int) -> None:
+    """Refuse, before allocating, sizes above :mod:`accord.limits` (each named in the error).
+
+    Front paths (``keep_paths``) are checked as they grow: only live runs' states are held,
+    so their size is known only battle by battle (see :func:`fight`)."""
     limits.STATES.check(n_states, path="N")
     limits.BATTLES.check(battles, path="max_battles")
     limits.RUNS.check(runs, path="runs")
@@ -201,10 +275,6 @@ def _check_sizes(n_states: int, runs: int, battles: int, keep_paths: bool) -> No
     limits.CELLS.check(
         table, path="max_battles", what=f"the belief table of {battles + 1:,} x {n_states + 1:,}"
     )
-    if keep_paths:
-        limits.CELLS.check(
-            runs * (battles + 1), path="runs", what=f"front paths of {runs:,} x {battles + 1:,}"
-        )
 
 
 def _per_run(name: str, value: NDArray[np.float64], runs: int) -> NDArray[np.float64]:
@@ -252,7 +322,8 @@ def fight(
     weight : side A's weight in the Nash bargaining solution (0.5 = midpoint); a scalar
         or one value per run.
     territory : territory (issue scale) at front states 0 and N.
-    keep_paths : also return every run's front path (runs x (max_battles + 1)).
+    keep_paths : also return every run's front path (runs x (max_battles + 1)), held as
+        :class:`FrontPaths`: the states of the runs still on at each battle only.
 
     Returns
     -------
@@ -270,7 +341,7 @@ def fight(
         raise ModelError(f"must be <= N = {n_states}", path="start", value=s0)
     n_runs = _int_param("runs", runs, 1)
     m = _int_param("max_battles", max_battles, 0)
-    _check_sizes(n_states, n_runs, m, keep_paths)
+    _check_sizes(n_states, n_runs, m)
     th = _per_run("theta", check_range("theta", theta, 0.0, 1.0), n_runs)
     au = float(check_range("alpha_A", alpha_A, 0.0, lo_open=True))
     bu = float(check_range("beta_A", beta_A, 0.0, lo_open=True))
@@ -308,7 +379,8 @@ def fight(
     point = np.full(n_runs, np.nan)
     alive = np.ones(n_runs, dtype=bool)
     path_type = np.int16 if n_states < 2**15 else np.int64
-    paths = np.empty((n_runs, m + 1) if keep_paths else (0, 0), dtype=path_type)
+    live_states: list[NDArray[Any]] = []  # per battle t: the states of the runs still on
+    held = 0
     if s0 in (0, n_states):
         outcome[:] = 1 if s0 == n_states else 2
         time[:] = 0
@@ -325,14 +397,20 @@ def fight(
                 lo_in, hi_in = np.clip(low, 0, 1), np.clip(high, 0, 1)  # within the pie
                 point[ok] = (lo_in + wt * (hi_in - lo_in))[ok]
                 alive &= ~ok
+        if t == m or not alive.any():
+            break
         if keep_paths:
-            paths[:, t] = state
-        if t == m:
-            break
-        if not alive.any():
-            if keep_paths:
-                paths[:, t + 1 :] = state[:, None]
-            break
+            live_states.append(state[alive].astype(path_type))
+            held += live_states[-1].size
+            cells = -(-held * live_states[-1].itemsize // 8)  # in 8-byte cells, as the limit
+            if limits.CELLS.exceeded(cells):
+                what = (
+                    f"front paths of {held:,} run-battles after {t + 1:,} battles "
+                    f"({cells:,} cells of 8 bytes)"
+                )
+                raise ModelError(
+                    limits.CELLS.message(cells, what) + "; or run without paths", path="runs"
+                )
         step = np.where(gen.random(n_runs) < th, 1, -1)
         state = state + np.where(alive, step, 0)
         won = alive & (state == n_states)
@@ -367,7 +445,7 @@ def fight(
             front=state,
         ),
         outcome_names=OUTCOMES,
-        paths=paths if keep_paths else None,
+        paths=FrontPaths(live_states, time, state.astype(path_type), m) if keep_paths else None,
         p_outcome=dict(zip(OUTCOMES, (float(c) for c in counts), strict=True)),
         mean_time=float(times.mean()),
         se_time=float(times.std(ddof=1) / np.sqrt(n_runs)) if n_runs > 1 else float("nan"),

@@ -96,6 +96,7 @@ from numpy.typing import NDArray
 from accord import limits
 from accord.errors import ModelError
 from accord.war._common import FAN, mid_quantiles
+from accord.war._quadrature import leggauss
 from accord.war.commitment import power_shift
 from accord.war.durability import relapse_probability
 from accord.war.linkage import Parcel, chip_value, swap_feasible, swap_reservation
@@ -347,7 +348,7 @@ class SettleInputs:
 
 @lru_cache(maxsize=8)
 def _nodes(n: int) -> tuple[F, F]:
-    x, w = np.polynomial.legendre.leggauss(n)
+    x, w = leggauss(n)  # tabulated: no eigenvalue solve at run time
     return (x + 1) / 2, w / 2
 
 
