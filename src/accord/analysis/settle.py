@@ -462,22 +462,19 @@ def settle_inputs(
             f"{spending:g} x {shared['cost_horizon']:g} / {cost_b:g}",
         )
         names = tuple(br.partners)
-        tau = tuple(
-            param(
-                f"tau.{k}",
-                float(v.trade_share.value),
-                _origin(v.trade_share, f"war.brinkmanship.partners.{k}.trade_share"),
+
+        def per_partner(symbol: str, field: str) -> tuple[float, ...]:
+            return tuple(
+                param(
+                    f"{symbol}.{k}",
+                    float(getattr(v, field).value),
+                    _origin(getattr(v, field), f"war.brinkmanship.partners.{k}.{field}"),
+                )
+                for k, v in br.partners.items()
             )
-            for k, v in br.partners.items()
-        )
-        phi = tuple(
-            param(
-                f"phi.{k}",
-                float(v.curtail.value),
-                _origin(v.curtail, f"war.brinkmanship.partners.{k}.curtail"),
-            )
-            for k, v in br.partners.items()
-        )
+
+        tau = per_partner("tau", "trade_share")
+        phi = per_partner("phi", "curtail")
         esc = Escalation(
             side=1,
             gain=param("gain", float(br.gain.value), _origin(br.gain, "war.brinkmanship.gain")),
