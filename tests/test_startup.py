@@ -155,3 +155,24 @@ def test_version_fast_path_prints_what_the_cli_prints() -> None:
     version, imported = done.stdout.splitlines()
     assert imported == "[]"
     assert version + "\n" == _help(["--version"])
+
+
+def test_an_smp_run_imports_the_smp_model_only(tmp_path: Path) -> None:
+    # Models are registered by name and imported when asked for (issue 15, start-up).
+    from accord import models
+    from accord.models import _BUILT_IN
+
+    (sc,) = importers.read("ktab", DATA / "ktab" / "dummyData-a040.csv")
+    path = tmp_path / "a040.yaml"
+    path.write_text(dumps(sc), encoding="utf-8")
+    modules = tuple(module for module, _ in _BUILT_IN.values())
+    code = _PROBE.format(heavy=modules, argv=["run", str(path), "-m", "smp"])
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == ["accord.models.smp"]
+    # and every registered name still resolves to its class, in the same order as before
+    assert models.available()[:5] == ("compromise", "median", "eum", "smp", "exchange")
+    for name in models.available():
+        assert models.get(name).name == name

@@ -13,6 +13,7 @@ per-round trajectory where the model has rounds, an event log and diagnostics, w
 
 from __future__ import annotations
 
+import importlib
 import math
 from abc import ABC, abstractmethod
 from collections import ChainMap
@@ -42,6 +43,7 @@ __all__ = [
     "get",
     "one_draw",
     "register",
+    "register_lazy",
     "run",
 ]
 
@@ -414,15 +416,24 @@ def _size_checked(method: Any, many: bool) -> Any:
     return wrapper
 
 
-_REGISTRY: dict[str, type[Model]] = {}
+_REGISTRY: dict[str, type[Model] | str] = {}
+"""Name -> model class, or ``"module:Class"`` for a built-in model not imported yet."""
 
 
 def register(cls: type[Model]) -> type[Model]:
     """Class decorator: make a model callable by name from the CLI, back-tests and sweeps."""
-    if cls.name in _REGISTRY and _REGISTRY[cls.name] is not cls:
+    if cls.name in _REGISTRY and get(cls.name) is not cls:
         raise ValueError(f"model name {cls.name!r} registered twice")
     _REGISTRY[cls.name] = cls
     return cls
+
+
+def register_lazy(name: str, target: str) -> None:
+    """Register a model by ``"module:Class"``: imported on first :func:`get`, so that a
+    command running one model does not import the others."""
+    if name in _REGISTRY:
+        raise ValueError(f"model name {name!r} registered twice")
+    _REGISTRY[name] = target
 
 
 def available() -> tuple[str, ...]:
@@ -433,10 +444,17 @@ def available() -> tuple[str, ...]:
 def get(name: str) -> type[Model]:
     """The model class registered under ``name``."""
     try:
-        return _REGISTRY[name]
+        entry = _REGISTRY[name]
     except KeyError:
         known = ", ".join(_REGISTRY)
         raise ModelError(f"unknown model; available: {known}", path="model", value=name) from None
+    if isinstance(entry, str):
+        module, _, attr = entry.partition(":")
+        entry = getattr(importlib.import_module(module), attr)
+        if not (isinstance(entry, type) and issubclass(entry, Model) and entry.name == name):
+            raise TypeError(f"{_REGISTRY[name]} is not the model {name!r}")
+        _REGISTRY[name] = entry
+    return entry
 
 
 def run(
