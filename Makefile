@@ -13,10 +13,12 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m compileall -q src/accord  # bytecode even where PYTHONDONTWRITEBYTECODE=1
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q src/accord
 	touch $(VENV)/.installed $@
 
 run: $(VENV)/.installed
