@@ -19,6 +19,7 @@ several runs), summed by top-level package, and accord's own slowest modules.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import resource
@@ -96,6 +97,74 @@ def breakdown(label: str, rows: dict[str, tuple[int, int]], top: int = 8) -> Non
     )
 
 
+# One fresh process, timed in steps (CPU seconds of this process): what each layer of
+# ``accord run a040.yaml -m smp`` costs on top of the ones before it.
+_PHASES = """
+import json, sys, time
+T = time.process_time
+marks = [("start", T())]
+def mark(label):
+    marks.append((label, T()))
+import numpy, numpy.random
+mark("numpy + numpy.random")
+import pydantic.main
+mark("pydantic (BaseModel)")
+import typer.main
+mark("typer")
+import rich.table, rich.console
+mark("rich (table, console)")
+import ruamel.yaml, ruamel.yaml.main
+mark("ruamel.yaml")
+import accord.scenario.io
+mark("accord.scenario (its pydantic models built)")
+import accord.cli
+mark("accord.cli")
+from accord import models
+from accord.analysis.forecast import run_models
+models.get("smp")
+mark("accord.models (SMP only)")
+sc = accord.scenario.io.load(sys.argv[1])
+mark("load + validate a040.yaml")
+run_models(sc, ["smp"], {})
+mark("SMP on a040")
+print(json.dumps([(b[0], b[1] - a[1]) for a, b in zip(marks, marks[1:])]))
+"""
+
+
+def phases(a040: Path, env: dict[str, str]) -> None:
+    """The run's steps in one process, each the least CPU time of REPEAT processes, and
+    (with ``ACCORD_BENCH_AGAINST``) the whole run against an older accord side by side."""
+    best: dict[str, float] = {}
+    for _ in range(REPEAT):
+        done = subprocess.run(
+            [sys.executable, "-c", _PHASES, str(a040)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        for label, cpu in json.loads(done.stdout.splitlines()[-1]):
+            best[label] = min(best.get(label, cpu), cpu)
+    print(f"\naccord run a040 -m smp in steps (CPU ms, least of {REPEAT}; cached bytecode):")
+    for label, cpu in best.items():
+        print(f"  {label:46s} {1000 * cpu:6.1f}")
+    print(
+        f"  {'sum':46s} {1000 * sum(best.values()):6.1f}"
+        "  (then the interpreter's start, typer's parse and the printing)"
+    )
+    against = os.environ.get("ACCORD_BENCH_AGAINST")
+    if against:
+        launcher = [sys.executable, "-c", "from accord.__main__ import main; main()"]
+        args = ["run", str(a040), "-m", "smp"]
+        older = {**env, "PYTHONPATH": str(Path(against) / "src")}
+        loads = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        then, now = timed([*launcher, *args], older), timed([*launcher, *args], env)
+        print(
+            f"run a040 -m smp against {against}: then {then[0]:.3f} s wall {then[1]:.3f} s CPU, "
+            f"now {now[0]:.3f} s wall {now[1]:.3f} s CPU (load {loads} before)"
+        )
+
+
 def main() -> None:
     from accord.scenario.importers import ktab
     from accord.scenario.io import dumps
@@ -113,7 +182,7 @@ def main() -> None:
             "floor: numpy pydantic typer rich yaml": [
                 *py,
                 "-c",
-                "import numpy.random, pydantic, typer.main, rich.table, ruamel.yaml",
+                "import numpy.random, pydantic.main, typer.main, rich.table, ruamel.yaml",
             ],
             "floor: the same + accord.scenario": [
                 *py,
@@ -147,6 +216,7 @@ def main() -> None:
         breakdown(
             "accord run a040 -m smp", importtime([*cli, "run", str(a040), "-m", "smp"], cached)
         )
+        phases(a040, cached)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
