@@ -170,3 +170,40 @@ def test_the_help_probe_sees_numpy() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == ["accord.war", "numpy"]
+
+
+# -- two inputs that ended in an internal error before (found by the golden sweep) ---------
+
+
+def test_durability_at_horizon_zero_runs_with_month_zero_hazards() -> None:
+    # A horizon of 0 months is valid (P(relapse within 0 months) = 0); its table's hazard
+    # factors and "hazard now" are those of month 0, the same as at any other horizon.
+    def run(horizon: int) -> dict[str, Any]:
+        got = _run(["war", "durability", "--horizon", str(horizon), "--json"])
+        assert got["exit"] == 0, got["stderr"]
+        return dict(json.loads(got["stdout"]))
+
+    zero, one = run(0), run(1)
+    assert zero["result"]["results"]["agreement"] == {"p_relapse": 0.0, "p_relapse_at": {"0": 0.0}}
+    text = {h: _run(["war", "durability", "--horizon", str(h)])["stdout"] for h in (0, 1)}
+
+    def cells(out: str, name: str) -> list[str]:
+        """The cells after the first of the table row whose first cell is ``name``."""
+        for line in out.splitlines():
+            parts = [c.strip() for c in line.strip().strip("│").split("│")]
+            if parts[0] == name:
+                return parts[1:]
+        raise AssertionError(f"no row {name!r}")
+
+    for label in ("as on the table", "no features", "all three (full)"):
+        assert cells(text[0], label) == ["0.000", cells(text[1], label)[-1]]  # hazard factor
+    assert cells(text[0], "hazard now") == cells(text[1], "hazard now")
+    assert cells(text[0], "hazard now")[0] == "0.00473"
+    assert one["result"]["results"]["agreement"]["p_relapse"] > 0
+
+
+def test_winset_refuses_a_negative_seed_as_bad_input() -> None:
+    got = _run(["war", "winset", "--seed", "-1"])
+    assert got["exit"] == 2
+    assert "Invalid value for '--seed'" in got["stderr"]
+    assert "internal error" not in got["stderr"]

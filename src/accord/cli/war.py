@@ -954,9 +954,11 @@ def durability(
     }
     import numpy as np
 
+    # The hazards of month 0: the curves hold months 0..horizon - 1, none at horizon 0.
+    now = curves if horizon else hazard_curves({**params, "horizon": 1})
     for name, res in curves.items():
         s = np.asarray(res["survival"])
-        factor = np.asarray(res["hazard"])[0] / np.asarray(curves["none"]["hazard"])[0]
+        factor = np.asarray(now[name]["hazard"])[0] / np.asarray(now["none"]["hazard"])[0]
         t.add_row(labels[name], *(f"{1 - s[m]:.3f}" for m in checkpoints), f"{factor:.3f}")
     rep.print(t)
     agreed = curves["agreement"]
@@ -968,7 +970,7 @@ def durability(
         ),
         (
             "hazard now",
-            _f(np.asarray(agreed["hazard"])[0] if horizon else params["base_hazard"], 5),
+            _f(np.asarray(now["agreement"]["hazard"])[0], 5),
             "per month: λ0·exp(-β·features)·leverage term",
         ),
     ]
