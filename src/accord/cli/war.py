@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
 from accord.cli.common import err, guarded, lets, load_scenario, out, what_if
 from accord.errors import ModelError
-from accord.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from accord.scenario.schema import Scenario
 
 war_app = typer.Typer(
     help="War termination: bargaining range, private information, fighting, commitment, "
@@ -435,6 +436,8 @@ def fight(
             "until settlement or a decisive end (± s.e.)",
         )
     )
+    import numpy as np
+
     settled = r.outcome == 0
     if settled.any():
         q = np.quantile(r.time[settled], [0.1, 0.5, 0.9])
@@ -961,6 +964,8 @@ def durability(
         "peacekeepers": "peacekeepers only (full)",
         "all": "all three (full)",
     }
+    import numpy as np
+
     for name, res in curves.items():
         s = np.asarray(res["survival"])
         factor = np.asarray(res["hazard"])[0] / np.asarray(curves["none"]["hazard"])[0]
