@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from accord import __version__
+from accord import __version__, _malloc
 
 
 def main() -> None:
@@ -17,6 +17,7 @@ def main() -> None:
         return
     from accord.cli import main as cli_main
 
+    _malloc.tune()  # models' temporaries reused from the heap, not fresh pages
     cli_main()
 
 
