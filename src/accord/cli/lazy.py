@@ -8,18 +8,28 @@ imports the module, converting the command exactly as an eager ``app.command()``
 ``app.add_typer()`` would, only when the command itself is called (``accord war ...``,
 ``accord war --help``). ``tests/test_startup.py`` checks that every listed line equals the
 command's own help and that ``import accord.cli`` pulls in no heavy library.
+
+:func:`defer_rich_extras` does the same for typer's help formatter: ``typer.rich_utils``
+imports ``rich.markdown`` (markdown-it) and ``rich.traceback`` (Pygments) at its top, about
+40 % of what any ``--help`` or usage error costs, though accord uses neither (its help is
+rich markup, not Markdown, and pretty exceptions are off). They are imported on first use.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.machinery
+import sys
+import types
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import typer
 from typer import _click
 from typer.core import TyperCommand, TyperGroup
 
-__all__ = ["LazyGroup", "lazy_command", "lazy_group", "load"]
+__all__ = ["LazyGroup", "defer_rich_extras", "lazy_command", "lazy_group", "load"]
 
 
 class _Listed(TyperCommand):
@@ -119,3 +129,97 @@ def _registry(app: typer.Typer) -> dict[str, tuple[str, str, bool]]:
     if not (isinstance(group, type) and issubclass(group, LazyGroup)):
         raise TypeError("lazy commands need an app made with typer.Typer(cls=LazyGroup.new())")
     return group.registry
+
+
+# typer.rich_utils imports these names at its top but uses them only to render Markdown help
+# (rich_markup_mode="markdown") and pretty tracebacks: accord uses neither.
+_DEFERRED = {"rich.markdown": "Markdown", "rich.traceback": "Traceback"}
+
+
+class _Deferred:
+    """Stands for ``module.name`` and imports it on first call or attribute access."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self._where = (module, name)
+
+    def _target(self) -> Any:
+        module, name = self._where
+        return getattr(importlib.import_module(module), name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._target()(*args, **kwargs)
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._target(), attr)
+
+
+class _RichUtilsLoader(importlib.abc.Loader):
+    """Executes ``typer.rich_utils`` with placeholders for the deferred modules.
+
+    The placeholders (empty classes, enough for its annotations) live in ``sys.modules`` only
+    while the module body runs; then its names point at :class:`_Deferred` stand-ins, and a
+    later ``import rich.markdown`` anywhere imports the real module. If typer ever needs more
+    than those names at import, the module is executed again normally.
+    """
+
+    def __init__(self, loader: importlib.abc.Loader) -> None:
+        self.loader = loader
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        placeholders: dict[str, tuple[str, type]] = {}
+        for name, attribute in _DEFERRED.items():
+            if name not in sys.modules:
+                stand_in = types.ModuleType(name)
+                cls = type(attribute, (), {})
+                setattr(stand_in, attribute, cls)
+                sys.modules[name] = stand_in
+                placeholders[name] = (attribute, cls)
+        try:
+            self.loader.exec_module(module)
+        except ImportError:
+            for name in placeholders:
+                del sys.modules[name]
+            self.loader.exec_module(module)
+            return
+        for name in placeholders:
+            del sys.modules[name]
+        for name, (attribute, cls) in placeholders.items():
+            if getattr(module, attribute, None) is cls:
+                setattr(module, attribute, _Deferred(name, attribute))
+
+    def __getattr__(self, attr: str) -> Any:  # get_source, get_filename... as the real one
+        return getattr(self.loader, attr)
+
+
+class _RichUtilsFinder(importlib.abc.MetaPathFinder):
+    def find_spec(
+        self,
+        fullname: str,
+        path: Sequence[str] | None,
+        target: types.ModuleType | None = None,
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != "typer.rich_utils":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _RichUtilsLoader(spec.loader)
+        return spec
+
+
+def defer_rich_extras() -> None:
+    """Import ``rich.markdown`` and ``rich.traceback`` for typer's help only when used.
+
+    A no-op once ``typer.rich_utils`` is imported. Output is unchanged:
+    ``tests/test_startup.py`` compares every command's help and usage errors, plain and in
+    colour, with and without it.
+    """
+    if "typer.rich_utils" in sys.modules:
+        return
+    if not any(isinstance(finder, _RichUtilsFinder) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _RichUtilsFinder())
+
+
+defer_rich_extras()
