@@ -1,0 +1,429 @@
+"""``accord --help`` without importing typer or rich, byte for byte as typer prints it.
+
+Importing typer and its rich help formatter costs more than the 0.1 s the whole command may
+take, so ``accord --help`` written to a pipe or a file (no colour) is drawn here from a
+listing of the top-level help (:mod:`accord._help_listing`: the usage line, the app's help,
+the option and command rows, as plain text) that :func:`write_listing` extracts from the live
+typer app through typer's own formatter. The layout follows rich's (rich 15: ``Padding``,
+``Panel`` with the rounded box, ``Table`` column widths, ``Text`` word wrap) for the
+shapes typer uses; any other case is declined and typer prints the help as always:
+
+- colour (a terminal, ``FORCE_COLOR``, ``TTY_COMPATIBLE``...), a non-UTF-8 stdout, the
+  environment variables that change typer's or rich's console, a program name other than
+  ``accord``, a width too narrow for the simple layout;
+- a listing that is stale: it records a digest of ``cli/__init__.py`` and ``cli/lazy.py``
+  (where every top-level help line is written) and typer's and rich's versions.
+
+It lives outside :mod:`accord.cli` because importing that package imports typer.
+
+``tests/test_startup.py`` checks that the listing is current and that this rendering equals
+typer's at many widths. After editing ``cli/__init__.py``, regenerate it with
+``python -m accord.fasthelp``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+import zlib
+
+TYPE_CHECKING = False  # importing typing (or re, pathlib, hashlib) would double this path's cost
+if TYPE_CHECKING:
+    from typing import Any, TextIO
+
+__all__ = ["listing_from_app", "print_help", "render", "write_listing"]
+
+HERE = os.path.join(os.path.dirname(__file__), "cli")
+LISTING = os.path.join(os.path.dirname(__file__), "_help_listing.py")
+SOURCES = ("__init__.py", "lazy.py")  # every line of the top-level help is written here
+
+# Environment variables that change what typer's or rich's console prints (colour, width,
+# terminal detection): with any of them set, typer prints the help.
+_CONSOLE_ENV = (
+    "FORCE_COLOR",
+    "PY_COLORS",
+    "GITHUB_ACTIONS",
+    "_TYPER_FORCE_DISABLE_TERMINAL",
+    "TERMINAL_WIDTH",
+    "TTY_COMPATIBLE",
+    "TTY_INTERACTIVE",
+    "DATABRICKS_RUNTIME_VERSION",
+    "JUPYTER_COLUMNS",
+    "JUPYTER_LINES",
+)
+
+# Rounded box, as rich's box.ROUNDED
+_TOP_LEFT, _TOP_RIGHT, _BOTTOM_LEFT, _BOTTOM_RIGHT = "╭", "╮", "╰", "╯"
+_HORIZONTAL, _VERTICAL = "─", "│"
+
+Cell = str
+# A column: (its fixed width or None, how it takes the rest of the table's width: "box" for
+# typer's help cell (a rich Columns, which measures as wide as allowed and so is shrunk to
+# what the others leave), "ratio" for typer's command description (ratio=10), "" for neither).
+Column = tuple[int | None, str]
+
+
+def digest() -> str:
+    """A checksum (CRC-32 and size) of the CLI sources the top-level help is written in."""
+    parts = []
+    for name in SOURCES:
+        with open(os.path.join(HERE, name), "rb") as f:
+            data = f.read()
+        parts.append(f"{name}:{len(data)}:{zlib.crc32(data):08x}")
+    return " ".join(parts)
+
+
+def _dist_version_present(package: str, version: str) -> bool:
+    """``package`` of exactly ``version`` is what is importable, checked without importing it."""
+    for entry in sys.path:
+        if os.path.isdir(os.path.join(entry or ".", package)):
+            return os.path.isdir(os.path.join(entry or ".", f"{package}-{version}.dist-info"))
+    return False
+
+
+# --- wrapping (rich.text.Text.wrap with overflow "fold", for single-cell characters) ---
+
+
+def _words(line: str) -> list[tuple[int, str]]:
+    """(start, word) with each word's trailing whitespace (and the line's leading one)."""
+    words = []
+    i, n = 0, len(line)
+    while i < n:
+        start = i
+        while i < n and line[i].isspace():
+            i += 1
+        if i == n:
+            break
+        while i < n and not line[i].isspace():
+            i += 1
+        while i < n and line[i].isspace():
+            i += 1
+        words.append((start, line[start:i]))
+    return words
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of ``text`` broken as rich breaks them at ``width`` cells, unpadded.
+
+    Each ``\\n`` ends a line; within a line, words (with their trailing whitespace) fill a
+    line greedily, a word that fits no line is cut into pieces of ``width``, and whitespace
+    running past the width is dropped.
+    """
+    lines: list[str] = []
+    for line in text.split("\n"):
+        cuts: list[int] = []
+        used = 0
+        for start, word in _words(line):
+            length = len(word.rstrip())
+            if width - used >= length:
+                used += len(word)
+            elif length > width:  # fold the word over as many lines as it needs
+                pieces = [word[i : i + width] for i in range(0, len(word), width)]
+                for piece in pieces[:-1]:
+                    if start:
+                        cuts.append(start)
+                    start += len(piece)
+                if start:
+                    cuts.append(start)
+                used = len(pieces[-1])
+            elif used and start:
+                cuts.append(start)
+                used = len(word)
+        bounds = [0, *cuts, len(line)]
+        lines.extend(line[a:b][:width] for a, b in itertools.pairwise(bounds))
+    return lines
+
+
+def _block(text: str, width: int) -> list[str]:
+    return [line.ljust(width) for line in wrap(text, width)]
+
+
+# --- layout ---
+
+
+def _table(columns: list[Column], rows: list[list[Cell]], width: int) -> list[str] | None:
+    """A rich ``Table`` as typer builds its panels: no box, no header, padding (0, 1), no
+    edge padding, expanded to ``width``; ``None`` for the shapes not handled here."""
+    last = len(columns) - 1
+    pads = [(0 if i == 0 else 1) + (0 if i == last else 1) for i in range(len(columns))]
+    widths: list[int] = []
+    for i, (fixed, _) in enumerate(columns):
+        if fixed is not None:
+            widths.append(fixed + pads[i])
+            if any(len(row[i]) > fixed for row in rows):
+                return None  # a fixed column would crop
+        else:
+            longest = max((len(line) for row in rows for line in row[i].split("\n")), default=0)
+            widths.append(longest + pads[i] or 1)
+    flexible = [i for i, (_, takes) in enumerate(columns) if takes]
+    if len(flexible) != 1:
+        return None
+    (f,) = flexible
+    widths[f] = width - sum(w for i, w in enumerate(widths) if i != f)
+    if columns[f][1] == "ratio":
+        # rich gives a lone ratio column the rest, at least 1 cell plus its padding
+        if widths[f] < 1 + pads[f]:
+            return None
+    else:
+        # rich shrinks the widest wrapable column first; while the box column stays the
+        # widest, all of the excess comes off it: the only case taken here.
+        others = [w for i, w in enumerate(widths) if i != f and columns[i][0] is None]
+        if widths[f] - pads[f] < 1 or widths[f] < max(others, default=0):
+            return None
+    lines: list[str] = []
+    for row in rows:
+        cells = []
+        for i, text in enumerate(row):
+            cells.append(_block(text, widths[i] - pads[i]))
+        height = max(len(c) for c in cells)
+        for n in range(height):
+            parts = []
+            for i, cell in enumerate(cells):
+                inner = widths[i] - pads[i]
+                left = " " if i else ""
+                right = " " if i != last else ""
+                parts.append(left + (cell[n] if n < len(cell) else " " * inner) + right)
+            lines.append("".join(parts))
+    return lines
+
+
+def _panel(title: str, body: list[str], width: int) -> list[str]:
+    inner = width - 4
+    head = f" {title} "[:inner].ljust(inner, _HORIZONTAL)
+    out = [_TOP_LEFT + _HORIZONTAL + head + _HORIZONTAL + _TOP_RIGHT]
+    out += [f"{_VERTICAL} {line} {_VERTICAL}" for line in body]
+    out.append(_BOTTOM_LEFT + _HORIZONTAL * (width - 2) + _BOTTOM_RIGHT)
+    return out
+
+
+def render(listing: dict[str, Any], width: int) -> str | None:
+    """The help text, as typer prints it without colour at ``width`` columns, or ``None``."""
+    if width < 20:
+        return None
+    blank = " " * width
+    lines = [blank]
+    lines += [f" {line} " for line in _block(listing["usage"], width - 2)]
+    lines.append(blank)
+    if listing["help"]:
+        for text in listing["help"]:
+            lines += [f" {line} " for line in _block(text, width - 2)]
+        lines.append(blank)
+    for title, columns, rows in listing["panels"]:
+        body = _table([tuple(c) for c in columns], [list(r) for r in rows], width - 4)
+        if body is None:
+            return None
+        lines += _panel(title, body, width)
+    return "\n".join(lines) + "\n\n"
+
+
+# --- the fast path ---
+
+
+def _width(environ: os._Environ[str] | dict[str, str]) -> int:
+    """The width rich's console uses when it is not writing to a terminal."""
+    columns = environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        return int(columns)
+    width = 0
+    for fd in (0, 1, 2):
+        try:
+            width = os.get_terminal_size(fd).columns
+        except (AttributeError, ValueError, OSError):
+            continue
+        break
+    return width or 80
+
+
+def print_help(
+    argv: list[str] | None = None,
+    environ: os._Environ[str] | dict[str, str] | None = None,
+    stdout: TextIO | None = None,
+) -> bool:
+    """Print ``accord --help`` if this module can print it exactly as typer would.
+
+    ``False`` (nothing printed) when typer must: see the module docstring.
+    """
+    argv = sys.argv if argv is None else argv
+    environ = os.environ if environ is None else environ
+    stdout = sys.stdout if stdout is None else stdout
+    if argv[1:] != ["--help"] or os.path.basename(argv[0]) != "accord":
+        return False
+    if any(name in environ for name in _CONSOLE_ENV):
+        return False
+    try:
+        if stdout.isatty():
+            return False
+    except ValueError:
+        return False
+    if not (getattr(stdout, "encoding", None) or "utf-8").lower().startswith("utf"):
+        return False
+    try:
+        from accord._help_listing import LISTING as listing
+    except ImportError:
+        return False
+    if listing["digest"] != digest():
+        return False
+    if not all(_dist_version_present(p, v) for p, v in listing["versions"].items()):
+        return False
+    text = render(listing, _width(environ))
+    if text is None:
+        return False
+    stdout.write(text)
+    stdout.flush()
+    return True
+
+
+# --- the listing, extracted from typer's own formatter ---
+
+
+def _plain(renderable: Any) -> str:
+    from rich.columns import Columns
+    from rich.text import Text
+
+    if isinstance(renderable, Columns):
+        if len(renderable.renderables) != 1:
+            raise ValueError("a help cell with several parts (a default, an envvar...)")
+        renderable = renderable.renderables[0]
+    if not isinstance(renderable, Text):
+        raise ValueError(f"not plain text: {type(renderable).__name__}")
+    plain = renderable.plain
+    from rich.cells import cell_len
+
+    lines = plain.split("\n")
+    if any(cell_len(x) != len(x) or any(c < " " for c in x) for x in lines):
+        raise ValueError(f"characters that are not one cell wide: {plain!r}")
+    return plain
+
+
+def listing_from_app(app: Any = None) -> dict[str, Any]:
+    """What typer's rich formatter prints for ``accord --help``, as plain text and shapes.
+
+    Runs typer's ``rich_format_help`` with a console that records what it is given, and
+    checks that every part has the shape :func:`render` draws (raises ``ValueError`` if not).
+    """
+    import typer.main
+    from rich import box
+    from rich.align import Align
+    from rich.columns import Columns
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.panel import Panel
+    from rich.table import Table
+    from typer import rich_utils
+
+    if app is None:
+        from accord.cli import app
+    printed: list[Any] = []
+
+    class Recorder:
+        def print(self, renderable: Any, *args: Any, **kwargs: Any) -> None:
+            printed.append(renderable)
+
+    group = typer.main.get_command(app)
+    ctx = group.make_context("accord", [], resilient_parsing=True)
+    real = rich_utils._get_rich_console
+    rich_utils._get_rich_console = lambda stderr=False: Recorder()  # type: ignore[assignment,return-value]
+    try:
+        group.format_help(ctx, None)  # type: ignore[arg-type]
+    finally:
+        rich_utils._get_rich_console = real
+
+    usage, *rest = printed
+    if not (
+        isinstance(usage, Padding)
+        and (usage.top, usage.right, usage.bottom, usage.left) == (1, 1, 1, 1)
+    ):
+        raise ValueError("usage is not a padded line")
+    help_texts: list[str] = []
+    if rest and isinstance(rest[0], Padding):
+        pad = rest.pop(0)
+        if (pad.top, pad.right, pad.bottom, pad.left) != (0, 1, 1, 1):  # (top, right...)
+            raise ValueError("help padding changed")
+        align = pad.renderable
+        if not (isinstance(align, Align) and align.align == "left" and not align.pad):
+            raise ValueError("help alignment changed")
+        inner = align.renderable
+        parts = inner.renderables if isinstance(inner, Group) else [inner]
+        help_texts = [_plain(p) for p in parts]
+    panels = []
+    for panel in rest:
+        if not isinstance(panel, Panel) or not isinstance(panel.renderable, Table):
+            raise ValueError(f"unexpected part of the help: {type(panel).__name__}")
+        table = panel.renderable
+        shape = (
+            panel.box is box.ROUNDED,
+            panel.expand,
+            Padding.unpack(panel.padding) == (0, 1, 0, 1),
+            panel.title_align == "left",
+            panel.width is None,
+            panel.subtitle is None,
+            table.box is None,
+            table.expand,
+            not table.show_header,
+            not table.show_footer,
+            not table.pad_edge,
+            not table.collapse_padding,
+            table.padding == (0, 1, 0, 1),
+            table.leading == 0,
+            table.title is None and table.caption is None,
+            table.width is None and table.min_width is None,
+        )
+        if not all(shape):
+            raise ValueError(f"panel {panel.title!r} has a shape not drawn here: {shape}")
+        columns: list[list[Any]] = []
+        for column in table.columns:
+            cells = list(column.cells)
+            is_box = any(isinstance(c, Columns) for c in cells)
+            if (column.min_width, column.max_width) != (None, None) or column.justify not in (
+                "left",
+            ):
+                raise ValueError("column limits or justification not drawn here")
+            if column.ratio is not None and (is_box or column.width is not None):
+                raise ValueError("a ratio column with a fixed width")
+            if column.width is not None and not column.no_wrap:
+                raise ValueError("a fixed column that wraps")
+            columns.append([column.width, "box" if is_box else "ratio" if column.ratio else ""])
+        rows = [
+            [_plain(c) for c in cells]
+            for cells in zip(*(c.cells for c in table.columns), strict=True)
+        ]
+        title = panel.title if isinstance(panel.title, str) else _plain(panel.title)
+        panels.append([title, columns, rows])
+    from importlib.metadata import version  # rich has no __version__
+
+    return {
+        "digest": digest(),
+        "versions": {"typer": typer.__version__, "rich": version("rich")},
+        "usage": _plain(usage.renderable),
+        "help": help_texts,
+        "panels": panels,
+    }
+
+
+def write_listing(path: str = LISTING) -> dict[str, Any]:
+    """Write :data:`accord._help_listing.LISTING` from the live app."""
+    import pprint
+    from pathlib import Path
+
+    listing = listing_from_app()
+    Path(path).write_text(
+        '"""The top-level ``accord --help``, as plain text: generated by\n'
+        "``python -m accord.fasthelp`` from accord.cli.app; do not edit.\n"
+        '"""\n\n'
+        "from __future__ import annotations\n\n"
+        "TYPE_CHECKING = False  # no typing import at run time: see accord.fasthelp\n"
+        "if TYPE_CHECKING:\n"
+        "    from typing import Any\n\n"
+        f"LISTING: dict[str, Any] = {pprint.pformat(listing, width=72, sort_dicts=False)}\n",
+        encoding="utf-8",
+    )
+    import subprocess
+
+    subprocess.run([sys.executable, "-m", "ruff", "format", "-q", path], check=False)
+    return listing
+
+
+if __name__ == "__main__":
+    write_listing()
+    print(f"wrote {LISTING}")
