@@ -32,6 +32,10 @@ TYPE_CHECKING = False  # importing typing (or re, pathlib, hashlib) would double
 if TYPE_CHECKING:
     from typing import Any, TextIO
 
+    Style = list[str] | None  # SGR parameters with colour and with NO_COLOR, or bare
+    Segment = tuple[str, Style]
+    Regions = list[list[Any]]  # [end, style, highlighted] per run of a text
+
 __all__ = ["listing_from_app", "print_help", "render", "write_listing"]
 
 HERE = os.path.join(os.path.dirname(__file__), "cli")
@@ -57,11 +61,11 @@ _CONSOLE_ENV = (
 _TOP_LEFT, _TOP_RIGHT, _BOTTOM_LEFT, _BOTTOM_RIGHT = "╭", "╮", "╰", "╯"
 _HORIZONTAL, _VERTICAL = "─", "│"
 
-Cell = str
 # A column: (its fixed width or None, how it takes the rest of the table's width: "box" for
 # typer's help cell (a rich Columns, which measures as wide as allowed and so is shrunk to
 # what the others leave), "ratio" for typer's command description (ratio=10), "" for neither).
-Column = tuple[int | None, str]
+if TYPE_CHECKING:
+    Column = tuple[int | None, str]
 
 
 def digest() -> str:
@@ -103,14 +107,15 @@ def _words(line: str) -> list[tuple[int, str]]:
     return words
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """Lines of ``text`` broken as rich breaks them at ``width`` cells, unpadded.
+def _spans(text: str, width: int) -> list[tuple[int, int]]:
+    """(start, end) offsets in ``text`` of its lines as rich breaks them at ``width`` cells.
 
     Each ``\\n`` ends a line; within a line, words (with their trailing whitespace) fill a
     line greedily, a word that fits no line is cut into pieces of ``width``, and whitespace
     running past the width is dropped.
     """
-    lines: list[str] = []
+    out: list[tuple[int, int]] = []
+    offset = 0
     for line in text.split("\n"):
         cuts: list[int] = []
         used = 0
@@ -131,18 +136,63 @@ def wrap(text: str, width: int) -> list[str]:
                 cuts.append(start)
                 used = len(word)
         bounds = [0, *cuts, len(line)]
-        lines.extend(line[a:b][:width] for a, b in itertools.pairwise(bounds))
+        out += [(offset + a, offset + min(b, a + width)) for a, b in itertools.pairwise(bounds)]
+        offset += len(line) + 1
+    return out
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of ``text`` broken as rich breaks them at ``width`` cells, unpadded."""
+    return [text[a:b] for a, b in _spans(text, width)]
+
+
+# --- colour: segments as rich writes them ---
+# A segment is (text, style) with style None (written bare) or a pair of SGR parameter
+# strings: with colour, and with NO_COLOR (bold and dim kept, colours dropped). A painted
+# text carries its regions [end, style, highlighted], each what one rich Segment covers
+# (a run of the same spans); a justified line's padding joins its last region unless a
+# highlight (not the text's own style) covers that region.
+
+
+def _line(
+    text: str, a: int, b: int, regions: Regions | None, base: Style, pad: int
+) -> list[Segment]:
+    if regions is None:
+        return [(text[a:b] + " " * pad, base)]
+    out: list[Segment] = []
+    start, highlighted = 0, False
+    for end, style, highlighted_here in regions:
+        lo, hi = max(a, start), min(b, end)
+        if lo < hi:
+            out.append((text[lo:hi], style))
+            highlighted = highlighted_here
+        start = end
+    if pad:
+        if out and not highlighted:
+            last, style = out[-1]
+            out[-1] = (last + " " * pad, style)
+        else:
+            out.append((" " * pad, base))
+    return out
+
+
+def _cell(
+    text: str, regions: Regions | None, base: Style, width: int, justify: bool
+) -> list[list[Segment]]:
+    """A text's lines at ``width``; ``justify``: padded within the text (justify="left")."""
+    lines = []
+    for a, b in _spans(text, width):
+        pad = width - (b - a)
+        segments = _line(text, a, b, regions, base, pad if justify else 0)
+        if not justify and pad:
+            segments.append((" " * pad, None))  # the caller's fill
+        lines.append(segments)
     return lines
 
 
-def _block(text: str, width: int) -> list[str]:
-    return [line.ljust(width) for line in wrap(text, width)]
-
-
-# --- layout ---
-
-
-def _table(columns: list[Column], rows: list[list[Cell]], width: int) -> list[str] | None:
+def _table(
+    columns: list[Column], rows: list[list[str]], width: int, paint: dict[str, Any] | None
+) -> list[list[Segment]] | None:
     """A rich ``Table`` as typer builds its panels: no box, no header, padding (0, 1), no
     edge padding, expanded to ``width``; ``None`` for the shapes not handled here."""
     last = len(columns) - 1
@@ -171,57 +221,88 @@ def _table(columns: list[Column], rows: list[list[Cell]], width: int) -> list[st
         others = [w for i, w in enumerate(widths) if i != f and columns[i][0] is None]
         if widths[f] - pads[f] < 1 or widths[f] < max(others, default=0):
             return None
-    lines: list[str] = []
-    for row in rows:
+    styles: list[Style] = paint["columns"] if paint else [None] * len(columns)
+    lines: list[list[Segment]] = []
+    for r, row in enumerate(rows):
         cells = []
         for i, text in enumerate(row):
-            cells.append(_block(text, widths[i] - pads[i]))
-        height = max(len(c) for c in cells)
-        for n in range(height):
-            parts = []
+            regions, base = paint["rows"][r][i] if paint else (None, None)
+            cells.append(_cell(text, regions, base, widths[i] - pads[i], True))
+        for n in range(max(len(c) for c in cells)):
+            line: list[Segment] = []
             for i, cell in enumerate(cells):
-                inner = widths[i] - pads[i]
-                left = " " if i else ""
-                right = " " if i != last else ""
-                parts.append(left + (cell[n] if n < len(cell) else " " * inner) + right)
-            lines.append("".join(parts))
+                if n >= len(cell):
+                    line.append((" " * widths[i], styles[i]))
+                    continue
+                if i:
+                    line.append((" ", styles[i]))
+                line += cell[n]
+                if i != last:
+                    line.append((" ", styles[i]))
+            lines.append(line)
     return lines
 
 
-def _panel(title: str, body: list[str], width: int) -> list[str]:
+def _panel(title: str, body: list[list[Segment]], width: int, border: Style) -> list[list[Segment]]:
     inner = width - 4
-    head = f" {title} "[:inner].ljust(inner, _HORIZONTAL)
-    out = [_TOP_LEFT + _HORIZONTAL + head + _HORIZONTAL + _TOP_RIGHT]
-    out += [f"{_VERTICAL} {line} {_VERTICAL}" for line in body]
-    out.append(_BOTTOM_LEFT + _HORIZONTAL * (width - 2) + _BOTTOM_RIGHT)
+    head = f" {title} "[:inner]
+    top = [(_TOP_LEFT + _HORIZONTAL, border), (head, border)]
+    if inner > len(head):
+        top.append((_HORIZONTAL * (inner - len(head)), border))
+    top.append((_HORIZONTAL + _TOP_RIGHT, border))
+    out = [top]
+    side: Segment = (_VERTICAL, border)
+    out += [[side, (" ", None), *line, (" ", None), side] for line in body]
+    out.append([(_BOTTOM_LEFT + _HORIZONTAL * (width - 2) + _BOTTOM_RIGHT, border)])
     return out
 
 
-def render(listing: dict[str, Any], width: int) -> str | None:
-    """The help text, as typer prints it without colour at ``width`` columns, or ``None``."""
-    if width < 20:
+def _write(lines: list[list[Segment]], colour: int) -> str:
+    """The text; ``colour`` 0: none, 1: with colour, 2: NO_COLOR (bold and dim only)."""
+    if not colour:
+        return "".join(t for line in lines for t, _ in [*line, ("\n", None)])
+    out = []
+    for line in lines:
+        for text, style in line:
+            sgr = style[colour - 1] if style else ""
+            out.append(f"\x1b[{sgr}m{text}\x1b[0m" if sgr and text else text)
+        out.append("\n")
+    return "".join(out)
+
+
+def render(listing: dict[str, Any], width: int, colour: int = 0) -> str | None:
+    """The help text, as typer prints it at ``width`` columns, or ``None``.
+
+    ``colour`` 0: not a terminal; 1: a terminal; 2: a terminal with NO_COLOR set.
+    """
+    if width < 20 or (colour and listing["paint"] is None):
         return None
-    blank = " " * width
-    lines = [blank]
-    lines += [f" {line} " for line in _block(listing["usage"], width - 2)]
-    lines.append(blank)
+    paint = listing["paint"] if colour else None
+    pad: Style = paint["usage"][1] if paint else None
+    lines: list[list[Segment]] = [[(" " * width, pad)]]
+    usage_regions = paint["usage"][0] if paint else None
+    for segments in _cell(listing["usage"], usage_regions, pad, width - 2, False):
+        painted = [(t, pad if s is None else s) for t, s in segments]
+        lines.append([(" ", pad), *painted, (" ", pad)])
+    lines.append([(" " * width, pad)])
     if listing["help"]:
         for text in listing["help"]:
-            lines += [f" {line} " for line in _block(text, width - 2)]
-        lines.append(blank)
-    for title, columns, rows in listing["panels"]:
-        body = _table([tuple(c) for c in columns], [list(r) for r in rows], width - 4)
+            block = _cell(text, None, None, width - 2, False)
+            lines += [[(" ", None), *segments, (" ", None)] for segments in block]
+        lines.append([(" " * width, None)])
+    for n, (title, columns, rows) in enumerate(listing["panels"]):
+        body = _table([tuple(c) for c in columns], rows, width - 4, paint and paint["panels"][n])
         if body is None:
             return None
-        lines += _panel(title, body, width)
-    return "\n".join(lines) + "\n\n"
+        lines += _panel(title, body, width, paint["border"] if paint else None)
+    return _write(lines, colour) + "\n"
 
 
 # --- the fast path ---
 
 
 def _width(environ: os._Environ[str] | dict[str, str]) -> int:
-    """The width rich's console uses when it is not writing to a terminal."""
+    """The width rich's console uses (on a terminal that is not a dumb one)."""
     columns = environ.get("COLUMNS")
     if columns is not None and columns.isdigit():
         return int(columns)
@@ -252,10 +333,14 @@ def print_help(
     if any(name in environ for name in _CONSOLE_ENV):
         return False
     try:
-        if stdout.isatty():
-            return False
+        terminal = stdout.isatty()
     except ValueError:
         return False
+    colour = 0
+    if terminal:
+        if environ.get("TERM", "").lower() in ("dumb", "unknown"):
+            return False  # rich: no colour, and 80 columns whatever the terminal says
+        colour = 2 if environ.get("NO_COLOR", "") != "" else 1
     if not (getattr(stdout, "encoding", None) or "utf-8").lower().startswith("utf"):
         return False
     try:
@@ -266,7 +351,7 @@ def print_help(
         return False
     if not all(_dist_version_present(p, v) for p, v in listing["versions"].items()):
         return False
-    text = render(listing, _width(environ))
+    text = render(listing, _width(environ), colour)
     if text is None:
         return False
     stdout.write(text)
@@ -315,10 +400,14 @@ def listing_from_app(app: Any = None) -> dict[str, Any]:
     if app is None:
         from accord.cli import app
     printed: list[Any] = []
+    styles: list[Any] = []
 
     class Recorder:
         def print(self, renderable: Any, *args: Any, **kwargs: Any) -> None:
+            if args or set(kwargs) - {"style"}:
+                raise ValueError(f"printed with options not drawn here: {args} {kwargs}")
             printed.append(renderable)
+            styles.append(kwargs.get("style"))
 
     group = typer.main.get_command(app)
     ctx = group.make_context("accord", [], resilient_parsing=True)
@@ -392,13 +481,102 @@ def listing_from_app(app: Any = None) -> dict[str, Any]:
         panels.append([title, columns, rows])
     from importlib.metadata import version  # rich has no __version__
 
+    try:
+        paint = _paint(printed, styles, rich_utils._get_rich_console())
+    except ValueError:
+        paint = None  # typer prints the help on a terminal
     return {
         "digest": digest(),
         "versions": {"typer": typer.__version__, "rich": version("rich")},
         "usage": _plain(usage.renderable),
         "help": help_texts,
         "panels": panels,
+        "paint": paint,
     }
+
+
+def _sgr(style: Any) -> list[str] | None:
+    """SGR parameters of a rich Style, with colour and with NO_COLOR; None when bare."""
+    from rich.color import ColorSystem
+
+    def codes(style: Any) -> str:
+        systems = (ColorSystem.STANDARD, ColorSystem.EIGHT_BIT, ColorSystem.TRUECOLOR)
+        found = {style.render("x", color_system=system) for system in systems}
+        if len(found) != 1 or style.link is not None:
+            raise ValueError(f"{style} is written differently by colour systems")
+        (written,) = found
+        return "" if written == "x" else str(written[2 : written.index("m")])
+
+    pair = [codes(style), codes(style.without_color)]
+    return None if pair == ["", ""] else pair
+
+
+def _regions(text: Any, under: Any, console: Any) -> tuple[list[list[Any]] | None, Any]:
+    """A rich Text's runs as rich writes them (see :func:`_line`), under the cell style
+    ``under``; ``(None, None)`` if nothing in it is styled."""
+    from rich.text import Text
+
+    base = _sgr(under + console.get_style(text.style or ""))
+    joined = Text("").join([text])  # as rich joins a text's wrapped lines: own style a span
+    regions, start = [], 0
+    for segment in joined.render(console):
+        end = start + len(segment.text)
+        style = _sgr(under + (segment.style or console.get_style("")))
+        highlighted = any(span.start <= start < span.end for span in text.spans)
+        regions.append([end, style, highlighted])
+        start = end
+    if base is None and all(r[1] is None for r in regions):
+        return None, None
+    return regions, base
+
+
+def _paint(printed: list[Any], styles: list[Any], console: Any) -> dict[str, Any]:
+    """What :func:`render` needs on a terminal; ``ValueError`` for what it cannot draw."""
+    from rich.columns import Columns
+    from rich.panel import Panel
+    from rich.style import Style
+
+    usage, *rest = printed
+    if any(styles[1:]):
+        raise ValueError("a help part printed with a style")
+    under = console.get_style(styles[0] or "")
+    if usage.style and str(usage.style) != "none":
+        raise ValueError("styled usage padding")
+    paint: dict[str, Any] = {"usage": [*_regions(usage.renderable, under, console)][:1]}
+    paint["usage"].append(_sgr(under))
+    if paint["usage"][0] is None and paint["usage"][1] is not None:
+        paint["usage"][0] = [[len(usage.renderable.plain), paint["usage"][1], False]]
+    panels = [r for r in rest if isinstance(r, Panel)]
+    for part in rest:
+        if part not in panels:  # the help text: drawn bare only
+            texts = part.renderable.renderable
+            for text in getattr(texts, "renderables", [texts]):
+                if _regions(text, Style.null(), console) != (None, None):
+                    raise ValueError("styled help text")
+    borders = set()
+    paint["panels"] = []
+    for panel in panels:
+        border = console.get_style(panel.style or "") + console.get_style(panel.border_style)
+        borders.add(str(border))
+        paint["border"] = _sgr(border)
+        table: Any = panel.renderable
+        if _sgr(console.get_style(table.style or "")) or table.row_styles or table.border_style:
+            raise ValueError("a styled table")
+        column_styles = [console.get_style(c.style or "") for c in table.columns]
+        rows = []
+        for cells in zip(*(c.cells for c in table.columns), strict=True):
+            row = []
+            for cell, under in zip(cells, column_styles, strict=True):
+                if isinstance(cell, Columns):
+                    cell = cell.renderables[0]
+                    if _regions(cell, under, console) != (None, None):
+                        raise ValueError("a styled help cell")
+                row.append(list(_regions(cell, under, console)))
+            rows.append(row)
+        paint["panels"].append({"columns": [_sgr(c) for c in column_styles], "rows": rows})
+    if len(borders) > 1:
+        raise ValueError("panels with different borders")
+    return paint
 
 
 def write_listing(path: str = LISTING) -> dict[str, Any]:
