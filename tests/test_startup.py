@@ -285,7 +285,7 @@ class _Stream(io.StringIO):
 @pytest.mark.parametrize(
     ("argv", "environ", "stream", "why"),
     [
-        (["accord", "--help"], {}, _Stream(tty=True), "a terminal: colour"),
+        (["accord", "--help"], {"TERM": "dumb"}, _Stream(tty=True), "a dumb terminal"),
         (["accord", "--help"], {"FORCE_COLOR": "1"}, _Stream(), "colour forced"),
         (["accord", "--help"], {"TTY_COMPATIBLE": "1"}, _Stream(), "a terminal declared"),
         (["accord", "--help"], {"TERMINAL_WIDTH": "90"}, _Stream(), "typer's width"),
@@ -301,6 +301,87 @@ def test_fast_help_declines(
 ) -> None:
     assert not fasthelp.print_help(argv, environ, stream), why
     assert stream.getvalue() == ""
+
+
+def test_fast_help_on_a_terminal_is_in_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = _Stream(tty=True)
+    assert fasthelp.print_help(["accord", "--help"], {"COLUMNS": "80"}, stream)
+    assert stream.getvalue() == fasthelp.render(LISTING, 80, 1)
+    assert "\x1b[1;36m-\x1b[0m\x1b[1;36m-version\x1b[0m" in stream.getvalue()
+    stream = _Stream(tty=True)
+    assert fasthelp.print_help(["accord", "--help"], {"COLUMNS": "80", "NO_COLOR": "1"}, stream)
+    assert stream.getvalue() == fasthelp.render(LISTING, 80, 2)
+    assert "\x1b[1m-\x1b[0m" in stream.getvalue() and "36m" not in stream.getvalue()
+    monkeypatch.setitem(LISTING, "paint", None)  # a listing without colour: typer draws it
+    assert not fasthelp.print_help(["accord", "--help"], {"COLUMNS": "80"}, _Stream(tty=True))
+
+
+@pytest.mark.parametrize("colour", [1, 2])
+def test_fast_colour_help_equals_typers_at_every_width(
+    colour: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer import rich_utils
+
+    for name in (*_CONSOLE_ENV, "NO_COLOR", "COLORTERM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(rich_utils, "FORCE_TERMINAL", True)  # as on a terminal
+    if colour == 2:
+        monkeypatch.setenv("NO_COLOR", "1")
+    for term, width in [("xterm", w) for w in range(40, 161)] + [
+        ("xterm-256color", 80),
+        ("xterm-256color", 57),
+        ("xterm-kitty", 123),
+        ("xterm", 400),
+    ]:
+        monkeypatch.setenv("TERM", term)
+        expected = _typer_help(width, monkeypatch)
+        assert "\x1b[" in expected
+        assert fasthelp.render(LISTING, width, colour) == expected, (term, width)
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    assert fasthelp.render(LISTING, 99, colour) == _typer_help(99, monkeypatch)
+
+
+def _on_a_terminal(module: str, **env: str) -> bytes:
+    """Bytes ``accord --help`` writes to a pseudo-terminal (``module``: who runs it)."""
+    import pty
+
+    leader, follower = pty.openpty()
+    environ = {k: v for k, v in os.environ.items() if k not in (*_CONSOLE_ENV, "NO_COLOR")}
+    environ.update({"TERM": "xterm-256color", **env})
+    code = (
+        "import sys; sys.argv[0] = 'accord'\n"
+        f"from {module} import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('typer', 'rich') if m in sys.modules))"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, "--help"], stdout=follower, stderr=follower, env=environ
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert proc.wait(timeout=120) == 0
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize("env", [{"COLUMNS": "83"}, {"COLUMNS": "61", "NO_COLOR": "1"}])
+def test_fast_help_on_a_real_terminal_equals_typers(env: dict[str, str]) -> None:
+    fast = _on_a_terminal("accord.__main__", **env)
+    typer_path = _on_a_terminal("accord.cli", **env)
+    *text, fast_modules = fast.rstrip(b"\r\n").split(b"\r\n")
+    *typer_text, typer_modules = typer_path.rstrip(b"\r\n").split(b"\r\n")
+    assert fast_modules == b"[]"  # the fast path drew it...
+    assert typer_modules == b"['rich', 'typer']"
+    assert text == typer_text  # ...byte for byte as typer does
+    assert b"\x1b[2m\xe2\x95\xad\xe2\x94\x80\x1b[0m" in fast  # the dim rounded corner
 
 
 def test_fast_help_declines_a_stale_listing(monkeypatch: pytest.MonkeyPatch) -> None:
