@@ -402,6 +402,10 @@ if {eager!r}:
     import rich.markdown, rich.traceback  # typer.rich_utils then imports them as usual
 from typer.testing import CliRunner
 from accord.cli import app
+if {eager!r}:  # and typer builds every runtime parameter up front, as it does
+    import typer.core
+    from accord.cli import lazy
+    typer.core._TyperParameter.get_runtime_param = lazy.TYPER_GET_RUNTIME_PARAM
 runs = {runs!r}
 out = {{}}
 for args in runs:
@@ -426,11 +430,15 @@ _HELP_RUNS = [
     ["wat"],
     ["run", "--bogus"],
     ["war", "fight", "--runs", "x"],
+    ["war", "fight", "--runs", "-3"],
+    ["scenarios"],
+    ["models"],
+    ["war", "range", "--p", "0.4", "--json"],
 ]
 
 
 @pytest.mark.parametrize("colour", [False, True])
-def test_deferring_rich_extras_changes_no_output(colour: bool) -> None:
+def test_deferring_rich_extras_and_adapters_changes_no_output(colour: bool) -> None:
     env = {k: v for k, v in os.environ.items() if k not in _CONSOLE_ENV}
     env["COLUMNS"] = "90"
     if colour:
@@ -450,3 +458,22 @@ def test_deferring_rich_extras_changes_no_output(colour: bool) -> None:
     assert deferred == eager_
     assert ("\x1b[" in deferred["--help"][1]) is colour
     assert deferred["wat"][0] == 2 and "No such command" in deferred["wat"][2]
+
+
+@pytest.mark.parametrize(
+    "args", [["run", "--help"], ["war", "fight", "--help"], ["game", "--help"]]
+)
+def test_a_sub_command_help_imports_neither_pydantic_nor_numpy(args: list[str]) -> None:
+    # typer would build a pydantic TypeAdapter for the group's absent --help flag; accord's
+    # command modules keep NumPy and the scenario schema inside their functions.
+    code = (
+        f"import sys; sys.argv = ['accord', *{args!r}]\n"
+        "from accord.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('pydantic', 'numpy', 'markdown_it', 'pygments') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "[]"

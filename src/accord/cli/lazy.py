@@ -13,6 +13,10 @@ command's own help and that ``import accord.cli`` pulls in no heavy library.
 imports ``rich.markdown`` (markdown-it) and ``rich.traceback`` (Pygments) at its top, about
 40 % of what any ``--help`` or usage error costs, though accord uses neither (its help is
 rich markup, not Markdown, and pretty exceptions are off). They are imported on first use.
+:func:`defer_typer_adapters`: typer builds a parameter's pydantic ``TypeAdapter`` (importing
+pydantic, ~50 ms) before it looks at the value, even when the value is absent and the
+adapter goes unused (every group's own ``--help`` flag on every sub-command call); it is
+now built when a value needs it.
 """
 
 from __future__ import annotations
@@ -29,7 +33,14 @@ import typer
 from typer import _click
 from typer.core import TyperCommand, TyperGroup
 
-__all__ = ["LazyGroup", "defer_rich_extras", "lazy_command", "lazy_group", "load"]
+__all__ = [
+    "LazyGroup",
+    "defer_rich_extras",
+    "defer_typer_adapters",
+    "lazy_command",
+    "lazy_group",
+    "load",
+]
 
 
 class _Listed(TyperCommand):
@@ -222,4 +233,62 @@ def defer_rich_extras() -> None:
         sys.meta_path.insert(0, _RichUtilsFinder())
 
 
+class _LazyRuntimeParam:
+    """A typer runtime parameter built on first use.
+
+    :meth:`coerce` is typer's own ``RuntimeParam.coerce``, which returns an absent value
+    (``None``, or ``()`` for a multiple one) without calling ``_coerce_value``: only a value
+    builds the real runtime parameter (for most annotations a pydantic ``TypeAdapter``).
+    """
+
+    def __init__(self, descriptor: Any) -> None:
+        self.descriptor = descriptor
+        self.real: Any = None
+
+    def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+        if self.real is None:
+            from typer._coercion import build_runtime_param
+
+            self.real = build_runtime_param(self.descriptor)
+        return self.real._coerce_value(value, param=param, ctx=ctx)
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        from typer._coercion import RuntimeParam
+
+        return RuntimeParam.coerce(self, value, param=param, ctx=ctx)  # type: ignore[arg-type]
+
+
+def _get_runtime_param(self: Any) -> Any:
+    if self._runtime_param is None:
+        self._runtime_param = _LazyRuntimeParam(self.type_descriptor)
+    return self._runtime_param
+
+
+TYPER_GET_RUNTIME_PARAM: Any = None  # typer's own, kept (tests compare with it)
+
+
+def defer_typer_adapters() -> None:
+    """Let typer build a parameter's runtime coercion only for a value that needs it.
+
+    Applied only if typer's structure is the one this relies on: one ``coerce`` for every
+    runtime parameter class (none overrides it) and ``get_runtime_param`` used by
+    ``process_value`` alone. Output is unchanged: ``tests/test_startup.py`` compares help
+    and usage errors with typer's own method.
+    """
+    global TYPER_GET_RUNTIME_PARAM
+    from typer import _coercion, core
+
+    if TYPER_GET_RUNTIME_PARAM is not None:
+        return
+    base = getattr(_coercion, "RuntimeParam", None)
+    param = getattr(core, "_TyperParameter", None)
+    if base is None or param is None or not hasattr(param, "get_runtime_param"):
+        return
+    if any("coerce" in vars(cls) for cls in base.__subclasses__()):
+        return
+    TYPER_GET_RUNTIME_PARAM = param.get_runtime_param
+    param.get_runtime_param = _get_runtime_param
+
+
 defer_rich_extras()
+defer_typer_adapters()
