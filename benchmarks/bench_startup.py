@@ -1,7 +1,10 @@
 """Start-up time of the ``accord`` command, whole process (issue 15).
 
 Goals on the development machine (2 cores): ``accord --help`` <= 0.1 s, ``accord run
-a040.yaml -m smp`` (KTAB's dummyData-a040 imported as YAML) <= 0.2 s. Each command runs in
+a040.yaml -m smp`` (KTAB's dummyData-a040 imported as YAML) <= 0.2 s; every ``accord
+COMMAND --help`` is timed too (cached bytecode only). ``accord --help`` is drawn by
+:mod:`accord.fasthelp` without typer or rich; "typer's --help" is the same help drawn by
+typer (what a stale listing or an unusual console falls back to). Each command runs in
 a fresh process; the table gives the best wall time and the best CPU time (user + system)
 of ``REPEAT`` runs, with the load average, since the machine is shared and wall time under
 load is mostly waiting for a core. Two bytecode settings: ``cached`` is a normal install
@@ -96,6 +99,17 @@ def breakdown(label: str, rows: dict[str, tuple[int, int]], top: int = 8) -> Non
     )
 
 
+def commands() -> list[str]:
+    """Every top-level command and group, in the order ``accord --help`` lists them."""
+    import typer.main
+
+    from accord.cli import app
+
+    group = typer.main.get_command(app)
+    ctx = group.make_context("accord", [], resilient_parsing=True)
+    return list(group.list_commands(ctx))
+
+
 def main() -> None:
     from accord.scenario.importers import ktab
     from accord.scenario.io import dumps
@@ -120,7 +134,18 @@ def main() -> None:
                 "-c",
                 "import numpy.random, typer.main, rich.table, accord.scenario",
             ],
+            "floor: import typer.main, rich.table": [
+                *py,
+                "-c",
+                "import typer.main, rich.table",
+            ],
             "accord --help": [*accord, "--help"],
+            "typer's --help": [
+                *py,
+                "-c",
+                "import sys; sys.argv[0] = 'accord'; from accord.cli import main; main()",
+                "--help",
+            ],
             "accord --version": [*accord, "--version"],
             "accord run a040 -m smp": [*accord, "run", str(a040), "-m", "smp"],
         }
@@ -140,10 +165,15 @@ def main() -> None:
                 goal = GOALS.get(label)
                 verdict = "" if goal is None else f"{goal:.1f}{' ok' if wall <= goal else ''}"
                 print(f"{label:40s} {setting:8s} {wall:7.3f} {cpu:7.3f} {verdict:>6s}")
+        for name in commands():
+            label = f"accord {name} --help"
+            wall, cpu = timed([*accord, name, "--help"], cached)
+            print(f"{label:40s} {'cached':8s} {wall:7.3f} {cpu:7.3f}")
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         cli = ["-c", "from accord.cli import main; main()"]
         breakdown("import accord.cli", importtime(["-c", "import accord.cli"], cached))
-        breakdown("accord --help", importtime([*cli, "--help"], cached))
+        breakdown("typer's --help", importtime([*cli, "--help"], cached))
+        breakdown("accord war fight --help", importtime([*cli, "war", "fight", "--help"], cached))
         breakdown(
             "accord run a040 -m smp", importtime([*cli, "run", str(a040), "-m", "smp"], cached)
         )
