@@ -477,3 +477,18 @@ def test_a_sub_command_help_imports_neither_pydantic_nor_numpy(args: list[str]) 
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_fast_help_into_a_closed_pipe_exits_1_quietly() -> None:
+    # As click does on EPIPE (`accord --help | head -0`): exit 1, no traceback.
+    code = (
+        "import os, sys\n"
+        "r, w = os.pipe(); os.close(r)\n"
+        "out = os.fdopen(w, 'w')\n"
+        "from accord.fasthelp import print_help\n"
+        "print_help(['accord', '--help'], {'COLUMNS': '80'}, out)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (done.returncode, done.stderr) == (1, "")

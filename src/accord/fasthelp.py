@@ -354,8 +354,13 @@ def print_help(
     text = render(listing, _width(environ), colour)
     if text is None:
         return False
-    stdout.write(text)
-    stdout.flush()
+    try:
+        stdout.write(text)
+        stdout.flush()
+    except BrokenPipeError:  # the reader left (| head): exit 1 quietly, as click does
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stdout.fileno())
+        raise SystemExit(1) from None
     return True
 
 
