@@ -4,7 +4,9 @@ Goals on the development machine (2 cores): ``accord --help`` <= 0.1 s, ``accord
 a040.yaml -m smp`` (KTAB's dummyData-a040 imported as YAML) <= 0.2 s; every ``accord
 COMMAND --help`` is timed too (cached bytecode only). ``accord --help`` is drawn by
 :mod:`accord.fasthelp` without typer or rich; "typer's --help" is the same help drawn by
-typer (what a stale listing or an unusual console falls back to). Each command runs in
+typer (what a stale listing or an unusual console falls back to).
+With ``ACCORD_BENCH_AGAINST=DIR`` (a checkout or ``git archive REF src`` extract of an older
+accord), the help commands are also timed against DIR/src side by side (``PYTHONPATH``). Each command runs in
 a fresh process; the table gives the best wall time and the best CPU time (user + system)
 of ``REPEAT`` runs, with the load average, since the machine is shared and wall time under
 load is mostly waiting for a core. Two bytecode settings: ``cached`` is a normal install
@@ -110,6 +112,25 @@ def commands() -> list[str]:
     return list(group.list_commands(ctx))
 
 
+def side_by_side(src: Path, env: dict[str, str]) -> None:
+    """The help commands, this checkout against the accord in ``src``, one after the other."""
+    launcher = [
+        sys.executable,
+        "-c",
+        "import sys; sys.argv[0] = 'accord'; from accord.__main__ import main; main()",
+    ]
+    older = {**env, "PYTHONPATH": str(src)}
+    loads = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"\nside by side with {src} (cached bytecode; load average {loads})")
+    print(f"{'command':40s} {'then wall':>9s} {'CPU':>6s} {'now wall':>9s} {'CPU':>6s}")
+    for args in [["--help"], ["--version"], *([name, "--help"] for name in commands())]:
+        then = timed([*launcher, *args], older)
+        now = timed([*launcher, *args], env)
+        label = "accord " + " ".join(args)
+        print(f"{label:40s} {then[0]:9.3f} {then[1]:6.3f} {now[0]:9.3f} {now[1]:6.3f}")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
 def main() -> None:
     from accord.scenario.importers import ktab
     from accord.scenario.io import dumps
@@ -170,6 +191,9 @@ def main() -> None:
             wall, cpu = timed([*accord, name, "--help"], cached)
             print(f"{label:40s} {'cached':8s} {wall:7.3f} {cpu:7.3f}")
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        against = os.environ.get("ACCORD_BENCH_AGAINST")
+        if against:
+            side_by_side(Path(against) / "src", cached)
         cli = ["-c", "from accord.cli import main; main()"]
         breakdown("import accord.cli", importtime(["-c", "import accord.cli"], cached))
         breakdown("typer's --help", importtime([*cli, "--help"], cached))
