@@ -4,18 +4,21 @@ Goals on the development machine (2 cores): ``accord --help`` <= 0.1 s, ``accord
 a040.yaml -m smp`` (KTAB's dummyData-a040 imported as YAML) <= 0.2 s; every ``accord
 COMMAND --help`` is timed too (cached bytecode only). ``accord --help`` is drawn by
 :mod:`accord.fasthelp` without typer or rich; "typer's --help" is the same help drawn by
-typer (what a stale listing or an unusual console falls back to).
-With ``ACCORD_BENCH_AGAINST=DIR`` (a checkout or ``git archive REF src`` extract of an older
-accord), the help commands are also timed against DIR/src side by side (``PYTHONPATH``). Each command runs in
-a fresh process; the table gives the best wall time and the best CPU time (user + system)
-of ``REPEAT`` runs, with the load average, since the machine is shared and wall time under
-load is mostly waiting for a core. Two bytecode settings: ``cached`` is a normal install
-(``.pyc`` files written once and reused: a temporary ``PYTHONPYCACHEPREFIX``), ``as-is`` the
-caller's environment (the development machine sets ``PYTHONDONTWRITEBYTECODE=1``, so an
-editable install recompiles accord's own modules on every start).
+typer (what a stale listing or an unusual console falls back to). With
+``ACCORD_BENCH_AGAINST=DIR`` (a checkout or ``git archive REF src`` extract of an older
+accord) the help commands are also timed against DIR/src side by side (``PYTHONPATH``).
+
+Each command runs in a fresh process; the table gives the best wall time and the best CPU
+time (user + system) of ``REPEAT`` runs, with the load average, since the machine is
+shared and wall time under load is mostly waiting for a core. Two bytecode settings:
+``cached`` is a normal install (``.pyc`` files written once and reused: a temporary
+``PYTHONPYCACHEPREFIX``), ``as-is`` the caller's environment (the development machine sets
+``PYTHONDONTWRITEBYTECODE=1``, so an editable install recompiles accord's own modules on
+every start).
 
 Floors: ``python -c pass`` (the interpreter), ``import typer.rich_utils`` (what typer's
-rich help formatter imports; no ``--help`` can be cheaper), the libraries any scenario run
+rich help formatter imports at its top), ``import typer.main, rich.table`` (what any
+sub-command's ``--help`` needs at least), the libraries any scenario run
 imports (NumPy with its random module, pydantic, typer, rich, ruamel.yaml), and those plus
 accord's scenario layer (its pydantic models built). Then ``-X importtime`` for
 ``import accord.cli``, ``--help`` and the SMP run: each module's self time (the least over
