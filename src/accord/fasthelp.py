@@ -1,23 +1,26 @@
 """``accord --help`` without importing typer or rich, byte for byte as typer prints it.
 
 Importing typer and its rich help formatter costs more than the 0.1 s the whole command may
-take, so ``accord --help`` written to a pipe or a file (no colour) is drawn here from a
-listing of the top-level help (:mod:`accord._help_listing`: the usage line, the app's help,
-the option and command rows, as plain text) that :func:`write_listing` extracts from the live
-typer app through typer's own formatter. The layout follows rich's (rich 15: ``Padding``,
-``Panel`` with the rounded box, ``Table`` column widths, ``Text`` word wrap) for the
-shapes typer uses; any other case is declined and typer prints the help as always:
+take, so ``accord --help`` is drawn here, to a pipe or file (plain) or a terminal (colour,
+or bold and dim only with ``NO_COLOR``), from a listing of the top-level help
+(:mod:`accord._help_listing`: the usage line, the app's help, the option and command rows
+as plain text, and each text's styled runs as rich writes them) that :func:`write_listing`
+extracts from the live typer app through typer's own formatter. The layout follows rich's
+(rich 15: ``Padding``, ``Panel`` with the rounded box, ``Table`` column widths, ``Text``
+word wrap) for the shapes typer uses; any other case is declined and typer prints the help
+as always:
 
-- colour (a terminal, ``FORCE_COLOR``, ``TTY_COMPATIBLE``...), a non-UTF-8 stdout, the
-  environment variables that change typer's or rich's console, a program name other than
-  ``accord``, a width too narrow for the simple layout;
+- the environment variables that change typer's or rich's console (``FORCE_COLOR``,
+  ``TTY_COMPATIBLE``, ``TERMINAL_WIDTH``...), a dumb terminal, a non-UTF-8 stdout, Windows,
+  a program name other than ``accord``, a width too narrow for the simple layout (< 40);
 - a listing that is stale: it records a digest of ``cli/__init__.py`` and ``cli/lazy.py``
   (where every top-level help line is written) and typer's and rich's versions.
 
 It lives outside :mod:`accord.cli` because importing that package imports typer.
 
 ``tests/test_startup.py`` checks that the listing is current and that this rendering equals
-typer's at many widths. After editing ``cli/__init__.py``, regenerate it with
+typer's at every width from 40 to 200 (and wider), plain and in colour, and on a real
+pseudo-terminal. After editing ``cli/__init__.py``, regenerate it with
 ``python -m accord.fasthelp``.
 """
 
@@ -330,6 +333,8 @@ def print_help(
     stdout = sys.stdout if stdout is None else stdout
     if argv[1:] != ["--help"] or os.path.basename(argv[0]) != "accord":
         return False
+    if sys.platform == "win32":
+        return False  # rich's Windows console (legacy mode, its colour features) differs
     if any(name in environ for name in _CONSOLE_ENV):
         return False
     try:
