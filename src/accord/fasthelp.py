@@ -18,7 +18,7 @@ as always:
 
 It lives outside :mod:`accord.cli` because importing that package imports typer.
 
-``tests/test_startup.py`` checks that the listing is current and that this rendering equals
+``tests/test_fasthelp.py`` checks that the listing is current and that this rendering equals
 typer's at every width from 40 to 200 (and wider), plain and in colour, and on a real
 pseudo-terminal. After editing ``cli/__init__.py``, regenerate it with
 ``python -m accord.fasthelp``.

@@ -224,7 +224,7 @@ def defer_rich_extras() -> None:
     """Import ``rich.markdown`` and ``rich.traceback`` for typer's help only when used.
 
     A no-op once ``typer.rich_utils`` is imported. Output is unchanged:
-    ``tests/test_startup.py`` compares every command's help and usage errors, plain and in
+    ``tests/test_fasthelp.py`` compares every command's help and usage errors, plain and in
     colour, with and without it.
     """
     if "typer.rich_utils" in sys.modules:
@@ -272,7 +272,7 @@ def defer_typer_adapters() -> None:
 
     Applied only if typer's structure is the one this relies on: one ``coerce`` for every
     runtime parameter class (none overrides it) and ``get_runtime_param`` used by
-    ``process_value`` alone. Output is unchanged: ``tests/test_startup.py`` compares help
+    ``process_value`` alone. Output is unchanged: ``tests/test_fasthelp.py`` compares help
     and usage errors with typer's own method.
     """
     global TYPER_GET_RUNTIME_PARAM
