@@ -12,7 +12,8 @@ as always:
 
 - the environment variables that change typer's or rich's console (``FORCE_COLOR``,
   ``TTY_COMPATIBLE``, ``TERMINAL_WIDTH``...), a dumb terminal, a non-UTF-8 stdout, Windows,
-  a program name other than ``accord``, a width too narrow for the simple layout (under 38 columns for today's listing);
+  a program name other than ``accord``, a width too narrow for the simple layout (under 38
+  columns for today's listing);
 - a listing that is stale: it records a digest of ``cli/__init__.py`` and ``cli/lazy.py``
   (where every top-level help line is written) and typer's and rich's versions.
 
