@@ -51,7 +51,7 @@ from numpy.typing import NDArray
 from accord.analysis.store import Store, package_versions, scenario_hash, write_part
 from accord.analysis.targets import make_target
 from accord.analysis.uncertainty import Sampler, model_rng
-from accord.errors import ModelError
+from accord.errors import AccordError, ModelError
 from accord.scenario.schema import Scenario
 from accord.scenario.uncertainty import Uncertainty
 
@@ -238,7 +238,25 @@ def _run_batch(job: SweepJob, batch: int, rows: NDArray[np.float64] | None) -> p
             cols[name] = np.asarray(values, dtype=float)
     cols["clipped"] = np.array([d[2] for d in drawn], dtype=np.int32)
     cols["redraws"] = np.array([d[3] for d in drawn], dtype=np.int32)
-    return pa.table(cols)
+    return arrow_table(cols)
+
+
+def arrow_table(cols: Mapping[str, NDArray[Any]]) -> pa.Table:
+    """The columns (numeric NumPy arrays) as an Arrow table, made from their buffers.
+
+    ``pa.table`` and ``pa.array`` import pandas on their first call (pyarrow checks
+    whether the data is a pandas object), which is a sixth of what a new worker process
+    spends before its first draw; ``Array.from_buffers`` takes the array's memory as it
+    is, with the same values and types (NaN stays a value, as with ``pa.table``).
+    """
+    arrays = []
+    for name, values in cols.items():
+        a = np.ascontiguousarray(values)
+        if a.ndim != 1 or a.dtype.kind not in "fiu":
+            raise TypeError(f"column {name!r}: a 1-d numeric array is needed, not {a.dtype}")
+        buffers = [None, pa.py_buffer(a)]
+        arrays.append(pa.Array.from_buffers(pa.from_numpy_dtype(a.dtype), a.size, buffers))
+    return pa.Table.from_arrays(arrays, names=list(cols))
 
 
 Done = tuple[int, int, pa.Table | None]  # batch, rows, the table unless already stored
@@ -324,13 +342,36 @@ def sweep(
         raise ModelError("nothing to sweep: give a model or a war verb", path="target")
     frozen = tuple((name, tuple(sorted(dict(opts).items()))) for name, opts in targets)
     job = SweepJob(scenario, uncertainty, frozen, design)
+    executor = "dask" if dask is not None else (executor or default_executor())
+    n_workers = 1 if executor == "sequential" else (workers or os.cpu_count() or 1)
+    warm = _WarmUp(job, n_workers) if executor == "joblib" else None
+    try:
+        return _sweep(job, out, executor, n_workers, dask, workers, batch_size, resume, progress,
+                      t_start, warm)  # fmt: skip
+    finally:
+        if warm is not None:
+            warm.wait()
+
+
+def _sweep(
+    job: SweepJob,
+    out: str | os.PathLike[str],
+    executor: str,
+    n_workers: int,
+    dask: str | Any | None,
+    workers: int | None,
+    batch_size: int | None,
+    resume: bool,
+    progress: Progress | None,
+    t_start: float,
+    warm: _WarmUp | None,
+) -> SweepOutcome:
+    scenario, design, frozen = job.scenario, job.design, job.targets
     sampler = job.sampler()
     for name, opts in frozen:
         make_target(name, scenario, dict(opts))  # unknown names and options fail here
     correlated = any(abs(rho) > 0 for _, rho in sampler.groups)
     rows = design_matrix(sampler.names, design, correlated=correlated)
-    executor = "dask" if dask is not None else (executor or default_executor())
-    n_workers = 1 if executor == "sequential" else (workers or os.cpu_count() or 1)
     manifest: dict[str, Any] = {
         "scenario": {"id": scenario.id, "sha256": scenario_hash(scenario)},
         "targets": [{"name": n, "options": dict(o)} for n, o in frozen],
@@ -378,6 +419,8 @@ def sweep(
     if executor == "sequential":
         results: Iterator[Done] = (_task(job, b, slice_rows(b), parts) for b in pending)
     elif executor == "joblib":
+        if warm is not None:
+            warm.wait()
         results = _joblib(job, pending, slice_rows, n_workers, parts)
     elif executor == "dask":
         address = dask if dask is not None else "local"
@@ -401,6 +444,42 @@ def _iso_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def _parallel(n_workers: int) -> Any:
+    """joblib's loky processes (the same settings on every call, so that loky reuses its
+    one executor and its worker processes)."""
+    from joblib import Parallel
+
+    return Parallel(n_jobs=n_workers, backend="loky", return_as="generator_unordered")
+
+
+def _warm(job: SweepJob) -> None:
+    """A new worker's imports, and its sampler and targets for the job (cached for the
+    tasks that follow); a bad target is reported by the main process, not here."""
+    with contextlib.suppress(AccordError):
+        job.sampler()
+        job.functions()
+
+
+class _WarmUp:
+    """Start the loky workers and their imports (about half a second of CPU each) while
+    this process checks the sweep and times its pilot, instead of after it: one task per
+    worker (on a warm pool they find everything cached but the new job's sampler and
+    targets); :meth:`wait` before the sweep's own tasks are sent."""
+
+    def __init__(self, job: SweepJob, n_workers: int) -> None:
+        from joblib import delayed
+
+        self._tasks: Iterator[None] | None = iter(
+            _parallel(n_workers)(delayed(_warm)(job) for _ in range(n_workers))
+        )
+
+    def wait(self) -> None:
+        if self._tasks is not None:
+            tasks, self._tasks = self._tasks, None
+            for _ in tasks:
+                pass
+
+
 def _joblib(
     job: SweepJob,
     pending: Sequence[int],
@@ -410,10 +489,9 @@ def _joblib(
 ) -> Iterator[Done]:
     if not pending:
         return iter(())
-    from joblib import Parallel, delayed
+    from joblib import delayed
 
-    parallel = Parallel(n_jobs=n_workers, backend="loky", return_as="generator_unordered")
-    return iter(parallel(delayed(_task)(job, b, rows(b), parts) for b in pending))
+    return iter(_parallel(n_workers)(delayed(_task)(job, b, rows(b), parts) for b in pending))
 
 
 def dask_config() -> dict[str, Any]:
