@@ -49,7 +49,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from accord.analysis.store import Store, package_versions, scenario_hash, write_part
-from accord.analysis.targets import make_target
+from accord.analysis.targets import get_target, make_target
 from accord.analysis.uncertainty import Sampler, model_rng
 from accord.errors import AccordError, ModelError
 from accord.scenario.schema import Scenario
@@ -341,16 +341,22 @@ def sweep(
     if not targets:
         raise ModelError("nothing to sweep: give a model or a war verb", path="target")
     frozen = tuple((name, tuple(sorted(dict(opts).items()))) for name, opts in targets)
+    for name, _ in frozen:
+        get_target(name)  # an unknown name fails before any process starts
     job = SweepJob(scenario, uncertainty, frozen, design)
     executor = "dask" if dask is not None else (executor or default_executor())
     n_workers = 1 if executor == "sequential" else (workers or os.cpu_count() or 1)
-    warm = _WarmUp(job, n_workers) if executor == "joblib" else None
+    warm: _WarmUp | _ClusterStart | None = None
+    if executor == "joblib":
+        warm = _WarmUp(job, n_workers)
+    elif executor == "dask" and isinstance(dask, str) and dask == "local":
+        warm = _ClusterStart(workers)
     try:
         return _sweep(job, out, executor, n_workers, dask, workers, batch_size, resume, progress,
                       t_start, warm)  # fmt: skip
     finally:
         if warm is not None:
-            warm.wait()
+            warm.close()
 
 
 def _sweep(
@@ -364,7 +370,7 @@ def _sweep(
     resume: bool,
     progress: Progress | None,
     t_start: float,
-    warm: _WarmUp | None,
+    warm: _WarmUp | _ClusterStart | None,
 ) -> SweepOutcome:
     scenario, design, frozen = job.scenario, job.design, job.targets
     sampler = job.sampler()
@@ -419,12 +425,14 @@ def _sweep(
     if executor == "sequential":
         results: Iterator[Done] = (_task(job, b, slice_rows(b), parts) for b in pending)
     elif executor == "joblib":
-        if warm is not None:
+        if isinstance(warm, _WarmUp):
             warm.wait()
         results = _joblib(job, pending, slice_rows, n_workers, parts)
     elif executor == "dask":
         address = dask if dask is not None else "local"
         shared = parts if isinstance(address, str) and address == "local" else None
+        if isinstance(warm, _ClusterStart):
+            address = warm.client()  # the local cluster, started while this process set up
         results = _dask(job, pending, slice_rows, address, workers, shared)
     else:
         raise ModelError("unknown executor", path="executor", value=executor)
@@ -479,6 +487,48 @@ class _WarmUp:
             for _ in tasks:
                 pass
 
+    close = wait
+
+
+class _ClusterStart:
+    """A local Dask cluster started in a thread while this process checks the sweep and
+    times its pilot (its worker processes take seconds to start); :meth:`client` waits
+    for it and connects, :meth:`close` shuts both down."""
+
+    def __init__(self, workers: int | None) -> None:
+        self._cluster: Any = None
+        self._client: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._start, args=(workers,), name="accord-dask-start"
+        )
+        self._thread.start()
+
+    def _start(self, workers: int | None) -> None:
+        try:
+            self._cluster = _start_local_cluster(workers)
+        except BaseException as exc:  # re-raised in the caller's thread by client()
+            self._error = exc
+
+    def client(self) -> Any:
+        from distributed import Client
+
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        if self._client is None:
+            self._client = Client(self._cluster)
+        return self._client
+
+    def close(self) -> None:
+        self._thread.join()
+        try:
+            if self._client is not None:
+                self._client.close()
+        finally:
+            if self._cluster is not None:
+                self._cluster.close()
+
 
 def _joblib(
     job: SweepJob,
@@ -508,22 +558,28 @@ def dask_worker_env(client: Any) -> dict[str, str | None]:
 def local_cluster(workers: int | None = None) -> Iterator[Any]:
     """A Client of a LocalCluster on 127.0.0.1 whose workers run without Dask's
     MALLOC_TRIM_THRESHOLD_ (one thread per worker process, no dashboard)."""
+    from distributed import Client
+
+    cluster = _start_local_cluster(workers)
+    try:
+        with Client(cluster) as client:
+            yield client
+    finally:
+        cluster.close()
+
+
+def _start_local_cluster(workers: int | None) -> Any:
     import dask
-    from distributed import Client, LocalCluster
+    from distributed import LocalCluster
 
     with dask.config.set(dask_config()):
-        cluster = LocalCluster(
+        return LocalCluster(
             n_workers=workers or min(2, os.cpu_count() or 1),
             threads_per_worker=1,
             host="127.0.0.1",
             dashboard_address=None,
             processes=True,
         )
-    try:
-        with Client(cluster) as client:
-            yield client
-    finally:
-        cluster.close()
 
 
 def _dask(
