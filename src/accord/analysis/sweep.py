@@ -22,8 +22,9 @@ model generator depend only on the seed and the draw's index):
 * ``dask``: an existing scheduler (``tcp://HOST:8786``) or ``local``, a LocalCluster on
   127.0.0.1. Dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` in its workers, which makes
   allocation-heavy NumPy about three times slower; the local cluster is started with that
-  setting removed (``distributed.nanny.pre-spawn-environ``), and for an external cluster
-  :func:`dask_worker_env` reports it so the CLI can warn.
+  setting removed (``distributed.nanny.pre-spawn-environ``) and with a worker's own
+  background threads slowed down (:func:`dask_config`), and for an external cluster
+  :func:`dask_worker_env` reports the setting so the CLI can warn.
 
 ``progress(done_rows, total_rows)`` is called after every stored batch (the CLI draws a
 bar with it; the library prints nothing).
@@ -544,9 +545,25 @@ def _joblib(
     return iter(_parallel(n_workers)(delayed(_task)(job, b, rows(b), parts) for b in pending))
 
 
+QUIET_WORKER: dict[str, Any] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "10s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
+
+
 def dask_config() -> dict[str, Any]:
-    """The Dask setting accord's workers need (python-stack.md §2: MALLOC_TRIM fix)."""
-    return {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+    """The Dask settings accord's workers run with.
+
+    * No ``MALLOC_TRIM_THRESHOLD_`` (python-stack.md §2: about 3x slower NumPy with it).
+    * :data:`QUIET_WORKER`: a worker's own threads (the statistical profiler sampling every
+      10 ms, the event-loop tick every 20 ms, the system monitor every 0.5 s, the memory
+      monitor every 0.1 s) took 8-11 % more CPU time than the tasks themselves on
+      ``accord settle`` draws (a worker's process CPU time against its task thread's);
+      with these settings, 1-1.5 %. Memory is still watched, every second.
+    """
+    return {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None, **QUIET_WORKER}
 
 
 def dask_worker_env(client: Any) -> dict[str, str | None]:
@@ -556,8 +573,8 @@ def dask_worker_env(client: Any) -> dict[str, str | None]:
 
 @contextlib.contextmanager
 def local_cluster(workers: int | None = None) -> Iterator[Any]:
-    """A Client of a LocalCluster on 127.0.0.1 whose workers run without Dask's
-    MALLOC_TRIM_THRESHOLD_ (one thread per worker process, no dashboard)."""
+    """A Client of a LocalCluster on 127.0.0.1 whose workers run with :func:`dask_config`
+    (one thread per worker process, no dashboard)."""
     from distributed import Client
 
     cluster = _start_local_cluster(workers)
