@@ -308,6 +308,16 @@ def main() -> None:
         if a == "--settle":  # the earlier spelling
             cases.append("settle")
     print(f"cores: {os.cpu_count()}; load average at start {os.getloadavg()}")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        # Then no process writes accord's bytecode, and every new worker compiles accord's
+        # sources before its first draw (about 0.05 s of CPU each); an ordinary install
+        # writes it on the first import, as pip did for the installed packages.
+        import compileall
+
+        import accord
+
+        compileall.compile_dir(os.path.dirname(accord.__file__), quiet=1)
+        print("PYTHONDONTWRITEBYTECODE is set: accord's bytecode compiled first (compileall)")
     if "flagship" in cases:
         flagship(quick, r, dask="--no-dask" not in args)
     if "store" in cases:
