@@ -19,6 +19,7 @@ from accord.analysis.store import Store, StoreError
 from accord.analysis.sweep import (
     QUIET_WORKER,
     Design,
+    _workers_share,
     dask_config,
     dask_worker_env,
     local_cluster,
@@ -65,6 +66,8 @@ def test_same_numbers_on_every_executor_and_split(flagship, tmp_path: Path) -> N
         assert list(dask_worker_env(client).values()) == [None]  # the MALLOC_TRIM fix
         quiet = client.run(lambda: {k: dask.config.get(k) for k in QUIET_WORKER})
         assert list(quiet.values()) == [QUIET_WORKER]  # the worker's own threads slowed down
+        assert _workers_share(client, str(tmp_path))  # so the workers write the parts
+        assert not list(tmp_path.glob(".probe-*"))
         dk = sweep(flagship, TARGETS, design, tmp_path / "dask", dask=client, batch_size=40)
     assert dk.executor == "dask"
     pd.testing.assert_frame_equal(seq, frame(dk.store))

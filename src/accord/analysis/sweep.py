@@ -24,7 +24,9 @@ model generator depend only on the seed and the draw's index):
   allocation-heavy NumPy about three times slower; the local cluster is started with that
   setting removed (``distributed.nanny.pre-spawn-environ``) and with a worker's own
   background threads slowed down (:func:`dask_config`), and for an external cluster
-  :func:`dask_worker_env` reports the setting so the CLI can warn.
+  :func:`dask_worker_env` reports the setting so the CLI can warn. Workers that share this
+  process's file system (a local cluster, or a probe file they read back) write their own
+  parts; others return their tables.
 
 ``progress(done_rows, total_rows)`` is called after every stored batch (the CLI draws a
 bar with it; the library prints nothing).
@@ -431,10 +433,10 @@ def _sweep(
         results = _joblib(job, pending, slice_rows, n_workers, parts)
     elif executor == "dask":
         address = dask if dask is not None else "local"
-        shared = parts if isinstance(address, str) and address == "local" else None
+        local = isinstance(address, str) and address == "local"
         if isinstance(warm, _ClusterStart):
             address = warm.client()  # the local cluster, started while this process set up
-        results = _dask(job, pending, slice_rows, address, workers, shared)
+        results = _dask(job, pending, slice_rows, address, workers, parts, local)
     else:
         raise ModelError("unknown executor", path="executor", value=executor)
     for b, n_rows, table in results:
@@ -562,8 +564,14 @@ def dask_config() -> dict[str, Any]:
       monitor every 0.1 s) took 8-11 % more CPU time than the tasks themselves on
       ``accord settle`` draws (a worker's process CPU time against its task thread's);
       with these settings, 1-1.5 %. Memory is still watched, every second.
+    * No work stealing: a sweep keeps at most two tasks per worker in flight, so there is
+      nothing to steal, and the scheduler's balancing every 100 ms cost this process CPU.
     """
-    return {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None, **QUIET_WORKER}
+    return {
+        "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+        "distributed.scheduler.work-stealing": False,
+        **QUIET_WORKER,
+    }
 
 
 def dask_worker_env(client: Any) -> dict[str, str | None]:
@@ -605,8 +613,12 @@ def _dask(
     rows: Callable[[int], Any],
     address: str | Any,
     workers: int | None,
-    parts: str | None,
+    parts: str,
+    local: bool,
 ) -> Iterator[Done]:
+    """Batches on a Dask cluster. Workers write their own parts when they share this
+    process's file system (a local cluster; otherwise a probe file says), and return
+    their tables to be written here when they do not."""
     from distributed import Client
 
     with contextlib.ExitStack() as stack:
@@ -625,7 +637,30 @@ def _dask(
                 )
         else:
             client = address  # a Client given by the caller
-        yield from _submit(client, job, pending, rows, parts)
+        shared = local or _workers_share(client, parts)
+        yield from _submit(client, job, pending, rows, parts if shared else None)
+
+
+def _workers_share(client: Any, parts: str) -> bool:
+    """Whether every worker reads the file this process writes into ``parts`` (the same
+    machine or a shared file system): then they can write the parts themselves."""
+    token = uuid.uuid4().hex
+    probe = os.path.join(parts, f".probe-{token}.tmp")  # a leftover is removed as a .tmp
+    with open(probe, "w", encoding="ascii") as fh:
+        fh.write(token)
+    try:
+        seen = client.run(_read_probe, probe)
+    finally:
+        os.unlink(probe)
+    return bool(seen) and all(v == token for v in seen.values())
+
+
+def _read_probe(path: str) -> str | None:
+    try:
+        with open(path, encoding="ascii") as fh:
+            return fh.read()
+    except OSError:
+        return None
 
 
 def _submit(
