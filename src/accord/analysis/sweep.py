@@ -604,6 +604,9 @@ def _start_local_cluster(workers: int | None) -> Any:
             host="127.0.0.1",
             dashboard_address=None,
             processes=True,
+            # each worker imports accord as it starts: while this process times its pilot
+            # (the cluster starts in a thread), not on its first task
+            preload=["accord.analysis.sweep"],
         )
 
 
