@@ -394,10 +394,14 @@ def discounted_line(
     return out
 
 
-def _belief_table(a: float, b: float, wbar: F, start: int, battles: int, learn: bool) -> F:
+def _belief_table(
+    a: float, b: float, wbar: F, start: int, battles: int, learn: bool, every: int = 1
+) -> F:
     """E[W̄] under Beta(a + k, b + n - k) at the front state reached after n battles with k
     of them won by A: table ``(battles + 1, battles + 1)`` indexed [n, k] (NaN off the
-    reachable triangle). Without learning the prior applies at every state: table [0, s]."""
+    reachable triangle). Without learning the prior applies at every state: table [0, s].
+    ``every``: only the rows ``n`` that are multiples of it (the engine reads the table at
+    the months' ends, ``n = t·battles_per_month``); the other rows stay NaN."""
     nodes, gl = _nodes(_NODES)
     logt, log1t = np.log(nodes), np.log1p(-nodes)
     n_states = wbar.shape[1] - 1
@@ -408,7 +412,7 @@ def _belief_table(a: float, b: float, wbar: F, start: int, battles: int, learn: 
         prior: F = (w @ wbar)[None, :]
         return prior
     out = np.full((battles + 1, battles + 1), np.nan)
-    for n in range(battles + 1):
+    for n in range(0, battles + 1, every):
         k = np.arange(n + 1)
         s = np.clip(start + 2 * k - n, 0, n_states)
         lw = (a + k[:, None] - 1) * logt + (b + n - k[:, None] - 1) * log1t
@@ -885,9 +889,9 @@ def settle(
     wbar = discounted_line(nodes, n_states, delta_b, (x0, x1))
     total = months * k_b
     (aa, ba), (ab, bb) = inp.beliefs
-    tab_a = _belief_table(aa, ba, wbar, inp.start, total, inp.learn)
-    tab_b = _belief_table(ab, bb, wbar, inp.start, total, inp.learn)
-    tab_c = _belief_table((aa + ab) / 2, (ba + bb) / 2, wbar, inp.start, total, inp.learn)
+    tab_a = _belief_table(aa, ba, wbar, inp.start, total, inp.learn, k_b)
+    tab_b = _belief_table(ab, bb, wbar, inp.start, total, inp.learn, k_b)
+    tab_c = _belief_table((aa + ab) / 2, (ba + bb) / 2, wbar, inp.start, total, inp.learn, k_b)
 
     def belief_value(tab: F, n: int, wins: NDArray[np.int64], s: NDArray[np.int64]) -> F:
         out: F = tab[n, wins] if inp.learn else tab[0, s]
