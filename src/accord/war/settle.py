@@ -1022,15 +1022,18 @@ def settle(
 
         def leader_phis(rows: NDArray[np.int64]) -> tuple[F | None, F | None]:
             """Each leader's φ table on these runs (its expectation ``ref`` is fixed from
-            month 0 on: tabulated once per run, then looked up)."""
+            month 0 on: tabulated once per run, then looked up; one row for all runs
+            where every run has the same expectation, e.g. a declared one)."""
             out: list[F | None] = [None, None]
             for side in (0, 1):
                 lead = dom.leader(side)
                 if lead is None:
                     continue
                 if side not in phi_all:
-                    phi_all[side] = leader_phi(ref[:, side], lead)
-                out[side] = phi_all[side][rows]
+                    r = ref[:, side]
+                    phi_all[side] = leader_phi(r[:1] if (r == r[0]).all() else r, lead)
+                tab = phi_all[side]
+                out[side] = tab if tab.shape[0] == 1 else tab[rows]
             return out[0], out[1]
 
         def dom_month(

@@ -50,7 +50,7 @@ References
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -69,6 +69,7 @@ __all__ = [
     "SideTable",
     "Survival",
     "WarAims",
+    "faction_bounds",
     "faction_gains",
     "faction_table",
     "leader_bound",
@@ -232,6 +233,52 @@ def ratified_bound(bounds: ArrayLike, weights: ArrayLike, kappa: float, side: in
     return out if side == 0 else -out
 
 
+def faction_bounds(tab: SideTable, value: F, weights: F, kappa: float, side: int) -> F:
+    """:func:`ratified_bound` of a side's factions on every package, without a sort per run.
+
+    The factions' ends are ``L_f(k) = V + premium_f - g_f(k)`` (side A) and
+    ``H_f(k) = 1 + g_f(k) - V - premium_f`` (side B): the state's war value ``V`` moves
+    every faction's end on a package by the same amount, so the factions' order on
+    package k is that of ``c_f(k) = premium_f - g_f(k)`` (ascending ``L``, descending
+    ``H``) in every run and month (*derived here*). The weighted quantile ``Q_κ`` is then
+    the end of the first faction in that order whose cumulative weight reaches ``κ``: one
+    cumulative sum of the runs' weights per distinct order (``tab.groups``), not a sort
+    per run and package.
+
+    The same floating-point operations as :func:`ratified_bound` in the same order give
+    the same bits wherever the order is certain: where two factions' ``c`` differ by more
+    than the rounding of the ends (``16 ε (1 + |V| + |premium| + |g|)``, ε the machine
+    epsilon), or not at all with the same premium and gain (equal ends, taken in index
+    order as the stable sort does). Packages with a closer pair are computed by
+    :func:`ratified_bound` itself. ``value``: (runs,); ``weights``: (runs, factions).
+    Returns (runs, packages)."""
+    v = np.asarray(value, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    runs, n_k = v.shape[0], tab.gains.shape[1]
+    out: F = np.empty((runs, n_k))
+    if runs == 0 or n_k == 0:
+        return out
+    scale = 1.0 + float(np.abs(v).max()) + float(np.abs(tab.premium).max())
+    thr = 16 * np.finfo(float).eps * (scale + float(np.abs(tab.gains).max()))
+    close = tab.gap <= thr
+    for perm, cols in tab.groups:
+        k = cols[~close[cols]]
+        if k.size == 0:
+            continue
+        cum = np.cumsum(w[:, perm], axis=1)
+        pick = perm[np.argmax(cum >= kappa - 1e-12, axis=1)]
+        vf = v + tab.premium[pick]
+        g = tab.gains[pick[:, None], k[None, :]]
+        out[:, k] = vf[:, None] - g if side == 0 else 1.0 + g - vf[:, None]
+    if close.any():
+        k = np.nonzero(close)[0]
+        vf = (v[:, None] + tab.premium[None, :])[:, :, None]
+        g3 = tab.gains[None, :, k]
+        ends = vf - g3 if side == 0 else 1.0 + g3 - vf
+        out[:, k] = ratified_bound(ends, w, kappa, side)
+    return out
+
+
 def pressure_weights(w0: ArrayLike, alpha: ArrayLike, signals: ArrayLike) -> F:
     """``w_f ∝ w_f(0)·exp(α_f · z)`` renormalised. ``w0`` (factions,), ``alpha``
     (factions, 3), ``signals`` (runs, 3) -> (runs, factions)."""
@@ -285,9 +332,14 @@ def leader_bound(
     The leader accepts iff ``y + g(k) - V + B·r_war ≥ B·(1-c)·r(ℓ(y))``, i.e.
     ``φ(y) = y - B(1-c)·r(ℓ(y)) ≥ V - g(k) - B·r_war``; ``φ`` increases in ``y``, so the
     set is a half-line, found by inverting ``φ`` tabulated on ``grid`` points of [0, 1] per
-    run (linear interpolation; ``phi``: the table of :func:`leader_phi` if already made).
-    ``value``, ``ref``, ``r_war``: (runs,); ``gain`` (packages,). Returns (runs,
-    packages): -inf where every share is accepted, +inf where none is."""
+    run (linear interpolation; ``phi``: the table of :func:`leader_phi` if already made,
+    one row per run, or a single row that every run shares: the leader's expectation is
+    the same in every run). ``value``, ``ref``, ``r_war``: (runs,); ``gain`` (packages,).
+    Returns (runs, packages): -inf where every share is accepted, +inf where none is.
+
+    The runs' tables are searched at once, stacked one above the other by the offset
+    ``r·span`` of run r; a shared row is searched once and the answer moved to where the
+    stacked search puts it (:func:`_stacked_position`): the same numbers either way."""
     v = np.asarray(value, dtype=float)
     g = np.asarray(gain, dtype=float)
     rw = np.asarray(r_war, dtype=float)
@@ -301,19 +353,41 @@ def leader_bound(
     bottom = min(float(phi.min()), float(need.min(initial=0.0)))
     span = top - bottom + 1.0
     off = np.arange(runs)[:, None] * span
-    flat = (phi + off).ravel()
-    q = (need + off).ravel()
-    pos = (
-        np.searchsorted(flat, q, side="left").reshape(need.shape) - np.arange(runs)[:, None] * grid
-    )
-    hi_i = np.clip(pos, 1, grid - 1)
-    rows = np.arange(runs)[:, None]
-    p0, p1 = phi[rows, hi_i - 1], phi[rows, hi_i]
+    if phi.shape[0] == 1:  # one table for every run
+        row = phi[0]
+        pos = _stacked_position(row, need, off)
+        hi_i = np.clip(pos, 1, grid - 1)
+        p0, p1 = row[hi_i - 1], row[hi_i]
+        first, last = row[:1], row[-1:]
+    else:
+        flat = (phi + off).ravel()
+        q = (need + off).ravel()
+        pos = np.searchsorted(flat, q, side="left").reshape(need.shape)
+        pos -= np.arange(runs)[:, None] * grid
+        hi_i = np.clip(pos, 1, grid - 1)
+        rows = np.arange(runs)[:, None]
+        p0, p1 = phi[rows, hi_i - 1], phi[rows, hi_i]
+        first, last = phi[:, :1], phi[:, -1:]
     frac = np.clip((need - p0) / np.maximum(p1 - p0, 1e-300), 0.0, 1.0)
     out: F = y[hi_i - 1] + frac * (y[hi_i] - y[hi_i - 1])
-    out = np.where(need <= phi[:, :1], -np.inf, out)
-    out = np.where(need > phi[:, -1:], np.inf, out)
+    out = np.where(need <= first, -np.inf, out)
+    out = np.where(need > last, np.inf, out)
     return out
+
+
+def _stacked_position(row: F, need: F, off: F) -> NDArray[np.intp]:
+    """Where the stacked search of :func:`leader_bound` puts each ``need`` in a table
+    ``row`` that every run shares: the first ``i`` with ``row[i] + off ≥ need + off`` in
+    floating point. The offset's rounding can only merge values (it is monotone), so that
+    position is the exact one (``searchsorted`` in the row) or a few places lower where
+    the rounded sums tie; it moves down while they do."""
+    pos = np.searchsorted(row, need, side="left")
+    q = need + off
+    while True:
+        down = (pos > 0) & (row[np.maximum(pos - 1, 0)] + off >= q)
+        if not down.any():
+            return pos
+        pos = pos - down
 
 
 def winset(
@@ -368,13 +442,47 @@ def winset(
 @dataclass(frozen=True)
 class SideTable:
     """A belligerent's factions as arrays: gains (factions x packages), premiums, initial
-    weights and pressure coefficients (factions x 3)."""
+    weights and pressure coefficients (factions x 3); and, made once from these, the
+    order of the factions' ends on each package (:func:`faction_bounds`)."""
 
     ids: tuple[str, ...]
     gains: F
     premium: F
     w0: F
     alpha: F
+    order: NDArray[np.int64] = field(init=False, repr=False)
+    gap: F = field(init=False, repr=False)
+    groups: tuple[tuple[NDArray[np.int64], NDArray[np.int64]], ...] = field(
+        init=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        """Per package k, the factions sorted by ``c_f(k) = premium_f - g_f(k)`` (ties by
+        index, as a stable sort), the smallest gap in ``c`` between neighbours that are
+        not the same faction twice over (same premium and gain: equal ends in every run),
+        and the packages grouped by their order."""
+        n_f, n_k = self.gains.shape
+        c = self.premium[:, None] - self.gains
+        order = np.argsort(c, axis=0, kind="stable")
+        gap = np.full(n_k, np.inf)
+        cols = np.arange(n_k)
+        for i in range(n_f - 1):
+            f, g = order[i], order[i + 1]
+            twin = (self.premium[f] == self.premium[g]) & (
+                self.gains[f, cols] == self.gains[g, cols]
+            )
+            d = c[g, cols] - c[f, cols]
+            gap = np.minimum(gap, np.where(twin, np.inf, d))
+        perms, which = (
+            np.unique(order.T, axis=0, return_inverse=True) if n_k else (order.T, cols)
+        )
+        groups = tuple(
+            (perms[j].astype(np.int64), np.nonzero(which.ravel() == j)[0])
+            for j in range(perms.shape[0])
+        )
+        object.__setattr__(self, "order", order)
+        object.__setattr__(self, "gap", gap)
+        object.__setattr__(self, "groups", groups)
 
 
 def faction_table(dom: Domestic, issues: Sequence[Any], levels: F) -> tuple[SideTable, SideTable]:
@@ -448,9 +556,7 @@ def month_bounds(
             continue
         w = pressure_weights(tab.w0, tab.alpha, signals[side])
         weights.append(w)
-        vf = (v[:, None] + tab.premium[None, :])[:, :, None]
-        ends = vf - tab.gains[None, :, :] if side == 0 else 1.0 + tab.gains[None, :, :] - vf
-        fac[side] = ratified_bound(ends, w, dom.threshold[side], side)
+        fac[side] = faction_bounds(tab, v, w, dom.threshold[side], side)
     lead: list[F | None] = [None, None]
     span = max(x1 - x0, 1e-12)
     la = dom.leader(0)
