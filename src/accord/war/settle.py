@@ -920,6 +920,12 @@ def settle(
         )
         for g in g_levels
     }
+    # M10's win-set bounds are needed on the packages these searches read, in these columns
+    dom_cols = np.unique(np.concatenate([np.concatenate(p) for p in by_g.values()]))
+    at_col = {
+        g: (np.searchsorted(dom_cols, p_red), np.searchsorted(dom_cols, p_veto))
+        for g, (p_red, p_veto) in by_g.items()
+    }
 
     # mediators
     weight = np.full(runs, inp.weight_A)
@@ -1048,16 +1054,19 @@ def settle(
             share0: F,
             held: B,
         ) -> tuple[tuple[F, F], tuple[F, F], dict[str, Any]]:
-            """The month's win-set bounds (runs x packages) on the rows ``sub`` (the runs
-            where the state alone has a deal; elsewhere undefined, never searched)."""
+            """The month's win-set bounds (runs x the packages ``dom_cols``) on the rows
+            ``sub`` (the runs where the state alone has a deal; elsewhere undefined, never
+            searched). Month 0 of a trace has every package (the trace's medians)."""
             sig = dom_signals(t, idx, e_c, share0, held)
             r = np.nonzero(sub)[0]
-            shape = (idx.size, ga_all.shape[0])
+            every = t == 0 and trace
+            cols = None if every else dom_cols
+            shape = (idx.size, ga_all.shape[0] if every else dom_cols.size)
             extras: dict[str, Any] = {}
             if r.size == idx.size:  # every run searched: the bounds as they come
                 fac, both, extras = month_bounds(
                     dom, dom_gains, ga_all, gb_all, va, vb, e_a, e_b, ref[idx],
-                    sig, (x0, x1), leader_phis(idx),
+                    sig, (x0, x1), leader_phis(idx), cols,
                 )  # fmt: skip
             else:  # rows outside ``sub`` are never read: the searches run on gate ⊆ sub
                 fac = (np.empty(shape), np.empty(shape))  # (no fill: untouched pages are free)
@@ -1066,10 +1075,13 @@ def settle(
                 rows = idx[r]
                 fac_r, both_r, extras = month_bounds(
                     dom, dom_gains, ga_all, gb_all, va[r], vb[r], e_a[r], e_b[r], ref[rows],
-                    (sig[0][r], sig[1][r]), (x0, x1), leader_phis(rows),
+                    (sig[0][r], sig[1][r]), (x0, x1), leader_phis(rows), cols,
                 )  # fmt: skip
                 for k in (0, 1):
                     fac[k][r], both[k][r] = fac_r[k], both_r[k]
+            if every:  # the searches read the columns ``dom_cols``
+                fac = (fac[0][:, dom_cols], fac[1][:, dom_cols])
+                both = (both[0][:, dom_cols], both[1][:, dom_cols])
             extras["weights"] = [
                 pressure_weights(tab.w0, tab.alpha, sig[k]) if tab.ids else np.zeros((idx.size, 0))
                 for k, tab in enumerate(dom_gains)
@@ -1175,7 +1187,7 @@ def settle(
                         red_line,
                         extra=None
                         if ex is None
-                        else (ex[0][rows][:, p_red], ex[1][rows][:, p_red]),
+                        else (ex[0][rows][:, at_col[g][0]], ex[1][rows][:, at_col[g][0]]),
                     )
                 if p_veto.size:
                     x, val = _nash(
@@ -1188,7 +1200,9 @@ def settle(
                         pb_r,
                         weight[idx][rows],
                         red_line,
-                        None if ex is None else (ex[0][rows][:, p_veto], ex[1][rows][:, p_veto]),
+                        None
+                        if ex is None
+                        else (ex[0][rows][:, at_col[g][1]], ex[1][rows][:, at_col[g][1]]),
                     )
                     j = np.argmax(val, axis=1)
                     pick = np.arange(rows.size)

@@ -233,7 +233,14 @@ def ratified_bound(bounds: ArrayLike, weights: ArrayLike, kappa: float, side: in
     return out if side == 0 else -out
 
 
-def faction_bounds(tab: SideTable, value: F, weights: F, kappa: float, side: int) -> F:
+def faction_bounds(
+    tab: SideTable,
+    value: F,
+    weights: F,
+    kappa: float,
+    side: int,
+    cols: NDArray[np.int64] | None = None,
+) -> F:
     """:func:`ratified_bound` of a side's factions on every package, without a sort per run.
 
     The factions' ends are ``L_f(k) = V + premium_f - g_f(k)`` (side A) and
@@ -250,32 +257,36 @@ def faction_bounds(tab: SideTable, value: F, weights: F, kappa: float, side: int
     than the rounding of the ends (``16 ε (1 + |V| + |premium| + |g|)``, ε the machine
     epsilon), or not at all with the same premium and gain (equal ends, taken in index
     order as the stable sort does). Packages with a closer pair are computed by
-    :func:`ratified_bound` itself. ``value``: (runs,); ``weights``: (runs, factions).
-    Returns (runs, packages)."""
+    :func:`ratified_bound` itself. ``value``: (runs,); ``weights``: (runs, factions);
+    ``cols``: only these packages. Returns (runs, packages)."""
     v = np.asarray(value, dtype=float)
     w = np.asarray(weights, dtype=float)
-    runs, n_k = v.shape[0], tab.gains.shape[1]
-    out: F = np.empty((runs, n_k))
-    if runs == 0 or n_k == 0:
+    n_all = tab.gains.shape[1]
+    at = np.arange(n_all) if cols is None else np.full(n_all, -1)  # package -> column
+    if cols is not None:
+        at[cols] = np.arange(cols.shape[0])
+    runs = v.shape[0]
+    out: F = np.empty((runs, n_all if cols is None else cols.shape[0]))
+    if runs == 0 or out.shape[1] == 0:
         return out
     scale = 1.0 + float(np.abs(v).max()) + float(np.abs(tab.premium).max())
     thr = 16 * np.finfo(float).eps * (scale + float(np.abs(tab.gains).max()))
     close = tab.gap <= thr
-    for perm, cols in tab.groups:
-        k = cols[~close[cols]]
+    for perm, pkgs in tab.groups:
+        k = pkgs[~close[pkgs] & (at[pkgs] >= 0)]
         if k.size == 0:
             continue
         cum = np.cumsum(w[:, perm], axis=1)
         pick = perm[np.argmax(cum >= kappa - 1e-12, axis=1)]
         vf = v + tab.premium[pick]
         g = tab.gains[pick[:, None], k[None, :]]
-        out[:, k] = vf[:, None] - g if side == 0 else 1.0 + g - vf[:, None]
-    if close.any():
-        k = np.nonzero(close)[0]
+        out[:, at[k]] = vf[:, None] - g if side == 0 else 1.0 + g - vf[:, None]
+    k = np.nonzero(close & (at >= 0))[0]
+    if k.size:
         vf = (v[:, None] + tab.premium[None, :])[:, :, None]
         g3 = tab.gains[None, :, k]
         ends = vf - g3 if side == 0 else 1.0 + g3 - vf
-        out[:, k] = ratified_bound(ends, w, kappa, side)
+        out[:, at[k]] = ratified_bound(ends, w, kappa, side)
     return out
 
 
@@ -326,6 +337,7 @@ def leader_bound(
     lead: Survival,
     grid: int = 513,
     phi: F | None = None,
+    cols: NDArray[np.int64] | None = None,
 ) -> F:
     """The smallest own share ``y`` of the line the leader accepts on each package.
 
@@ -335,22 +347,31 @@ def leader_bound(
     run (linear interpolation; ``phi``: the table of :func:`leader_phi` if already made,
     one row per run, or a single row that every run shares: the leader's expectation is
     the same in every run). ``value``, ``ref``, ``r_war``: (runs,); ``gain`` (packages,).
-    Returns (runs, packages): -inf where every share is accepted, +inf where none is.
+    Returns (runs, packages): -inf where every share is accepted, +inf where none is;
+    ``cols``: only these packages (the same numbers as their columns of the full answer).
 
     The runs' tables are searched at once, stacked one above the other by the offset
     ``r·span`` of run r; a shared row is searched once and the answer moved to where the
     stacked search puts it (:func:`_stacked_position`): the same numbers either way."""
     v = np.asarray(value, dtype=float)
-    g = np.asarray(gain, dtype=float)
+    g_all = np.asarray(gain, dtype=float)
     rw = np.asarray(r_war, dtype=float)
     y = np.linspace(0.0, 1.0, grid)
     b = lead.office
     if phi is None:
         phi = leader_phi(ref, lead, grid)
+    g_c = g_all if cols is None else g_all[cols]
+    # the packages by decreasing gain: each run's queries ascend (searchsorted's fast case)
+    order = np.argsort(-g_c, kind="stable")
+    g = g_c[order]
     need = v[:, None] - g[None, :] - b * rw[:, None]
     runs = v.shape[0]
-    top = max(float(phi.max()), float(need.max(initial=0.0)))
-    bottom = min(float(phi.min()), float(need.min(initial=0.0)))
+    # the extremes of ``need`` over every package: rounding is monotone, so they are the
+    # queries at the smallest and the largest gain (the stacked search's offsets use them)
+    need_hi = v - g_all.min() - b * rw if g_all.size else np.zeros(0)
+    need_lo = v - g_all.max() - b * rw if g_all.size else np.zeros(0)
+    top = max(float(phi.max()), float(need_hi.max(initial=0.0)))
+    bottom = min(float(phi.min()), float(need_lo.min(initial=0.0)))
     span = top - bottom + 1.0
     off = np.arange(runs)[:, None] * span
     if phi.shape[0] == 1:  # one table for every run
@@ -372,7 +393,9 @@ def leader_bound(
     out: F = y[hi_i - 1] + frac * (y[hi_i] - y[hi_i - 1])
     out = np.where(need <= first, -np.inf, out)
     out = np.where(need > last, np.inf, out)
-    return out
+    back: F = np.empty_like(out)
+    back[:, order] = out
+    return back
 
 
 def _stacked_position(row: F, need: F, off: F) -> NDArray[np.intp]:
@@ -538,6 +561,7 @@ def month_bounds(
     signals: tuple[F, F],
     territory: tuple[float, float],
     phi: tuple[F | None, F | None] = (None, None),
+    cols: NDArray[np.int64] | None = None,
 ) -> tuple[tuple[F, F], tuple[F, F], dict[str, Any]]:
     """One month's win-set bounds on the line for (runs, packages).
 
@@ -545,8 +569,11 @@ def month_bounds(
     survival added, and the pieces (weights, each bound) for the trace. ``va``/``vb`` are
     the state's war values, ``e_a``/``e_b`` each side's expected line, ``ref`` (runs x 2)
     each leader's expectation (its own share expected at month 0); ``phi``: each leader's
-    :func:`leader_phi` table on these runs, if the caller keeps them."""
-    runs, n_pkg = va.shape[0], ga.shape[0]
+    :func:`leader_phi` table on these runs, if the caller keeps them; ``cols``: only
+    these packages (the columns of the full table, in their order)."""
+    runs = va.shape[0]
+    n_pkg = ga.shape[0] if cols is None else cols.shape[0]
+    ga_c, gb_c = (ga, gb) if cols is None else (ga[cols], gb[cols])
     x0, x1 = territory
     fac: list[F | None] = [None, None]
     weights: list[F] = []
@@ -556,19 +583,19 @@ def month_bounds(
             continue
         w = pressure_weights(tab.w0, tab.alpha, signals[side])
         weights.append(w)
-        fac[side] = faction_bounds(tab, v, w, dom.threshold[side], side)
+        fac[side] = faction_bounds(tab, v, w, dom.threshold[side], side, cols)
     lead: list[F | None] = [None, None]
     span = max(x1 - x0, 1e-12)
     la = dom.leader(0)
     if la is not None:
         p_win = (e_a - x0) / span
         rw = war_risk(p_win, ref[:, 0], x1, x0, la)
-        lead[0] = leader_bound(va, ga, ref[:, 0], rw, la, phi=phi[0])
+        lead[0] = leader_bound(va, ga, ref[:, 0], rw, la, phi=phi[0], cols=cols)
     lb = dom.leader(1)
     if lb is not None:
         p_win = (x1 - e_b) / span
         rw = war_risk(p_win, ref[:, 1], 1.0 - x0, 1.0 - x1, lb)
-        lead[1] = 1.0 - leader_bound(vb, gb, ref[:, 1], rw, lb, phi=phi[1])
+        lead[1] = 1.0 - leader_bound(vb, gb, ref[:, 1], rw, lb, phi=phi[1], cols=cols)
     # a side without factions or leader is unbounded there (-inf / +inf), made only if used
     shape = (runs, n_pkg)
     f0 = fac[0] if fac[0] is not None else np.full(shape, -np.inf)
@@ -578,7 +605,7 @@ def month_bounds(
     both = (np.maximum(f0, l0), np.minimum(f1, l1))
     extras = {
         "weights": weights,
-        "state": (va[:, None] - ga[None, :], 1.0 + gb[None, :] - vb[:, None]),
+        "state": (va[:, None] - ga_c[None, :], 1.0 + gb_c[None, :] - vb[:, None]),
         "factions": (f0, f1),
         "leader": (l0, l1),
     }
