@@ -1152,22 +1152,22 @@ def settle(
         variants: list[tuple[F, F] | None] = [None]
         found = []
         gate = m4
-        ok_by_g: dict[float, B] = {}
+        # M4 at every guarantee level at once, on the runs the searches can reach (gate ⊆ m4)
+        ok_at = np.ones((len(by_g), idx.size), dtype=bool)
+        on = np.nonzero(m4)[0]
+        if com is not None and on.size:
+            ok_at[:, on] = _self_enforcing(
+                e_a[on], 1.0 - e_b[on], np.array(list(by_g))[:, None], shift_a[idx[on]],
+                shift_b[idx[on]], gam_a[idx[on]], gam_b[idx[on]], com, inp.delta, scale_d[on],
+                restrain[on],
+            )  # fmt: skip
+        ok_by_g = dict(zip(by_g, ok_at, strict=True))
         for ex in variants:  # the state alone; its factions; factions and leader
             m5 = np.zeros(idx.size, dtype=bool)
             best = np.full(idx.size, -np.inf)
             best_x = np.full(idx.size, np.nan)
             best_pkg = np.full(idx.size, -1, dtype=np.int64)
             for g, (p_red, p_veto) in by_g.items():
-                if g not in ok_by_g:
-                    ok_by_g[g] = (
-                        _self_enforcing(
-                            e_a, 1.0 - e_b, g, shift_a[idx], shift_b[idx], gam_a[idx],
-                            gam_b[idx], com, inp.delta, scale_d, restrain,
-                        )
-                        if com is not None
-                        else np.ones(idx.size, dtype=bool)
-                    )  # fmt: skip
                 ok_g = ok_by_g[g]
                 rows = np.nonzero(gate & ok_g)[0]  # only runs this guarantee level can serve
                 if rows.size == 0:
@@ -1412,7 +1412,7 @@ def _with_aims(
 def _self_enforcing(
     p_a: F,
     p_b: F,
-    g: float,
+    g: float | F,
     shift_a: F,
     shift_b: F,
     gam_a: F,
@@ -1423,6 +1423,7 @@ def _self_enforcing(
     restrain: F,
 ) -> B:
     """M4 at guarantee strength g: neither side prefers to fight now (power_shift).
+    ``g``: a number, or a column (levels x 1) for every level at once (levels x runs).
 
     Each side's per-period war cost is its ``d`` times ``scale_d`` (its cost of war now
     over its base cost); side B's also carries the tripwire ``τ·g``. ``restrain`` (runs x
