@@ -97,14 +97,15 @@ from accord import limits
 from accord.errors import ModelError
 from accord.war._common import FAN, mid_quantiles
 from accord.war._quadrature import leggauss
-from accord.war.commitment import power_shift
+from accord.war.commitment import shift_terms
 from accord.war.durability import relapse_probability
 from accord.war.linkage import Parcel, chip_value, swap_feasible, swap_reservation
 from accord.war.twolevel import (
     Domestic,
     DomesticTrace,
+    LeaderTable,
     faction_table,
-    leader_phi,
+    leader_table,
     month_bounds,
     pressure_weights,
 )
@@ -817,6 +818,12 @@ def _check(inp: SettleInputs, months: int, runs: int) -> None:
     for i, c in enumerate(inp.cost):
         if c < 0:
             raise bad(f"cost[{i}]", "must be >= 0", c)
+    if inp.commitment is not None:  # M4's per-period war costs (power_shift's d)
+        for i, d in enumerate(inp.commitment.d):
+            if not d >= 0:
+                raise bad(f"commitment.d[{i}]", "must be >= 0", d)
+        if not inp.commitment.tripwire >= 0:
+            raise bad("commitment.tripwire", "must be >= 0", inp.commitment.tripwire)
     for p in inp.parcels:
         if not 0 <= p.hazard <= 1:
             raise bad(f"parcels.{p.id}.hazard", "must be in [0, 1]", p.hazard)
@@ -980,6 +987,29 @@ def settle(
         return cost, ask
 
     held_cost, u_swap = chips(0)
+    swap_cache: dict[tuple[int, float, float], tuple[B, F]] = {}
+
+    def swap_terms(j: int, p: HeldParcel, cost: float, ask: float) -> tuple[B, F]:
+        """Per run: does the swap of parcel j clear, and at what price (pie units)? The
+        owner gives up to R_swap = cost held - psi in its held gains, the holder asks
+        U_swap; the same every month while the chip's values stay (no ``chip_decay``)."""
+        key = (j, cost, ask)
+        if key in swap_cache:
+            return swap_cache[key]
+        w_hold = weight if p.owner == 1 else 1.0 - weight
+        pay = cost - swap_psi[:, j]
+        if p.candidates:  # M5: some parcel T2 the owner gives up and the holder takes
+            own = [c.value_A if p.owner == 0 else c.value_B for c in p.candidates]
+            hold = [c.value_B if p.owner == 0 else c.value_A for c in p.candidates]
+            feas = swap_feasible(pay, ask, hold, own)
+            areas = np.array([c.area for c in p.candidates])
+            price = areas[np.asarray(feas.best)] / max(p.pie_area, 1e-300)
+            terms: tuple[B, F] = (np.asarray(feas.feasible), price)
+        else:  # any amount of land: the Nash split of [U_swap, R_swap]
+            terms = (pay >= ask, ask + w_hold * (pay - ask))
+        if not inp.chip_decay:  # (with it the values change every month)
+            swap_cache[key] = terms
+        return terms
     owner = np.array([p.owner for p in inp.parcels], dtype=np.int64).reshape(n_par)
     swap_psi = np.array([p.psi for p in inp.parcels]).reshape(1, n_par) * np.exp(sp * z[4]).reshape(
         runs, 1
@@ -1024,22 +1054,21 @@ def settle(
                 out.append(np.stack([held_months[idx, side], fl, curtail_cost[idx, side]], 1))
             return out[0], out[1]
 
-        phi_all: dict[int, F] = {}
+        lead_all: dict[int, LeaderTable] = {}
+        ends = ((x1, x0), (1.0 - x0, 1.0 - x1))  # each side's best and worst share
 
-        def leader_phis(rows: NDArray[np.int64]) -> tuple[F | None, F | None]:
-            """Each leader's φ table on these runs (its expectation ``ref`` is fixed from
-            month 0 on: tabulated once per run, then looked up; one row for all runs
-            where every run has the same expectation, e.g. a declared one)."""
-            out: list[F | None] = [None, None]
+        def leader_tables(rows: NDArray[np.int64]) -> tuple[LeaderTable | None, ...]:
+            """Each leader's tables on these runs (its expectation ``ref`` is fixed from
+            month 0 on: made once per run, then looked up; one row for all runs where
+            every run has the same expectation, e.g. a declared one)."""
+            out: list[LeaderTable | None] = [None, None]
             for side in (0, 1):
                 lead = dom.leader(side)
                 if lead is None:
                     continue
-                if side not in phi_all:
-                    r = ref[:, side]
-                    phi_all[side] = leader_phi(r[:1] if (r == r[0]).all() else r, lead)
-                tab = phi_all[side]
-                out[side] = tab if tab.shape[0] == 1 else tab[rows]
+                if side not in lead_all:
+                    lead_all[side] = leader_table(ref[:, side], lead, *ends[side])
+                out[side] = lead_all[side].rows(rows)
             return out[0], out[1]
 
         def dom_month(
@@ -1066,7 +1095,7 @@ def settle(
             if r.size == idx.size:  # every run searched: the bounds as they come
                 fac, both, extras = month_bounds(
                     dom, dom_gains, ga_all, gb_all, va, vb, e_a, e_b, ref[idx],
-                    sig, (x0, x1), leader_phis(idx), cols,
+                    sig, (x0, x1), leader_tables(idx), cols,
                 )  # fmt: skip
             else:  # rows outside ``sub`` are never read: the searches run on gate ⊆ sub
                 fac = (np.empty(shape), np.empty(shape))  # (no fill: untouched pages are free)
@@ -1075,7 +1104,7 @@ def settle(
                 rows = idx[r]
                 fac_r, both_r, extras = month_bounds(
                     dom, dom_gains, ga_all, gb_all, va[r], vb[r], e_a[r], e_b[r], ref[rows],
-                    (sig[0][r], sig[1][r]), (x0, x1), leader_phis(rows), cols,
+                    (sig[0][r], sig[1][r]), (x0, x1), leader_tables(rows), cols,
                 )  # fmt: skip
                 for k in (0, 1):
                     fac[k][r], both[k][r] = fac_r[k], both_r[k]
@@ -1227,8 +1256,10 @@ def settle(
                 variants += [fac, both]
         m5, best, best_x, best_pkg = found[0]
         m6 = m5 & np.isfinite(best)
-        reason = np.select([~m1, ~m2, ~m3, ~m4, ~m5, ~m6], np.arange(len(OBSTACLES)), default=-1)
-        blocked[t] = np.bincount(reason[reason >= 0], minlength=len(OBSTACLES))
+        # each test narrows the last (m1 ⊇ m2 ⊇ ... ⊇ m6): a run's obstacle is the first it
+        # fails, so the count of obstacle j is the drop from test j to test j + 1
+        passed = [idx.size] + [int(m.sum()) for m in (m1, m2, m3, m4, m5, m6)]
+        blocked[t] = np.subtract(passed[:-1], passed[1:])
         if dom is not None:
             ok_fac = found[1][0] & np.isfinite(found[1][1])
             m5, best, best_x, best_pkg = found[2]
@@ -1333,18 +1364,8 @@ def settle(
                 can = alive & held[:, j]
                 if not can.any():
                     continue
-                w_hold = weight if p.owner == 1 else 1.0 - weight
-                pay = held_cost[j] - swap_psi[:, j]
-                if p.candidates:  # M5: some parcel T2 the owner gives up and the holder takes
-                    own = [c.value_A if p.owner == 0 else c.value_B for c in p.candidates]
-                    hold = [c.value_B if p.owner == 0 else c.value_A for c in p.candidates]
-                    feas = swap_feasible(pay, u_swap[j], hold, own)
-                    go = can & np.asarray(feas.feasible)
-                    areas = np.array([c.area for c in p.candidates])
-                    price = areas[np.asarray(feas.best)] / max(p.pie_area, 1e-300)
-                else:  # any amount of land: the Nash split of [U_swap, R_swap]
-                    go = can & (pay >= u_swap[j])
-                    price = u_swap[j] + w_hold * (pay - u_swap[j])
+                ok_j, price = swap_terms(j, p, float(held_cost[j]), float(u_swap[j]))
+                go = can & ok_j
                 if go.any():
                     swap[go, j] = t + 1
                     held[go, j] = False
@@ -1432,10 +1453,12 @@ def _self_enforcing(
     q_b = np.clip(p_b + np.maximum(shift_b - restrain[:, 1], 0.0) - gam_b * g, 0.0, 1.0)
     pa = np.clip(p_a, 0.0, 1.0)
     pb = np.clip(p_b, 0.0, 1.0)
-    war_a = np.asarray(power_shift(pa, q_a, delta, com.d[0] * scale_d[:, 0]).war)
+    # power_shift's condition; its inputs are in range by construction (p and q clipped,
+    # delta, d and the tripwire checked by _check)
+    lhs_a, rhs_a = shift_terms(pa, q_a, delta, com.d[0] * scale_d[:, 0])
     d_b = com.d[1] * scale_d[:, 1] + com.tripwire * g
-    war_b = np.asarray(power_shift(pb, q_b, delta, d_b).war)
-    ok: B = ~war_a & ~war_b
+    lhs_b, rhs_b = shift_terms(pb, q_b, delta, d_b)
+    ok: B = ~(lhs_a > rhs_a) & ~(lhs_b > rhs_b)
     return ok
 
 

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -66,14 +67,17 @@ __all__ = [
     "Domestic",
     "DomesticTrace",
     "Faction",
+    "LeaderTable",
     "SideTable",
     "Survival",
     "WarAims",
     "faction_bounds",
     "faction_gains",
     "faction_table",
+    "end_risks",
     "leader_bound",
     "leader_phi",
+    "leader_table",
     "month_bounds",
     "pressure_weights",
     "ratified_bound",
@@ -308,11 +312,59 @@ def war_risk(p_win: ArrayLike, ref: ArrayLike, best: float, worst: float, lead: 
     over its two ends, its side's share ``best`` with probability ``p_win`` and ``worst``
     otherwise, each judged against the expectation ``ref`` (no cover: the protector covers
     settlements)."""
-    p = np.clip(np.asarray(p_win, dtype=float), 0.0, 1.0)
+    r_best, r_worst = end_risks(ref, best, worst, lead)
+    return _lottery(p_win, r_best, r_worst)
+
+
+def end_risks(ref: ArrayLike, best: float, worst: float, lead: Survival) -> tuple[F, F]:
+    """The removal risks of :func:`war_risk` at the war's two ends, ``r(ℓ(best))`` and
+    ``r(ℓ(worst))``: they depend only on the expectation ``ref``."""
     r_best = removal_risk(loss(best, ref), lead.regime, lead.r_max)
     r_worst = removal_risk(loss(worst, ref), lead.regime, lead.r_max)
+    return r_best, r_worst
+
+
+def _lottery(p_win: ArrayLike, r_best: F, r_worst: F) -> F:
+    p = np.clip(np.asarray(p_win, dtype=float), 0.0, 1.0)
     out: F = p * r_best + (1 - p) * r_worst
     return out
+
+
+@lru_cache(maxsize=4)
+def _grid(n: int) -> F:
+    y = np.linspace(0.0, 1.0, n)
+    y.flags.writeable = False
+    return y
+
+
+@dataclass(frozen=True)
+class LeaderTable:
+    """What a leader's bound needs that depends only on its expectation ``ref``: the φ
+    table of :func:`leader_phi` and the removal risks at the war's two ends
+    (:func:`end_risks`), one row per run or a single row every run shares (the same
+    expectation in every run, e.g. a declared one). The settlement engine fixes ``ref``
+    at month 0 and makes this once (:func:`leader_table`)."""
+
+    phi: F
+    r_best: F
+    r_worst: F
+
+    def rows(self, idx: NDArray[np.int64]) -> LeaderTable:
+        if self.phi.shape[0] == 1:
+            return self
+        return LeaderTable(self.phi[idx], self.r_best[idx], self.r_worst[idx])
+
+
+def leader_table(
+    ref: ArrayLike, lead: Survival, best: float, worst: float, grid: int = 513
+) -> LeaderTable:
+    """:class:`LeaderTable` of a leader for expectations ``ref`` (runs,), on one row where
+    they are all equal."""
+    r = np.asarray(ref, dtype=float)
+    if r.size and (r == r[0]).all():
+        r = r[:1]
+    r_best, r_worst = end_risks(r, best, worst, lead)
+    return LeaderTable(leader_phi(r, lead, grid), r_best, r_worst)
 
 
 def leader_phi(ref: ArrayLike, lead: Survival, grid: int = 513) -> F:
@@ -321,7 +373,7 @@ def leader_phi(ref: ArrayLike, lead: Survival, grid: int = 513) -> F:
     only on the leader and its expectation ``ref``, so a caller whose expectations stay
     fixed (the settlement engine's, set at month 0) computes it once."""
     ref_ = np.asarray(ref, dtype=float)
-    y = np.linspace(0.0, 1.0, grid)
+    y = _grid(grid)
     phi = y[None, :] - lead.office * (1 - lead.cover) * removal_risk(
         loss(y[None, :], ref_[:, None]), lead.regime, lead.r_max
     )
@@ -356,7 +408,7 @@ def leader_bound(
     v = np.asarray(value, dtype=float)
     g_all = np.asarray(gain, dtype=float)
     rw = np.asarray(r_war, dtype=float)
-    y = np.linspace(0.0, 1.0, grid)
+    y = _grid(grid)
     b = lead.office
     if phi is None:
         phi = leader_phi(ref, lead, grid)
@@ -560,7 +612,7 @@ def month_bounds(
     ref: F,
     signals: tuple[F, F],
     territory: tuple[float, float],
-    phi: tuple[F | None, F | None] = (None, None),
+    leaders: tuple[LeaderTable | None, LeaderTable | None] = (None, None),
     cols: NDArray[np.int64] | None = None,
 ) -> tuple[tuple[F, F], tuple[F, F], dict[str, Any]]:
     """One month's win-set bounds on the line for (runs, packages).
@@ -568,8 +620,8 @@ def month_bounds(
     Returns the factions' ratified bounds ``(lo_A, hi_B)``, the bounds with the leaders'
     survival added, and the pieces (weights, each bound) for the trace. ``va``/``vb`` are
     the state's war values, ``e_a``/``e_b`` each side's expected line, ``ref`` (runs x 2)
-    each leader's expectation (its own share expected at month 0); ``phi``: each leader's
-    :func:`leader_phi` table on these runs, if the caller keeps them; ``cols``: only
+    each leader's expectation (its own share expected at month 0); ``leaders``: each
+    leader's :class:`LeaderTable` on these runs, if the caller keeps them; ``cols``: only
     these packages (the columns of the full table, in their order)."""
     runs = va.shape[0]
     n_pkg = ga.shape[0] if cols is None else cols.shape[0]
@@ -589,13 +641,15 @@ def month_bounds(
     la = dom.leader(0)
     if la is not None:
         p_win = (e_a - x0) / span
-        rw = war_risk(p_win, ref[:, 0], x1, x0, la)
-        lead[0] = leader_bound(va, ga, ref[:, 0], rw, la, phi=phi[0], cols=cols)
+        ta = leaders[0] or leader_table(ref[:, 0], la, x1, x0)
+        rw = _lottery(p_win, ta.r_best, ta.r_worst)  # war_risk
+        lead[0] = leader_bound(va, ga, ref[:, 0], rw, la, phi=ta.phi, cols=cols)
     lb = dom.leader(1)
     if lb is not None:
         p_win = (x1 - e_b) / span
-        rw = war_risk(p_win, ref[:, 1], 1.0 - x0, 1.0 - x1, lb)
-        lead[1] = 1.0 - leader_bound(vb, gb, ref[:, 1], rw, lb, phi=phi[1], cols=cols)
+        tb = leaders[1] or leader_table(ref[:, 1], lb, 1.0 - x0, 1.0 - x1)
+        rw = _lottery(p_win, tb.r_best, tb.r_worst)  # war_risk
+        lead[1] = 1.0 - leader_bound(vb, gb, ref[:, 1], rw, lb, phi=tb.phi, cols=cols)
     # a side without factions or leader is unbounded there (-inf / +inf), made only if used
     shape = (runs, n_pkg)
     f0 = fac[0] if fac[0] is not None else np.full(shape, -np.inf)
