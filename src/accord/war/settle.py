@@ -1010,6 +1010,7 @@ def settle(
         if not inp.chip_decay:  # (with it the values change every month)
             swap_cache[key] = terms
         return terms
+
     owner = np.array([p.owner for p in inp.parcels], dtype=np.int64).reshape(n_par)
     swap_psi = np.array([p.psi for p in inp.parcels]).reshape(1, n_par) * np.exp(sp * z[4]).reshape(
         runs, 1
@@ -1057,7 +1058,9 @@ def settle(
         lead_all: dict[int, LeaderTable] = {}
         ends = ((x1, x0), (1.0 - x0, 1.0 - x1))  # each side's best and worst share
 
-        def leader_tables(rows: NDArray[np.int64]) -> tuple[LeaderTable | None, ...]:
+        def leader_tables(
+            rows: NDArray[np.int64],
+        ) -> tuple[LeaderTable | None, LeaderTable | None]:
             """Each leader's tables on these runs (its expectation ``ref`` is fixed from
             month 0 on: made once per run, then looked up; one row for all runs where
             every run has the same expectation, e.g. a declared one)."""

@@ -71,10 +71,10 @@ __all__ = [
     "SideTable",
     "Survival",
     "WarAims",
+    "end_risks",
     "faction_bounds",
     "faction_gains",
     "faction_table",
-    "end_risks",
     "leader_bound",
     "leader_phi",
     "leader_table",
@@ -425,7 +425,7 @@ def leader_bound(
     top = max(float(phi.max()), float(need_hi.max(initial=0.0)))
     bottom = min(float(phi.min()), float(need_lo.min(initial=0.0)))
     span = top - bottom + 1.0
-    off = np.arange(runs)[:, None] * span
+    off: F = np.arange(runs)[:, None] * span
     if phi.shape[0] == 1:  # one table for every run
         row = phi[0]
         pos = _stacked_position(row, need, off)
@@ -527,9 +527,7 @@ class SideTable:
     alpha: F
     order: NDArray[np.int64] = field(init=False, repr=False)
     gap: F = field(init=False, repr=False)
-    groups: tuple[tuple[NDArray[np.int64], NDArray[np.int64]], ...] = field(
-        init=False, repr=False
-    )
+    groups: tuple[tuple[NDArray[np.int64], NDArray[np.int64]], ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         """Per package k, the factions sorted by ``c_f(k) = premium_f - g_f(k)`` (ties by
@@ -548,9 +546,7 @@ class SideTable:
             )
             d = c[g, cols] - c[f, cols]
             gap = np.minimum(gap, np.where(twin, np.inf, d))
-        perms, which = (
-            np.unique(order.T, axis=0, return_inverse=True) if n_k else (order.T, cols)
-        )
+        perms, which = np.unique(order.T, axis=0, return_inverse=True) if n_k else (order.T, cols)
         groups = tuple(
             (perms[j].astype(np.int64), np.nonzero(which.ravel() == j)[0])
             for j in range(perms.shape[0])
