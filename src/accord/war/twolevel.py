@@ -425,7 +425,7 @@ def leader_bound(
     top = max(float(phi.max()), float(need_hi.max(initial=0.0)))
     bottom = min(float(phi.min()), float(need_lo.min(initial=0.0)))
     span = top - bottom + 1.0
-    off: F = np.arange(runs)[:, None] * span
+    off: F = np.arange(runs, dtype=float)[:, None] * span
     if phi.shape[0] == 1:  # one table for every run
         row = phi[0]
         pos = _stacked_position(row, need, off)
