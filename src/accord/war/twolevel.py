@@ -20,7 +20,11 @@ the factions with ``L_f ≤ L`` weigh at least ``κ`` (a weighted quantile); for
 ``x ≤`` the matching upper quantile of ``H_f``. With one faction of weight 1, premium 0
 and the belligerent's ideals and saliences the ratified set is the unitary state's set,
 number for number. ``κ = 0.5`` is a weighted majority, ``κ = 1`` unanimity (every
-faction a veto player).
+faction a veto player). Since ``L_f(k) - V_i = premium_f - g_f(k)`` does not depend on the
+war value, the factions' order on a package is the same in every run and month, and
+``Q_κ`` is the end of the first faction in that order whose cumulative weight reaches
+``κ`` (*derived here*; :func:`faction_bounds`, the engine's path, against
+:func:`ratified_bound`, the weighted quantile by a sort).
 
 **Domestic pressure** moves the weights (*derived here*, coefficients per faction from the
 scenario, sourced or judgement-marked): with signals ``z`` per month (``held_land``:
