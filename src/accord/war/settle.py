@@ -904,12 +904,19 @@ def settle(
         out: F = tab[n, wins] if inp.learn else tab[0, s]
         return out
 
-    def true_value(th: F, s: NDArray[np.int64]) -> F:
+    def theta_nodes(th: F) -> tuple[NDArray[np.intp], F]:
+        """Each θ's place between the quadrature nodes: index and interpolation weight."""
         i = np.clip(np.searchsorted(nodes, th), 1, nodes.size - 1)
         f = (th - nodes[i - 1]) / (nodes[i] - nodes[i - 1])
+        return i, f
+
+    def true_value(rows: NDArray[np.int64], s: NDArray[np.int64]) -> F:
+        """W̄ at the true odds of these runs (interpolated between the nodes' rows)."""
+        i, f = at_theta[0][rows], at_theta[1][rows]
         out: F = (1 - f) * wbar[i - 1, s] + f * wbar[i, s]
         return out
 
+    at_theta = theta_nodes(theta)  # changed only where escalation shifts the odds
     space = package_space(inp.issues)
     (ra_lo, ra_hi), (rb_lo, rb_hi) = inp.line_red_lines
     red_line = (max(0.0, ra_lo, rb_lo), min(1.0, ra_hi, rb_hi))
@@ -1134,7 +1141,7 @@ def settle(
         e_b = belief_value(tab_b, n_b, wi, si)
         e_c = belief_value(tab_c, n_b, wi, si)
         if info.any():
-            e_true = true_value(theta[idx], si)
+            e_true = true_value(idx, si)
             e_a = (1 - info[0]) * e_a + info[0] * e_true
             e_b = (1 - info[1]) * e_b + info[1] * e_true
         e_a = e_a + gain_line[idx]
@@ -1356,6 +1363,7 @@ def settle(
                 extra_cost[go, other] += esc.cost_other
                 toward = -1 if esc.side == 1 else 1
                 theta[go] = np.clip(theta[go] + toward * esc.theta_shift, 1e-6, 1 - 1e-6)
+                at_theta[0][go], at_theta[1][go] = theta_nodes(theta[go])
 
         # land-for-land swap (M5): the owner gives up to R_swap = cost held - psi in its
         # held gains, the holder asks U_swap (the chip's value); the price splits the
