@@ -9,7 +9,7 @@ until it settles.
 ``settle`` target makes it (1,000 runs x 24 months, no trace; min of 3 repeats) on both
 flagships and on the first N (default 20) draws of each under the default judgement
 uncertainty, and the wall time of 1,000 such draws predicted with two free cores (half the
-CPU, plus the sweep's own cost of about 10 ms a draw: the draw, the inputs, the row).
+CPU, plus the sweep's own cost per draw, :data:`SWEEP_OVERHEAD`).
 ``--base SRC`` runs the same measurement in a subprocess on another checkout's ``src``
 (e.g. ``git archive 7493660 src | tar -x -C /tmp/base``) and prints the ratio side by
 side."""
@@ -29,9 +29,11 @@ from accord import scenarios
 from accord.analysis.settle import run_settle, settle_inputs
 from accord.war.settle import PackageIssue, package_space, settle
 
-SWEEP_OVERHEAD = 0.010
-"""CPU seconds a sweep spends per settle draw besides the call (draw, inputs, row): a
-judgement from the previous session's sweep records, to be re-measured with bench_sweep."""
+SWEEP_OVERHEAD = 0.017
+"""CPU seconds a sweep spends per settle draw besides the call (workers' start, the draw,
+the row, the part): measured 2026-12-01 13:02 UTC at load 7-8, ``bench_sweep.py --case
+settle --settle-draws 200`` (workers' CPU 90.7 ms a draw) against this script's 73.7 ms a
+call on the same draws' scenario; smaller at 1,000 draws (the workers' start is spread)."""
 
 
 def main() -> None:
