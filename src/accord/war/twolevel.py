@@ -257,7 +257,7 @@ def faction_bounds(
     package k is that of ``c_f(k) = premium_f - g_f(k)`` (ascending ``L``, descending
     ``H``) in every run and month (*derived here*). The weighted quantile ``Q_κ`` is then
     the end of the first faction in that order whose cumulative weight reaches ``κ``: one
-    cumulative sum of the runs' weights per distinct order (``tab.groups``), not a sort
+    cumulative sum of the runs' weights per distinct order (``tab.perms``), not a sort
     per run and package.
 
     The same floating-point operations as :func:`ratified_bound` in the same order give
@@ -269,32 +269,27 @@ def faction_bounds(
     ``cols``: only these packages. Returns (runs, packages)."""
     v = np.asarray(value, dtype=float)
     w = np.asarray(weights, dtype=float)
-    n_all = tab.gains.shape[1]
-    at = np.arange(n_all) if cols is None else np.full(n_all, -1)  # package -> column
-    if cols is not None:
-        at[cols] = np.arange(cols.shape[0])
+    k = np.arange(tab.gains.shape[1]) if cols is None else np.asarray(cols)
     runs = v.shape[0]
-    out: F = np.empty((runs, n_all if cols is None else cols.shape[0]))
-    if runs == 0 or out.shape[1] == 0:
-        return out
+    if runs == 0 or k.size == 0:
+        return np.empty((runs, k.size))
+    # per distinct order: the first faction whose cumulative weight reaches kappa
+    cum = np.cumsum(w[:, tab.perms], axis=2)  # runs x orders x factions
+    first = np.argmax(cum >= kappa - 1e-12, axis=2)
+    pick = tab.perms[np.arange(tab.perms.shape[0])[None, :], first]  # runs x orders
+    f = pick[:, tab.group[k]]  # the pivotal faction of each run and package
+    vf = v[:, None] + tab.premium[f]
+    g = tab.gains[f, k[None, :]]
+    out: F = vf - g if side == 0 else 1.0 + g - vf
     scale = 1.0 + float(np.abs(v).max()) + float(np.abs(tab.premium).max())
     thr = 16 * np.finfo(float).eps * (scale + float(np.abs(tab.gains).max()))
-    close = tab.gap <= thr
-    for perm, pkgs in tab.groups:
-        k = pkgs[~close[pkgs] & (at[pkgs] >= 0)]
-        if k.size == 0:
-            continue
-        cum = np.cumsum(w[:, perm], axis=1)
-        pick = perm[np.argmax(cum >= kappa - 1e-12, axis=1)]
-        vf = v + tab.premium[pick]
-        g = tab.gains[pick[:, None], k[None, :]]
-        out[:, at[k]] = vf[:, None] - g if side == 0 else 1.0 + g - vf[:, None]
-    k = np.nonzero(close & (at >= 0))[0]
-    if k.size:
-        vf = (v[:, None] + tab.premium[None, :])[:, :, None]
-        g3 = tab.gains[None, :, k]
-        ends = vf - g3 if side == 0 else 1.0 + g3 - vf
-        out[:, at[k]] = ratified_bound(ends, w, kappa, side)
+    close = np.nonzero(tab.gap[k] <= thr)[0]  # columns whose order is not certain
+    if close.size:
+        kc = k[close]
+        vf3 = (v[:, None] + tab.premium[None, :])[:, :, None]
+        g3 = tab.gains[None, :, kc]
+        ends = vf3 - g3 if side == 0 else 1.0 + g3 - vf3
+        out[:, close] = ratified_bound(ends, w, kappa, side)
     return out
 
 
@@ -531,13 +526,14 @@ class SideTable:
     alpha: F
     order: NDArray[np.int64] = field(init=False, repr=False)
     gap: F = field(init=False, repr=False)
-    groups: tuple[tuple[NDArray[np.int64], NDArray[np.int64]], ...] = field(init=False, repr=False)
+    perms: NDArray[np.int64] = field(init=False, repr=False)
+    group: NDArray[np.int64] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         """Per package k, the factions sorted by ``c_f(k) = premium_f - g_f(k)`` (ties by
         index, as a stable sort), the smallest gap in ``c`` between neighbours that are
         not the same faction twice over (same premium and gain: equal ends in every run),
-        and the packages grouped by their order."""
+        the distinct orders (``perms``, orders x factions) and each package's (``group``)."""
         n_f, n_k = self.gains.shape
         c = self.premium[:, None] - self.gains
         order = np.argsort(c, axis=0, kind="stable")
@@ -551,13 +547,10 @@ class SideTable:
             d = c[g, cols] - c[f, cols]
             gap = np.minimum(gap, np.where(twin, np.inf, d))
         perms, which = np.unique(order.T, axis=0, return_inverse=True) if n_k else (order.T, cols)
-        groups = tuple(
-            (perms[j].astype(np.int64), np.nonzero(which.ravel() == j)[0])
-            for j in range(perms.shape[0])
-        )
         object.__setattr__(self, "order", order)
         object.__setattr__(self, "gap", gap)
-        object.__setattr__(self, "groups", groups)
+        object.__setattr__(self, "perms", perms.astype(np.int64))
+        object.__setattr__(self, "group", which.ravel().astype(np.int64))
 
 
 def faction_table(dom: Domestic, issues: Sequence[Any], levels: F) -> tuple[SideTable, SideTable]:
