@@ -21,7 +21,8 @@ model generator depend only on the seed and the draw's index):
   warm); a new pool is started, and its workers import accord, while this process checks
   the sweep and times its pilot;
 * ``dask``: an existing scheduler (``tcp://HOST:8786``) or ``local``, a LocalCluster on
-  127.0.0.1 (started in a thread during the pilot, its workers importing accord). Dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` in its workers, which makes
+  127.0.0.1 (started in a thread during the pilot, its workers importing accord). Dask's
+  nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` in its workers, which makes
   allocation-heavy NumPy about three times slower; the local cluster is started with that
   setting removed (``distributed.nanny.pre-spawn-environ``) and with a worker's own
   background threads slowed down (:func:`dask_config`), and for an external cluster
