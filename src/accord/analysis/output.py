@@ -363,8 +363,7 @@ def settle_output(
     domestic (M10) summary where factions or survival are declared."""
     out = settle_headline(res)
     out["inputs"] = [
-        {"name": d.name, "value": d.value, "origin": d.origin, "inputs": list(d.inputs)}
-        for d in derived
+        {"name": d.name, "value": d.value, "origin": d.origin, "inputs": d.inputs} for d in derived
     ]
     out["warnings"] = list(warnings)
     out["base_rate"] = [dict(b) for b in base_rate]
