@@ -427,9 +427,12 @@ _DEU_GROUP_STATS = ("n", "mae", "mae_lo", "mae_hi")
 
 
 def _cell(v: Any) -> Any:
-    """A table cell as JSON data: NumPy scalars as Python, a missing value (NaN) as None."""
+    """A table cell as JSON data: NumPy scalars as Python, a missing value (NaN) as None,
+    a date or time stamp as ISO text (a date alone where the time is midnight)."""
     if isinstance(v, np.generic):
         v = v.item()
+    if hasattr(v, "isoformat") and not isinstance(v, str):
+        return str(v.isoformat()).removesuffix("T00:00:00")
     if isinstance(v, float) and not math.isfinite(v):
         return None
     return v

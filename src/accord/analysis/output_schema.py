@@ -1018,14 +1018,16 @@ class WarsSummaryRow(_Out):
 
 
 class WarsPrediction(_Out):
-    episode_id: int
-    start: str
+    episode_id: int | str = Field(description="UCDP's conflict-episode id")
+    start: str = Field(description="ISO date the episode began")
     decade: int
     type: str
     d: Num = Field(description="the landmark: months lasted so far")
     residual: Num
     event: bool
-    y: int = Field(description="1: ended within the horizon")
+    y: int | None = Field(
+        description="1: ended within the horizon, 0: did not, null: censored before it ended"
+    )
     predictor: str
     p: Num
 
