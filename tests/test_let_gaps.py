@@ -43,7 +43,9 @@ def test_timeline_let_holds_the_number_at_every_date() -> None:
     for sc in series.scenarios:  # echoed on stderr, one line per date, named by the date
         assert f"what-if: {sc.id}: war.p {sc.war.p.value:g} → 0.5" in res.stderr
     # the number is held at 0.5 at every date: it drops out of what changed between dates
-    for k, (old, new) in enumerate(zip(base["result"]["dates"], data["result"]["dates"])):
+    for k, (old, new) in enumerate(
+        zip(base["result"]["dates"], data["result"]["dates"], strict=True)
+    ):
         if k == 0:
             continue
         moved = series.scenarios[k].war.p.value != series.scenarios[k - 1].war.p.value

@@ -66,34 +66,48 @@ def _key(node: Any, part: str) -> Any:
 # refuse an extra key and a nested field that must refuse a wrong type.
 CASES: dict[str, tuple[list[str], str, str, Any]] = {
     "run": (
-        ["run", "ec-emissions-1994", "-m", "eum", "-m", "smp", "--rounds", "3", "--json",
-         "--influence"],
+        [
+            "run",
+            "ec-emissions-1994",
+            "-m",
+            "eum",
+            "-m",
+            "smp",
+            "--rounds",
+            "3",
+            "--json",
+            "--influence",
+        ],
         "result.models.0.forecast.*",
         "result.models.0.events.0.round",
         "three",
-    ),  # fmt: skip
-    "war range": (
-        ["war", "range", "--json"], "result.results.on_scale", "result.results.empty", 1
     ),
+    "war range": (["war", "range", "--json"], "result.results.on_scale", "result.results.empty", 1),
     "war screen": (
-        ["war", "screen", "--json"], "result.results.two_types", "result.results.two_types.risky",
+        ["war", "screen", "--json"],
+        "result.results.two_types",
+        "result.results.two_types.risky",
         "yes",
-    ),  # fmt: skip
+    ),
     "war fight": (
         ["war", "fight", "--runs", "100", "--json"],
         "result.results.final_line_quantiles",
         "result.results.runs",
         "many",
     ),
-    "war commit": (
-        ["war", "commit", "--json"], "result.results", "result.results.fights_now.*", 1
-    ),
+    "war commit": (["war", "commit", "--json"], "result.results", "result.results.fights_now.*", 1),
     "war brink": (["war", "brink", "--json"], "result.results", "result.results.k_star", "x"),
     "war swap": (
-        ["war", "swap", "--json"], "result.results.months", "result.results.months.feasible.0", 2
+        ["war", "swap", "--json"],
+        "result.results.months",
+        "result.results.months.feasible.0",
+        2,
     ),
     "war mediate": (
-        ["war", "mediate", "--json"], "result.results", "result.results.mediators.0.toward", 3
+        ["war", "mediate", "--json"],
+        "result.results",
+        "result.results.mediators.0.toward",
+        3,
     ),
     "war durability": (
         ["war", "durability", "--json"],
@@ -346,7 +360,8 @@ READS_SCENARIO = {
 def test_every_json_command_has_a_schema_and_every_scenario_reader_a_let() -> None:
     leaves = _leaves(typer.main.get_command(app))
     options = {
-        name: {o for p in cmd.params for o in getattr(p, "opts", [])} for name, cmd in leaves.items()
+        name: {o for p in cmd.params for o in getattr(p, "opts", [])}
+        for name, cmd in leaves.items()
     }
     with_json = {name for name, opts in options.items() if "--json" in opts}
     assert with_json == set(COMMANDS)

@@ -17,6 +17,7 @@ written as ``null`` (:data:`NULL_MEANS`); a field that can be ``null`` says what
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -164,11 +165,15 @@ def _model_outputs() -> Any:
             create_model(
                 f"ModelOutput_{name}",
                 __base__=_ModelOutputBase,
-                model=(Literal[name], ...),  # type: ignore[valid-type]
+                model=(Literal[name], ...),  # type: ignore[arg-type]
                 options=(opts, Field(description=f"the {name} options actually used")),
             )
         )
     return Annotated[Union[tuple(variants)], Field(discriminator="model")]  # noqa: UP007
+
+
+ModelOutput = _model_outputs()
+"""One model's run in ``accord run``'s output (its options are that model's own)."""
 
 
 class IssueRef(_Out):
@@ -294,7 +299,7 @@ class Influence(_Out):
 class RunResult(_Out):
     issues: list[IssueRef]
     actors: list[str]
-    models: list[_model_outputs()]  # type: ignore[valid-type]
+    models: list[ModelOutput]  # type: ignore[valid-type]
     decision_rules: list[str] = Field(description="what each issue's rule let through")
     war: WarLayer | None = Field(description="null without a war section")
     influence: Influence | None = Field(
@@ -322,6 +327,9 @@ class Parameter(_Out):
     )
 
 
+Sides = dict[Literal["A", "B"], str]
+
+
 def _verb(name: str, results: type[BaseModel], doc: str) -> type[BaseModel]:
     from pydantic import create_model
 
@@ -330,7 +338,7 @@ def _verb(name: str, results: type[BaseModel], doc: str) -> type[BaseModel]:
         __base__=_Out,
         __doc__=doc,
         model=(str, ...),
-        sides=(dict[Literal["A", "B"], str], ...),
+        sides=(Sides, Field(description="side A's and side B's actor ids")),
         parameters=(
             dict[str, Parameter],
             Field(description="every parameter by name: its value and where it came from"),
@@ -1080,6 +1088,7 @@ COMMANDS: tuple[str, ...] = (
 """Every command with ``--json``."""
 
 
+@functools.cache
 def _envelope(command: str) -> type[BaseModel]:
     from pydantic import create_model
 
@@ -1088,7 +1097,7 @@ def _envelope(command: str) -> type[BaseModel]:
         "Output_" + command.replace(" ", "_"),
         __base__=_Out,
         accord_version=(str, ...),
-        command=(Literal[command], ...),  # type: ignore[valid-type]
+        command=(Literal[command], ...),  # type: ignore[arg-type]
         scenario=(
             ScenarioRef | None,
             Field(description="null where the command reads no scenario"),
