@@ -302,6 +302,36 @@ def test_no_schema_accepts_anything() -> None:
                 assert "additionalProperties" in sub, (command, name)
 
 
+def _untyped(node: Any, where: str, found: list[str]) -> None:
+    """Every place in a schema that accepts any value: ``{}`` or an object with no
+    properties and no type for its values."""
+    if isinstance(node, dict):
+        if node == {}:
+            found.append(where)
+        elif (
+            node.get("type") == "object"
+            and "properties" not in node
+            and node.get("additionalProperties", True) in (True, {})
+        ):
+            found.append(where)
+        for key, sub in node.items():
+            if key in ("properties", "$defs"):
+                for name, s in sub.items():
+                    _untyped(s, f"{where}.{name}", found)
+            else:
+                _untyped(sub, f"{where}.{key}", found)
+    elif isinstance(node, list):
+        for k, sub in enumerate(node):
+            _untyped(sub, f"{where}[{k}]", found)
+
+
+def test_no_value_anywhere_is_left_untyped() -> None:
+    for command in COMMANDS:
+        found: list[str] = []
+        _untyped(output_schema(command), command, found)
+        assert found == [], found
+
+
 # ------------------------------------------------------------------ non-finite numbers
 
 
