@@ -97,3 +97,18 @@ def test_import_let_changes_exactly_the_named_number(tmp_path: Path) -> None:
     )
     assert bad.exit_code == 2
     assert "--let actors[Act-1002].capability: must be >= 0 (got -3.0)" in bad.output
+
+
+def test_game_solve_reads_a_scenario_file_as_a_scenario() -> None:
+    """A scenario file with a game: section takes --let as the bundled id does (before, it
+    was read as a game file and --let refused), and the envelope names the scenario."""
+    file = str(Path(scenarios.__file__).parent / "ukraine-2024-08.yaml")
+    by_file = json.loads(_ok(["game", "solve", file, "--json", "--let", "war.p=0.5"]).stdout)
+    by_id = json.loads(
+        _ok(["game", "solve", "ukraine-2024-08", "--json", "--let", "war.p=0.5"]).stdout
+    )
+    assert by_file["what_if"] == by_id["what_if"] == [{"path": "war.p", "old": 0.2, "new": 0.5}]
+    assert by_file["scenario"] == by_id["scenario"] and by_file["result"] == by_id["result"]
+    game = Path(__file__).parent / "data" / "games" / "cent2.efg"
+    refused = runner.invoke(app, ["game", "solve", str(game), "--let", "war.p=0.5"])
+    assert refused.exit_code == 2 and "is not a scenario" in refused.output

@@ -306,9 +306,7 @@ def _untyped(node: Any, where: str, found: list[str]) -> None:
     """Every place in a schema that accepts any value: ``{}`` or an object with no
     properties and no type for its values."""
     if isinstance(node, dict):
-        if node == {}:
-            found.append(where)
-        elif (
+        if node == {} or (
             node.get("type") == "object"
             and "properties" not in node
             and node.get("additionalProperties", True) in (True, {})
