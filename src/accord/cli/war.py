@@ -9,16 +9,18 @@ without a scenario argument the flagship scenario is used. ``--plot FILE`` write
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-import numpy as np
 import typer
 from rich.table import Table
 
 from accord.cli.common import err, guarded, lets, load_scenario, out, what_if
 from accord.errors import ModelError
-from accord.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from accord.scenario.schema import Issue, Scenario
 
 war_app = typer.Typer(
     help="War termination: bargaining range, private information, fighting, commitment, "
@@ -27,6 +29,15 @@ war_app = typer.Typer(
     no_args_is_help=True,
 )
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _opt(help_: str, name: str) -> Any:
+    return typer.Option(name, help=help_)
+
+
+# What every verb takes (a scenario, --plot, --json), and the model options that several
+# verbs take with the same meaning. A verb declares the rest: the options that are its own.
 ScenarioArg = Annotated[
     str | None,
     typer.Argument(help="Scenario file, or a bundled id (default: ukraine-2024-08)."),
@@ -37,10 +48,21 @@ PlotOpt = Annotated[
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print the parameters and results as one JSON object.")
 ]
+WinOpt = Annotated[float | None, _opt("P(side A prevails).", "--p")]
+CostAOpt = Annotated[float | None, _opt("Side A's cost of war.", "--c-a")]
+CostBOpt = Annotated[float | None, _opt("Side B's cost of war.", "--c-b")]
 
 
-def _opt(help_: str, name: str) -> Any:
-    return typer.Option(name, help=help_)
+def _verb(name: str) -> Callable[[F], F]:
+    """Register ``accord war NAME``: accord's error handling (:func:`guarded`) and the
+    ``--let`` what-ifs (:func:`lets`) around the verb."""
+
+    def register(fn: F) -> F:
+        command = guarded(lets(fn))
+        war_app.command(name)(command)
+        return command
+
+    return register
 
 
 def _f(x: Any, digits: int = 3) -> str:
@@ -63,20 +85,23 @@ def _header(sc: Scenario, what: str) -> None:
     out.print(f"{sc.id}{when}: {what}{pie}")
 
 
-def _params_table(params: dict[str, Any], overridden: set[str], sc: Scenario) -> Table:
-    from accord.analysis.war import provenance
+def _table(title: str, columns: Iterable[str], *, left: Collection[str] = ()) -> Table:
+    """An empty table titled on the left: the columns named in ``left`` hold text and are
+    aligned left, the others hold numbers and are aligned right."""
+    t = Table(title=title, title_justify="left")
+    for col in columns:
+        t.add_column(col, justify="left" if col in left else "right")
+    return t
 
-    origin = provenance(sc)
-    t = Table(title="parameters", title_justify="left")
-    t.add_column("parameter")
-    t.add_column("value", justify="right")
-    t.add_column("from")
+
+def _params_table(params: dict[str, Any], origins: dict[str, str]) -> Table:
+    t = _table("parameters", ("parameter", "value", "from"), left=("parameter", "from"))
     for k, v in params.items():
         if isinstance(v, dict | tuple):
             text = ", ".join(f"{a}: {b}" for a, b in v.items()) if isinstance(v, dict) else str(v)
         else:
             text = f"{v:g}" if isinstance(v, float) else str(v)
-        t.add_row(k, text, "command line" if k in overridden else origin.get(k, "default"))
+        t.add_row(k, text, origins[k])
     return t
 
 
@@ -86,11 +111,8 @@ def _origin_text(x: Any) -> str:
     return origin(x) or "-"
 
 
-def _results_table(rows: list[tuple[str, str, str]], title: str = "results") -> Table:
-    t = Table(title=title, title_justify="left")
-    t.add_column("quantity")
-    t.add_column("value", justify="right")
-    t.add_column("meaning")
+def _results_table(rows: list[tuple[str, str, str]]) -> Table:
+    t = _table("results", ("quantity", "value", "meaning"), left=("quantity", "meaning"))
     for row in rows:
         t.add_row(*row)
     return t
@@ -117,13 +139,6 @@ def _check_plot(path: Path | None) -> None:
         figure_format(path)
 
 
-def _save(fig: Any, path: Path, title: str) -> None:
-    from accord.report.save import save_figure
-
-    save_figure(fig, path, title=title)
-    err.print(f"wrote {path}")
-
-
 _VERBS = {
     "bargaining_range": "range",
     "screening": "screen",
@@ -137,45 +152,78 @@ _VERBS = {
 
 
 class _Report:
-    """What a verb prints: tables on the console, or one JSON object with ``--json``.
+    """One run of a verb: its scenario, its parameters, and what it prints: tables on the
+    console, or one JSON object with ``--json``.
 
     The JSON object holds the scenario (id, as-of date), the model, the sides (actor ids
     of side A and side B), every parameter with its value and origin, the results and the
     notes.
     """
 
-    def __init__(self, sc: Scenario, model: str, as_json: bool) -> None:
+    def __init__(self, sc: Scenario, model: str, as_json: bool, seed: int | None) -> None:
         self.sc, self.model, self.as_json = sc, model, as_json
-        self.parameters_: dict[str, dict[str, Any]] = {}
+        self.seed = seed  # the verbs that draw at random have one
+        self.params: dict[str, Any] = {}
+        self.given: set[str] = set()
         self.results: dict[str, Any] = {}
         self.notes: list[str] = []
-        self.seed: int | None = None  # the verbs that draw at random set it
-        self.options: dict[str, Any] = {}
+
+    @property
+    def actors(self) -> tuple[str, str]:
+        """The actor ids of side A and side B, as the tables name them."""
+        return self.sc.war.belligerents if self.sc.war is not None else ("side A", "side B")
+
+    @property
+    def issue(self) -> Issue | None:
+        """The scenario's issue the pie measures (None where the pie is in its own units)."""
+        from accord.analysis.war import war_issue
+
+        issue = war_issue(self.sc)
+        return self.sc.issue(issue) if issue is not None and issue in self.sc.issue_ids else None
+
+    def inputs(self, inputs: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+        """The model's parameters: the scenario's ``inputs`` with the command line's
+        ``overrides`` (the options given, not None) applied; a value still missing is an
+        error naming its option."""
+        from accord.analysis.war import merge
+
+        self.given = {k for k, v in overrides.items() if v is not None}
+        self.params = merge(inputs, overrides)
+        return self.params
 
     def print(self, obj: Any) -> None:
         if not self.as_json:
             out.print(obj)
 
-    def header(self, what: str) -> None:
+    def start(self, what: str) -> None:
+        """The first lines a verb prints: the scenario, what it computes, which actor is
+        which side, and the parameters with their origins."""
         if not self.as_json:
             _header(self.sc, what)
+            self.print(_params_table(self.params, self._origins()))
 
-    def parameters(self, params: dict[str, Any], given: set[str]) -> None:
+    def _origins(self) -> dict[str, str]:
         from accord.analysis.war import provenance
 
         origin = provenance(self.sc)
-        self.options = {k: params[k] for k in sorted(given)}
-        self.parameters_ = {
-            k: {"value": v, "from": "command line" if k in given else origin.get(k, "default")}
-            for k, v in params.items()
+        return {
+            k: "command line" if k in self.given else origin.get(k, "default") for k in self.params
         }
-        self.print(_params_table(params, given, self.sc))
+
+    def table(self, rows: list[tuple[str, str, str]]) -> None:
+        self.print(_results_table(rows))
 
     def note(self, *results: Any) -> None:
         for r in results:
             for note in r.get("notes", []):
                 self.notes.append(note)
                 self.print(f"note: {note}")
+
+    def save(self, fig: Any, path: Path, title: str) -> None:
+        from accord.report.save import save_figure
+
+        save_figure(fig, path, title=title)
+        err.print(f"wrote {path}")
 
     def finish(self) -> None:
         if not self.as_json:
@@ -184,40 +232,45 @@ class _Report:
         from accord.analysis.war import sides
 
         a, b = sides(self.sc)
+        origins = self._origins()
         result = {
             "model": self.model,
             "sides": {"A": a, "B": b},
-            "parameters": self.parameters_,
+            "parameters": {k: {"value": v, "from": origins[k]} for k, v in self.params.items()},
             "results": self.results,
             "notes": self.notes,
         }
-        command = "war " + _VERBS[self.model]
         payload = output.envelope(
-            command,
+            "war " + _VERBS[self.model],
             result,
             scenario=self.sc,
-            options=self.options,
+            options={k: self.params[k] for k in sorted(self.given)},
             seed=self.seed,
             what_if=what_if(),
         )
         sys.stdout.write(output.dumps(payload))
 
 
-def _run(inputs: dict[str, Any], overrides: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
-    from accord.analysis.war import merge
+def _begin(
+    scenario: str | None,
+    model: str,
+    as_json: bool,
+    *,
+    plot: Path | None = None,
+    seed: int | None = None,
+) -> _Report:
+    """What every verb does first: refuse an unknown figure format before any work, load
+    the scenario (with the command's ``--let`` what-ifs) and open the verb's report."""
+    _check_plot(plot)
+    return _Report(load_scenario(scenario), model, as_json, seed)
 
-    given = {k for k, v in overrides.items() if v is not None}
-    return merge(inputs, overrides), given
 
-
-@war_app.command("range")
-@guarded
-@lets
+@_verb("range")
 def range_(
     scenario: ScenarioArg = None,
-    p: Annotated[float | None, _opt("P(side A prevails).", "--p")] = None,
-    c_a: Annotated[float | None, _opt("Side A's cost of war.", "--c-a")] = None,
-    c_b: Annotated[float | None, _opt("Side B's cost of war.", "--c-b")] = None,
+    p: WinOpt = None,
+    c_a: CostAOpt = None,
+    c_b: CostBOpt = None,
     rho_a: Annotated[float, _opt("Side A's utility exponent (1 = risk neutral).", "--rho-a")] = 1.0,
     rho_b: Annotated[float, _opt("Side B's utility exponent.", "--rho-b")] = 1.0,
     feasible: Annotated[
@@ -232,9 +285,9 @@ def range_(
 ) -> None:
     """M1 (Fearon 1995): the splits both sides prefer to war."""
     from accord import war
-    from accord.analysis.war import pie_label, range_inputs, range_sweep, territory_of, war_issue
+    from accord.analysis.war import pie_label, range_inputs, range_sweep, territory_of
 
-    _check_plot(plot)
+    _check_plot(plot)  # before --feasible, as the other verbs check it first
     xs: list[float] = []
     if feasible is not None:
         try:
@@ -243,12 +296,11 @@ def range_(
             raise ModelError(
                 "expected numbers separated by commas", path="--feasible", value=feasible
             ) from None
-    sc = load_scenario(scenario)
-    rep = _Report(sc, "bargaining_range", json_)
-    params, given = _run(range_inputs(sc), {"p": p, "c_A": c_a, "c_B": c_b})
+    rep = _begin(scenario, "bargaining_range", json_, plot=plot)
+    sc = rep.sc
+    params = rep.inputs(range_inputs(sc), p=p, c_A=c_a, c_B=c_b)
     r = war.bargaining_range(params["p"], params["c_A"], params["c_B"], rho_A=rho_a, rho_B=rho_b)
-    rep.header("bargaining range (Fearon 1995)")
-    rep.parameters(params, given)
+    rep.start("bargaining range (Fearon 1995)")
     rows = [
         ("low", _f(r.low), f"side A's minimum: {_on_scale(sc, float(r.low))}"),
         ("high", _f(r.high), f"side B's maximum concession: {_on_scale(sc, float(r.high))}"),
@@ -274,9 +326,9 @@ def range_(
                 "distance of the nearest feasible split to the range",
             ),
         ]
+    on_scale = {k: territory_of(sc, min(max(float(r[k]), 0.0), 1.0))[0] for k in ("low", "high")}
     rep.results.update(
-        {k: r[k] for k in ("low", "high", "width", "midpoint", "empty")},
-        on_scale={k: territory_of(sc, min(max(float(r[k]), 0.0), 1.0))[0] for k in ("low", "high")},
+        {k: r[k] for k in ("low", "high", "width", "midpoint", "empty")}, on_scale=on_scale
     )
     if feasible is not None:
         rep.results["indivisible"] = {
@@ -284,46 +336,37 @@ def range_(
             "side_payment": side_payment,
             **{k: ind[k] for k in ("exists", "split", "transfer", "gap")},
         }
-    rep.print(_results_table(rows))
+    rep.table(rows)
     rep.note(r)
-    sq = None
-    issue = war_issue(sc)
-    if issue is not None and issue in sc.issue_ids:
-        st = sc.issue(issue).status_quo
-        sq = st.value if st is not None else None
-    if sq is not None:
-        low, high = (territory_of(sc, min(max(float(r[k]), 0.0), 1.0))[0] for k in ("low", "high"))
-        inside = low <= sq <= high
+    issue = rep.issue
+    sq = issue.status_quo.value if issue is not None and issue.status_quo is not None else None
+    if issue is not None and sq is not None:
+        inside = on_scale["low"] <= sq <= on_scale["high"]
         where = "inside" if inside else "outside"
-        rep.print(f"status quo {issue} {sq:g} is {where} the range")
+        rep.print(f"status quo {issue.id} {sq:g} is {where} the range")
         rep.results["status_quo"] = {"value": sq, "inside": inside}
     if plot is not None:
         from accord.report.war import range_figure
 
-        a_id = sc.war.belligerents[0] if sc.war is not None else "side A"
-        issue_id = pie_label(sc)
         sq_pie = None
-        if sq is not None and issue is not None:  # the figure's axes are in pie units x 100
-            scale = sc.issue(issue).scale
-            sq_pie = 100 * (sq - scale.min) / scale.width
+        if issue is not None and sq is not None:  # the figure's axes are in pie units x 100
+            sq_pie = 100 * (sq - issue.scale.min) / issue.scale.width
         fig = range_figure(
             range_sweep(params),
             params["p"],
             status_quo=sq_pie,
-            side=a_id,
-            issue=issue_id,
+            side=rep.actors[0],
+            issue=pie_label(sc),
             title=f"{sc.id}: bargaining range",
         )
-        _save(fig, plot, f"{sc.id}: bargaining range")
+        rep.save(fig, plot, f"{sc.id}: bargaining range")
     rep.finish()
 
 
-@war_app.command("screen")
-@guarded
-@lets
+@_verb("screen")
 def screen(
     scenario: ScenarioArg = None,
-    p: Annotated[float | None, _opt("P(side A prevails).", "--p")] = None,
+    p: WinOpt = None,
     c_a: Annotated[float | None, _opt("Offerer's cost of war.", "--c-a")] = None,
     c_b: Annotated[float | None, _opt("Receiver's cost (two-type model).", "--c-b")] = None,
     c_bar: Annotated[float | None, _opt("Receiver's cost ~ U[0, c_bar].", "--c-bar")] = None,
@@ -336,16 +379,16 @@ def screen(
     from accord import war
     from accord.analysis.war import screen_inputs
 
-    sc = load_scenario(scenario)
-    rep = _Report(sc, "screening", json_)
-    over = {"p": p, "c_A": c_a, "c_B": c_b, "c_bar": c_bar, "p_w": p_w, "p_s": p_s, "mu": mu}
-    params, given = _run(screen_inputs(sc), over)
+    rep = _begin(scenario, "screening", json_)
+    sc = rep.sc
+    params = rep.inputs(
+        screen_inputs(sc), p=p, c_A=c_a, c_B=c_b, c_bar=c_bar, p_w=p_w, p_s=p_s, mu=mu
+    )
     cont = war.screen_continuous(params["p"], params["c_A"], params["c_bar"])
     two = war.screen_two_types(
         params["p_w"], params["p_s"], params["c_A"], params["c_B"], params["mu"]
     )
-    rep.header("private information (risk-return and screening)")
-    rep.parameters(params, given)
+    rep.start("private information (risk-return and screening)")
     rows = [
         (
             "x*",
@@ -367,14 +410,12 @@ def screen(
         continuous={k: cont[k] for k in ("x_star", "p_war", "expected_utility", "capped")},
         two_types={k: two[k] for k in ("mu_star", "risky", "offer", "p_war", "expected_utility")},
     )
-    rep.print(_results_table(rows))
+    rep.table(rows)
     rep.note(cont, two)
     rep.finish()
 
 
-@war_app.command("fight")
-@guarded
-@lets
+@_verb("fight")
 def fight(
     scenario: ScenarioArg = None,
     states: Annotated[int | None, _opt("Front steps N.", "--states")] = None,
@@ -386,8 +427,8 @@ def fight(
     beta_a: Annotated[float | None, _opt("Side A's Beta prior beta.", "--beta-a")] = None,
     alpha_b: Annotated[float | None, _opt("Side B's Beta prior alpha.", "--alpha-b")] = None,
     beta_b: Annotated[float | None, _opt("Side B's Beta prior beta.", "--beta-b")] = None,
-    c_a: Annotated[float | None, _opt("Side A's cost of war.", "--c-a")] = None,
-    c_b: Annotated[float | None, _opt("Side B's cost of war.", "--c-b")] = None,
+    c_a: CostAOpt = None,
+    c_b: CostBOpt = None,
     max_battles: Annotated[int | None, _opt("Battles simulated at most.", "--max-battles")] = None,
     runs: Annotated[int, _opt("Monte Carlo runs.", "--runs")] = 10_000,
     seed: Annotated[int, typer.Option("--seed", help="Seed.", min=0)] = 0,
@@ -402,29 +443,25 @@ def fight(
     from accord import war
     from accord.analysis.war import fight_inputs, pie_label
 
-    _check_plot(plot)
-    sc = load_scenario(scenario)
-    rep = _Report(sc, "fight", json_)
-    rep.seed = seed
-    over = {
-        "N": states, "start": start, "theta": theta, "alpha_A": alpha_a, "beta_A": beta_a,
-        "alpha_B": alpha_b, "beta_B": beta_b, "c_A": c_a, "c_B": c_b, "max_battles": max_battles,
-    }  # fmt: skip
-    params, given = _run(fight_inputs(sc), over)
+    rep = _begin(scenario, "fight", json_, plot=plot, seed=seed)
+    sc = rep.sc
+    params = rep.inputs(
+        fight_inputs(sc), N=states, start=start, theta=theta, alpha_A=alpha_a, beta_A=beta_a,
+        alpha_B=alpha_b, beta_B=beta_b, c_A=c_a, c_B=c_b, max_battles=max_battles,
+    )  # fmt: skip
     r = war.fight(
         params["N"], params["start"], params["theta"], params["alpha_A"], params["beta_A"],
         params["alpha_B"], params["beta_B"], params["c_A"], params["c_B"],
         runs=runs, max_battles=params["max_battles"], rng=seed, update=learn, weight=weight,
         territory=params["territory"], keep_paths=plot is not None,
     )  # fmt: skip
-    rep.header(f"bargaining while fighting ({runs:,} runs, seed {seed})")
-    rep.parameters(params, given)
+    rep.start(f"bargaining while fighting ({runs:,} runs, seed {seed})")
     lo, hi = r.range0
     rows = [
         ("optimism gap now", _f(r.gap0), "E_A[W] - E_B[W]; settlement iff <= c_A + c_B"),
         ("settlement range now", f"[{_f(lo)}, {_f(hi)}]", "empty if low > high"),
     ]
-    a_id, b_id = sc.war.belligerents if sc.war is not None else ("side A", "side B")
+    a_id, b_id = rep.actors
     label = {"a_won": f"{a_id} won", "b_won": f"{b_id} won"}
     for name, share in r.p_outcome.items():
         rows.append((f"P({label.get(name, name)})", _f(share), "share of runs"))
@@ -435,6 +472,8 @@ def fight(
             "until settlement or a decisive end (± s.e.)",
         )
     )
+    import numpy as np
+
     settled = r.outcome == 0
     if settled.any():
         q = np.quantile(r.time[settled], [0.1, 0.5, 0.9])
@@ -469,7 +508,7 @@ def fight(
     if settled.any():
         rep.results["settlement_time_quantiles"] = dict(zip(("10%", "50%", "90%"), q, strict=True))
         rep.results["settlement_line_quantiles"] = dict(zip(("10%", "50%", "90%"), tq, strict=True))
-    rep.print(_results_table(rows))
+    rep.table(rows)
     rep.note(r)
     t0, t1 = params["territory"]
     front = t0 + (t1 - t0) * params["start"] / params["N"]
@@ -482,15 +521,12 @@ def fight(
     if plot is not None:
         from accord.report.war import fan_chart
 
-        sides = sc.war.belligerents if sc.war is not None else ("side A", "side B")
-        fig = fan_chart(r, sides=sides, issue=pie_label(sc), title=f"{sc.id}: front paths")
-        _save(fig, plot, f"{sc.id}: front paths")
+        fig = fan_chart(r, sides=rep.actors, issue=pie_label(sc), title=f"{sc.id}: front paths")
+        rep.save(fig, plot, f"{sc.id}: front paths")
     rep.finish()
 
 
-@war_app.command("commit")
-@guarded
-@lets
+@_verb("commit")
 def commit(
     scenario: ScenarioArg = None,
     p: Annotated[float | None, _opt("Side A's win probability now.", "--p")] = None,
@@ -517,20 +553,17 @@ def commit(
     from accord import war
     from accord.analysis.war import commit_inputs, window_curves
 
-    _check_plot(plot)
-    sc = load_scenario(scenario)
-    rep = _Report(sc, "commitment_window", json_)
-    over = {
-        "p": p, "q_A0": q_a0, "q_B0": q_b0, "gamma_A": gamma_a, "gamma_B": gamma_b,
-        "delta": delta, "d_A": d_a, "d_B": d_b, "rho_A": rho_a, "rho_B": rho_b, "rho_bar": rho_bar,
-    }  # fmt: skip
-    params, given = _run(commit_inputs(sc), over)
+    rep = _begin(scenario, "commitment_window", json_, plot=plot)
+    sc = rep.sc
+    params = rep.inputs(
+        commit_inputs(sc), p=p, q_A0=q_a0, q_B0=q_b0, gamma_A=gamma_a, gamma_B=gamma_b,
+        delta=delta, d_A=d_a, d_B=d_b, rho_A=rho_a, rho_B=rho_b, rho_bar=rho_bar,
+    )  # fmt: skip
     w = war.commitment_window(**params)
     fight_a = war.power_shift(params["p"], params["q_A0"], params["delta"], params["d_A"])
     fight_b = war.power_shift(1 - params["p"], params["q_B0"], params["delta"], params["d_B"])
-    rep.header("commitment problem and guarantees")
-    rep.parameters(params, given)
-    u, r_ = sc.war.belligerents if sc.war is not None else ("side A", "side B")
+    rep.start("commitment problem and guarantees")
+    u, r_ = rep.actors
     rows = [
         (
             f"{u} fights now (g = 0)",
@@ -563,7 +596,7 @@ def commit(
         fights_now={u: bool(fight_a.war), r_: bool(fight_b.war)},
         absolute_aims={u: bool(w.absolute_A), r_: bool(w.absolute_B)},
     )
-    rep.print(_results_table(rows))
+    rep.table(rows)
     rep.note(w)
     if not w.nonempty:
         rep.print("no guarantee strength satisfies both sides: war persists whatever the split")
@@ -573,13 +606,11 @@ def commit(
         fig = window_figure(
             window_curves(params), w, sides=(u, r_), title=f"{sc.id}: commitment window"
         )
-        _save(fig, plot, f"{sc.id}: commitment window")
+        rep.save(fig, plot, f"{sc.id}: commitment window")
     rep.finish()
 
 
-@war_app.command("brink")
-@guarded
-@lets
+@_verb("brink")
 def brink(
     scenario: ScenarioArg = None,
     pi_bar: Annotated[float | None, _opt("P(prevail) at full power.", "--pi-bar")] = None,
@@ -601,13 +632,11 @@ def brink(
     from accord import war
     from accord.analysis.war import brink_inputs
 
-    sc = load_scenario(scenario)
-    rep = _Report(sc, "brinkmanship", json_)
-    over = {
-        "pi_bar": pi_bar, "a": a, "r_bar": r_bar, "b": b, "V": v, "D": d, "phi_D": phi_d,
-        "gain": gain, "r_use": r_use, "D_use": d_use, "Y": y,
-    }  # fmt: skip
-    params, given = _run(brink_inputs(sc), over)
+    rep = _begin(scenario, "brinkmanship", json_)
+    params = rep.inputs(
+        brink_inputs(rep.sc), pi_bar=pi_bar, a=a, r_bar=r_bar, b=b, V=v, D=d, phi_D=phi_d,
+        gain=gain, r_use=r_use, D_use=d_use, Y=y,
+    )  # fmt: skip
     partners: dict[str, tuple[float, float]] = params["partners"]
     k = war.optimal_power(
         params["pi_bar"], params["a"], params["r_bar"], params["b"], params["V"], params["D"]
@@ -621,8 +650,7 @@ def brink(
         params["D"],
         phi_D=params["phi_D"],
     )
-    rep.header("brinkmanship (simplified reading of Powell 2015) and partner repositioning")
-    rep.parameters(params, given)
+    rep.start("brinkmanship (simplified reading of Powell 2015) and partner repositioning")
     rows = [
         ("k*", _f(k.k_star), "power chosen when resolve favours the challenger"),
         ("k̂(phi_D)", _f(cap.k_star), "power cap when the defender may be more resolute"),
@@ -657,13 +685,11 @@ def brink(
             threshold=esc.threshold,
             escalate=esc.escalate,
         )
-    rep.print(_results_table(rows))
+    rep.table(rows)
     rep.finish()
 
 
-@war_app.command("swap")
-@guarded
-@lets
+@_verb("swap")
 def swap(
     scenario: ScenarioArg = None,
     h: Annotated[float | None, _opt("Monthly hazard that the chip is retaken.", "--h")] = None,
@@ -685,37 +711,24 @@ def swap(
     """M5: land for land. Is a swap of a held parcel for occupied land feasible, month by month?"""
     from accord.analysis.war import parcels, swap_chip, swap_inputs, swap_table
 
-    _check_plot(plot)
-    sc = load_scenario(scenario)
+    rep = _begin(scenario, "land_swap", json_, plot=plot)
+    sc = rep.sc
     swap_chip(sc)  # a scenario without a swap is refused before anything is printed
-    rep = _Report(sc, "land_swap", json_)
-    over = {
-        "h": h, "c": c, "alpha": alpha, "psi": psi, "delta": delta, "eta": eta, "months": months,
-    }  # fmt: skip
-    params, given = _run(swap_inputs(sc), over)
+    params = rep.inputs(
+        swap_inputs(sc), h=h, c=c, alpha=alpha, psi=psi, delta=delta, eta=eta, months=months
+    )
     res = swap_table(sc, params)
     bare = res["without_psi"]
-    a_id, b_id = sc.war.belligerents if sc.war is not None else ("side A", "side B")
+    a_id, b_id = rep.actors
     who = {"A": a_id, "B": b_id}
     by_name = {p.name: p for p in parcels(sc)}
     chip = by_name[res["chip"]]
     holder, owner = who[chip.holder], who[chip.owner]
-    rep.header(f"land for land: {owner}'s {chip.name}, held by {holder}")
-    rep.parameters(params, given)
-    unit = ""
-    if sc.war is not None and sc.war.issue in sc.issue_ids:
-        q = sc.issue(sc.war.issue).quantity
-        unit = f" ({q.unit})" if q is not None else ""
-    pt = Table(title="parcels", title_justify="left")
-    for col in (
-        "parcel",
-        "whose",
-        "held by",
-        f"area{unit}",
-        f"value to {a_id}",
-        f"value to {b_id}",
-    ):
-        pt.add_column(col, justify="left" if col in ("parcel", "whose", "held by") else "right")
+    rep.start(f"land for land: {owner}'s {chip.name}, held by {holder}")
+    q = rep.issue.quantity if rep.issue is not None else None
+    unit = f" ({q.unit})" if q is not None else ""
+    columns = ("parcel", "whose", "held by", f"area{unit}", f"value to {a_id}", f"value to {b_id}")
+    pt = _table("parcels", columns, left=("parcel", "whose", "held by"))
     for p_ in by_name.values():
         pt.add_row(
             p_.name,
@@ -727,9 +740,10 @@ def swap(
         )
     rep.print(pt)
     frame = res.to_frame()
-    mt = Table(title="month by month (expected area held, area·(1 - h)^t)", title_justify="left")
-    for col in ("month", f"area{unit}", "R_swap", "U_swap", "feasible", "parcel", "R_swap, ψ = 0"):
-        mt.add_column(col, justify="right")
+    mt = _table(
+        "month by month (expected area held, area·(1 - h)^t)",
+        ("month", f"area{unit}", "R_swap", "U_swap", "feasible", "parcel", "R_swap, ψ = 0"),
+    )
     total = len(frame)
     shown = sorted({0, 1, 2, 3, 6, 9, 12, 18, 24, total - 1} & set(range(total)))
     for m in shown:
@@ -759,7 +773,7 @@ def swap(
         ),
         ("dR_swap/dh", _f(res["dR_dh"], 4), "the chip depreciates as the recapture hazard rises"),
     ]
-    rep.print(_results_table(rows))
+    rep.table(rows)
     rep.results.update(
         chip=chip.name,
         holder=holder,
@@ -779,18 +793,16 @@ def swap(
         from accord.report.war import swap_figure
 
         fig = swap_figure(res, sides=(holder, owner), title=sc.id)
-        _save(fig, plot, f"{sc.id}: land for land")
+        rep.save(fig, plot, f"{sc.id}: land for land")
     rep.finish()
 
 
-@war_app.command("mediate")
-@guarded
-@lets
+@_verb("mediate")
 def mediate(
     scenario: ScenarioArg = None,
-    p: Annotated[float | None, _opt("P(side A prevails).", "--p")] = None,
-    c_a: Annotated[float | None, _opt("Side A's cost of war.", "--c-a")] = None,
-    c_b: Annotated[float | None, _opt("Side B's cost of war.", "--c-b")] = None,
+    p: WinOpt = None,
+    c_a: CostAOpt = None,
+    c_b: CostBOpt = None,
     p_w: Annotated[float | None, _opt("Side A's odds against a weak B.", "--p-w")] = None,
     p_s: Annotated[float | None, _opt("Side A's odds against a strong B.", "--p-s")] = None,
     r_l: Annotated[
@@ -812,41 +824,26 @@ def mediate(
     """M6 (Kydd 2003; Favretto 2009; Beardsley 2008): mediators' credibility, bias, leverage."""
     from accord.analysis.war import bias_sweep, mediate_inputs, mediation_table
 
-    _check_plot(plot)
-    sc = load_scenario(scenario)
-    rep = _Report(sc, "mediation", json_)
-    over = {
-        "p": p, "c_A": c_a, "c_B": c_b, "p_w": p_w, "p_s": p_s, "r_L": r_l, "war_cost": war_cost,
-        "p_base": p_base, "broker": broker, "force": force, "kappa": kappa, "horizon": horizon,
-    }  # fmt: skip
-    params, given = _run(mediate_inputs(sc), over)
+    rep = _begin(scenario, "mediation", json_, plot=plot)
+    sc = rep.sc
+    params = rep.inputs(
+        mediate_inputs(sc), p=p, c_A=c_a, c_B=c_b, p_w=p_w, p_s=p_s, r_L=r_l, war_cost=war_cost,
+        p_base=p_base, broker=broker, force=force, kappa=kappa, horizon=horizon,
+    )  # fmt: skip
     table = mediation_table(sc, params)
-    a_id, b_id = sc.war.belligerents if sc.war is not None else ("side A", "side B")
-    rep.header("mediation: credibility (Kydd), bias (Favretto), leverage (Beardsley)")
-    rep.parameters(params, given)
+    a_id, b_id = rep.actors
+    rep.start("mediation: credibility (Kydd), bias (Favretto), leverage (Beardsley)")
     meds = sc.war.mediators if sc.war is not None else {}
-    mt = Table(title="mediators", title_justify="left")
-    for col in (
-        "mediator",
-        "bias",
-        "from",
-        "P(settle)",
-        f"credible to {a_id}",
-        f"credible to {b_id}",
-    ):
-        mt.add_column(col, justify="left" if col in ("mediator", "from") else "right")
-    lt = Table(
-        title="leverage (Beardsley): the deal it can buy and its relapse risk", title_justify="left"
+    mt = _table(
+        "mediators",
+        ("mediator", "bias", "from", "P(settle)", f"credible to {a_id}", f"credible to {b_id}"),
+        left=("mediator", "from"),
     )
-    for col in (
-        "mediator",
-        "presses",
-        "L0",
-        "decay λ",
-        "deal x",
-        f"P(relapse ≤ {params['horizon']} mo)",
-    ):
-        lt.add_column(col, justify="left" if col in ("mediator", "presses") else "right")
+    lt = _table(
+        "leverage (Beardsley): the deal it can buy and its relapse risk",
+        ("mediator", "presses", "L0", "decay λ", "deal x", f"P(relapse ≤ {params['horizon']} mo)"),
+        left=("mediator", "presses"),
+    )
     for row in table:
         m = meds[row["mediator"]]
         toward = f" toward {row['toward']}" if row["toward"] else ""
@@ -889,7 +886,7 @@ def mediate(
                 "a deal inside the range, same horizon: the baseline of the leverage table",
             )
         )
-    rep.print(_results_table(rows))
+    rep.table(rows)
     rep.print(
         "credible to X: the mediator's advice that X concede carries information (Kydd: only a "
         "mediator biased toward X is believed); a deal bought with leverage outside the natural "
@@ -905,13 +902,11 @@ def mediate(
         from accord.report.war import bias_figure
 
         fig = bias_figure(sweep, table, title=f"{sc.id}: settlement and mediator bias")
-        _save(fig, plot, f"{sc.id}: mediation")
+        rep.save(fig, plot, f"{sc.id}: mediation")
     rep.finish()
 
 
-@war_app.command("durability")
-@guarded
-@lets
+@_verb("durability")
 def durability(
     scenario: ScenarioArg = None,
     guarantees: Annotated[
@@ -934,25 +929,21 @@ def durability(
     """M9 (Fortna 2003): the relapse hazard of the agreement on the table, feature by feature."""
     from accord.analysis.war import durability_inputs, hazard_curves
 
-    _check_plot(plot)
-    sc = load_scenario(scenario)
-    rep = _Report(sc, "durability", json_)
-    over = {
-        "guarantees": guarantees, "dmz": dmz, "peacekeepers": peacekeepers,
-        "base_hazard": base_hazard, "gap": gap, "L0": l0, "lam": lam, "horizon": horizon,
-    }  # fmt: skip
-    params, given = _run(durability_inputs(sc), over)
+    rep = _begin(scenario, "durability", json_, plot=plot)
+    sc = rep.sc
+    params = rep.inputs(
+        durability_inputs(sc), guarantees=guarantees, dmz=dmz, peacekeepers=peacekeepers,
+        base_hazard=base_hazard, gap=gap, L0=l0, lam=lam, horizon=horizon,
+    )  # fmt: skip
     curves = hazard_curves(params)
-    rep.header("durability of the agreement on the table (Fortna 2003)")
-    rep.parameters(params, given)
+    rep.start("durability of the agreement on the table (Fortna 2003)")
     horizon = int(params["horizon"])
-    checkpoints = [m for m in (12, 60, horizon) if m <= horizon]
-    checkpoints = sorted(set(checkpoints))
-    t = Table(title="P(relapse within ... months)", title_justify="left")
-    t.add_column("agreement")
-    for m in checkpoints:
-        t.add_column(f"{m}", justify="right")
-    t.add_column("hazard factor", justify="right")
+    checkpoints = sorted({m for m in (12, 60, horizon) if m <= horizon})
+    t = _table(
+        "P(relapse within ... months)",
+        ("agreement", *(f"{m}" for m in checkpoints), "hazard factor"),
+        left=("agreement",),
+    )
     labels = {
         "agreement": "as on the table",
         "none": "no features",
@@ -961,9 +952,13 @@ def durability(
         "peacekeepers": "peacekeepers only (full)",
         "all": "all three (full)",
     }
+    import numpy as np
+
+    # The hazards of month 0: the curves hold months 0..horizon - 1, none at horizon 0.
+    now = curves if horizon else hazard_curves({**params, "horizon": 1})
     for name, res in curves.items():
         s = np.asarray(res["survival"])
-        factor = np.asarray(res["hazard"])[0] / np.asarray(curves["none"]["hazard"])[0]
+        factor = np.asarray(now[name]["hazard"])[0] / np.asarray(now["none"]["hazard"])[0]
         t.add_row(labels[name], *(f"{1 - s[m]:.3f}" for m in checkpoints), f"{factor:.3f}")
     rep.print(t)
     agreed = curves["agreement"]
@@ -975,11 +970,11 @@ def durability(
         ),
         (
             "hazard now",
-            _f(np.asarray(agreed["hazard"])[0] if horizon else params["base_hazard"], 5),
+            _f(np.asarray(now["agreement"]["hazard"])[0], 5),
             "per month: λ0·exp(-β·features)·leverage term",
         ),
     ]
-    rep.print(_results_table(rows))
+    rep.table(rows)
     rep.results.update(
         {
             name: {
@@ -993,7 +988,7 @@ def durability(
         from accord.report.war import hazard_figure
 
         fig = hazard_figure(curves, title=f"{sc.id}: relapse hazard of the agreement")
-        _save(fig, plot, f"{sc.id}: durability")
+        rep.save(fig, plot, f"{sc.id}: durability")
     rep.finish()
 
 

@@ -36,7 +36,7 @@ def winset(
     ] = None,
     months: Annotated[int, typer.Option(help="Horizon of the removal-risk path.")] = 24,
     runs: Annotated[int, typer.Option(help="Monte Carlo runs.")] = 2000,
-    seed: Annotated[int, typer.Option(help="Seed (same seed, same numbers).")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed (same seed, same numbers).", min=0)] = 0,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write a figure: .png, .svg, .pdf or .html.")
