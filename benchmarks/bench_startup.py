@@ -1,16 +1,24 @@
 """Start-up time of the ``accord`` command, whole process (issue 15).
 
 Goals on the development machine (2 cores): ``accord --help`` <= 0.1 s, ``accord run
-a040.yaml -m smp`` (KTAB's dummyData-a040 imported as YAML) <= 0.2 s. Each command runs in
-a fresh process; the table gives the best wall time and the best CPU time (user + system)
-of ``REPEAT`` runs, with the load average, since the machine is shared and wall time under
-load is mostly waiting for a core. Two bytecode settings: ``cached`` is a normal install
-(``.pyc`` files written once and reused: a temporary ``PYTHONPYCACHEPREFIX``), ``as-is`` the
-caller's environment (the development machine sets ``PYTHONDONTWRITEBYTECODE=1``, so an
-editable install recompiles accord's own modules on every start).
+a040.yaml -m smp`` (KTAB's dummyData-a040 imported as YAML) <= 0.2 s; every ``accord
+COMMAND --help`` is timed too (cached bytecode only). ``accord --help`` is drawn by
+:mod:`accord.fasthelp` without typer or rich; "typer's --help" is the same help drawn by
+typer (what a stale listing or an unusual console falls back to). With
+``ACCORD_BENCH_AGAINST=DIR`` (a checkout or ``git archive REF src`` extract of an older
+accord) the help commands are also timed against DIR/src side by side (``PYTHONPATH``).
+
+Each command runs in a fresh process; the table gives the best wall time and the best CPU
+time (user + system) of ``REPEAT`` runs, with the load average, since the machine is
+shared and wall time under load is mostly waiting for a core. Two bytecode settings:
+``cached`` is a normal install (``.pyc`` files written once and reused: a temporary
+``PYTHONPYCACHEPREFIX``), ``as-is`` the caller's environment (the development machine sets
+``PYTHONDONTWRITEBYTECODE=1``, so an editable install recompiles accord's own modules on
+every start).
 
 Floors: ``python -c pass`` (the interpreter), ``import typer.rich_utils`` (what typer's
-rich help formatter imports; no ``--help`` can be cheaper), the libraries any scenario run
+rich help formatter imports at its top), ``import typer.main, rich.table`` (what any
+sub-command's ``--help`` needs at least), the libraries any scenario run
 imports (NumPy with its random module, pydantic, typer, rich, ruamel.yaml), and those plus
 accord's scenario layer (its pydantic models built). Then ``-X importtime`` for
 ``import accord.cli``, ``--help`` and the SMP run: each module's self time (the least over
@@ -96,6 +104,36 @@ def breakdown(label: str, rows: dict[str, tuple[int, int]], top: int = 8) -> Non
     )
 
 
+def commands() -> list[str]:
+    """Every top-level command and group, in the order ``accord --help`` lists them."""
+    import typer.main
+
+    from accord.cli import app
+
+    group = typer.main.get_command(app)
+    ctx = group.make_context("accord", [], resilient_parsing=True)
+    return list(group.list_commands(ctx))
+
+
+def side_by_side(src: Path, env: dict[str, str]) -> None:
+    """The help commands, this checkout against the accord in ``src``, one after the other."""
+    launcher = [
+        sys.executable,
+        "-c",
+        "import sys; sys.argv[0] = 'accord'; from accord.__main__ import main; main()",
+    ]
+    older = {**env, "PYTHONPATH": str(src)}
+    loads = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"\nside by side with {src} (cached bytecode; load average {loads})")
+    print(f"{'command':40s} {'then wall':>9s} {'CPU':>6s} {'now wall':>9s} {'CPU':>6s}")
+    for args in [["--help"], ["--version"], *([name, "--help"] for name in commands())]:
+        then = timed([*launcher, *args], older)
+        now = timed([*launcher, *args], env)
+        label = "accord " + " ".join(args)
+        print(f"{label:40s} {then[0]:9.3f} {then[1]:6.3f} {now[0]:9.3f} {now[1]:6.3f}")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
 def main() -> None:
     from accord.scenario.importers import ktab
     from accord.scenario.io import dumps
@@ -120,7 +158,18 @@ def main() -> None:
                 "-c",
                 "import numpy.random, typer.main, rich.table, accord.scenario",
             ],
+            "floor: import typer.main, rich.table": [
+                *py,
+                "-c",
+                "import typer.main, rich.table",
+            ],
             "accord --help": [*accord, "--help"],
+            "typer's --help": [
+                *py,
+                "-c",
+                "import sys; sys.argv[0] = 'accord'; from accord.cli import main; main()",
+                "--help",
+            ],
             "accord --version": [*accord, "--version"],
             "accord run a040 -m smp": [*accord, "run", str(a040), "-m", "smp"],
         }
@@ -140,10 +189,18 @@ def main() -> None:
                 goal = GOALS.get(label)
                 verdict = "" if goal is None else f"{goal:.1f}{' ok' if wall <= goal else ''}"
                 print(f"{label:40s} {setting:8s} {wall:7.3f} {cpu:7.3f} {verdict:>6s}")
+        for name in commands():
+            label = f"accord {name} --help"
+            wall, cpu = timed([*accord, name, "--help"], cached)
+            print(f"{label:40s} {'cached':8s} {wall:7.3f} {cpu:7.3f}")
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        against = os.environ.get("ACCORD_BENCH_AGAINST")
+        if against:
+            side_by_side(Path(against) / "src", cached)
         cli = ["-c", "from accord.cli import main; main()"]
         breakdown("import accord.cli", importtime(["-c", "import accord.cli"], cached))
-        breakdown("accord --help", importtime([*cli, "--help"], cached))
+        breakdown("typer's --help", importtime([*cli, "--help"], cached))
+        breakdown("accord war fight --help", importtime([*cli, "war", "fight", "--help"], cached))
         breakdown(
             "accord run a040 -m smp", importtime([*cli, "run", str(a040), "-m", "smp"], cached)
         )

@@ -9,6 +9,7 @@ the help they show when loaded.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from typer.testing import CliRunner
 
 from accord.cli import app
 from accord.cli.lazy import LazyGroup
+from accord.fasthelp import _CONSOLE_ENV
 from accord.scenario import importers
 from accord.scenario.io import dumps
 
@@ -155,3 +157,38 @@ def test_version_fast_path_prints_what_the_cli_prints() -> None:
     version, imported = done.stdout.splitlines()
     assert imported == "[]"
     assert version + "\n" == _help(["--version"])
+
+
+def test_fast_help_imports_neither_typer_nor_rich() -> None:
+    code = (
+        "import sys; sys.argv = ['accord', '--help']\n"
+        "from accord.__main__ import main\n"
+        "main()\n"
+        "print(sorted(m for m in ('typer', 'click', 'rich', 'numpy', 'pydantic') if m in sys.modules))"
+    )
+    environ = {k: v for k, v in os.environ.items() if k not in _CONSOLE_ENV}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=environ
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+    assert "Commands" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "args", [["run", "--help"], ["war", "fight", "--help"], ["game", "--help"]]
+)
+def test_a_sub_command_help_imports_neither_pydantic_nor_numpy(args: list[str]) -> None:
+    # typer would build a pydantic TypeAdapter for the group's absent --help flag; accord's
+    # command modules keep NumPy and the scenario schema inside their functions.
+    code = (
+        f"import sys; sys.argv = ['accord', *{args!r}]\n"
+        "from accord.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('pydantic', 'numpy', 'markdown_it', 'pygments') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "[]"

@@ -13,16 +13,18 @@ import math
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from accord.cli.common import guarded, lets, load_scenario, out, refuse_lets, what_if
 from accord.errors import ModelError, ScenarioError
-from accord.games.result import GameResult
-from accord.games.tree import Game
-from accord.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from accord.games.result import GameResult
+    from accord.games.tree import Game
+    from accord.scenario.schema import Scenario
 
 game_app = typer.Typer(
     help="Escalation games: extensive-form trees (.efg, .nfg, YAML, a scenario's game: "

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
@@ -189,6 +188,8 @@ def _print(
     show_inputs: bool,
     varied: list[tuple[float, Any]],
 ) -> None:
+    import numpy as np
+
     from accord.analysis.settle import headline_lines
     from accord.war.settle import OBSTACLES
 
