@@ -101,11 +101,14 @@ class Meter:
 
     def __init__(self, parallel: bool) -> None:
         self.first: float | None = None
+        self.kids_at_first: dict[int, float] = {}
         self.parallel = parallel
 
     def progress(self, done: int, total: int) -> None:
         if self.first is None:
             self.first = time.process_time()
+            self.kids_at_first = _descendants()  # workers started early: CPU spent so far
+            self.wall_at_first = time.perf_counter()
 
     def __enter__(self) -> Meter:
         self.kids0, self.reaped0 = _descendants(), _reaped()
@@ -117,11 +120,16 @@ class Meter:
         self.cpu = time.process_time() - self.cpu0
         self.pre = (self.first if self.first is not None else self.cpu0) - self.cpu0
         kids = _descendants()
-        spent = [c - self.kids0.get(p, 0.0) for p, c in kids.items()]
-        self.workers = sorted((c for c in spent if c > 0.05), reverse=True)
+        spent = {p: c - self.kids0.get(p, 0.0) for p, c in kids.items()}
+        early = {p: c - self.kids0.get(p, 0.0) for p, c in self.kids_at_first.items()}
+        busy = [p for p, c in spent.items() if c > 0.05]
+        self.workers = sorted((spent[p] for p in busy), reverse=True)
+        self.workers_pre = [max(0.0, early.get(p, 0.0)) for p in busy]
+        self.workers_post = [spent[p] - max(0.0, early.get(p, 0.0)) for p in busy]
         self.reaped = _reaped() - self.reaped0  # processes that ended during the run
         if not self.parallel:  # idle loky workers of an earlier sweep ending now: not ours
             self.workers, self.reaped = [], 0.0
+            self.workers_pre, self.workers_post = [], []
         self.load1 = load()
 
     @property
@@ -129,11 +137,18 @@ class Meter:
         """Wall seconds with two free cores (see the module docstring)."""
         # processes that ended (a cold Dask cluster's nannies and workers): their CPU
         # seconds are known only in sum, taken as spread over the two workers
-        w = list(self.workers) + ([self.reaped / 2] * 2 if self.reaped > 0.05 else [])
-        if not w:
+        # Two phases. Until the first task is sent, this process's set-up and pilot run
+        # alongside whatever the workers started early (a warm-up: their imports); after
+        # it, the workers' remaining CPU and this process's. Each phase takes the longer
+        # of its busiest process and its CPU spread over two cores.
+        extra = [self.reaped / 2] * 2 if self.reaped > 0.05 else []
+        pre_w, post_w = list(self.workers_pre), list(self.workers_post) + extra
+        if not pre_w and not post_w:
             return self.cpu
         during = self.cpu - self.pre
-        return self.pre + max(max(w), (sum(w) + during) / 2)
+        phase1 = max([self.pre, *pre_w, (self.pre + sum(pre_w)) / 2])
+        phase2 = max([*post_w, (sum(post_w) + during) / 2])
+        return phase1 + phase2
 
 
 def run(label: str, case: str, n: int, **kw: Any) -> dict[str, Any]:
@@ -151,6 +166,7 @@ def run(label: str, case: str, n: int, **kw: Any) -> dict[str, Any]:
             "cpu_main": round(m.cpu, 3),
             "cpu_main_before_tasks": round(m.pre, 3),
             "cpu_workers": cpu_w,
+            "cpu_workers_before_tasks": [round(w, 3) for w in m.workers_pre],
             "predicted_wall_2_free_cores": round(m.predicted, 3),
             "batch_size": int(res.store.manifest["batch_size"]),
             "tasks": int(res.store.manifest["batches"]),
@@ -160,7 +176,8 @@ def run(label: str, case: str, n: int, **kw: Any) -> dict[str, Any]:
         RECORD.append(row)
         print(
             f"{label:50s} {m.wall:7.2f} s  cpu main {m.cpu:5.2f} (pre {m.pre:4.2f}) "
-            f"workers {'+'.join(f'{w:.2f}' for w in cpu_w) or '-':>11s}  "
+            f"workers {'+'.join(f'{w:.2f}' for w in cpu_w) or '-':>11s} "
+            f"(pre {'+'.join(f'{w:.2f}' for w in m.workers_pre) or '-'})  "
             f"pred {m.predicted:6.2f} s  {row['tasks']} tasks x {row['batch_size']}  "
             f"load {m.load0:.1f}->{m.load1:.1f}",
             flush=True,
@@ -291,6 +308,16 @@ def main() -> None:
         if a == "--settle":  # the earlier spelling
             cases.append("settle")
     print(f"cores: {os.cpu_count()}; load average at start {os.getloadavg()}")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        # Then no process writes accord's bytecode, and every new worker compiles accord's
+        # sources before its first draw (about 0.05 s of CPU each); an ordinary install
+        # writes it on the first import, as pip did for the installed packages.
+        import compileall
+
+        import accord
+
+        compileall.compile_dir(os.path.dirname(accord.__file__), quiet=1)
+        print("PYTHONDONTWRITEBYTECODE is set: accord's bytecode compiled first (compileall)")
     if "flagship" in cases:
         flagship(quick, r, dask="--no-dask" not in args)
     if "store" in cases:

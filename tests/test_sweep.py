@@ -16,7 +16,15 @@ import pytest
 
 from accord import scenarios
 from accord.analysis.store import Store, StoreError
-from accord.analysis.sweep import Design, dask_config, dask_worker_env, local_cluster, sweep
+from accord.analysis.sweep import (
+    QUIET_WORKER,
+    Design,
+    _workers_share,
+    dask_config,
+    dask_worker_env,
+    local_cluster,
+    sweep,
+)
 from sweep_helpers import minimal_uncertain, register
 
 register()
@@ -36,6 +44,8 @@ def flagship():  # type: ignore[no-untyped-def]
 
 
 def test_same_numbers_on_every_executor_and_split(flagship, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import dask
+
     design = Design("mc", 60, 11)
     seq = frame(
         sweep(
@@ -54,9 +64,16 @@ def test_same_numbers_on_every_executor_and_split(flagship, tmp_path: Path) -> N
     pd.testing.assert_frame_equal(seq, frame(jl.store))
     with local_cluster(1) as client:  # a worker process, as `--dask local` starts them
         assert list(dask_worker_env(client).values()) == [None]  # the MALLOC_TRIM fix
+        quiet = client.run(lambda: {k: dask.config.get(k) for k in QUIET_WORKER})
+        assert list(quiet.values()) == [QUIET_WORKER]  # the worker's own threads slowed down
+        assert _workers_share(client, str(tmp_path))  # so the workers write the parts
+        assert not list(tmp_path.glob(".probe-*"))
         dk = sweep(flagship, TARGETS, design, tmp_path / "dask", dask=client, batch_size=40)
     assert dk.executor == "dask"
     pd.testing.assert_frame_equal(seq, frame(dk.store))
+    # `--dask local`: the sweep starts its own cluster (in a thread, during its set-up)
+    local = sweep(flagship, TARGETS, design, tmp_path / "local", dask="local", workers=1)
+    pd.testing.assert_frame_equal(seq, frame(local.store))
     # the draws differ and the outputs move with them
     assert seq["compromise_T"].std() > 1 and seq["draw"].tolist() == list(range(60))
 

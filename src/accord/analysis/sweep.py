@@ -18,12 +18,17 @@ model generator depend only on the seed and the draw's index):
   dominates and no worker finishes long after the others; each worker process builds
   the sampler and the target functions once per sweep (:class:`SweepJob`), and loky keeps
   its worker processes between sweeps (a second sweep in the same Python process starts
-  warm);
+  warm); a new pool is started, and its workers import accord, while this process checks
+  the sweep and times its pilot;
 * ``dask``: an existing scheduler (``tcp://HOST:8786``) or ``local``, a LocalCluster on
-  127.0.0.1. Dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` in its workers, which makes
+  127.0.0.1 (started in a thread during the pilot, its workers importing accord). Dask's
+  nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` in its workers, which makes
   allocation-heavy NumPy about three times slower; the local cluster is started with that
-  setting removed (``distributed.nanny.pre-spawn-environ``), and for an external cluster
-  :func:`dask_worker_env` reports it so the CLI can warn.
+  setting removed (``distributed.nanny.pre-spawn-environ``) and with a worker's own
+  background threads slowed down (:func:`dask_config`), and for an external cluster
+  :func:`dask_worker_env` reports the setting so the CLI can warn. Workers that share this
+  process's file system (a local cluster, or a probe file they read back) write their own
+  parts; others return their tables.
 
 ``progress(done_rows, total_rows)`` is called after every stored batch (the CLI draws a
 bar with it; the library prints nothing).
@@ -49,9 +54,9 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from accord.analysis.store import Store, package_versions, scenario_hash, write_part
-from accord.analysis.targets import make_target
+from accord.analysis.targets import get_target, make_target
 from accord.analysis.uncertainty import Sampler, model_rng
-from accord.errors import ModelError
+from accord.errors import AccordError, ModelError
 from accord.scenario.schema import Scenario
 from accord.scenario.uncertainty import Uncertainty
 
@@ -238,7 +243,25 @@ def _run_batch(job: SweepJob, batch: int, rows: NDArray[np.float64] | None) -> p
             cols[name] = np.asarray(values, dtype=float)
     cols["clipped"] = np.array([d[2] for d in drawn], dtype=np.int32)
     cols["redraws"] = np.array([d[3] for d in drawn], dtype=np.int32)
-    return pa.table(cols)
+    return arrow_table(cols)
+
+
+def arrow_table(cols: Mapping[str, NDArray[Any]]) -> pa.Table:
+    """The columns (numeric NumPy arrays) as an Arrow table, made from their buffers.
+
+    ``pa.table`` and ``pa.array`` import pandas on their first call (pyarrow checks
+    whether the data is a pandas object), which is a sixth of what a new worker process
+    spends before its first draw; ``Array.from_buffers`` takes the array's memory as it
+    is, with the same values and types (NaN stays a value, as with ``pa.table``).
+    """
+    arrays = []
+    for name, values in cols.items():
+        a = np.ascontiguousarray(values)
+        if a.ndim != 1 or a.dtype.kind not in "fiu":
+            raise TypeError(f"column {name!r}: a 1-d numeric array is needed, not {a.dtype}")
+        buffers = [None, pa.py_buffer(a)]
+        arrays.append(pa.Array.from_buffers(pa.from_numpy_dtype(a.dtype), a.size, buffers))
+    return pa.Table.from_arrays(arrays, names=list(cols))
 
 
 Done = tuple[int, int, pa.Table | None]  # batch, rows, the table unless already stored
@@ -323,14 +346,43 @@ def sweep(
     if not targets:
         raise ModelError("nothing to sweep: give a model or a war verb", path="target")
     frozen = tuple((name, tuple(sorted(dict(opts).items()))) for name, opts in targets)
+    for name, _ in frozen:
+        get_target(name)  # an unknown name fails before any process starts
     job = SweepJob(scenario, uncertainty, frozen, design)
+    executor = "dask" if dask is not None else (executor or default_executor())
+    n_workers = 1 if executor == "sequential" else (workers or os.cpu_count() or 1)
+    warm: _WarmUp | _ClusterStart | None = None
+    if executor == "joblib":
+        warm = _WarmUp(job, n_workers)
+    elif executor == "dask" and isinstance(dask, str) and dask == "local":
+        warm = _ClusterStart(workers)
+    try:
+        return _sweep(job, out, executor, n_workers, dask, workers, batch_size, resume, progress,
+                      t_start, warm)  # fmt: skip
+    finally:
+        if warm is not None:
+            warm.close()
+
+
+def _sweep(
+    job: SweepJob,
+    out: str | os.PathLike[str],
+    executor: str,
+    n_workers: int,
+    dask: str | Any | None,
+    workers: int | None,
+    batch_size: int | None,
+    resume: bool,
+    progress: Progress | None,
+    t_start: float,
+    warm: _WarmUp | _ClusterStart | None,
+) -> SweepOutcome:
+    scenario, design, frozen = job.scenario, job.design, job.targets
     sampler = job.sampler()
     for name, opts in frozen:
         make_target(name, scenario, dict(opts))  # unknown names and options fail here
     correlated = any(abs(rho) > 0 for _, rho in sampler.groups)
     rows = design_matrix(sampler.names, design, correlated=correlated)
-    executor = "dask" if dask is not None else (executor or default_executor())
-    n_workers = 1 if executor == "sequential" else (workers or os.cpu_count() or 1)
     manifest: dict[str, Any] = {
         "scenario": {"id": scenario.id, "sha256": scenario_hash(scenario)},
         "targets": [{"name": n, "options": dict(o)} for n, o in frozen],
@@ -378,11 +430,15 @@ def sweep(
     if executor == "sequential":
         results: Iterator[Done] = (_task(job, b, slice_rows(b), parts) for b in pending)
     elif executor == "joblib":
+        if isinstance(warm, _WarmUp):
+            warm.wait()
         results = _joblib(job, pending, slice_rows, n_workers, parts)
     elif executor == "dask":
         address = dask if dask is not None else "local"
-        shared = parts if isinstance(address, str) and address == "local" else None
-        results = _dask(job, pending, slice_rows, address, workers, shared)
+        local = isinstance(address, str) and address == "local"
+        if isinstance(warm, _ClusterStart):
+            address = warm.client()  # the local cluster, started while this process set up
+        results = _dask(job, pending, slice_rows, address, workers, parts, local)
     else:
         raise ModelError("unknown executor", path="executor", value=executor)
     for b, n_rows, table in results:
@@ -401,6 +457,84 @@ def _iso_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def _parallel(n_workers: int) -> Any:
+    """joblib's loky processes (the same settings on every call, so that loky reuses its
+    one executor and its worker processes)."""
+    from joblib import Parallel
+
+    return Parallel(n_jobs=n_workers, backend="loky", return_as="generator_unordered")
+
+
+def _warm(job: SweepJob) -> None:
+    """A new worker's imports, and its sampler and targets for the job (cached for the
+    tasks that follow); a bad target is reported by the main process, not here."""
+    with contextlib.suppress(AccordError):
+        job.sampler()
+        job.functions()
+
+
+class _WarmUp:
+    """Start the loky workers and their imports (about half a second of CPU each) while
+    this process checks the sweep and times its pilot, instead of after it: one task per
+    worker (on a warm pool they find everything cached but the new job's sampler and
+    targets); :meth:`wait` before the sweep's own tasks are sent."""
+
+    def __init__(self, job: SweepJob, n_workers: int) -> None:
+        from joblib import delayed
+
+        self._tasks: Iterator[None] | None = iter(
+            _parallel(n_workers)(delayed(_warm)(job) for _ in range(n_workers))
+        )
+
+    def wait(self) -> None:
+        if self._tasks is not None:
+            tasks, self._tasks = self._tasks, None
+            for _ in tasks:
+                pass
+
+    close = wait
+
+
+class _ClusterStart:
+    """A local Dask cluster started in a thread while this process checks the sweep and
+    times its pilot (its worker processes take seconds to start); :meth:`client` waits
+    for it and connects, :meth:`close` shuts both down."""
+
+    def __init__(self, workers: int | None) -> None:
+        self._cluster: Any = None
+        self._client: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._start, args=(workers,), name="accord-dask-start"
+        )
+        self._thread.start()
+
+    def _start(self, workers: int | None) -> None:
+        try:
+            self._cluster = _start_local_cluster(workers)
+        except BaseException as exc:  # re-raised in the caller's thread by client()
+            self._error = exc
+
+    def client(self) -> Any:
+        from distributed import Client
+
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        if self._client is None:
+            self._client = Client(self._cluster)
+        return self._client
+
+    def close(self) -> None:
+        self._thread.join()
+        try:
+            if self._client is not None:
+                self._client.close()
+        finally:
+            if self._cluster is not None:
+                self._cluster.close()
+
+
 def _joblib(
     job: SweepJob,
     pending: Sequence[int],
@@ -410,15 +544,36 @@ def _joblib(
 ) -> Iterator[Done]:
     if not pending:
         return iter(())
-    from joblib import Parallel, delayed
+    from joblib import delayed
 
-    parallel = Parallel(n_jobs=n_workers, backend="loky", return_as="generator_unordered")
-    return iter(parallel(delayed(_task)(job, b, rows(b), parts) for b in pending))
+    return iter(_parallel(n_workers)(delayed(_task)(job, b, rows(b), parts) for b in pending))
+
+
+QUIET_WORKER: dict[str, Any] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "10s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
 
 
 def dask_config() -> dict[str, Any]:
-    """The Dask setting accord's workers need (python-stack.md §2: MALLOC_TRIM fix)."""
-    return {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+    """The Dask settings accord's workers run with.
+
+    * No ``MALLOC_TRIM_THRESHOLD_`` (python-stack.md §2: about 3x slower NumPy with it).
+    * :data:`QUIET_WORKER`: a worker's own threads (the statistical profiler sampling every
+      10 ms, the event-loop tick every 20 ms, the system monitor every 0.5 s, the memory
+      monitor every 0.1 s) took 8-11 % more CPU time than the tasks themselves on
+      ``accord settle`` draws (a worker's process CPU time against its task thread's);
+      with these settings, 1-1.5 %. Memory is still watched, every second.
+    * No work stealing: a sweep keeps at most two tasks per worker in flight, so there is
+      nothing to steal, and the scheduler's balancing every 100 ms cost this process CPU.
+    """
+    return {
+        "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+        "distributed.scheduler.work-stealing": False,
+        **QUIET_WORKER,
+    }
 
 
 def dask_worker_env(client: Any) -> dict[str, str | None]:
@@ -428,24 +583,33 @@ def dask_worker_env(client: Any) -> dict[str, str | None]:
 
 @contextlib.contextmanager
 def local_cluster(workers: int | None = None) -> Iterator[Any]:
-    """A Client of a LocalCluster on 127.0.0.1 whose workers run without Dask's
-    MALLOC_TRIM_THRESHOLD_ (one thread per worker process, no dashboard)."""
-    import dask
-    from distributed import Client, LocalCluster
+    """A Client of a LocalCluster on 127.0.0.1 whose workers run with :func:`dask_config`
+    (one thread per worker process, no dashboard)."""
+    from distributed import Client
 
-    with dask.config.set(dask_config()):
-        cluster = LocalCluster(
-            n_workers=workers or min(2, os.cpu_count() or 1),
-            threads_per_worker=1,
-            host="127.0.0.1",
-            dashboard_address=None,
-            processes=True,
-        )
+    cluster = _start_local_cluster(workers)
     try:
         with Client(cluster) as client:
             yield client
     finally:
         cluster.close()
+
+
+def _start_local_cluster(workers: int | None) -> Any:
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set(dask_config()):
+        return LocalCluster(
+            n_workers=workers or min(2, os.cpu_count() or 1),
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address=None,
+            processes=True,
+            # each worker imports accord as it starts: while this process times its pilot
+            # (the cluster starts in a thread), not on its first task
+            preload=["accord.analysis.sweep"],
+        )
 
 
 def _dask(
@@ -454,8 +618,12 @@ def _dask(
     rows: Callable[[int], Any],
     address: str | Any,
     workers: int | None,
-    parts: str | None,
+    parts: str,
+    local: bool,
 ) -> Iterator[Done]:
+    """Batches on a Dask cluster. Workers write their own parts when they share this
+    process's file system (a local cluster; otherwise a probe file says), and return
+    their tables to be written here when they do not."""
     from distributed import Client
 
     with contextlib.ExitStack() as stack:
@@ -474,7 +642,30 @@ def _dask(
                 )
         else:
             client = address  # a Client given by the caller
-        yield from _submit(client, job, pending, rows, parts)
+        shared = local or _workers_share(client, parts)
+        yield from _submit(client, job, pending, rows, parts if shared else None)
+
+
+def _workers_share(client: Any, parts: str) -> bool:
+    """Whether every worker reads the file this process writes into ``parts`` (the same
+    machine or a shared file system): then they can write the parts themselves."""
+    token = uuid.uuid4().hex
+    probe = os.path.join(parts, f".probe-{token}.tmp")  # a leftover is removed as a .tmp
+    with open(probe, "w", encoding="ascii") as fh:
+        fh.write(token)
+    try:
+        seen = client.run(_read_probe, probe)
+    finally:
+        os.unlink(probe)
+    return bool(seen) and all(v == token for v in seen.values())
+
+
+def _read_probe(path: str) -> str | None:
+    try:
+        with open(path, encoding="ascii") as fh:
+            return fh.read()
+    except OSError:
+        return None
 
 
 def _submit(

@@ -47,11 +47,11 @@ References
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from accord.war._common import WarResult, check_range, scalar_or_array
 
-__all__ = ["acceptable_set", "commitment_window", "power_shift"]
+__all__ = ["acceptable_set", "commitment_window", "power_shift", "shift_terms"]
 
 
 def power_shift(p: ArrayLike, q: ArrayLike, delta: ArrayLike, d: ArrayLike) -> WarResult:
@@ -68,8 +68,7 @@ def power_shift(p: ArrayLike, q: ArrayLike, delta: ArrayLike, d: ArrayLike) -> W
     dl = check_range("delta", delta, 0.0, 1.0, lo_open=True, hi_open=True)
     d_ = check_range("d", d, 0.0)
     p_, q_, dl, d_ = np.broadcast_arrays(p_, q_, dl, d_)
-    lhs = dl * (p_ - q_)
-    rhs = (1 - dl) * (1 - p_ + d_)
+    lhs, rhs = shift_terms(p_, q_, dl, d_)
     return WarResult.of(
         "power_shift",
         dict(
@@ -84,6 +83,18 @@ def power_shift(p: ArrayLike, q: ArrayLike, delta: ArrayLike, d: ArrayLike) -> W
         ),
         critical_shift=scalar_or_array(rhs / dl),
     )
+
+
+def shift_terms(
+    p: ArrayLike, q: ArrayLike, delta: ArrayLike, d: ArrayLike
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The two sides of the power-shift condition, ``lhs = δ(p - q)`` and
+    ``rhs = (1 - δ)(1 - p + d)`` (war iff ``lhs > rhs``), without :func:`power_shift`'s
+    checks: for a caller that has checked its inputs once (the settlement engine)."""
+    p_, q_, dl, d_ = (np.asarray(v, dtype=float) for v in (p, q, delta, d))
+    lhs: NDArray[np.float64] = dl * (p_ - q_)
+    rhs: NDArray[np.float64] = (1 - dl) * (1 - p_ + d_)
+    return lhs, rhs
 
 
 def _side_bound(num: np.ndarray, gamma: np.ndarray, lower: bool) -> np.ndarray:

@@ -97,14 +97,15 @@ from accord import limits
 from accord.errors import ModelError
 from accord.war._common import FAN, mid_quantiles
 from accord.war._quadrature import leggauss
-from accord.war.commitment import power_shift
+from accord.war.commitment import shift_terms
 from accord.war.durability import relapse_probability
 from accord.war.linkage import Parcel, chip_value, swap_feasible, swap_reservation
 from accord.war.twolevel import (
     Domestic,
     DomesticTrace,
+    LeaderTable,
     faction_table,
-    leader_phi,
+    leader_table,
     month_bounds,
     pressure_weights,
 )
@@ -394,10 +395,14 @@ def discounted_line(
     return out
 
 
-def _belief_table(a: float, b: float, wbar: F, start: int, battles: int, learn: bool) -> F:
+def _belief_table(
+    a: float, b: float, wbar: F, start: int, battles: int, learn: bool, every: int = 1
+) -> F:
     """E[W̄] under Beta(a + k, b + n - k) at the front state reached after n battles with k
     of them won by A: table ``(battles + 1, battles + 1)`` indexed [n, k] (NaN off the
-    reachable triangle). Without learning the prior applies at every state: table [0, s]."""
+    reachable triangle). Without learning the prior applies at every state: table [0, s].
+    ``every``: only the rows ``n`` that are multiples of it (the engine reads the table at
+    the months' ends, ``n = t·battles_per_month``); the other rows stay NaN."""
     nodes, gl = _nodes(_NODES)
     logt, log1t = np.log(nodes), np.log1p(-nodes)
     n_states = wbar.shape[1] - 1
@@ -408,7 +413,7 @@ def _belief_table(a: float, b: float, wbar: F, start: int, battles: int, learn: 
         prior: F = (w @ wbar)[None, :]
         return prior
     out = np.full((battles + 1, battles + 1), np.nan)
-    for n in range(battles + 1):
+    for n in range(0, battles + 1, every):
         k = np.arange(n + 1)
         s = np.clip(start + 2 * k - n, 0, n_states)
         lw = (a + k[:, None] - 1) * logt + (b + n - k[:, None] - 1) * log1t
@@ -813,6 +818,12 @@ def _check(inp: SettleInputs, months: int, runs: int) -> None:
     for i, c in enumerate(inp.cost):
         if c < 0:
             raise bad(f"cost[{i}]", "must be >= 0", c)
+    if inp.commitment is not None:  # M4's per-period war costs (power_shift's d)
+        for i, d in enumerate(inp.commitment.d):
+            if not d >= 0:
+                raise bad(f"commitment.d[{i}]", "must be >= 0", d)
+        if not inp.commitment.tripwire >= 0:
+            raise bad("commitment.tripwire", "must be >= 0", inp.commitment.tripwire)
     for p in inp.parcels:
         if not 0 <= p.hazard <= 1:
             raise bad(f"parcels.{p.id}.hazard", "must be in [0, 1]", p.hazard)
@@ -885,20 +896,27 @@ def settle(
     wbar = discounted_line(nodes, n_states, delta_b, (x0, x1))
     total = months * k_b
     (aa, ba), (ab, bb) = inp.beliefs
-    tab_a = _belief_table(aa, ba, wbar, inp.start, total, inp.learn)
-    tab_b = _belief_table(ab, bb, wbar, inp.start, total, inp.learn)
-    tab_c = _belief_table((aa + ab) / 2, (ba + bb) / 2, wbar, inp.start, total, inp.learn)
+    tab_a = _belief_table(aa, ba, wbar, inp.start, total, inp.learn, k_b)
+    tab_b = _belief_table(ab, bb, wbar, inp.start, total, inp.learn, k_b)
+    tab_c = _belief_table((aa + ab) / 2, (ba + bb) / 2, wbar, inp.start, total, inp.learn, k_b)
 
     def belief_value(tab: F, n: int, wins: NDArray[np.int64], s: NDArray[np.int64]) -> F:
         out: F = tab[n, wins] if inp.learn else tab[0, s]
         return out
 
-    def true_value(th: F, s: NDArray[np.int64]) -> F:
+    def theta_nodes(th: F) -> tuple[NDArray[np.intp], F]:
+        """Each θ's place between the quadrature nodes: index and interpolation weight."""
         i = np.clip(np.searchsorted(nodes, th), 1, nodes.size - 1)
         f = (th - nodes[i - 1]) / (nodes[i] - nodes[i - 1])
+        return i, f
+
+    def true_value(rows: NDArray[np.int64], s: NDArray[np.int64]) -> F:
+        """W̄ at the true odds of these runs (interpolated between the nodes' rows)."""
+        i, f = at_theta[0][rows], at_theta[1][rows]
         out: F = (1 - f) * wbar[i - 1, s] + f * wbar[i, s]
         return out
 
+    at_theta = theta_nodes(theta)  # changed only where escalation shifts the odds
     space = package_space(inp.issues)
     (ra_lo, ra_hi), (rb_lo, rb_hi) = inp.line_red_lines
     red_line = (max(0.0, ra_lo, rb_lo), min(1.0, ra_hi, rb_hi))
@@ -915,6 +933,12 @@ def settle(
             _pareto(ga_all, gb_all, space["red_ok"] & space["veto_ok"] & (g_all == g)),
         )
         for g in g_levels
+    }
+    # M10's win-set bounds are needed on the packages these searches read, in these columns
+    dom_cols = np.unique(np.concatenate([np.concatenate(p) for p in by_g.values()]))
+    at_col = {
+        g: (np.searchsorted(dom_cols, p_red), np.searchsorted(dom_cols, p_veto))
+        for g, (p_red, p_veto) in by_g.items()
     }
 
     # mediators
@@ -970,6 +994,30 @@ def settle(
         return cost, ask
 
     held_cost, u_swap = chips(0)
+    swap_cache: dict[tuple[int, float, float], tuple[B, F]] = {}
+
+    def swap_terms(j: int, p: HeldParcel, cost: float, ask: float) -> tuple[B, F]:
+        """Per run: does the swap of parcel j clear, and at what price (pie units)? The
+        owner gives up to R_swap = cost held - psi in its held gains, the holder asks
+        U_swap; the same every month while the chip's values stay (no ``chip_decay``)."""
+        key = (j, cost, ask)
+        if key in swap_cache:
+            return swap_cache[key]
+        w_hold = weight if p.owner == 1 else 1.0 - weight
+        pay = cost - swap_psi[:, j]
+        if p.candidates:  # M5: some parcel T2 the owner gives up and the holder takes
+            own = [c.value_A if p.owner == 0 else c.value_B for c in p.candidates]
+            hold = [c.value_B if p.owner == 0 else c.value_A for c in p.candidates]
+            feas = swap_feasible(pay, ask, hold, own)
+            areas = np.array([c.area for c in p.candidates])
+            price = areas[np.asarray(feas.best)] / max(p.pie_area, 1e-300)
+            terms: tuple[B, F] = (np.asarray(feas.feasible), price)
+        else:  # any amount of land: the Nash split of [U_swap, R_swap]
+            terms = (pay >= ask, ask + w_hold * (pay - ask))
+        if not inp.chip_decay:  # (with it the values change every month)
+            swap_cache[key] = terms
+        return terms
+
     owner = np.array([p.owner for p in inp.parcels], dtype=np.int64).reshape(n_par)
     swap_psi = np.array([p.psi for p in inp.parcels]).reshape(1, n_par) * np.exp(sp * z[4]).reshape(
         runs, 1
@@ -1014,19 +1062,23 @@ def settle(
                 out.append(np.stack([held_months[idx, side], fl, curtail_cost[idx, side]], 1))
             return out[0], out[1]
 
-        phi_all: dict[int, F] = {}
+        lead_all: dict[int, LeaderTable] = {}
+        ends = ((x1, x0), (1.0 - x0, 1.0 - x1))  # each side's best and worst share
 
-        def leader_phis(rows: NDArray[np.int64]) -> tuple[F | None, F | None]:
-            """Each leader's φ table on these runs (its expectation ``ref`` is fixed from
-            month 0 on: tabulated once per run, then looked up)."""
-            out: list[F | None] = [None, None]
+        def leader_tables(
+            rows: NDArray[np.int64],
+        ) -> tuple[LeaderTable | None, LeaderTable | None]:
+            """Each leader's tables on these runs (its expectation ``ref`` is fixed from
+            month 0 on: made once per run, then looked up; one row for all runs where
+            every run has the same expectation, e.g. a declared one)."""
+            out: list[LeaderTable | None] = [None, None]
             for side in (0, 1):
                 lead = dom.leader(side)
                 if lead is None:
                     continue
-                if side not in phi_all:
-                    phi_all[side] = leader_phi(ref[:, side], lead)
-                out[side] = phi_all[side][rows]
+                if side not in lead_all:
+                    lead_all[side] = leader_table(ref[:, side], lead, *ends[side])
+                out[side] = lead_all[side].rows(rows)
             return out[0], out[1]
 
         def dom_month(
@@ -1041,16 +1093,19 @@ def settle(
             share0: F,
             held: B,
         ) -> tuple[tuple[F, F], tuple[F, F], dict[str, Any]]:
-            """The month's win-set bounds (runs x packages) on the rows ``sub`` (the runs
-            where the state alone has a deal; elsewhere undefined, never searched)."""
+            """The month's win-set bounds (runs x the packages ``dom_cols``) on the rows
+            ``sub`` (the runs where the state alone has a deal; elsewhere undefined, never
+            searched). Month 0 of a trace has every package (the trace's medians)."""
             sig = dom_signals(t, idx, e_c, share0, held)
             r = np.nonzero(sub)[0]
-            shape = (idx.size, ga_all.shape[0])
+            every = t == 0 and trace
+            cols = None if every else dom_cols
+            shape = (idx.size, ga_all.shape[0] if every else dom_cols.size)
             extras: dict[str, Any] = {}
             if r.size == idx.size:  # every run searched: the bounds as they come
                 fac, both, extras = month_bounds(
                     dom, dom_gains, ga_all, gb_all, va, vb, e_a, e_b, ref[idx],
-                    sig, (x0, x1), leader_phis(idx),
+                    sig, (x0, x1), leader_tables(idx), cols,
                 )  # fmt: skip
             else:  # rows outside ``sub`` are never read: the searches run on gate ⊆ sub
                 fac = (np.empty(shape), np.empty(shape))  # (no fill: untouched pages are free)
@@ -1059,10 +1114,13 @@ def settle(
                 rows = idx[r]
                 fac_r, both_r, extras = month_bounds(
                     dom, dom_gains, ga_all, gb_all, va[r], vb[r], e_a[r], e_b[r], ref[rows],
-                    (sig[0][r], sig[1][r]), (x0, x1), leader_phis(rows),
+                    (sig[0][r], sig[1][r]), (x0, x1), leader_tables(rows), cols,
                 )  # fmt: skip
                 for k in (0, 1):
                     fac[k][r], both[k][r] = fac_r[k], both_r[k]
+            if every:  # the searches read the columns ``dom_cols``
+                fac = (fac[0][:, dom_cols], fac[1][:, dom_cols])
+                both = (both[0][:, dom_cols], both[1][:, dom_cols])
             extras["weights"] = [
                 pressure_weights(tab.w0, tab.alpha, sig[k]) if tab.ids else np.zeros((idx.size, 0))
                 for k, tab in enumerate(dom_gains)
@@ -1083,7 +1141,7 @@ def settle(
         e_b = belief_value(tab_b, n_b, wi, si)
         e_c = belief_value(tab_c, n_b, wi, si)
         if info.any():
-            e_true = true_value(theta[idx], si)
+            e_true = true_value(idx, si)
             e_a = (1 - info[0]) * e_a + info[0] * e_true
             e_b = (1 - info[1]) * e_b + info[1] * e_true
         e_a = e_a + gain_line[idx]
@@ -1133,22 +1191,22 @@ def settle(
         variants: list[tuple[F, F] | None] = [None]
         found = []
         gate = m4
-        ok_by_g: dict[float, B] = {}
+        # M4 at every guarantee level at once, on the runs the searches can reach (gate ⊆ m4)
+        ok_at = np.ones((len(by_g), idx.size), dtype=bool)
+        on = np.nonzero(m4)[0]
+        if com is not None and on.size:
+            ok_at[:, on] = _self_enforcing(
+                e_a[on], 1.0 - e_b[on], np.array(list(by_g))[:, None], shift_a[idx[on]],
+                shift_b[idx[on]], gam_a[idx[on]], gam_b[idx[on]], com, inp.delta, scale_d[on],
+                restrain[on],
+            )  # fmt: skip
+        ok_by_g = dict(zip(by_g, ok_at, strict=True))
         for ex in variants:  # the state alone; its factions; factions and leader
             m5 = np.zeros(idx.size, dtype=bool)
             best = np.full(idx.size, -np.inf)
             best_x = np.full(idx.size, np.nan)
             best_pkg = np.full(idx.size, -1, dtype=np.int64)
             for g, (p_red, p_veto) in by_g.items():
-                if g not in ok_by_g:
-                    ok_by_g[g] = (
-                        _self_enforcing(
-                            e_a, 1.0 - e_b, g, shift_a[idx], shift_b[idx], gam_a[idx],
-                            gam_b[idx], com, inp.delta, scale_d, restrain,
-                        )
-                        if com is not None
-                        else np.ones(idx.size, dtype=bool)
-                    )  # fmt: skip
                 ok_g = ok_by_g[g]
                 rows = np.nonzero(gate & ok_g)[0]  # only runs this guarantee level can serve
                 if rows.size == 0:
@@ -1168,7 +1226,7 @@ def settle(
                         red_line,
                         extra=None
                         if ex is None
-                        else (ex[0][rows][:, p_red], ex[1][rows][:, p_red]),
+                        else (ex[0][rows][:, at_col[g][0]], ex[1][rows][:, at_col[g][0]]),
                     )
                 if p_veto.size:
                     x, val = _nash(
@@ -1181,7 +1239,9 @@ def settle(
                         pb_r,
                         weight[idx][rows],
                         red_line,
-                        None if ex is None else (ex[0][rows][:, p_veto], ex[1][rows][:, p_veto]),
+                        None
+                        if ex is None
+                        else (ex[0][rows][:, at_col[g][1]], ex[1][rows][:, at_col[g][1]]),
                     )
                     j = np.argmax(val, axis=1)
                     pick = np.arange(rows.size)
@@ -1206,8 +1266,10 @@ def settle(
                 variants += [fac, both]
         m5, best, best_x, best_pkg = found[0]
         m6 = m5 & np.isfinite(best)
-        reason = np.select([~m1, ~m2, ~m3, ~m4, ~m5, ~m6], np.arange(len(OBSTACLES)), default=-1)
-        blocked[t] = np.bincount(reason[reason >= 0], minlength=len(OBSTACLES))
+        # each test narrows the last (m1 ⊇ m2 ⊇ ... ⊇ m6): a run's obstacle is the first it
+        # fails, so the count of obstacle j is the drop from test j to test j + 1
+        passed = [idx.size] + [int(m.sum()) for m in (m1, m2, m3, m4, m5, m6)]
+        blocked[t] = np.subtract(passed[:-1], passed[1:])
         if dom is not None:
             ok_fac = found[1][0] & np.isfinite(found[1][1])
             m5, best, best_x, best_pkg = found[2]
@@ -1301,6 +1363,7 @@ def settle(
                 extra_cost[go, other] += esc.cost_other
                 toward = -1 if esc.side == 1 else 1
                 theta[go] = np.clip(theta[go] + toward * esc.theta_shift, 1e-6, 1 - 1e-6)
+                at_theta[0][go], at_theta[1][go] = theta_nodes(theta[go])
 
         # land-for-land swap (M5): the owner gives up to R_swap = cost held - psi in its
         # held gains, the holder asks U_swap (the chip's value); the price splits the
@@ -1312,18 +1375,8 @@ def settle(
                 can = alive & held[:, j]
                 if not can.any():
                     continue
-                w_hold = weight if p.owner == 1 else 1.0 - weight
-                pay = held_cost[j] - swap_psi[:, j]
-                if p.candidates:  # M5: some parcel T2 the owner gives up and the holder takes
-                    own = [c.value_A if p.owner == 0 else c.value_B for c in p.candidates]
-                    hold = [c.value_B if p.owner == 0 else c.value_A for c in p.candidates]
-                    feas = swap_feasible(pay, u_swap[j], hold, own)
-                    go = can & np.asarray(feas.feasible)
-                    areas = np.array([c.area for c in p.candidates])
-                    price = areas[np.asarray(feas.best)] / max(p.pie_area, 1e-300)
-                else:  # any amount of land: the Nash split of [U_swap, R_swap]
-                    go = can & (pay >= u_swap[j])
-                    price = u_swap[j] + w_hold * (pay - u_swap[j])
+                ok_j, price = swap_terms(j, p, float(held_cost[j]), float(u_swap[j]))
+                go = can & ok_j
                 if go.any():
                     swap[go, j] = t + 1
                     held[go, j] = False
@@ -1391,7 +1444,7 @@ def _with_aims(
 def _self_enforcing(
     p_a: F,
     p_b: F,
-    g: float,
+    g: float | F,
     shift_a: F,
     shift_b: F,
     gam_a: F,
@@ -1402,6 +1455,7 @@ def _self_enforcing(
     restrain: F,
 ) -> B:
     """M4 at guarantee strength g: neither side prefers to fight now (power_shift).
+    ``g``: a number, or a column (levels x 1) for every level at once (levels x runs).
 
     Each side's per-period war cost is its ``d`` times ``scale_d`` (its cost of war now
     over its base cost); side B's also carries the tripwire ``τ·g``. ``restrain`` (runs x
@@ -1410,10 +1464,12 @@ def _self_enforcing(
     q_b = np.clip(p_b + np.maximum(shift_b - restrain[:, 1], 0.0) - gam_b * g, 0.0, 1.0)
     pa = np.clip(p_a, 0.0, 1.0)
     pb = np.clip(p_b, 0.0, 1.0)
-    war_a = np.asarray(power_shift(pa, q_a, delta, com.d[0] * scale_d[:, 0]).war)
+    # power_shift's condition; its inputs are in range by construction (p and q clipped,
+    # delta, d and the tripwire checked by _check)
+    lhs_a, rhs_a = shift_terms(pa, q_a, delta, com.d[0] * scale_d[:, 0])
     d_b = com.d[1] * scale_d[:, 1] + com.tripwire * g
-    war_b = np.asarray(power_shift(pb, q_b, delta, d_b).war)
-    ok: B = ~war_a & ~war_b
+    lhs_b, rhs_b = shift_terms(pb, q_b, delta, d_b)
+    ok: B = ~(lhs_a > rhs_a) & ~(lhs_b > rhs_b)
     return ok
 
 

@@ -20,7 +20,11 @@ the factions with ``L_f ≤ L`` weigh at least ``κ`` (a weighted quantile); for
 ``x ≤`` the matching upper quantile of ``H_f``. With one faction of weight 1, premium 0
 and the belligerent's ideals and saliences the ratified set is the unitary state's set,
 number for number. ``κ = 0.5`` is a weighted majority, ``κ = 1`` unanimity (every
-faction a veto player).
+faction a veto player). Since ``L_f(k) - V_i = premium_f - g_f(k)`` does not depend on the
+war value, the factions' order on a package is the same in every run and month, and
+``Q_κ`` is the end of the first faction in that order whose cumulative weight reaches
+``κ`` (*derived here*; :func:`faction_bounds`, the engine's path, against
+:func:`ratified_bound`, the weighted quantile by a sort).
 
 **Domestic pressure** moves the weights (*derived here*, coefficients per faction from the
 scenario, sourced or judgement-marked): with signals ``z`` per month (``held_land``:
@@ -50,7 +54,8 @@ References
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -66,13 +71,17 @@ __all__ = [
     "Domestic",
     "DomesticTrace",
     "Faction",
+    "LeaderTable",
     "SideTable",
     "Survival",
     "WarAims",
+    "end_risks",
+    "faction_bounds",
     "faction_gains",
     "faction_table",
     "leader_bound",
     "leader_phi",
+    "leader_table",
     "month_bounds",
     "pressure_weights",
     "ratified_bound",
@@ -232,6 +241,58 @@ def ratified_bound(bounds: ArrayLike, weights: ArrayLike, kappa: float, side: in
     return out if side == 0 else -out
 
 
+def faction_bounds(
+    tab: SideTable,
+    value: F,
+    weights: F,
+    kappa: float,
+    side: int,
+    cols: NDArray[np.int64] | None = None,
+) -> F:
+    """:func:`ratified_bound` of a side's factions on every package, without a sort per run.
+
+    The factions' ends are ``L_f(k) = V + premium_f - g_f(k)`` (side A) and
+    ``H_f(k) = 1 + g_f(k) - V - premium_f`` (side B): the state's war value ``V`` moves
+    every faction's end on a package by the same amount, so the factions' order on
+    package k is that of ``c_f(k) = premium_f - g_f(k)`` (ascending ``L``, descending
+    ``H``) in every run and month (*derived here*). The weighted quantile ``Q_κ`` is then
+    the end of the first faction in that order whose cumulative weight reaches ``κ``: one
+    cumulative sum of the runs' weights per distinct order (``tab.perms``), not a sort
+    per run and package.
+
+    The same floating-point operations as :func:`ratified_bound` in the same order give
+    the same bits wherever the order is certain: where two factions' ``c`` differ by more
+    than the rounding of the ends (``16 ε (1 + |V| + |premium| + |g|)``, ε the machine
+    epsilon), or not at all with the same premium and gain (equal ends, taken in index
+    order as the stable sort does). Packages with a closer pair are computed by
+    :func:`ratified_bound` itself. ``value``: (runs,); ``weights``: (runs, factions);
+    ``cols``: only these packages. Returns (runs, packages)."""
+    v = np.asarray(value, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    k = np.arange(tab.gains.shape[1]) if cols is None else np.asarray(cols)
+    runs = v.shape[0]
+    if runs == 0 or k.size == 0:
+        return np.empty((runs, k.size))
+    # per distinct order: the first faction whose cumulative weight reaches kappa
+    cum = np.cumsum(w[:, tab.perms], axis=2)  # runs x orders x factions
+    first = np.argmax(cum >= kappa - 1e-12, axis=2)
+    pick = tab.perms[np.arange(tab.perms.shape[0])[None, :], first]  # runs x orders
+    f = pick[:, tab.group[k]]  # the pivotal faction of each run and package
+    vf = v[:, None] + tab.premium[f]
+    g = tab.gains[f, k[None, :]]
+    out: F = vf - g if side == 0 else 1.0 + g - vf
+    scale = 1.0 + float(np.abs(v).max()) + float(np.abs(tab.premium).max())
+    thr = 16 * np.finfo(float).eps * (scale + float(np.abs(tab.gains).max()))
+    close = np.nonzero(tab.gap[k] <= thr)[0]  # columns whose order is not certain
+    if close.size:
+        kc = k[close]
+        vf3 = (v[:, None] + tab.premium[None, :])[:, :, None]
+        g3 = tab.gains[None, :, kc]
+        ends = vf3 - g3 if side == 0 else 1.0 + g3 - vf3
+        out[:, close] = ratified_bound(ends, w, kappa, side)
+    return out
+
+
 def pressure_weights(w0: ArrayLike, alpha: ArrayLike, signals: ArrayLike) -> F:
     """``w_f ∝ w_f(0)·exp(α_f · z)`` renormalised. ``w0`` (factions,), ``alpha``
     (factions, 3), ``signals`` (runs, 3) -> (runs, factions)."""
@@ -250,11 +311,59 @@ def war_risk(p_win: ArrayLike, ref: ArrayLike, best: float, worst: float, lead: 
     over its two ends, its side's share ``best`` with probability ``p_win`` and ``worst``
     otherwise, each judged against the expectation ``ref`` (no cover: the protector covers
     settlements)."""
-    p = np.clip(np.asarray(p_win, dtype=float), 0.0, 1.0)
+    r_best, r_worst = end_risks(ref, best, worst, lead)
+    return _lottery(p_win, r_best, r_worst)
+
+
+def end_risks(ref: ArrayLike, best: float, worst: float, lead: Survival) -> tuple[F, F]:
+    """The removal risks of :func:`war_risk` at the war's two ends, ``r(ℓ(best))`` and
+    ``r(ℓ(worst))``: they depend only on the expectation ``ref``."""
     r_best = removal_risk(loss(best, ref), lead.regime, lead.r_max)
     r_worst = removal_risk(loss(worst, ref), lead.regime, lead.r_max)
+    return r_best, r_worst
+
+
+def _lottery(p_win: ArrayLike, r_best: F, r_worst: F) -> F:
+    p = np.clip(np.asarray(p_win, dtype=float), 0.0, 1.0)
     out: F = p * r_best + (1 - p) * r_worst
     return out
+
+
+@lru_cache(maxsize=4)
+def _grid(n: int) -> F:
+    y = np.linspace(0.0, 1.0, n)
+    y.flags.writeable = False
+    return y
+
+
+@dataclass(frozen=True)
+class LeaderTable:
+    """What a leader's bound needs that depends only on its expectation ``ref``: the φ
+    table of :func:`leader_phi` and the removal risks at the war's two ends
+    (:func:`end_risks`), one row per run or a single row every run shares (the same
+    expectation in every run, e.g. a declared one). The settlement engine fixes ``ref``
+    at month 0 and makes this once (:func:`leader_table`)."""
+
+    phi: F
+    r_best: F
+    r_worst: F
+
+    def rows(self, idx: NDArray[np.int64]) -> LeaderTable:
+        if self.phi.shape[0] == 1:
+            return self
+        return LeaderTable(self.phi[idx], self.r_best[idx], self.r_worst[idx])
+
+
+def leader_table(
+    ref: ArrayLike, lead: Survival, best: float, worst: float, grid: int = 513
+) -> LeaderTable:
+    """:class:`LeaderTable` of a leader for expectations ``ref`` (runs,), on one row where
+    they are all equal."""
+    r = np.asarray(ref, dtype=float)
+    if r.size and (r == r[0]).all():
+        r = r[:1]
+    r_best, r_worst = end_risks(r, best, worst, lead)
+    return LeaderTable(leader_phi(r, lead, grid), r_best, r_worst)
 
 
 def leader_phi(ref: ArrayLike, lead: Survival, grid: int = 513) -> F:
@@ -263,7 +372,7 @@ def leader_phi(ref: ArrayLike, lead: Survival, grid: int = 513) -> F:
     only on the leader and its expectation ``ref``, so a caller whose expectations stay
     fixed (the settlement engine's, set at month 0) computes it once."""
     ref_ = np.asarray(ref, dtype=float)
-    y = np.linspace(0.0, 1.0, grid)
+    y = _grid(grid)
     phi = y[None, :] - lead.office * (1 - lead.cover) * removal_risk(
         loss(y[None, :], ref_[:, None]), lead.regime, lead.r_max
     )
@@ -279,41 +388,80 @@ def leader_bound(
     lead: Survival,
     grid: int = 513,
     phi: F | None = None,
+    cols: NDArray[np.int64] | None = None,
 ) -> F:
     """The smallest own share ``y`` of the line the leader accepts on each package.
 
     The leader accepts iff ``y + g(k) - V + B·r_war ≥ B·(1-c)·r(ℓ(y))``, i.e.
     ``φ(y) = y - B(1-c)·r(ℓ(y)) ≥ V - g(k) - B·r_war``; ``φ`` increases in ``y``, so the
     set is a half-line, found by inverting ``φ`` tabulated on ``grid`` points of [0, 1] per
-    run (linear interpolation; ``phi``: the table of :func:`leader_phi` if already made).
-    ``value``, ``ref``, ``r_war``: (runs,); ``gain`` (packages,). Returns (runs,
-    packages): -inf where every share is accepted, +inf where none is."""
+    run (linear interpolation; ``phi``: the table of :func:`leader_phi` if already made,
+    one row per run, or a single row that every run shares: the leader's expectation is
+    the same in every run). ``value``, ``ref``, ``r_war``: (runs,); ``gain`` (packages,).
+    Returns (runs, packages): -inf where every share is accepted, +inf where none is;
+    ``cols``: only these packages (the same numbers as their columns of the full answer).
+
+    The runs' tables are searched at once, stacked one above the other by the offset
+    ``r·span`` of run r; a shared row is searched once and the answer moved to where the
+    stacked search puts it (:func:`_stacked_position`): the same numbers either way."""
     v = np.asarray(value, dtype=float)
-    g = np.asarray(gain, dtype=float)
+    g_all = np.asarray(gain, dtype=float)
     rw = np.asarray(r_war, dtype=float)
-    y = np.linspace(0.0, 1.0, grid)
+    y = _grid(grid)
     b = lead.office
     if phi is None:
         phi = leader_phi(ref, lead, grid)
+    g_c = g_all if cols is None else g_all[cols]
+    # the packages by decreasing gain: each run's queries ascend (searchsorted's fast case)
+    order = np.argsort(-g_c, kind="stable")
+    g = g_c[order]
     need = v[:, None] - g[None, :] - b * rw[:, None]
     runs = v.shape[0]
-    top = max(float(phi.max()), float(need.max(initial=0.0)))
-    bottom = min(float(phi.min()), float(need.min(initial=0.0)))
+    # the extremes of ``need`` over every package: rounding is monotone, so they are the
+    # queries at the smallest and the largest gain (the stacked search's offsets use them)
+    need_hi = v - g_all.min() - b * rw if g_all.size else np.zeros(0)
+    need_lo = v - g_all.max() - b * rw if g_all.size else np.zeros(0)
+    top = max(float(phi.max()), float(need_hi.max(initial=0.0)))
+    bottom = min(float(phi.min()), float(need_lo.min(initial=0.0)))
     span = top - bottom + 1.0
-    off = np.arange(runs)[:, None] * span
-    flat = (phi + off).ravel()
-    q = (need + off).ravel()
-    pos = (
-        np.searchsorted(flat, q, side="left").reshape(need.shape) - np.arange(runs)[:, None] * grid
-    )
-    hi_i = np.clip(pos, 1, grid - 1)
-    rows = np.arange(runs)[:, None]
-    p0, p1 = phi[rows, hi_i - 1], phi[rows, hi_i]
+    off: F = np.arange(runs, dtype=float)[:, None] * span
+    if phi.shape[0] == 1:  # one table for every run
+        row = phi[0]
+        pos = _stacked_position(row, need, off)
+        hi_i = np.clip(pos, 1, grid - 1)
+        p0, p1 = row[hi_i - 1], row[hi_i]
+        first, last = row[:1], row[-1:]
+    else:
+        flat = (phi + off).ravel()
+        q = (need + off).ravel()
+        pos = np.searchsorted(flat, q, side="left").reshape(need.shape)
+        pos -= np.arange(runs)[:, None] * grid
+        hi_i = np.clip(pos, 1, grid - 1)
+        rows = np.arange(runs)[:, None]
+        p0, p1 = phi[rows, hi_i - 1], phi[rows, hi_i]
+        first, last = phi[:, :1], phi[:, -1:]
     frac = np.clip((need - p0) / np.maximum(p1 - p0, 1e-300), 0.0, 1.0)
     out: F = y[hi_i - 1] + frac * (y[hi_i] - y[hi_i - 1])
-    out = np.where(need <= phi[:, :1], -np.inf, out)
-    out = np.where(need > phi[:, -1:], np.inf, out)
-    return out
+    out = np.where(need <= first, -np.inf, out)
+    out = np.where(need > last, np.inf, out)
+    back: F = np.empty_like(out)
+    back[:, order] = out
+    return back
+
+
+def _stacked_position(row: F, need: F, off: F) -> NDArray[np.intp]:
+    """Where the stacked search of :func:`leader_bound` puts each ``need`` in a table
+    ``row`` that every run shares: the first ``i`` with ``row[i] + off ≥ need + off`` in
+    floating point. The offset's rounding can only merge values (it is monotone), so that
+    position is the exact one (``searchsorted`` in the row) or a few places lower where
+    the rounded sums tie; it moves down while they do."""
+    pos = np.searchsorted(row, need, side="left")
+    q = need + off
+    while True:
+        down = (pos > 0) & (row[np.maximum(pos - 1, 0)] + off >= q)
+        if not down.any():
+            return pos
+        pos = pos - down
 
 
 def winset(
@@ -368,13 +516,41 @@ def winset(
 @dataclass(frozen=True)
 class SideTable:
     """A belligerent's factions as arrays: gains (factions x packages), premiums, initial
-    weights and pressure coefficients (factions x 3)."""
+    weights and pressure coefficients (factions x 3); and, made once from these, the
+    order of the factions' ends on each package (:func:`faction_bounds`)."""
 
     ids: tuple[str, ...]
     gains: F
     premium: F
     w0: F
     alpha: F
+    order: NDArray[np.int64] = field(init=False, repr=False)
+    gap: F = field(init=False, repr=False)
+    perms: NDArray[np.int64] = field(init=False, repr=False)
+    group: NDArray[np.int64] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        """Per package k, the factions sorted by ``c_f(k) = premium_f - g_f(k)`` (ties by
+        index, as a stable sort), the smallest gap in ``c`` between neighbours that are
+        not the same faction twice over (same premium and gain: equal ends in every run),
+        the distinct orders (``perms``, orders x factions) and each package's (``group``)."""
+        n_f, n_k = self.gains.shape
+        c = self.premium[:, None] - self.gains
+        order = np.argsort(c, axis=0, kind="stable")
+        gap = np.full(n_k, np.inf)
+        cols = np.arange(n_k)
+        for i in range(n_f - 1):
+            f, g = order[i], order[i + 1]
+            twin = (self.premium[f] == self.premium[g]) & (
+                self.gains[f, cols] == self.gains[g, cols]
+            )
+            d = c[g, cols] - c[f, cols]
+            gap = np.minimum(gap, np.where(twin, np.inf, d))
+        perms, which = np.unique(order.T, axis=0, return_inverse=True) if n_k else (order.T, cols)
+        object.__setattr__(self, "order", order)
+        object.__setattr__(self, "gap", gap)
+        object.__setattr__(self, "perms", perms.astype(np.int64))
+        object.__setattr__(self, "group", which.ravel().astype(np.int64))
 
 
 def faction_table(dom: Domestic, issues: Sequence[Any], levels: F) -> tuple[SideTable, SideTable]:
@@ -429,16 +605,20 @@ def month_bounds(
     ref: F,
     signals: tuple[F, F],
     territory: tuple[float, float],
-    phi: tuple[F | None, F | None] = (None, None),
+    leaders: tuple[LeaderTable | None, LeaderTable | None] = (None, None),
+    cols: NDArray[np.int64] | None = None,
 ) -> tuple[tuple[F, F], tuple[F, F], dict[str, Any]]:
     """One month's win-set bounds on the line for (runs, packages).
 
     Returns the factions' ratified bounds ``(lo_A, hi_B)``, the bounds with the leaders'
     survival added, and the pieces (weights, each bound) for the trace. ``va``/``vb`` are
     the state's war values, ``e_a``/``e_b`` each side's expected line, ``ref`` (runs x 2)
-    each leader's expectation (its own share expected at month 0); ``phi``: each leader's
-    :func:`leader_phi` table on these runs, if the caller keeps them."""
-    runs, n_pkg = va.shape[0], ga.shape[0]
+    each leader's expectation (its own share expected at month 0); ``leaders``: each
+    leader's :class:`LeaderTable` on these runs, if the caller keeps them; ``cols``: only
+    these packages (the columns of the full table, in their order)."""
+    runs = va.shape[0]
+    n_pkg = ga.shape[0] if cols is None else cols.shape[0]
+    ga_c, gb_c = (ga, gb) if cols is None else (ga[cols], gb[cols])
     x0, x1 = territory
     fac: list[F | None] = [None, None]
     weights: list[F] = []
@@ -448,21 +628,21 @@ def month_bounds(
             continue
         w = pressure_weights(tab.w0, tab.alpha, signals[side])
         weights.append(w)
-        vf = (v[:, None] + tab.premium[None, :])[:, :, None]
-        ends = vf - tab.gains[None, :, :] if side == 0 else 1.0 + tab.gains[None, :, :] - vf
-        fac[side] = ratified_bound(ends, w, dom.threshold[side], side)
+        fac[side] = faction_bounds(tab, v, w, dom.threshold[side], side, cols)
     lead: list[F | None] = [None, None]
     span = max(x1 - x0, 1e-12)
     la = dom.leader(0)
     if la is not None:
         p_win = (e_a - x0) / span
-        rw = war_risk(p_win, ref[:, 0], x1, x0, la)
-        lead[0] = leader_bound(va, ga, ref[:, 0], rw, la, phi=phi[0])
+        ta = leaders[0] or leader_table(ref[:, 0], la, x1, x0)
+        rw = _lottery(p_win, ta.r_best, ta.r_worst)  # war_risk
+        lead[0] = leader_bound(va, ga, ref[:, 0], rw, la, phi=ta.phi, cols=cols)
     lb = dom.leader(1)
     if lb is not None:
         p_win = (x1 - e_b) / span
-        rw = war_risk(p_win, ref[:, 1], 1.0 - x0, 1.0 - x1, lb)
-        lead[1] = 1.0 - leader_bound(vb, gb, ref[:, 1], rw, lb, phi=phi[1])
+        tb = leaders[1] or leader_table(ref[:, 1], lb, 1.0 - x0, 1.0 - x1)
+        rw = _lottery(p_win, tb.r_best, tb.r_worst)  # war_risk
+        lead[1] = 1.0 - leader_bound(vb, gb, ref[:, 1], rw, lb, phi=tb.phi, cols=cols)
     # a side without factions or leader is unbounded there (-inf / +inf), made only if used
     shape = (runs, n_pkg)
     f0 = fac[0] if fac[0] is not None else np.full(shape, -np.inf)
@@ -472,7 +652,7 @@ def month_bounds(
     both = (np.maximum(f0, l0), np.minimum(f1, l1))
     extras = {
         "weights": weights,
-        "state": (va[:, None] - ga[None, :], 1.0 + gb[None, :] - vb[:, None]),
+        "state": (va[:, None] - ga_c[None, :], 1.0 + gb_c[None, :] - vb[:, None]),
         "factions": (f0, f1),
         "leader": (l0, l1),
     }
