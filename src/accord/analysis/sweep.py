@@ -605,6 +605,9 @@ def _start_local_cluster(workers: int | None) -> Any:
             threads_per_worker=1,
             host="127.0.0.1",
             dashboard_address=None,
+            # no dashboard; the scheduler's health/metrics server on a free port, not on
+            # 8787, which another cluster (or a user's dashboard) may hold
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
             processes=True,
             # each worker imports accord as it starts: while this process times its pilot
             # (the cluster starts in a thread), not on its first task
