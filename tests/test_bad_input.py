@@ -238,3 +238,25 @@ def test_bad_command_lines(
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2, result.output
     assert result.stderr.strip() == message
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "iran-2013", "-m", "smp"],
+        ["settle", "ukraine-2024-08"],
+        ["report", "iran-2013", "-o", "r.html"],
+        ["sweep", "iran-2013", "-m", "compromise", "--draws", "4", "--out", "s"],
+        ["war", "fight", "ukraine-2024-08"],
+        ["war", "winset", "ukraine-2024-08"],
+    ],
+)
+def test_a_negative_seed_is_bad_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, [*args, "--seed", "-1"])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--seed'" in result.output
+    assert "internal error" not in result.output
+    assert not list(tmp_path.iterdir())

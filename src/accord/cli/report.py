@@ -30,7 +30,9 @@ def report(
     ),
     runs: Annotated[int, typer.Option(help="Settlement Monte Carlo runs (wars).")] = 10_000,
     months: Annotated[int, typer.Option(help="Settlement horizon in months (wars).")] = 24,
-    seed: Annotated[int, typer.Option(help="Seed (same seed, same numbers as the CLI).")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="Seed (same seed, same numbers as the CLI).", min=0)
+    ] = 0,
     pdf: Annotated[
         Path | None, typer.Option("--pdf", help="Also print the page to PDF (headless Chromium).")
     ] = None,

@@ -44,7 +44,7 @@ def settle(
     ] = None,
     months: Annotated[int, typer.Option(help="Horizon in months.")] = 24,
     runs: Annotated[int, typer.Option(help="Monte Carlo runs.")] = 10_000,
-    seed: Annotated[int, typer.Option(help="Seed (same seed, same numbers).")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed (same seed, same numbers).", min=0)] = 0,
     param: Annotated[
         list[str] | None,
         typer.Option("--param", help="Override an input, e.g. --param phi.CHN=0.9 (repeatable)."),

@@ -121,7 +121,7 @@ def sweep(
     uncertainty: Annotated[
         Path | None, typer.Option(help="An uncertainty file (instead of the scenario's section).")
     ] = None,
-    seed: Annotated[int, typer.Option(help="Root seed.")] = 0,
+    seed: Annotated[int, typer.Option(help="Root seed.", min=0)] = 0,
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="A model option, e.g. --set eum.q=0.5.")
     ] = None,
