@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 LISTING: dict[str, Any] = {
-    "digest": "__init__.py:25697:ae9c2c49 lazy.py:11648:fe5616d9",
+    "digest": "__init__.py:26034:23aa3e18 lazy.py:11648:fe5616d9",
     "versions": {"typer": "0.29.2", "rich": "15.0.0"},
     "usage": "Usage: accord [OPTIONS] COMMAND [ARGS]...",
     "help": ["Model, forecast and stress-test negotiated settlements."],

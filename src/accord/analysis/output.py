@@ -8,10 +8,15 @@ Every ``--json`` payload has the same shape::
 
 ``options`` holds what the command was asked (models, rounds, ``--set`` options, runs,
 overrides, ...), ``seed`` the seed of every stochastic step (``null`` where nothing is
-random), ``result`` the command's numbers. Numbers are JSON numbers; a NaN is ``null``
-and an infinity the string ``"inf"`` or ``"-inf"``. The JSON Schema of each command's
-envelope is :func:`accord.analysis.output_schema.output_schema` (``accord schema
---output COMMAND``).
+random), ``result`` the command's numbers. The JSON Schema of each command's envelope is
+:func:`accord.analysis.output_schema.output_schema` (``accord schema --output COMMAND``).
+
+Non-finite numbers: JSON has no NaN or infinity, so every number that is not finite (NaN,
+``inf``, ``-inf``) is written as ``null``, in every command and at every depth; the
+schema's description of each field that can be ``null`` says what ``null`` means there
+(undefined, beyond the horizon, no such actor...). Only finite numbers are JSON numbers,
+and the text is strict JSON (no ``NaN``/``Infinity`` tokens), the convention of
+``pandas.DataFrame.to_json`` and JavaScript's ``JSON.stringify``.
 
 The payload builders live here, below the interfaces: the CLI only calls them and prints.
 """
@@ -37,6 +42,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "QUANTILES",
+    "backtest_deu_output",
+    "backtest_wars_output",
     "dumps",
     "envelope",
     "model_output",
@@ -51,7 +58,8 @@ __all__ = [
 
 def plain(x: Any) -> Any:
     """A JSON-ready copy: NumPy scalars and arrays as Python numbers and lists, tuples as
-    lists, mapping keys as strings; NaN as ``None``, infinities as ``"inf"``/``"-inf"``."""
+    lists, mapping keys as strings; every non-finite number (NaN, ``inf``, ``-inf``) as
+    ``None`` (the module's convention)."""
     if isinstance(x, Mapping):
         return {str(k): plain(v) for k, v in x.items()}
     if isinstance(x, list | tuple):
@@ -60,11 +68,8 @@ def plain(x: Any) -> Any:
         return [plain(v) for v in x.tolist()]
     if isinstance(x, np.generic):
         x = x.item()
-    if isinstance(x, float):
-        if x != x:
-            return None
-        if math.isinf(x):
-            return "inf" if x > 0 else "-inf"
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
     return x
 
 
@@ -358,8 +363,7 @@ def settle_output(
     domestic (M10) summary where factions or survival are declared."""
     out = settle_headline(res)
     out["inputs"] = [
-        {"name": d.name, "value": d.value, "origin": d.origin, "inputs": list(d.inputs)}
-        for d in derived
+        {"name": d.name, "value": d.value, "origin": d.origin, "inputs": d.inputs} for d in derived
     ]
     out["warnings"] = list(warnings)
     out["base_rate"] = [dict(b) for b in base_rate]
@@ -414,4 +418,88 @@ def discover_output(event: Any, res: Any) -> dict[str, Any]:
             }
             for b in res.boxes
         ],
+    }
+
+
+# --------------------------------------------------------------------------- back-tests
+
+_DEU_GROUP_STATS = ("n", "mae", "mae_lo", "mae_hi")
+
+
+def _cell(v: Any) -> Any:
+    """A table cell as JSON data: NumPy scalars as Python, a missing value (NaN) as None,
+    a date or time stamp as ISO text (a date alone where the time is midnight)."""
+    if isinstance(v, np.generic):
+        v = v.item()
+    if hasattr(v, "isoformat") and not isinstance(v, str):
+        return str(v.isoformat()).removesuffix("T00:00:00")
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
+def backtest_deu_output(result: Any) -> dict[str, Any]:
+    """``accord backtest deu``'s result: the design (folds, seed, resamples, tolerance),
+    one summary row per predictor (best MAE first; the scores with their bootstrap
+    intervals, ``dmae`` against the reference where it ran, MAE by procedure and rule in
+    ``by_group``), the choices of the cross-validated predictors per fold, and every
+    per-issue prediction (the rows of ``deu-predictions.csv``)."""
+    from accord.analysis.backtest import GROUPS, LEVEL, REFERENCE
+
+    groups = [value for _, value in GROUPS]
+    rows = []
+    for name, r in result.summary.sort_values("mae").iterrows():
+        cells = {str(k): _cell(v) for k, v in r.items()}
+        row: dict[str, Any] = {"predictor": str(name)}
+        for key in (
+            "description", "fitted", "n", "failed", "mae", "mae_lo", "mae_hi", "median_ae",
+            "median_ae_lo", "median_ae_hi", "hit_rate", "hit_rate_lo", "hit_rate_hi", "rmse",
+            "coverage", "coverage_lo", "coverage_hi", "crps", "dmae", "dmae_lo", "dmae_hi",
+        ):  # fmt: skip
+            row[key] = cells.get(key)
+        row["fitted"] = bool(row["fitted"])
+        row["by_group"] = {
+            g: {
+                stat: cells.get(f"{stat}_{g}" if stat in ("n", "mae") else f"mae_{g}_{stat[4:]}")
+                for stat in _DEU_GROUP_STATS
+            }
+            for g in groups
+        }
+        rows.append(row)
+    predictions = [
+        {str(k): _cell(v) for k, v in rec.items()} for rec in result.predictions.to_dict("records")
+    ]
+    return {
+        "dataset": "DEU III",
+        "issues": int(result.predictions["issue"].nunique()),
+        "folds": result.folds,
+        "seed": result.seed,
+        "resamples": result.resamples,
+        "tolerance": result.tolerance,
+        "level": LEVEL,
+        "reference": REFERENCE,
+        "summary": rows,
+        "choices": {str(k): list(v) for k, v in result.choices.items()},
+        "predictions": predictions,
+    }
+
+
+def backtest_wars_output(result: Any, verdicts: Sequence[str]) -> dict[str, Any]:
+    """``accord backtest wars``'s result: the method and its design (split, horizon,
+    resamples, seed, penalizer), one summary row per
+    design and predictor (Brier, log loss, IBS and Harrell's C with bootstrap intervals,
+    the Brier differences against the constant base rate and Kaplan-Meier), the verdicts,
+    and every landmark forecast by design (the rows of ``wars-predictions-*.csv``)."""
+    return {
+        "method": result.method,
+        "design": {str(k): _cell(v) for k, v in result.options.items()},
+        "summary": [{str(k): _cell(v) for k, v in r.items()} for r in result.records()],
+        "verdicts": list(verdicts),
+        "predictions": {
+            str(design): [
+                {str(k): _cell(v) for k, v in rec.items()}
+                for rec in frame.drop(columns=["s_curve"]).to_dict("records")
+            ]
+            for design, frame in result.predictions.items()
+        },
     }

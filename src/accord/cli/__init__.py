@@ -21,6 +21,7 @@ from rich.table import Table
 from accord import __version__
 from accord.cli.common import (
     OutputFolder,
+    apply_what_ifs,
     err,
     guarded,
     lets,
@@ -477,6 +478,7 @@ class Format(StrEnum):
 
 @app.command("import")
 @guarded
+@lets
 def import_(
     file: Annotated[Path, typer.Argument(help="File to import.")],
     from_: Annotated[Format, typer.Option("--from", help="Format of the file.")],
@@ -491,7 +493,10 @@ def import_(
         int | None, typer.Option(help="bdm: saliences on 0-1 (1) or 0-100 (100).")
     ] = None,
 ) -> None:
-    """Import a KTAB, decide, BDM or DEU file as accord scenarios."""
+    """Import a KTAB, decide, BDM or DEU file as accord scenarios.
+
+    ``--let`` what-ifs are applied to every imported scenario before it is written (each
+    checked as a file is, and marked as judgement in the file written)."""
     from accord.scenario import importers
     from accord.scenario.io import dump, dumps
 
@@ -511,6 +516,10 @@ def import_(
     scenarios = importers.read(from_.value, file, **options)
     for note in notes:
         err.print(f"note: {note}")
+    several = len(scenarios) > 1
+    scenarios = [
+        apply_what_ifs(sc, str(file), label=sc.id if several else None) for sc in scenarios
+    ]
     if output is None:
         if len(scenarios) > 1:
             raise ScenarioError.single("-o", "this file holds several scenarios: give a folder")

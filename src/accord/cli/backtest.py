@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -48,6 +49,10 @@ def deu(
             help="Also run models that link issues (exchange) on each proposal's issues together.",
         ),
     ] = False,
+    json_: Annotated[
+        bool,
+        typer.Option("--json", help="Print JSON (the summary, fold choices and every prediction)."),
+    ] = False,
 ) -> None:
     """DEU III: every model on all 353 EU issues with a real outcome."""
     from accord import models
@@ -66,6 +71,17 @@ def deu(
         seed=seed,
         resamples=resamples,
     )
+    if json_:
+        from accord.analysis import output
+
+        asked: dict[str, Any] = {
+            "models": names, "set": options, "folds": folds, "resamples": resamples,
+            "by_proposal": by_proposal,
+        }  # fmt: skip
+        payload = output.envelope(
+            "backtest deu", output.backtest_deu_output(result), options=asked, seed=seed
+        )
+        sys.stdout.write(output.dumps(payload))
     table = Table(title="DEU III back-test (353 issues; Nice votes)", title_justify="left")
     cols = ("predictor", "N", "failed", "MAE [95% CI]", "ΔMAE vs compromise", "median AE")
     for col in (*cols, "within 10", "90% coverage", "CRPS"):
@@ -83,13 +99,14 @@ def deu(
             f"{100 * r['coverage']:.1f}%",
             f"{r['crps']:.2f}",
         )
-    out.print(table)
-    if "dmae" in result.summary.columns:
+    if not json_:
+        out.print(table)
+    if "dmae" in result.summary.columns and not json_:
         out.print(
             "ΔMAE: paired bootstrap difference in MAE against the compromise model as published "
             "(decision_rules=False); negative is better"
         )
-    for name, chosen in result.choices.items():
+    for name, chosen in result.choices.items() if not json_ else ():
         out.print(f"{name}: chosen per fold: {'; '.join(chosen)}")
     markdown = result.to_markdown()
     if out_dir is not None:
@@ -117,6 +134,10 @@ def wars(
         Path | None,
         typer.Option(help="Also replace the table between <!-- backtest-wars --> markers here."),
     ] = None,
+    json_: Annotated[
+        bool,
+        typer.Option("--json", help="Print JSON (the summary, verdicts and every forecast)."),
+    ] = False,
 ) -> None:
     """UCDP conflict episodes: P(end within 12 months | lasted so far), out of sample."""
     from accord import scenarios
@@ -155,10 +176,19 @@ def wars(
             f"{r['ibs']:.3f}",
             f"{r['c_index']:.3f}",
         )
-    out.print(table)
     verdicts = [result.verdict(d) for d in result.predictions]
-    for v in verdicts:
-        out.print(v)
+    if json_:
+        from accord.analysis import output
+
+        asked = {"resamples": resamples}
+        payload = output.envelope(
+            "backtest wars", output.backtest_wars_output(result, verdicts), options=asked, seed=seed
+        )
+        sys.stdout.write(output.dumps(payload))
+    else:
+        out.print(table)
+        for v in verdicts:
+            out.print(v)
     markdown = result.to_markdown() + "\n" + "\n".join(f"- {v}." for v in verdicts) + "\n"
     if out_dir is not None:
         folder = OutputFolder(out_dir, "--out")

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from accord.cli.common import err, guarded, load_scenario, out
+from accord.cli.common import err, guarded, lets, load_scenario, out, refuse_lets, what_if
 
 
 class ConflictType(StrEnum):
@@ -52,6 +52,7 @@ def _ci(r: Any, p: str, lo: str, hi: str) -> str:
 
 
 @guarded
+@lets
 def baserate(
     type_: Annotated[
         ConflictType | None, typer.Option("--type", help="UCDP type of conflict.")
@@ -84,7 +85,11 @@ def baserate(
         Path | None, typer.Option("--plot", help="Write a figure: .png, .svg, .pdf or .html.")
     ] = None,
 ) -> None:
-    """How wars of a reference class ended: P(end within 6, 12, 24 months | lasted so far)."""
+    """How wars of a reference class ended: P(end within 6, 12, 24 months | lasted so far).
+
+    ``--let`` (with ``--scenario``) is checked and recorded as everywhere, but a base rate
+    reads only the scenario's reference class and as-of date, which hold no numbers a
+    what-if sets: the base rate is the file's, and a note says so."""
     from dataclasses import replace
 
     from accord.analysis.baserate import ReferenceClass, base_rate, base_rate_for, cow_check
@@ -92,8 +97,14 @@ def baserate(
 
     if plot is not None:
         figure_format(plot)
+    sc = None
     if scenario is not None:
         sc = load_scenario(scenario)
+        if what_if():
+            err.print(
+                "note: --let changes no number a base rate reads (the scenario's "
+                "reference_class and as-of date): the base rate is the file's"
+            )
         result = base_rate_for(sc, duration_months)
         rc = result.reference_class
         overrides: dict[str, Any] = {
@@ -109,6 +120,7 @@ def baserate(
         if overrides:
             result = base_rate(replace(rc, **overrides), result.duration_months)
     else:
+        refuse_lets("a reference class given by flags (no --scenario)")
         rc = ReferenceClass(
             type=type_.value if type_ else None,
             incompatibility=incompatibility.value if incompatibility else None,
@@ -126,10 +138,10 @@ def baserate(
             "type": type_, "incompatibility": incompatibility, "intensity": intensity,
             "region": region, "duration_months": duration_months, "scenario": scenario,
         }  # fmt: skip
-        sc_ = load_scenario(scenario) if scenario is not None else None
-        sys.stdout.write(
-            output.dumps(output.envelope("baserate", payload, scenario=sc_, options=asked))
+        envelope = output.envelope(
+            "baserate", payload, scenario=sc, options=asked, what_if=what_if()
         )
+        sys.stdout.write(output.dumps(envelope))
     else:
         _print(result, cow)
     if plot is not None:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OutputFolder",
+    "apply_what_ifs",
     "err",
     "guarded",
     "lets",
@@ -200,16 +201,28 @@ def load_scenario(ref: str | None, *, what_if: bool = True) -> Scenario:
     diff``'s first scenario, so that the diff shows them).
     """
     sc = _load_file(ref)
-    items = _LETS.get()
-    if not items or not what_if:
+    if not what_if:
         return sc
     from accord import scenarios
+
+    return apply_what_ifs(sc, ref or scenarios.DEFAULT)
+
+
+def apply_what_ifs(sc: Scenario, file: str | None, *, label: str | None = None) -> Scenario:
+    """``sc`` with the command's ``--let`` what-ifs applied (checked as the file ``file`` is),
+    each echoed on standard error and recorded for :func:`what_if`; ``label`` (a series
+    member's id) prefixes the echo and is recorded as the change's ``scenario``."""
+    items = _LETS.get()
+    if not items:
+        return sc
     from accord.scenario.whatif import apply_lets
 
-    sc, changes = apply_lets(sc, items, file=ref or scenarios.DEFAULT)
+    sc, changes = apply_lets(sc, items, file=file)
     for change in changes:
-        err.print(change.describe())
-    _APPLIED.get().extend(change.to_dict() for change in changes)
+        line = change.describe()
+        err.print(line if label is None else line.replace("what-if: ", f"what-if: {label}: ", 1))
+        record = change.to_dict()
+        _APPLIED.get().append(record if label is None else {"scenario": label, **record})
     return sc
 
 

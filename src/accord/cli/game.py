@@ -53,6 +53,9 @@ def game_and_scenario(ref: str | None) -> tuple[Game, Scenario | None]:
 
     p = Path(ref) if ref is not None else None
     if p is not None and (p.exists() or p.suffix or "/" in str(ref)):
+        if _is_scenario_file(p):  # a scenario file with a game: section, read as a scenario
+            sc = load_scenario(str(p))
+            return scenario_game(sc), sc
         refuse_lets(f"the game file {p}")
         return read_game(p), None
     if ref is None or ref in scenarios.ids():
@@ -61,6 +64,21 @@ def game_and_scenario(ref: str | None) -> tuple[Game, Scenario | None]:
     raise ScenarioError.single(
         "", f"neither a game file nor a bundled scenario ({', '.join(scenarios.ids())})", ref
     )
+
+
+def _is_scenario_file(p: Path) -> bool:
+    """A YAML or JSON file holding a scenario (with a ``game:`` section), not a standalone
+    game (``players``, ``root``); ``False`` where it cannot be read (read_game says why)."""
+    from accord.scenario.io import read_data
+
+    if p.suffix.lower() not in (".yaml", ".yml", ".json") or not p.is_file():
+        return False
+    try:
+        text = p.read_text(encoding="utf-8")
+        data = read_data(text, "json" if p.suffix.lower() == ".json" else "yaml", file=str(p))
+    except (OSError, UnicodeDecodeError, ScenarioError):
+        return False
+    return isinstance(data, dict) and "game" in data and not {"root", "players"} <= set(data)
 
 
 def _lambdas(items: list[str]) -> list[float]:

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from accord.cli.common import err, guarded, lets, load_scenario, out, what_if
+from accord.cli.common import apply_what_ifs, err, guarded, lets, load_scenario, out, what_if
 
 
 def _pct(x: float | None) -> str:
@@ -26,6 +26,7 @@ def _num(x: float | None) -> str:
 
 
 @guarded
+@lets
 def timeline(
     series: Annotated[
         str, typer.Argument(help="A series index file, or a bundled series id (russia-ukraine).")
@@ -52,7 +53,13 @@ def timeline(
     ] = None,
 ) -> None:
     """Per as-of date of a series: P(settlement) in 6 and 12 months, the expected front,
-    P(escalation), P(swap), the main obstacle, the models' point, and what changed."""
+    P(escalation), P(swap), the main obstacle, the models' point, and what changed.
+
+    ``--let`` what-ifs apply to every date of the series (each checked as that date's file
+    is): the number is held at the what-if's value throughout, so it drops out of what
+    changed between dates."""
+    from dataclasses import replace
+
     from accord.analysis.timeline import describe_changes, describe_drivers
     from accord.analysis.timeline import timeline as run_timeline
     from accord.scenario.series import load_series
@@ -62,6 +69,11 @@ def timeline(
 
         figure_format(plot)
     s = load_series(series)
+    lets_applied = (
+        apply_what_ifs(sc, ref, label=sc.id)
+        for ref, sc in zip(s.spec.scenarios, s.scenarios, strict=True)
+    )
+    s = replace(s, scenarios=tuple(lets_applied))
     res = run_timeline(s, months=months, runs=runs, seed=seed, models=models, explain=explain)
     if plot is not None:
         from accord.report.save import save_figure
@@ -75,7 +87,9 @@ def timeline(
         asked = {
             "series": series, "months": months, "runs": runs, "models": models, "explain": explain
         }  # fmt: skip
-        payload = output.envelope("timeline", res.to_dict(), options=asked, seed=seed)
+        payload = output.envelope(
+            "timeline", res.to_dict(), options=asked, seed=seed, what_if=what_if()
+        )
         sys.stdout.write(output.dumps(payload))
         return
     issue = res.points[0].war_issue
