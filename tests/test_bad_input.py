@@ -249,6 +249,7 @@ def test_bad_command_lines(
         ["sweep", "iran-2013", "-m", "compromise", "--draws", "4", "--out", "s"],
         ["war", "fight", "ukraine-2024-08"],
         ["war", "winset", "ukraine-2024-08"],
+        ["timeline", "russia-ukraine"],
     ],
 )
 def test_a_negative_seed_is_bad_input(

@@ -33,7 +33,7 @@ def timeline(
     ],
     months: Annotated[int, typer.Option(help="Horizon of accord settle in months.")] = 24,
     runs: Annotated[int, typer.Option(help="Monte Carlo runs per date.")] = 10_000,
-    seed: Annotated[int, typer.Option(help="Seed, common to every date.")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed, common to every date.", min=0)] = 0,
     models: Annotated[
         bool, typer.Option("--models/--no-models", help="Also run the multi-actor models.")
     ] = True,
